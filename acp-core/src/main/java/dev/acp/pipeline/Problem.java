@@ -1,0 +1,45 @@
+package dev.acp.pipeline;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One finding of validation. Rendered on one line as
+ * {@code file:line:col: error: [step] message; fix}.
+ *
+ * @param step the step label (its id, or type and position) or null for pipeline-level problems
+ * @param fix what the user should change, phrased as an instruction
+ */
+public record Problem(
+        Severity severity, SourceLocation location, @Nullable String step, String message, String fix) {
+
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
+
+    public static Problem error(SourceLocation location, @Nullable String step, String message, String fix) {
+        return new Problem(Severity.ERROR, location, step, message, fix);
+    }
+
+    public static Problem warning(SourceLocation location, @Nullable String step, String message, String fix) {
+        return new Problem(Severity.WARNING, location, step, message, fix);
+    }
+
+    public boolean isError() {
+        return severity == Severity.ERROR;
+    }
+
+    /** The one-line form printed by the CLI. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(location).append(": ").append(severity == Severity.ERROR ? "error" : "warning").append(": ");
+        if (step != null) {
+            sb.append("step '").append(step).append("': ");
+        }
+        sb.append(message);
+        if (!fix.isEmpty()) {
+            sb.append(" (fix: ").append(fix).append(')');
+        }
+        return sb.toString();
+    }
+}

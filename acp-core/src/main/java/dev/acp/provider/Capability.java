@@ -1,0 +1,71 @@
+package dev.acp.provider;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What a step asks a provider to do. The wire name is the {@code step_type} used in pipeline
+ * files; {@code parallel_group} is not a capability but a way of arranging steps.
+ */
+public enum Capability {
+    TEXT_TO_SPEECH("text_to_speech", OutputKind.AUDIO),
+    TEXT_TO_IMAGE("text_to_image", OutputKind.IMAGE),
+    IMAGE_TO_IMAGE("image_to_image", OutputKind.IMAGE),
+    TEXT_TO_VIDEO("text_to_video", OutputKind.VIDEO),
+    IMAGE_TO_VIDEO("image_to_video", OutputKind.VIDEO),
+    VIDEO_TO_VIDEO("video_to_video", OutputKind.VIDEO),
+    AVATAR_GENERATION("avatar_generation", OutputKind.VIDEO),
+    IMAGE_UNDERSTANDING("image_understanding", OutputKind.TEXT),
+    PROMPT_GENERATION("prompt_generation", OutputKind.TEXT),
+    STORY_TO_SCENES("story_to_scenes", OutputKind.TEXT),
+    ASSEMBLE_VIDEO("assemble_video", OutputKind.VIDEO);
+
+    /** The kind of file a capability produces; decides default file extensions and checks. */
+    public enum OutputKind {
+        IMAGE("png"),
+        AUDIO("mp3"),
+        VIDEO("mp4"),
+        TEXT("txt");
+
+        private final String defaultExtension;
+
+        OutputKind(String defaultExtension) {
+            this.defaultExtension = defaultExtension;
+        }
+
+        public String defaultExtension() {
+            return defaultExtension;
+        }
+    }
+
+    private final String wireName;
+    private final OutputKind outputKind;
+
+    Capability(String wireName, OutputKind outputKind) {
+        this.wireName = wireName;
+        this.outputKind = outputKind;
+    }
+
+    /** The name used in pipeline files, for example {@code text_to_image}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    /** True when the step's main result is text (also written to a {@code .txt} file). */
+    public boolean producesText() {
+        return outputKind == OutputKind.TEXT;
+    }
+
+    public static Optional<Capability> fromWireName(String name) {
+        return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

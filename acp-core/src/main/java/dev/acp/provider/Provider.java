@@ -1,0 +1,59 @@
+package dev.acp.provider;
+
+import dev.acp.error.ProviderException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A source of generated media for one or more {@link Capability capabilities}. Implementations
+ * are created by a {@link ProviderFactory} and must be safe to call from many threads at once.
+ *
+ * <p>Calls block; the engine runs each on its own virtual thread. A call must stop promptly when
+ * its thread is interrupted (timeout, cancellation) and throw {@link InterruptedException}.
+ */
+public interface Provider {
+
+    /** Stable id used in pipeline files ({@code provider: local}). */
+    String id();
+
+    Set<Capability> capabilities();
+
+    /**
+     * True for engines whose output is a stand-in for AI output (the offline renderers). Reports
+     * label such outputs as previews so they are never mistaken for generated media.
+     */
+    default boolean preview() {
+        return false;
+    }
+
+    /**
+     * Parameters this provider reads for {@code capability}, beyond which a parameter is ignored.
+     * Used to warn at validation time. An empty set means "accepts anything" (pass-through).
+     */
+    default Set<String> parameters(Capability capability) {
+        return Set.of();
+    }
+
+    /**
+     * Provider-specific checks of a step, run during validation before anything is paid for.
+     *
+     * @param outputExtension the extension of the step's output file, lower case, no dot
+     */
+    default List<Issue> check(
+            Capability capability, @Nullable String model, Map<String, Object> parameters, String outputExtension) {
+        return List.of();
+    }
+
+    /** Runs one attempt of a step. */
+    ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException;
+
+    /**
+     * A provider-specific validation finding.
+     *
+     * @param parameter the offending config key, or null when it concerns the step as a whole
+     *     (for example {@code output_filename})
+     */
+    record Issue(@Nullable String parameter, String message, String fix) {}
+}

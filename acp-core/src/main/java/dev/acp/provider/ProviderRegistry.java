@@ -1,0 +1,82 @@
+package dev.acp.provider;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The providers available to a run: factories found on the class path (or given by tests), and
+ * the providers they create, built once on first use. An object, never a static, so tests can
+ * hold several side by side.
+ */
+public final class ProviderRegistry {
+    private final Map<String, ProviderFactory> factories;
+    private final ProviderContext context;
+    private final Map<String, Provider> created = new ConcurrentHashMap<>();
+
+    private ProviderRegistry(Collection<ProviderFactory> factories, ProviderContext context) {
+        Map<String, ProviderFactory> byId = new LinkedHashMap<>();
+        for (ProviderFactory f : factories) {
+            ProviderFactory previous = byId.putIfAbsent(f.id(), f);
+            if (previous != null) {
+                throw new IllegalStateException("two providers claim the id '" + f.id() + "': "
+                        + previous.getClass().getName() + " and " + f.getClass().getName());
+            }
+        }
+        this.factories = Collections.unmodifiableMap(byId);
+        this.context = context;
+    }
+
+    /** Every factory listed in {@code META-INF/services} on the class path. */
+    public static ProviderRegistry discover(ProviderContext context) {
+        List<ProviderFactory> found = new ArrayList<>();
+        ServiceLoader.load(ProviderFactory.class).forEach(found::add);
+        return new ProviderRegistry(found, context);
+    }
+
+    public static ProviderRegistry of(ProviderContext context, ProviderFactory... factories) {
+        return new ProviderRegistry(List.of(factories), context);
+    }
+
+    public static ProviderRegistry of(ProviderContext context, Collection<ProviderFactory> factories) {
+        return new ProviderRegistry(factories, context);
+    }
+
+    /** A registry with the providers of this one plus {@code extra}. */
+    public ProviderRegistry plus(ProviderFactory... extra) {
+        List<ProviderFactory> all = new ArrayList<>(factories.values());
+        all.addAll(List.of(extra));
+        return new ProviderRegistry(all, context);
+    }
+
+    public Collection<ProviderFactory> factories() {
+        return factories.values();
+    }
+
+    public Optional<ProviderFactory> factory(String id) {
+        return Optional.ofNullable(factories.get(id));
+    }
+
+    public boolean has(String id) {
+        return factories.containsKey(id);
+    }
+
+    public ProviderContext context() {
+        return context;
+    }
+
+    /** The provider with {@code id}, created on first use. */
+    public Provider provider(String id) {
+        ProviderFactory factory = factories.get(id);
+        if (factory == null) {
+            throw new IllegalArgumentException("no provider '" + id + "' is installed");
+        }
+        return created.computeIfAbsent(id, k -> factory.create(context));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.acp.provider;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call of a provider for one step attempt. Parameters are already rendered (templates
+ * resolved, input file references turned into absolute paths).
+ *
+ * @param stepId the step's id, for logs and provider metadata
+ * @param model the model named in the pipeline or chosen by the catalog, or null for the default
+ * @param parameters the step's {@code config} after templating; values are String, Number,
+ *     Boolean, List or Map
+ * @param outputFile where the provider writes its main file: a temporary name in the output
+ *     folder with the final extension; the engine renames it atomically once the step succeeds.
+ *     Text-producing capabilities may leave it unwritten and return text instead.
+ * @param context services of the running step (progress, scratch folder, cancellation)
+ */
+public record ProviderRequest(
+        String stepId,
+        Capability capability,
+        @Nullable String model,
+        Map<String, Object> parameters,
+        Path outputFile,
+        StepContext context) {
+
+    public ProviderRequest {
+        Objects.requireNonNull(stepId, "stepId");
+        Objects.requireNonNull(capability, "capability");
+        parameters = Map.copyOf(parameters);
+        Objects.requireNonNull(outputFile, "outputFile");
+        Objects.requireNonNull(context, "context");
+    }
+
+    public Optional<String> modelName() {
+        return Optional.ofNullable(model);
+    }
+
+    /** A string parameter, if present. Numbers and booleans are rendered with {@code toString}. */
+    public Optional<String> string(String name) {
+        Object v = parameters.get(name);
+        return v == null ? Optional.empty() : Optional.of(v.toString());
+    }
+
+    /** A numeric parameter, if present and numeric (strings holding a number are accepted). */
+    public Optional<Double> number(String name) {
+        Object v = parameters.get(name);
+        if (v instanceof Number n) {
+            return Optional.of(n.doubleValue());
+        }
+        if (v instanceof String s) {
+            try {
+                return Optional.of(Double.parseDouble(s.trim()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The file extension of {@link #outputFile()}, lower case, without the dot. */
+    public String outputExtension() {
+        String name = outputFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+}

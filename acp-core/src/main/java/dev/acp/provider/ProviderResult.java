@@ -1,0 +1,60 @@
+package dev.acp.provider;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a provider returns for a successful call.
+ *
+ * @param wroteFile true when the provider wrote {@link ProviderRequest#outputFile()}
+ * @param text the textual result of text capabilities (prompt, description), else null
+ * @param metadata facts for the report (sizes, durations, model details); JSON-friendly values
+ * @param qualityScore a score in [0, 1] when the provider can judge its output, else null
+ * @param actualCost the cost the provider reported for this call in US dollars, else null
+ * @param requestIds the provider's request or job ids, for tracing with the provider
+ */
+public record ProviderResult(
+        boolean wroteFile,
+        @Nullable String text,
+        Map<String, Object> metadata,
+        @Nullable Double qualityScore,
+        @Nullable BigDecimal actualCost,
+        List<String> requestIds) {
+
+    public ProviderResult {
+        metadata = Map.copyOf(metadata);
+        requestIds = List.copyOf(requestIds);
+        if (qualityScore != null && (qualityScore < 0 || qualityScore > 1 || qualityScore.isNaN())) {
+            throw new IllegalArgumentException("quality score must be in [0, 1], was " + qualityScore);
+        }
+        if (!wroteFile && text == null) {
+            throw new IllegalArgumentException("a result needs a file or text");
+        }
+    }
+
+    /** A result whose main output is the file the provider wrote. */
+    public static ProviderResult file(Map<String, Object> metadata) {
+        return new ProviderResult(true, null, metadata, null, null, List.of());
+    }
+
+    /** A result whose main output is text; the engine writes it to the output file. */
+    public static ProviderResult text(String text, Map<String, Object> metadata) {
+        Objects.requireNonNull(text, "text");
+        return new ProviderResult(false, text, metadata, null, null, List.of());
+    }
+
+    public ProviderResult withQualityScore(double score) {
+        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds);
+    }
+
+    public ProviderResult withActualCost(BigDecimal cost) {
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds);
+    }
+
+    public ProviderResult withRequestIds(List<String> ids) {
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids);
+    }
+}

@@ -1,0 +1,1 @@
+package dev.acp.local; final class Placeholder {}

@@ -1,0 +1,1 @@
+package dev.acp.testkit; final class Placeholder {}

@@ -1,0 +1,5 @@
+package dev.acp.bench;
+
+public final class EngineBenchmark {
+    public static void main(String[] args) {}
+}
