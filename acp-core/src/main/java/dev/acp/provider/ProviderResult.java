@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What a provider returns for a successful call.
  *
  * @param wroteFile true when the provider wrote {@link ProviderRequest#outputFile()}
- * @param text the textual result of text capabilities (prompt, description), else null
+ * @param text the textual result of text capabilities (prompt, description), else null. A result
+ *     with neither a file nor text is a step with nothing to keep (see {@link #nothing}).
  * @param metadata facts for the report (sizes, durations, model details); JSON-friendly values
  * @param qualityScore a score in [0, 1] when the provider can judge its output, else null
  * @param actualCost the cost the provider reported for this call in US dollars, else null
@@ -30,9 +31,6 @@ public record ProviderResult(
         if (qualityScore != null && (qualityScore < 0 || qualityScore > 1 || qualityScore.isNaN())) {
             throw new IllegalArgumentException("quality score must be in [0, 1], was " + qualityScore);
         }
-        if (!wroteFile && text == null) {
-            throw new IllegalArgumentException("a result needs a file or text");
-        }
     }
 
     /** A result whose main output is the file the provider wrote. */
@@ -44,6 +42,14 @@ public record ProviderResult(
     public static ProviderResult text(String text, Map<String, Object> metadata) {
         Objects.requireNonNull(text, "text");
         return new ProviderResult(false, text, metadata, null, null, List.of());
+    }
+
+    /**
+     * A result with no output to keep, for steps run only for their effect (and for the
+     * benchmark's no-op provider, which measures the engine without file I/O).
+     */
+    public static ProviderResult nothing(Map<String, Object> metadata) {
+        return new ProviderResult(false, null, metadata, null, null, List.of());
     }
 
     public ProviderResult withQualityScore(double score) {

@@ -1,0 +1,56 @@
+package dev.acp.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A loaded pipeline file: the seed format plus ACP's additive extensions.
+ *
+ * @param outputDirectory the folder for outputs as written (relative to the working directory)
+ * @param baseDirectory the folder relative paths inside the pipeline (input files) resolve against
+ * @param source the file it was loaded from, for messages
+ */
+public record PipelineSpec(
+        String name,
+        @Nullable String description,
+        String outputDirectory,
+        GlobalConfig global,
+        Map<String, InputSpec> inputs,
+        List<StepSpec> steps,
+        Path baseDirectory,
+        String source) {
+
+    public PipelineSpec {
+        Objects.requireNonNull(name, "name");
+        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        steps = List.copyOf(steps);
+    }
+
+    /** Every task step, including members of groups, in file order. */
+    public List<TaskStepSpec> tasks() {
+        List<TaskStepSpec> out = new ArrayList<>();
+        for (StepSpec s : steps) {
+            switch (s) {
+                case TaskStepSpec t -> out.add(t);
+                case GroupStepSpec g -> out.addAll(g.steps());
+            }
+        }
+        return out;
+    }
+
+    /** Every step and group, members after their group, in file order. */
+    public List<StepSpec> allSteps() {
+        List<StepSpec> out = new ArrayList<>();
+        for (StepSpec s : steps) {
+            out.add(s);
+            if (s instanceof GroupStepSpec g) {
+                out.addAll(g.steps());
+            }
+        }
+        return out;
+    }
+}

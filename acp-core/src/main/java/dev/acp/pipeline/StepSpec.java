@@ -1,0 +1,24 @@
+package dev.acp.pipeline;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** One entry of a pipeline's {@code steps}: a task for a provider, or a parallel group of tasks. */
+public sealed interface StepSpec permits TaskStepSpec, GroupStepSpec {
+
+    /** The step's id: given with {@code id:} or derived as {@code <step_type>_<n>}. */
+    String id();
+
+    /** True when the id was written in the file (and can therefore be referenced stably). */
+    boolean idExplicit();
+
+    boolean enabled();
+
+    /** The ids named by {@code depends_on}, or null when the default ordering applies. */
+    @Nullable List<String> dependsOn();
+
+    Locations locations();
+
+    /** The type name as written in files. */
+    String typeName();
+}

@@ -1,0 +1,55 @@
+package dev.acp.pipeline;
+
+import dev.acp.provider.Capability;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A step that asks one provider for one capability.
+ *
+ * @param config the step's parameters as plain values, after {@code ${NAME}} substitution and
+ *     before {@code {{...}}} templating, which happens when the step runs
+ * @param outputFilename the file name relative to the output folder, or null for the default
+ * @param timeout the deadline for the whole step including retries, or null for none
+ * @param retryCount how many times a retryable failure is retried (0 = one attempt)
+ * @param provider the provider named with {@code provider:}, or null to infer it
+ */
+public record TaskStepSpec(
+        String id,
+        boolean idExplicit,
+        Capability capability,
+        Map<String, Object> config,
+        @Nullable String outputFilename,
+        boolean enabled,
+        @Nullable Duration timeout,
+        int retryCount,
+        @Nullable List<String> dependsOn,
+        @Nullable String provider,
+        @Nullable String description,
+        Locations locations)
+        implements StepSpec {
+
+    public TaskStepSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(capability, "capability");
+        config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
+        dependsOn = dependsOn == null ? null : List.copyOf(dependsOn);
+        if (retryCount < 0) {
+            throw new IllegalArgumentException("retryCount must be >= 0");
+        }
+    }
+
+    /** The model named in {@code config.model}, if any. */
+    public @Nullable String model() {
+        Object m = config.get("model");
+        return m instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    @Override
+    public String typeName() {
+        return capability.wireName();
+    }
+}

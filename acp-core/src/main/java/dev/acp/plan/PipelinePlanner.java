@@ -1,0 +1,745 @@
+package dev.acp.plan;
+
+import dev.acp.catalog.ProviderCatalog;
+import dev.acp.env.Environment;
+import dev.acp.pipeline.GroupStepSpec;
+import dev.acp.pipeline.InputSpec;
+import dev.acp.pipeline.InputType;
+import dev.acp.pipeline.MergeStrategy;
+import dev.acp.pipeline.PipelineSpec;
+import dev.acp.pipeline.Problem;
+import dev.acp.pipeline.SourceLocation;
+import dev.acp.pipeline.StepSpec;
+import dev.acp.pipeline.TaskStepSpec;
+import dev.acp.provider.Capability;
+import dev.acp.provider.CapabilitySchema;
+import dev.acp.provider.ParamType;
+import dev.acp.provider.Provider;
+import dev.acp.provider.ProviderFactory;
+import dev.acp.provider.ProviderRegistry;
+import dev.acp.template.Reference;
+import dev.acp.template.Template;
+import dev.acp.template.TemplateSyntaxException;
+import dev.acp.util.Suggestions;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Validates a loaded pipeline as a whole and turns it into an {@link ExecutionPlan}: input
+ * values, dependencies (explicit, default ordering and template references), cycles, output
+ * paths, providers and their capabilities, and each step's parameters. All problems are
+ * reported together, sorted by position in the file.
+ */
+public final class PipelinePlanner {
+    private final ProviderRegistry registry;
+    private final ProviderCatalog catalog;
+    private final Environment environment;
+
+    public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment) {
+        this.registry = registry;
+        this.catalog = catalog;
+        this.environment = environment;
+    }
+
+    public PlanResult plan(PipelineSpec spec, RunSettings settings) {
+        return new Run(spec, settings).plan();
+    }
+
+    /** The state of planning one pipeline. */
+    private final class Run {
+        private final PipelineSpec spec;
+        private final RunSettings settings;
+        private final List<Problem> problems = new ArrayList<>();
+        private final Map<String, StepSpec> byId = new LinkedHashMap<>();
+        private final Map<String, String> groupOf = new HashMap<>();
+        private final Set<String> disabled = new HashSet<>();
+        private final Map<String, Set<String>> deps = new LinkedHashMap<>();
+
+        Run(PipelineSpec spec, RunSettings settings) {
+            this.spec = spec;
+            this.settings = settings;
+        }
+
+        private void error(SourceLocation at, @Nullable String step, String message, String fix) {
+            problems.add(Problem.error(at, step, message, fix));
+        }
+
+        private void warning(SourceLocation at, @Nullable String step, String message, String fix) {
+            problems.add(Problem.warning(at, step, message, fix));
+        }
+
+        PlanResult plan() {
+            for (StepSpec s : spec.allSteps()) {
+                byId.putIfAbsent(s.id(), s);
+                if (!s.enabled()) {
+                    disabled.add(s.id());
+                }
+                if (s instanceof GroupStepSpec g) {
+                    for (TaskStepSpec m : g.steps()) {
+                        groupOf.put(m.id(), g.id());
+                        if (!g.enabled()) {
+                            disabled.add(m.id());
+                        }
+                    }
+                }
+            }
+            Map<String, Object> inputs = resolveInputs();
+            Path outputDirectory = outputDirectory();
+            dependencies();
+            checkCycles();
+            Map<String, Path> outputs = outputs(outputDirectory, inputs);
+            Map<String, Resolved> providers = new HashMap<>();
+            for (TaskStepSpec t : spec.tasks()) {
+                Resolved r = resolveProvider(t);
+                if (r != null) {
+                    providers.put(t.id(), r);
+                    checkParameters(t, r, outputs.get(t.id()));
+                }
+            }
+            problems.sort(Comparator.comparing((Problem p) -> p.location().line())
+                    .thenComparing(p -> p.location().column()));
+            boolean failed = problems.stream().anyMatch(Problem::isError);
+            if (failed) {
+                return new PlanResult(null, problems);
+            }
+            boolean parallel = settings.parallel() || spec.global().parallelEnabled();
+            List<PlannedStep> nodes = new ArrayList<>();
+            for (StepSpec s : spec.steps()) {
+                switch (s) {
+                    case TaskStepSpec t -> nodes.add(task(t, null, providers, outputs));
+                    case GroupStepSpec g -> {
+                        int workers = !parallel ? 1
+                                : g.maxWorkers() != null ? g.maxWorkers() : Math.max(1, g.steps().size());
+                        nodes.add(new PlannedGroup(g, g.steps().stream().map(TaskStepSpec::id).toList(),
+                                List.copyOf(deps.get(g.id())), workers, g.enabled()));
+                        for (TaskStepSpec m : g.steps()) {
+                            nodes.add(task(m, g, providers, outputs));
+                        }
+                    }
+                }
+            }
+            List<Problem> warnings = problems.stream().filter(p -> !p.isError()).toList();
+            return new PlanResult(new ExecutionPlan(spec, outputDirectory, parallel, inputs, nodes, warnings), problems);
+        }
+
+        private PlannedTask task(TaskStepSpec t, @Nullable GroupStepSpec g, Map<String, Resolved> providers,
+                Map<String, Path> outputs) {
+            Resolved r = providers.get(t.id());
+            return new PlannedTask(t, r.providerId(), r.reason(), t.model(), outputs.get(t.id()),
+                    g == null ? null : g.id(), List.copyOf(deps.get(t.id())), !disabled.contains(t.id()));
+        }
+
+        // ---- inputs ------------------------------------------------------------------------
+
+        private Map<String, Object> resolveInputs() {
+            Map<String, Object> values = new LinkedHashMap<>();
+            SourceLocation setFlag = SourceLocation.unknown("--set");
+            for (var e : settings.inputValues().entrySet()) {
+                InputSpec in = spec.inputs().get(e.getKey());
+                if (in == null) {
+                    String fix = Suggestions.nearest(e.getKey(), spec.inputs().keySet())
+                            .map(x -> "did you mean '" + x + "'?")
+                            .orElse(spec.inputs().isEmpty() ? "the pipeline declares no inputs; add an 'inputs:' section"
+                                    : "declared inputs: " + String.join(", ", spec.inputs().keySet()));
+                    error(setFlag, null, "unknown input '" + e.getKey() + "'", fix);
+                    continue;
+                }
+                Object v = in.type().parse(e.getValue());
+                if (v == null) {
+                    error(setFlag, null, "input '" + in.name() + "' is " + in.type().wireName() + " but got '"
+                            + e.getValue() + "'", "pass a " + in.type().wireName() + " value with --set " + in.name() + "=...");
+                    continue;
+                }
+                if (in.type() == InputType.FILE) {
+                    Path p = settings.workingDirectory().resolve(e.getValue()).normalize();
+                    if (!Files.isRegularFile(p)) {
+                        error(setFlag, null, "input '" + in.name() + "': file not found: " + p, "pass an existing file");
+                        continue;
+                    }
+                    v = p.toString();
+                }
+                values.put(in.name(), v);
+            }
+            for (InputSpec in : spec.inputs().values()) {
+                Object v = values.get(in.name());
+                if (v == null && !settings.inputValues().containsKey(in.name())) {
+                    if (in.defaultValue() == null) {
+                        error(in.location(), null, "input '" + in.name() + "' has no value",
+                                "pass --set " + in.name() + "=... or give it a default");
+                        continue;
+                    }
+                    v = in.defaultValue();
+                    if (in.type() == InputType.FILE) {
+                        v = spec.baseDirectory().resolve(v.toString()).normalize().toString();
+                    }
+                    values.put(in.name(), v);
+                }
+                if (v != null && !in.allowed().isEmpty() && !containsValue(in.allowed(), v)) {
+                    error(in.location(), null, "input '" + in.name() + "' is '" + v + "', not one of its allowed values",
+                            "use one of " + in.allowed());
+                }
+            }
+            return values;
+        }
+
+        private static boolean containsValue(List<Object> allowed, Object v) {
+            for (Object a : allowed) {
+                if (a.equals(v) || a instanceof Number an && v instanceof Number vn
+                        && an.doubleValue() == vn.doubleValue()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private Path outputDirectory() {
+            Path dir = settings.outputDirectory() != null ? settings.outputDirectory() : Path.of(spec.outputDirectory());
+            return settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
+        }
+
+        // ---- dependencies --------------------------------------------------------------------
+
+        private void dependencies() {
+            String previous = null;
+            for (StepSpec s : spec.steps()) {
+                Set<String> d = new LinkedHashSet<>();
+                if (s.dependsOn() != null) {
+                    d.addAll(explicit(s, null));
+                } else if (previous != null) {
+                    d.add(previous);
+                }
+                if (s instanceof TaskStepSpec t) {
+                    d.addAll(templateDependencies(t, null));
+                }
+                deps.put(s.id(), d);
+                if (s instanceof GroupStepSpec g) {
+                    for (TaskStepSpec m : g.steps()) {
+                        Set<String> md = new LinkedHashSet<>(d);
+                        if (m.dependsOn() != null) {
+                            md.addAll(explicit(m, g));
+                        }
+                        md.addAll(templateDependencies(m, g));
+                        deps.put(m.id(), md);
+                    }
+                }
+                previous = s.id();
+            }
+        }
+
+        private List<String> explicit(StepSpec s, @Nullable GroupStepSpec group) {
+            List<String> out = new ArrayList<>();
+            SourceLocation at = s.locations().at("depends_on");
+            for (String d : s.dependsOn()) {
+                StepSpec target = byId.get(d);
+                if (target == null) {
+                    error(at, s.id(), "depends_on names unknown step '" + d + "'", suggestStep(d));
+                } else if (d.equals(s.id())) {
+                    error(at, s.id(), "a step cannot depend on itself", "remove '" + d + "' from depends_on");
+                } else if (group != null && d.equals(group.id())) {
+                    error(at, s.id(), "a member cannot depend on its own group '" + d + "'",
+                            "remove it; members already start when the group starts");
+                } else if (group != null && group.id().equals(groupOf.get(d))) {
+                    error(at, s.id(), "members of a parallel_group run side by side and cannot depend on each other ('"
+                            + d + "')", "move '" + s.id() + "' out of the group and make it depend on '" + d + "'");
+                } else {
+                    out.add(d);
+                }
+            }
+            return out;
+        }
+
+        private String suggestStep(String id) {
+            return Suggestions.nearest(id, byId.keySet()).map(x -> "did you mean '" + x + "'?")
+                    .orElse("step ids in this pipeline: " + String.join(", ", byId.keySet()));
+        }
+
+        /** Steps a task references in templates; also checks every reference. */
+        private Set<String> templateDependencies(TaskStepSpec t, @Nullable GroupStepSpec group) {
+            Set<String> out = new LinkedHashSet<>();
+            forEachString(t.config(), "config", (path, text) -> {
+                if (!Template.hasReferences(text)) {
+                    return;
+                }
+                SourceLocation at = t.locations().at(path);
+                Template template;
+                try {
+                    template = Template.parse(text);
+                } catch (TemplateSyntaxException e) {
+                    error(at, t.id(), e.getMessage() + " in " + path, e.fix());
+                    return;
+                }
+                for (Reference ref : template.references()) {
+                    switch (ref) {
+                        case Reference.StepRef sr -> {
+                            if (checkStepReference(t, group, sr, at)) {
+                                out.add(sr.stepId());
+                            }
+                        }
+                        case Reference.InputRef ir -> checkInputReference(t, ir, at);
+                        case Reference.EnvRef er -> checkEnvReference(t, er, at);
+                    }
+                }
+            });
+            return out;
+        }
+
+        private boolean checkStepReference(TaskStepSpec t, @Nullable GroupStepSpec group, Reference.StepRef ref,
+                SourceLocation at) {
+            StepSpec target = byId.get(ref.stepId());
+            String expr = "{{" + ref.expression() + "}}";
+            if (target == null) {
+                error(at, t.id(), expr + " names unknown step '" + ref.stepId() + "'", suggestStep(ref.stepId()));
+                return false;
+            }
+            if (target.id().equals(t.id())) {
+                error(at, t.id(), expr + " refers to the step itself", "refer to an earlier step");
+                return false;
+            }
+            if (group != null && (target.id().equals(group.id()) || group.id().equals(groupOf.get(target.id())))) {
+                error(at, t.id(), expr + " refers to its own parallel group; members run side by side",
+                        "move '" + t.id() + "' after the group and refer to it from there");
+                return false;
+            }
+            if (disabled.contains(target.id())) {
+                error(at, t.id(), expr + " refers to step '" + target.id() + "', which is disabled",
+                        "enable '" + target.id() + "' or stop referring to it");
+                return false;
+            }
+            switch (ref.field()) {
+                case OUTPUT -> {
+                    if (target instanceof GroupStepSpec g && g.mergeStrategy() == MergeStrategy.COLLECT_ALL) {
+                        error(at, t.id(), expr + ": group '" + g.id() + "' collects all members' outputs, so it has no"
+                                + " single output", "refer to one member, e.g. {{steps." + g.steps().get(0).id()
+                                + ".output}}, or use merge_strategy first_success or best_quality");
+                        return false;
+                    }
+                }
+                case TEXT -> {
+                    boolean text = switch (target) {
+                        case TaskStepSpec tt -> tt.capability().producesText();
+                        case GroupStepSpec g -> g.mergeStrategy() != MergeStrategy.COLLECT_ALL
+                                && g.steps().stream().allMatch(m -> m.capability().producesText());
+                    };
+                    if (!text) {
+                        error(at, t.id(), expr + ": step '" + target.id() + "' (" + target.typeName()
+                                + ") produces a file, not text", "use {{steps." + target.id() + ".output}} for its file");
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        private void checkInputReference(TaskStepSpec t, Reference.InputRef ref, SourceLocation at) {
+            if (!spec.inputs().containsKey(ref.name())) {
+                String fix = Suggestions.nearest(ref.name(), spec.inputs().keySet()).map(x -> "did you mean '" + x + "'?")
+                        .orElse("declare it under 'inputs:'");
+                error(at, t.id(), "{{" + ref.expression() + "}} names an undeclared input", fix);
+            }
+        }
+
+        private void checkEnvReference(TaskStepSpec t, Reference.EnvRef ref, SourceLocation at) {
+            if (environment.get(ref.name()).isEmpty()) {
+                error(at, t.id(), "{{" + ref.expression() + "}}: environment variable " + ref.name() + " is not set",
+                        "set " + ref.name() + " before running");
+            }
+        }
+
+        private void checkCycles() {
+            // Edges: node -> what it waits for. A group also waits for its members to finish.
+            Map<String, List<String>> edges = new LinkedHashMap<>();
+            deps.forEach((id, d) -> edges.put(id, new ArrayList<>(d)));
+            for (StepSpec s : spec.steps()) {
+                if (s instanceof GroupStepSpec g) {
+                    g.steps().forEach(m -> edges.get(g.id()).add(m.id()));
+                }
+            }
+            Map<String, Integer> state = new HashMap<>();
+            Set<String> reported = new HashSet<>();
+            for (String start : edges.keySet()) {
+                if (state.getOrDefault(start, 0) == 0) {
+                    findCycle(start, edges, state, new ArrayList<>(), reported);
+                }
+            }
+        }
+
+        /** Iterative depth-first search; reports each cycle once. 0 = new, 1 = on stack, 2 = done. */
+        private void findCycle(String start, Map<String, List<String>> edges, Map<String, Integer> state,
+                List<String> stack, Set<String> reported) {
+            record Frame(String id, int next) {}
+            List<Frame> frames = new ArrayList<>();
+            frames.add(new Frame(start, 0));
+            state.put(start, 1);
+            stack.add(start);
+            while (!frames.isEmpty()) {
+                Frame f = frames.remove(frames.size() - 1);
+                List<String> out = edges.getOrDefault(f.id(), List.of());
+                if (f.next() < out.size()) {
+                    frames.add(new Frame(f.id(), f.next() + 1));
+                    String n = out.get(f.next());
+                    int st = state.getOrDefault(n, 0);
+                    if (st == 0) {
+                        state.put(n, 1);
+                        stack.add(n);
+                        frames.add(new Frame(n, 0));
+                    } else if (st == 1) {
+                        List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(n), stack.size()));
+                        if (reported.add(String.join(",", new TreeSet<>(cycle)))) {
+                            List<String> waits = new ArrayList<>(cycle);
+                            waits.add(n);
+                            StepSpec s = byId.get(n);
+                            error(s.locations().self(), n, "dependency cycle: " + String.join(" waits for ", waits),
+                                    "remove one of these dependencies (depends_on, a {{steps...}} reference, or the"
+                                            + " default order of steps)");
+                        }
+                    }
+                } else {
+                    state.put(f.id(), 2);
+                    stack.remove(stack.size() - 1);
+                }
+            }
+        }
+
+        // ---- outputs -------------------------------------------------------------------------
+
+        private Map<String, Path> outputs(Path outputDirectory, Map<String, Object> inputs) {
+            Map<String, Path> out = new HashMap<>();
+            Map<Path, String> owners = new HashMap<>();
+            for (StepSpec s : spec.steps()) {
+                Path base = outputDirectory;
+                if (s instanceof GroupStepSpec g && g.outputDirectory() != null) {
+                    Path sub = safeRelative(g.outputDirectory(), g.locations().at("output_directory"), g.id(),
+                            "output_directory");
+                    if (sub != null) {
+                        base = outputDirectory.resolve(sub).normalize();
+                    }
+                }
+                List<TaskStepSpec> tasks = switch (s) {
+                    case TaskStepSpec t -> List.of(t);
+                    case GroupStepSpec g -> g.steps();
+                };
+                for (TaskStepSpec t : tasks) {
+                    Path p = outputPath(t, base, inputs);
+                    if (p == null) {
+                        continue;
+                    }
+                    out.put(t.id(), p);
+                    String other = owners.putIfAbsent(p, t.id());
+                    if (other != null && !disabled.contains(t.id()) && !disabled.contains(other)) {
+                        error(t.locations().at("output_filename"), t.id(), "writes the same file as step '" + other
+                                + "' (" + outputDirectory.relativize(p) + ")", "give each step its own output_filename");
+                    }
+                }
+            }
+            return out;
+        }
+
+        private @Nullable Path outputPath(TaskStepSpec t, Path base, Map<String, Object> inputs) {
+            String name = t.outputFilename();
+            SourceLocation at = t.locations().at("output_filename");
+            Capability.OutputKind kind = t.capability().outputKind();
+            if (name == null) {
+                return base.resolve(t.id() + "." + kind.defaultExtension());
+            }
+            if (Template.hasReferences(name)) {
+                name = renderStatic(t, name, at, inputs);
+                if (name == null) {
+                    return null;
+                }
+            }
+            Path rel = safeRelative(name, at, t.id(), "output_filename");
+            if (rel == null) {
+                return null;
+            }
+            String ext = OutputFiles.extension(name);
+            if (ext.isEmpty()) {
+                error(at, t.id(), "output_filename '" + name + "' has no extension",
+                        "add one such as ." + kind.defaultExtension());
+                return null;
+            }
+            if (!OutputFiles.extensions(kind).contains(ext)) {
+                error(at, t.id(), "output_filename '" + name + "': ." + ext + " does not fit a " + t.typeName()
+                        + " step, which produces " + kind.name().toLowerCase(java.util.Locale.ROOT),
+                        "use one of ." + String.join(", .", OutputFiles.extensions(kind)));
+                return null;
+            }
+            return base.resolve(rel).normalize();
+        }
+
+        /** Renders input and environment references, which are known before the run. */
+        private @Nullable String renderStatic(TaskStepSpec t, String text, SourceLocation at, Map<String, Object> inputs) {
+            try {
+                Template template = Template.parse(text);
+                for (Reference r : template.references()) {
+                    if (r instanceof Reference.StepRef) {
+                        error(at, t.id(), "output_filename cannot refer to other steps' results",
+                                "use {{inputs.<name>}} or {{env.NAME}} in file names");
+                        return null;
+                    }
+                    if (r instanceof Reference.InputRef ir && !inputs.containsKey(ir.name())) {
+                        checkInputReference(t, ir, at);
+                        return null;
+                    }
+                    if (r instanceof Reference.EnvRef er && environment.get(er.name()).isEmpty()) {
+                        checkEnvReference(t, er, at);
+                        return null;
+                    }
+                }
+                return template.render(r -> switch (r) {
+                    case Reference.InputRef ir -> inputs.get(ir.name());
+                    case Reference.EnvRef er -> environment.get(er.name()).orElseThrow();
+                    case Reference.StepRef sr -> throw new IllegalStateException("checked above");
+                }).toString();
+            } catch (TemplateSyntaxException e) {
+                error(at, t.id(), e.getMessage() + " in output_filename", e.fix());
+                return null;
+            }
+        }
+
+        /** A relative path that stays inside its folder, or null after reporting why not. */
+        private @Nullable Path safeRelative(String name, SourceLocation at, String step, String key) {
+            Path p;
+            try {
+                p = Path.of(name);
+            } catch (InvalidPathException e) {
+                error(at, step, key + " '" + name + "' is not a valid path", "use a plain relative file name");
+                return null;
+            }
+            if (p.isAbsolute() || name.startsWith("/") || name.startsWith("\\") || name.startsWith("~")
+                    || name.matches("^[A-Za-z]:.*")) {
+                error(at, step, key + " '" + name + "' is absolute; outputs stay inside the output folder",
+                        "use a relative name such as '" + p.getFileName() + "', or change output_directory");
+                return null;
+            }
+            Path n = p.normalize();
+            if (n.toString().isEmpty() || n.startsWith("..")) {
+                error(at, step, key + " '" + name + "' leaves the output folder", "remove the '..' parts");
+                return null;
+            }
+            return n;
+        }
+
+        // ---- providers -----------------------------------------------------------------------
+
+        /** The provider chosen for a step and why. */
+        private record Resolved(String providerId, String reason, @Nullable Provider installed) {}
+
+        private @Nullable Resolved resolveProvider(TaskStepSpec t) {
+            Capability cap = t.capability();
+            String model = t.model();
+            String id;
+            String reason;
+            SourceLocation at;
+            if (settings.offline()) {
+                id = "local";
+                reason = "--offline";
+                at = t.locations().self();
+            } else if (t.provider() != null) {
+                id = t.provider();
+                reason = "provider: " + id;
+                at = t.locations().at("provider");
+            } else if (model != null && catalog.model(model).isPresent()) {
+                id = catalog.model(model).get().provider();
+                reason = "model " + model;
+                at = t.locations().at("config.model");
+            } else if (spec.global().defaultProvider() != null) {
+                id = spec.global().defaultProvider();
+                reason = "global_config.default_provider";
+                at = t.locations().self();
+            } else {
+                id = catalog.defaultProvider(cap);
+                reason = "default for " + cap.wireName();
+                at = t.locations().self();
+                if (id == null) {
+                    error(at, t.id(), "no provider is configured for " + cap.wireName(), "set 'provider:' on the step");
+                    return null;
+                }
+            }
+            if (model != null && !settings.offline()) {
+                var m = catalog.model(model);
+                if (m.isPresent() && m.get().capability() != cap) {
+                    error(t.locations().at("config.model"), t.id(), "model '" + model + "' is a "
+                            + m.get().capability().wireName() + " model, but this is a " + cap.wireName() + " step",
+                            "pick a " + cap.wireName() + " model (see 'acp info')");
+                    return null;
+                }
+            }
+            String retired = catalog.retired().get(id);
+            if (retired != null) {
+                error(at, t.id(), "provider '" + id + "' is retired: " + retired, "choose another provider");
+                return null;
+            }
+            Optional<ProviderFactory> factory = registry.factory(id);
+            var entry = catalog.provider(id);
+            if (factory.isEmpty() && entry.isEmpty()) {
+                Set<String> known = new TreeSet<>(catalog.providers().keySet());
+                registry.factories().forEach(f -> known.add(f.id()));
+                error(at, t.id(), "unknown provider '" + id + "'", Suggestions.nearest(id, known)
+                        .map(x -> "did you mean '" + x + "'?").orElse("known providers: " + String.join(", ", known)));
+                return null;
+            }
+            Set<Capability> caps = factory.map(ProviderFactory::capabilities)
+                    .orElseGet(() -> entry.get().capabilities());
+            if (!caps.contains(cap)) {
+                if (settings.offline()) {
+                    error(at, t.id(), "there is no offline engine for " + cap.wireName() + " in this version of ACP",
+                            "run without --offline, or disable this step with 'enabled: false'");
+                } else {
+                    error(at, t.id(), "provider '" + id + "' cannot do " + cap.wireName() + " (chosen by " + reason + ")",
+                            "use a provider that can: " + String.join(", ", providersFor(cap)));
+                }
+                return null;
+            }
+            if (factory.isEmpty()) {
+                String message = "provider '" + id + "' (chosen by " + reason + ") is not available in this build of ACP";
+                String fix = "run with --offline to render local previews, or set 'provider: local'";
+                if (settings.mode() == RunSettings.Mode.RUN && !disabled.contains(t.id())) {
+                    error(at, t.id(), message, fix);
+                    return null;
+                }
+                warning(at, t.id(), message, fix);
+                return new Resolved(id, reason, null);
+            }
+            return new Resolved(id, reason, registry.provider(id));
+        }
+
+        private List<String> providersFor(Capability cap) {
+            Set<String> out = new TreeSet<>();
+            registry.factories().stream().filter(f -> f.capabilities().contains(cap)).forEach(f -> out.add(f.id()));
+            catalog.providers().values().stream().filter(p -> p.capabilities().contains(cap)).forEach(p -> out.add(p.id()));
+            return List.copyOf(out);
+        }
+
+        // ---- parameters ----------------------------------------------------------------------
+
+        private void checkParameters(TaskStepSpec t, Resolved r, @Nullable Path output) {
+            CapabilitySchema schema = CapabilitySchema.of(t.capability());
+            Map<String, Object> config = t.config();
+            for (List<String> anyOf : schema.requiredAnyOf()) {
+                if (anyOf.stream().noneMatch(k -> config.get(k) != null && !"".equals(config.get(k)))) {
+                    String first = anyOf.get(0);
+                    error(t.locations().at("config"), t.id(), "missing config." + first + " (" + t.typeName()
+                            + " needs " + String.join(" or ", anyOf) + ")",
+                            "add '" + first + ": ...' under config");
+                }
+            }
+            Set<String> read = r.installed() == null ? Set.of() : r.installed().parameters(t.capability());
+            for (var e : config.entrySet()) {
+                String key = e.getKey();
+                Object value = e.getValue();
+                SourceLocation at = t.locations().at("config." + key);
+                var param = schema.param(key);
+                if (param.isEmpty()) {
+                    var near = Suggestions.nearest(key, schema.params().keySet());
+                    if (near.isPresent()) {
+                        error(t.locations().at("config." + key), t.id(), "unknown config key '" + key + "'",
+                                "did you mean '" + near.get() + "'?");
+                        continue;
+                    }
+                } else if (value != null && !(value instanceof String s && Template.hasReferences(s))) {
+                    ParamType type = param.get().type();
+                    if (!type.accepts(value)) {
+                        error(at, t.id(), "config." + key + " must be " + type.description() + ", found "
+                                + describe(value), "write for example '" + key + ": " + example(type) + "'");
+                        continue;
+                    }
+                    if (type == ParamType.FILE) {
+                        checkFile(t, key, value.toString(), at);
+                    }
+                }
+                if (!read.isEmpty() && !read.contains(key) && !key.equals("model")) {
+                    warning(at, t.id(), "provider '" + r.providerId() + "' ignores config." + key,
+                            "remove it, or choose a provider that uses it");
+                }
+            }
+            if (r.installed() != null && output != null) {
+                for (Provider.Issue issue : r.installed().check(t.capability(), t.model(), config,
+                        OutputFiles.extension(output.getFileName().toString()))) {
+                    SourceLocation at = issue.parameter() == null ? t.locations().at("output_filename")
+                            : t.locations().at("config." + issue.parameter());
+                    error(at, t.id(), issue.message(), issue.fix());
+                }
+            }
+        }
+
+        private void checkFile(TaskStepSpec t, String key, String value, SourceLocation at) {
+            if (value.startsWith("http://") || value.startsWith("https://") || value.startsWith("data:")) {
+                return;
+            }
+            Path p;
+            try {
+                p = spec.baseDirectory().resolve(value).normalize();
+            } catch (InvalidPathException e) {
+                error(at, t.id(), "config." + key + " '" + value + "' is not a valid path", "give a file path or URL");
+                return;
+            }
+            if (!Files.isRegularFile(p)) {
+                error(at, t.id(), "config." + key + ": file not found: " + p,
+                        "check the path (relative paths start at the pipeline file's folder)");
+            }
+        }
+
+        private static String describe(Object value) {
+            if (value instanceof String s) {
+                return "text \"" + (s.length() > 30 ? s.substring(0, 27) + "..." : s) + "\"";
+            }
+            if (value instanceof Map<?, ?>) {
+                return "a map";
+            }
+            if (value instanceof List<?>) {
+                return "a list";
+            }
+            if (value instanceof Boolean) {
+                return "a boolean";
+            }
+            return "a number (" + value + ")";
+        }
+
+        private static String example(ParamType type) {
+            return switch (type) {
+                case TEXT -> "\"...\"";
+                case INTEGER -> "3";
+                case NUMBER -> "1.5";
+                case BOOLEAN -> "true";
+                case FILE -> "images/input.png";
+                case TEXT_OR_LIST -> "[a, b]";
+                case SIZE -> "landscape_16_9";
+                case MAP -> "{ key: value }";
+                case LIST -> "[a, b]";
+                case ANY -> "...";
+            };
+        }
+    }
+
+    /** Calls {@code action} for every string in a config tree with its dotted path. */
+    static void forEachString(Object value, String path, java.util.function.BiConsumer<String, String> action) {
+        if (value instanceof String s) {
+            action.accept(path, s);
+        } else if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v != null) {
+                    forEachString(v, path + "." + k, action);
+                }
+            });
+        } else if (value instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                if (l.get(i) != null) {
+                    forEachString(l.get(i), path + "." + i, action);
+                }
+            }
+        }
+    }
+}

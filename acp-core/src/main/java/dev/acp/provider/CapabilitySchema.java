@@ -1,0 +1,210 @@
+package dev.acp.provider;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parameters ({@code config:} keys) every provider of a capability understands, with their
+ * types, and which of them are required. Providers may read further, model-specific parameters;
+ * those pass through unchecked unless they look like a typo of a known one.
+ */
+public final class CapabilitySchema {
+
+    /** One known parameter. */
+    public record Param(String name, ParamType type, String description) {}
+
+    private final Capability capability;
+    private final Map<String, Param> params;
+    private final List<List<String>> requiredAnyOf;
+
+    private CapabilitySchema(Capability capability, Map<String, Param> params, List<List<String>> requiredAnyOf) {
+        this.capability = capability;
+        this.params = Collections.unmodifiableMap(params);
+        this.requiredAnyOf = List.copyOf(requiredAnyOf);
+    }
+
+    private static final Map<Capability, CapabilitySchema> SCHEMAS = build();
+
+    public static CapabilitySchema of(Capability capability) {
+        return SCHEMAS.get(capability);
+    }
+
+    public Capability capability() {
+        return capability;
+    }
+
+    public Map<String, Param> params() {
+        return params;
+    }
+
+    public Optional<Param> param(String name) {
+        return Optional.ofNullable(params.get(name));
+    }
+
+    /** Groups of parameters of which at least one must be present, for example [prompt, text]. */
+    public List<List<String>> requiredAnyOf() {
+        return requiredAnyOf;
+    }
+
+    private static Map<Capability, CapabilitySchema> build() {
+        Map<Capability, CapabilitySchema> m = new EnumMap<>(Capability.class);
+        for (Capability c : Capability.values()) {
+            Builder b = new Builder(c)
+                    .param("model", ParamType.TEXT, "model name from the catalog, or the provider's own model id")
+                    .param("seed", ParamType.INTEGER, "seed for reproducible output where the provider supports it");
+            switch (c) {
+                case TEXT_TO_IMAGE -> b.required("prompt", "text")
+                        .param("prompt", ParamType.TEXT, "what to draw")
+                        .param("text", ParamType.TEXT, "alias of prompt (seed format)")
+                        .param("negative_prompt", ParamType.TEXT, "what to avoid")
+                        .param("image_size", ParamType.SIZE, "preset such as landscape_16_9, or {width, height}")
+                        .param("width", ParamType.INTEGER, "width in pixels")
+                        .param("height", ParamType.INTEGER, "height in pixels")
+                        .param("aspect_ratio", ParamType.TEXT, "for example 16:9")
+                        .param("num_images", ParamType.INTEGER, "images to generate")
+                        .param("num_inference_steps", ParamType.INTEGER, "diffusion steps")
+                        .param("guidance_scale", ParamType.NUMBER, "prompt adherence")
+                        .param("enable_safety_checker", ParamType.BOOLEAN, "provider safety filter")
+                        .param("style", ParamType.TEXT, "style hint");
+                case IMAGE_TO_IMAGE -> b.required("image", "image_url", "image_path")
+                        .param("image", ParamType.FILE, "input image")
+                        .param("image_url", ParamType.FILE, "alias of image")
+                        .param("image_path", ParamType.FILE, "alias of image")
+                        .param("prompt", ParamType.TEXT, "how to change the image")
+                        .param("negative_prompt", ParamType.TEXT, "what to avoid")
+                        .param("strength", ParamType.NUMBER, "how far to move from the input, 0..1")
+                        .param("image_size", ParamType.SIZE, "output size preset or {width, height}")
+                        .param("width", ParamType.INTEGER, "output width")
+                        .param("height", ParamType.INTEGER, "output height")
+                        .param("aspect_ratio", ParamType.TEXT, "reframe to this ratio, for example 9:16")
+                        .param("fit", ParamType.TEXT, "crop, pad or stretch when reframing")
+                        .param("filter", ParamType.TEXT_OR_LIST, "local filters: grayscale, sepia, blur, ...")
+                        .param("brightness", ParamType.NUMBER, "-1..1")
+                        .param("contrast", ParamType.NUMBER, "0..3")
+                        .param("saturation", ParamType.NUMBER, "0..3")
+                        .param("rotate", ParamType.INTEGER, "90, 180 or 270")
+                        .param("flip", ParamType.TEXT, "horizontal or vertical")
+                        .param("num_inference_steps", ParamType.INTEGER, "diffusion steps")
+                        .param("guidance_scale", ParamType.NUMBER, "prompt adherence");
+                case TEXT_TO_SPEECH -> b.required("text")
+                        .param("text", ParamType.TEXT, "what to say")
+                        .param("voice", ParamType.TEXT, "voice name or id")
+                        .param("stability", ParamType.NUMBER, "ElevenLabs voice setting 0..1")
+                        .param("similarity_boost", ParamType.NUMBER, "ElevenLabs voice setting 0..1")
+                        .param("style", ParamType.NUMBER, "ElevenLabs style exaggeration 0..1")
+                        .param("use_speaker_boost", ParamType.BOOLEAN, "ElevenLabs speaker boost")
+                        .param("speed", ParamType.NUMBER, "speaking speed, 1 = normal")
+                        .param("rate", ParamType.NUMBER, "alias of speed")
+                        .param("pitch", ParamType.NUMBER, "pitch shift where supported")
+                        .param("emotion", ParamType.TEXT, "emotion where supported")
+                        .param("intensity", ParamType.NUMBER, "emotion intensity 0..1")
+                        .param("description", ParamType.TEXT, "delivery instructions where supported")
+                        .param("language", ParamType.TEXT, "language code");
+                case TEXT_TO_VIDEO -> b.required("prompt", "text")
+                        .param("prompt", ParamType.TEXT, "what to show")
+                        .param("text", ParamType.TEXT, "alias of prompt (seed format)")
+                        .param("negative_prompt", ParamType.TEXT, "what to avoid")
+                        .param("duration", ParamType.NUMBER, "seconds")
+                        .param("aspect_ratio", ParamType.TEXT, "for example 16:9")
+                        .param("resolution", ParamType.TEXT, "for example 720p")
+                        .param("width", ParamType.INTEGER, "width in pixels")
+                        .param("height", ParamType.INTEGER, "height in pixels")
+                        .param("fps", ParamType.NUMBER, "frames per second")
+                        .param("motion", ParamType.TEXT, "camera motion hint")
+                        .param("prompt_optimizer", ParamType.BOOLEAN, "MiniMax prompt optimizer")
+                        .param("loop", ParamType.BOOLEAN, "loop the clip")
+                        .param("camera_control", ParamType.ANY, "Kling camera control")
+                        .param("cfg_scale", ParamType.NUMBER, "prompt adherence")
+                        .param("generate_audio", ParamType.BOOLEAN, "generate a soundtrack where supported");
+                case IMAGE_TO_VIDEO -> b.required("image", "image_url", "image_path")
+                        .param("image", ParamType.FILE, "start image")
+                        .param("image_url", ParamType.FILE, "alias of image")
+                        .param("image_path", ParamType.FILE, "alias of image")
+                        .param("prompt", ParamType.TEXT, "motion description")
+                        .param("negative_prompt", ParamType.TEXT, "what to avoid")
+                        .param("duration", ParamType.NUMBER, "seconds")
+                        .param("aspect_ratio", ParamType.TEXT, "for example 16:9")
+                        .param("resolution", ParamType.TEXT, "for example 720p")
+                        .param("width", ParamType.INTEGER, "width in pixels")
+                        .param("height", ParamType.INTEGER, "height in pixels")
+                        .param("fps", ParamType.NUMBER, "frames per second")
+                        .param("motion", ParamType.TEXT, "camera motion: zoom_in, zoom_out, pan_left, pan_right")
+                        .param("prompt_optimizer", ParamType.BOOLEAN, "MiniMax prompt optimizer")
+                        .param("cfg_scale", ParamType.NUMBER, "prompt adherence")
+                        .param("generate_audio", ParamType.BOOLEAN, "generate a soundtrack where supported");
+                case VIDEO_TO_VIDEO -> b.required("video", "video_url")
+                        .param("video", ParamType.FILE, "input video")
+                        .param("video_url", ParamType.FILE, "alias of video")
+                        .param("prompt", ParamType.TEXT, "how to change the video")
+                        .param("negative_prompt", ParamType.TEXT, "what to avoid")
+                        .param("strength", ParamType.NUMBER, "how far to move from the input, 0..1");
+                case AVATAR_GENERATION -> b.required("image", "image_url")
+                        .required("audio", "audio_url", "text")
+                        .param("image", ParamType.FILE, "portrait")
+                        .param("image_url", ParamType.FILE, "alias of image")
+                        .param("audio", ParamType.FILE, "speech to lip-sync")
+                        .param("audio_url", ParamType.FILE, "alias of audio")
+                        .param("text", ParamType.TEXT, "text to speak when no audio is given")
+                        .param("voice", ParamType.TEXT, "voice for text")
+                        .param("prompt", ParamType.TEXT, "style or motion hint")
+                        .param("resolution", ParamType.TEXT, "for example 720p");
+                case IMAGE_UNDERSTANDING -> b.required("image", "image_url", "image_path")
+                        .param("image", ParamType.FILE, "image to describe")
+                        .param("image_url", ParamType.FILE, "alias of image")
+                        .param("image_path", ParamType.FILE, "alias of image")
+                        .param("prompt", ParamType.TEXT, "question or instruction")
+                        .param("question", ParamType.TEXT, "alias of prompt")
+                        .param("max_tokens", ParamType.INTEGER, "answer length limit")
+                        .param("temperature", ParamType.NUMBER, "sampling temperature");
+                case PROMPT_GENERATION -> b.required("prompt", "topic", "text")
+                        .param("prompt", ParamType.TEXT, "idea to expand")
+                        .param("topic", ParamType.TEXT, "alias of prompt")
+                        .param("text", ParamType.TEXT, "alias of prompt")
+                        .param("style", ParamType.TEXT, "cinematic, cartoon, realistic, ...")
+                        .param("count", ParamType.INTEGER, "number of variants")
+                        .param("system", ParamType.TEXT, "system instruction for LLM providers")
+                        .param("max_tokens", ParamType.INTEGER, "answer length limit")
+                        .param("temperature", ParamType.NUMBER, "sampling temperature");
+                case STORY_TO_SCENES -> b.required("story", "text")
+                        .param("story", ParamType.TEXT, "story or script")
+                        .param("text", ParamType.TEXT, "alias of story")
+                        .param("num_scenes", ParamType.INTEGER, "number of scenes")
+                        .param("style", ParamType.TEXT, "cinematic, cartoon, realistic, ...");
+                case ASSEMBLE_VIDEO -> b.param("clips", ParamType.LIST, "clips or stills in order")
+                        .param("audio", ParamType.TEXT_OR_LIST, "narration per clip")
+                        .param("music", ParamType.FILE, "background music");
+            }
+            m.put(c, b.build());
+        }
+        return m;
+    }
+
+    private static final class Builder {
+        private final Capability capability;
+        private final Map<String, Param> params = new LinkedHashMap<>();
+        private final List<List<String>> required = new ArrayList<>();
+
+        Builder(Capability capability) {
+            this.capability = capability;
+        }
+
+        Builder param(String name, ParamType type, String description) {
+            params.put(name, new Param(name, type, description));
+            return this;
+        }
+
+        Builder required(String... anyOf) {
+            required.add(List.of(anyOf));
+            return this;
+        }
+
+        CapabilitySchema build() {
+            return new CapabilitySchema(capability, new LinkedHashMap<>(params), required);
+        }
+    }
+}

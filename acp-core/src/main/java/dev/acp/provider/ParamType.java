@@ -1,0 +1,60 @@
+package dev.acp.provider;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The type of a step parameter, checked during validation. */
+public enum ParamType {
+    TEXT("text"),
+    INTEGER("a whole number"),
+    /** A number; numeric text such as "5" is accepted because several provider APIs use it. */
+    NUMBER("a number"),
+    BOOLEAN("true or false"),
+    /** A local file (relative to the pipeline file) or an http(s) URL. */
+    FILE("a file path or URL"),
+    /** Text or a list of texts. */
+    TEXT_OR_LIST("text or a list of texts"),
+    /** An image size: a preset name or a map with width and height. */
+    SIZE("a size preset or {width, height}"),
+    MAP("a map"),
+    LIST("a list"),
+    ANY("any value");
+
+    private final String description;
+
+    ParamType(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Whether {@code value} (a plain YAML value) fits this type. */
+    public boolean accepts(@Nullable Object value) {
+        return switch (this) {
+            case TEXT, FILE -> value instanceof String || value instanceof Number;
+            case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger
+                    || value instanceof String s && s.trim().matches("-?\\d+");
+            case NUMBER -> value instanceof Number || value instanceof String s && isNumber(s);
+            case BOOLEAN -> value instanceof Boolean;
+            case TEXT_OR_LIST -> value instanceof String
+                    || value instanceof List<?> l && l.stream().allMatch(x -> x instanceof String);
+            case SIZE -> value instanceof String || value instanceof Map<?, ?> m
+                    && m.get("width") instanceof Number && m.get("height") instanceof Number;
+            case MAP -> value instanceof Map<?, ?>;
+            case LIST -> value instanceof List<?>;
+            case ANY -> true;
+        };
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s.trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.acp.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.Version;
+import dev.acp.engine.RunResult;
+import dev.acp.engine.StepResult;
+import dev.acp.engine.StepStatus;
+import dev.acp.pipeline.Problem;
+import dev.acp.plan.ExecutionPlan;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Writes {@code run.json}: the seed's PipelineResult fields (pipeline_name, success,
+ * total_steps, successful_steps, failed_steps, total_execution_time, total_cost, step_results,
+ * output_directory) and everything else a user needs to trust a run. Written atomically.
+ */
+public final class RunReportWriter {
+    public static final String FILE_NAME = "run.json";
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    /** The report as plain values (also used for {@code --format json}). */
+    public Map<String, Object> toMap(ExecutionPlan plan, RunResult run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("acp_version", Version.current());
+        m.put("run_id", run.runId());
+        m.put("pipeline_name", run.pipelineName());
+        m.put("pipeline_file", plan.spec().source());
+        m.put("success", run.success());
+        m.put("status", run.status().wireName());
+        m.put("output_directory", run.outputDirectory().toString());
+        m.put("started_at", run.startedAt().toString());
+        m.put("total_execution_time", seconds(run.totalTime()));
+        List<StepResult> tasks = run.taskResults();
+        m.put("total_steps", tasks.size());
+        m.put("successful_steps", run.count(StepStatus.SUCCEEDED));
+        m.put("failed_steps", run.count(StepStatus.FAILED));
+        m.put("skipped_steps", run.count(StepStatus.SKIPPED));
+        m.put("cancelled_steps", run.count(StepStatus.CANCELLED));
+        m.put("disabled_steps", run.count(StepStatus.DISABLED));
+        m.put("failed_step_ids", run.failedStepIds());
+        m.put("total_cost", money(run.totalActualCost()));
+        m.put("estimated_cost", money(run.totalEstimatedCost()));
+        m.put("cost_by_provider", costByProvider(tasks));
+        m.put("cache_savings", 0.0);
+        m.put("parallel", plan.parallel());
+        TreeSet<String> previewProviders = new TreeSet<>();
+        run.steps().stream().filter(StepResult::preview).forEach(s -> previewProviders.add(String.valueOf(s.provider())));
+        m.put("preview", !previewProviders.isEmpty());
+        if (!previewProviders.isEmpty()) {
+            m.put("preview_note", "outputs of " + String.join(", ", previewProviders)
+                    + " are offline previews rendered locally, not AI-generated media");
+        }
+        m.put("inputs", plan.inputs());
+        List<String> warnings = new ArrayList<>();
+        for (Problem p : plan.warnings()) {
+            warnings.add(p.render());
+        }
+        m.put("warnings", warnings);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (StepResult s : run.steps()) {
+            steps.add(step(s));
+        }
+        m.put("step_results", steps);
+        return m;
+    }
+
+    private static Map<String, Object> step(StepResult s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step_id", s.stepId());
+        m.put("step_type", s.stepType());
+        if (s.groupId() != null) {
+            m.put("group_id", s.groupId());
+        }
+        m.put("provider", s.provider());
+        m.put("model", s.model());
+        m.put("success", s.succeeded());
+        m.put("status", s.status().wireName());
+        m.put("output_path", s.outputPath() == null ? null : s.outputPath().toString());
+        if (s.text() != null) {
+            m.put("text", s.text());
+        }
+        m.put("metadata", s.metadata());
+        if (s.error() != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("kind", s.error().kind().wireName());
+            e.put("message", s.error().message());
+            if (s.error().requestId() != null) {
+                e.put("request_id", s.error().requestId());
+            }
+            m.put("error", e);
+        } else {
+            m.put("error", null);
+        }
+        if (s.reason() != null) {
+            m.put("reason", s.reason());
+        }
+        m.put("started_at", s.startedAt() == null ? null : s.startedAt().toString());
+        m.put("execution_time", seconds(s.executionTime()));
+        m.put("attempts", s.attempts());
+        m.put("estimated_cost", s.estimatedCost() == null ? null : money(s.estimatedCost()));
+        m.put("actual_cost", s.actualCost() == null ? null : money(s.actualCost()));
+        m.put("cost", s.actualCost() == null ? null : money(s.actualCost()));
+        m.put("cache_hit", s.cacheHit());
+        m.put("preview", s.preview());
+        m.put("quality_score", s.qualityScore());
+        m.put("provider_request_ids", s.requestIds());
+        return m;
+    }
+
+    private static Map<String, Object> costByProvider(List<StepResult> tasks) {
+        Map<String, BigDecimal> sums = new java.util.TreeMap<>();
+        for (StepResult s : tasks) {
+            if (s.actualCost() != null && s.provider() != null) {
+                sums.merge(s.provider(), s.actualCost(), BigDecimal::add);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        sums.forEach((k, v) -> out.put(k, money(v)));
+        return out;
+    }
+
+    /** Writes run.json into the run's output folder, atomically; returns its path. */
+    public Path write(ExecutionPlan plan, RunResult run) throws IOException {
+        Path target = run.outputDirectory().resolve(FILE_NAME);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
+        try (var out = Files.newOutputStream(tmp)) {
+            mapper.writeValue(out, toMap(plan, run));
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    public String toJson(ExecutionPlan plan, RunResult run) throws IOException {
+        return mapper.writeValueAsString(toMap(plan, run));
+    }
+
+    private static double seconds(Duration d) {
+        return Math.round(d.toNanos() / 1_000_000.0) / 1000.0;
+    }
+
+    private static double money(BigDecimal v) {
+        return v.setScale(6, RoundingMode.HALF_UP).doubleValue();
+    }
+}
