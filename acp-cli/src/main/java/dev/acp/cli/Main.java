@@ -1,7 +1,10 @@
 package dev.acp.cli;
 
+/** The {@code acp} command. */
 public final class Main {
+    private Main() {}
+
     public static void main(String[] args) {
-        System.out.println("acp");
+        System.exit(Cli.system().execute(args));
     }
 }

@@ -1,0 +1,122 @@
+package dev.acp.cli;
+
+import dev.acp.Acp;
+import dev.acp.env.Environment;
+import dev.acp.error.AcpException;
+import dev.acp.error.PipelineInvalidException;
+import dev.acp.pipeline.Problem;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+/**
+ * Builds the picocli command line with the injected {@link CliContext}, and maps every failure
+ * to one line on stderr and one exit code ({@link ExitCode}). Stack traces only with
+ * {@code --stacktrace}.
+ */
+public final class Cli {
+    private final CliContext context;
+
+    public Cli(CliContext context) {
+        this.context = context;
+    }
+
+    /** The CLI of this process: real streams, environment, terminal and Ctrl-C. */
+    public static Cli system() {
+        Environment env = Environment.system();
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        return new Cli(new CliContext(out, err, env, Path.of("").toAbsolutePath(), Terminal.detect(env),
+                new SignalInterrupts(), Acp::create));
+    }
+
+    public int execute(String... args) {
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        context.out().flush();
+        context.err().flush();
+        return code;
+    }
+
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(AcpCommand.class, new ContextFactory(context));
+        cl.setOut(context.out());
+        cl.setErr(context.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setExecutionExceptionHandler(this::handleExecutionException);
+        cl.setParameterExceptionHandler(this::handleParameterException);
+        return cl;
+    }
+
+    private int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = context.err();
+        boolean stacktrace = cl.getCommandSpec().root().userObject() instanceof AcpCommand root && root.stacktrace;
+        if (e instanceof PipelineInvalidException invalid) {
+            printProblems(err, invalid.problems());
+        } else if (e instanceof AcpException acp) {
+            err.println("acp: error: " + acp.getMessage());
+        } else {
+            err.println("acp: internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + (stacktrace ? "" : " (run again with --stacktrace for details, and please report it)"));
+        }
+        if (stacktrace) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return e instanceof AcpException acp ? ExitCode.of(acp).code() : ExitCode.INTERNAL.code();
+    }
+
+    private int handleParameterException(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = context.err();
+        CommandLine cmd = e.getCommandLine();
+        // An unknown option explains more than the "missing option" it causes, so it is named first.
+        java.util.List<String> unmatched = cmd.getUnmatchedArguments();
+        String first = unmatched.isEmpty() ? null : unmatched.get(0);
+        if (first != null && first.startsWith("-")) {
+            String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+            java.util.List<String> options = new java.util.ArrayList<>();
+            cmd.getCommandSpec().options().forEach(o -> options.addAll(java.util.List.of(o.names())));
+            err.println("acp: error: Unknown option: '" + name + "'" + dev.acp.util.Suggestions.nearest(name, options)
+                    .map(s -> "; did you mean '" + s + "'?").orElse(""));
+        } else {
+            err.println("acp: error: " + e.getMessage());
+        }
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println("Run '" + name + " --help' for usage.");
+        err.flush();
+        return ExitCode.USAGE.code();
+    }
+
+    /** Prints problems one per line, errors first, then a count. */
+    static void printProblems(PrintWriter err, java.util.List<Problem> problems) {
+        long errors = problems.stream().filter(Problem::isError).count();
+        problems.stream().filter(Problem::isError).forEach(p -> err.println(p.render()));
+        problems.stream().filter(p -> !p.isError()).forEach(p -> err.println(p.render()));
+        if (errors > 0) {
+            err.println(errors + (errors == 1 ? " error" : " errors") + " in the pipeline; nothing was run.");
+        }
+    }
+
+    /** Creates commands with the context as their constructor argument when they take one. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            for (Constructor<?> c : cls.getDeclaredConstructors()) {
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliContext.class) {
+                    c.setAccessible(true);
+                    return cls.cast(c.newInstance(context));
+                }
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    /** Builds ACP the way the commands do; visible for tests that inject providers. */
+    static Acp acp(CliContext context) {
+        return context.acp();
+    }
+}

@@ -1,0 +1,234 @@
+package dev.acp.cli;
+
+import dev.acp.engine.ErrorInfo;
+import dev.acp.engine.RunListener;
+import dev.acp.engine.StepResult;
+import dev.acp.plan.ExecutionPlan;
+import dev.acp.plan.PlannedTask;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Shows a run as it happens, on stderr. On an interactive terminal one line per running step
+ * is redrawn in place with its elapsed time and progress, and finished steps scroll above; when
+ * output is redirected, plain timestamped log lines are written instead.
+ */
+abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
+        permits ProgressDisplay.Live, ProgressDisplay.Plain {
+
+    protected final PrintWriter out;
+    protected final Terminal terminal;
+    protected final Path workingDirectory;
+
+    ProgressDisplay(PrintWriter out, Terminal terminal, Path workingDirectory) {
+        this.out = out;
+        this.terminal = terminal;
+        this.workingDirectory = workingDirectory;
+    }
+
+    static ProgressDisplay create(PrintWriter out, Terminal terminal, Path workingDirectory) {
+        return terminal.interactive() ? new Live(out, terminal, workingDirectory) : new Plain(out, terminal, workingDirectory);
+    }
+
+    @Override
+    public void close() {}
+
+    /** One line describing a finished step. */
+    protected String finishedLine(StepResult r) {
+        String time = seconds(r.executionTime());
+        String where = r.provider() == null ? "" : " " + terminal.dim(r.provider());
+        return switch (r.status()) {
+            case SUCCEEDED -> terminal.green("✓") + " " + r.stepId() + where + " " + time
+                    + (r.outputPath() == null ? "" : " → " + display(r.outputPath()))
+                    + (r.preview() ? terminal.dim(" (preview)") : "");
+            case FAILED -> terminal.red("✗") + " " + r.stepId() + where + " " + time + " "
+                    + terminal.red(errorText(r.error()));
+            case SKIPPED -> terminal.yellow("-") + " " + r.stepId() + " skipped: " + r.reason();
+            case CANCELLED -> terminal.yellow("■") + " " + r.stepId() + " cancelled: " + r.reason();
+            case DISABLED -> terminal.dim("- " + r.stepId() + " disabled");
+        };
+    }
+
+    protected String display(Path p) {
+        Path abs = p.toAbsolutePath();
+        return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs).toString() : abs.toString();
+    }
+
+    static String errorText(ErrorInfo e) {
+        return e == null ? "failed" : e.kind().wireName() + ": " + e.message();
+    }
+
+    static String seconds(Duration d) {
+        double s = d.toMillis() / 1000.0;
+        return s < 10 ? String.format(Locale.ROOT, "%.1f s", s) : String.format(Locale.ROOT, "%.0f s", s);
+    }
+
+    /** Redraws running steps in place on an interactive terminal. */
+    static final class Live extends ProgressDisplay {
+        private static final String[] SPINNER = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+        private static final int MAX_RUNNING_LINES = 15;
+
+        private record Running(PlannedTask task, long startNanos, int attempt, String status) {}
+
+        private final Map<String, Running> running = new LinkedHashMap<>();
+        private final List<String> finished = new ArrayList<>();
+        private final Thread painter;
+        private int drawnLines;
+        private int frame;
+        private volatile boolean closed;
+
+        Live(PrintWriter out, Terminal terminal, Path workingDirectory) {
+            super(out, terminal, workingDirectory);
+            painter = Thread.ofPlatform().daemon().name("acp-progress").unstarted(this::paintLoop);
+            painter.start();
+        }
+
+        @Override
+        public synchronized void runStarted(ExecutionPlan plan, String runId) {
+            finished.add(terminal.bold("Running " + plan.spec().name()) + terminal.dim(" (" + plan.tasks().size()
+                    + " steps, run " + runId + ", output " + display(plan.outputDirectory()) + ")"));
+        }
+
+        @Override
+        public synchronized void stepStarted(PlannedTask task, int attempt) {
+            Running previous = running.get(task.id());
+            long start = previous == null ? System.nanoTime() : previous.startNanos();
+            running.put(task.id(), new Running(task, start, attempt, ""));
+        }
+
+        @Override
+        public synchronized void stepProgress(PlannedTask task, double fraction, String message) {
+            Running r = running.get(task.id());
+            if (r != null) {
+                String pct = fraction >= 0 ? Math.round(fraction * 100) + "% " : "";
+                running.put(task.id(), new Running(task, r.startNanos(), r.attempt(), pct + message));
+            }
+        }
+
+        @Override
+        public synchronized void stepRetrying(PlannedTask task, int nextAttempt, Duration delay, ErrorInfo error) {
+            Running r = running.get(task.id());
+            if (r != null) {
+                running.put(task.id(), new Running(task, r.startNanos(), r.attempt(),
+                        "retry " + nextAttempt + " in " + seconds(delay) + " after " + errorText(error)));
+            }
+        }
+
+        @Override
+        public synchronized void stepFinished(StepResult result) {
+            running.remove(result.stepId());
+            finished.add("  " + finishedLine(result));
+        }
+
+        private void paintLoop() {
+            while (!closed) {
+                paint();
+                try {
+                    Thread.sleep(120);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private synchronized void paint() {
+            StringBuilder sb = new StringBuilder();
+            if (drawnLines > 0) {
+                sb.append("\u001b[").append(drawnLines).append("F\u001b[J");
+            }
+            for (String line : finished) {
+                sb.append(line).append('\n');
+            }
+            finished.clear();
+            drawnLines = 0;
+            frame++;
+            long now = System.nanoTime();
+            int shown = 0;
+            for (Running r : running.values()) {
+                if (shown == MAX_RUNNING_LINES) {
+                    sb.append(terminal.dim("  … and " + (running.size() - shown) + " more running")).append('\n');
+                    drawnLines++;
+                    break;
+                }
+                String line = "  " + terminal.yellow(SPINNER[(frame + shown) % SPINNER.length]) + " " + r.task().id() + " "
+                        + terminal.dim(r.task().typeName() + " via " + r.task().providerId()) + " "
+                        + seconds(Duration.ofNanos(now - r.startNanos()))
+                        + (r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "")
+                        + (r.status().isEmpty() ? "" : " " + terminal.dim(r.status()));
+                sb.append(truncate(line)).append('\n');
+                drawnLines++;
+                shown++;
+            }
+            out.print(sb);
+            out.flush();
+        }
+
+        private String truncate(String line) {
+            // Colour codes do not take space; only cut plain lines, which is the common case.
+            return !terminal.color() && line.length() > terminal.width() ? line.substring(0, terminal.width() - 1) + "…"
+                    : line;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            painter.interrupt();
+            try {
+                painter.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                running.clear();
+                paint();
+            }
+        }
+    }
+
+    /** Log lines, one per event, for redirected output and CI logs. */
+    static final class Plain extends ProgressDisplay {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+        Plain(PrintWriter out, Terminal terminal, Path workingDirectory) {
+            super(out, terminal, workingDirectory);
+        }
+
+        private void log(String message) {
+            synchronized (out) {
+                out.println(TIME.format(LocalTime.now()) + " " + message);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void runStarted(ExecutionPlan plan, String runId) {
+            log("running " + plan.spec().name() + " (" + plan.tasks().size() + " steps, run " + runId + ", output "
+                    + display(plan.outputDirectory()) + ")");
+        }
+
+        @Override
+        public void stepStarted(PlannedTask task, int attempt) {
+            log("started " + task.id() + " (" + task.typeName() + " via " + task.providerId() + ")"
+                    + (attempt > 1 ? " attempt " + attempt : ""));
+        }
+
+        @Override
+        public void stepRetrying(PlannedTask task, int nextAttempt, Duration delay, ErrorInfo error) {
+            log("retrying " + task.id() + " in " + seconds(delay) + " (attempt " + nextAttempt + ") after "
+                    + errorText(error));
+        }
+
+        @Override
+        public void stepFinished(StepResult result) {
+            log(finishedLine(result));
+        }
+    }
+}

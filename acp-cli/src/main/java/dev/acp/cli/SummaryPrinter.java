@@ -1,0 +1,112 @@
+package dev.acp.cli;
+
+import dev.acp.engine.RunResult;
+import dev.acp.engine.StepResult;
+import dev.acp.engine.StepStatus;
+import dev.acp.plan.ExecutionPlan;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The table printed after a run: one row per step, totals, failures, and where the report is. */
+final class SummaryPrinter {
+    private final PrintWriter out;
+    private final Terminal terminal;
+    private final Path workingDirectory;
+
+    SummaryPrinter(PrintWriter out, Terminal terminal, Path workingDirectory) {
+        this.out = out;
+        this.terminal = terminal;
+        this.workingDirectory = workingDirectory;
+    }
+
+    void print(ExecutionPlan plan, RunResult run, Path report) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"STEP", "TYPE", "PROVIDER", "STATUS", "TIME", "COST", "OUTPUT"});
+        for (StepResult s : run.steps()) {
+            String id = s.groupId() == null ? s.stepId() : "  " + s.stepId();
+            rows.add(new String[] {id, s.stepType(), s.provider() == null ? "-" : s.provider(), status(s),
+                s.attempts() == 0 && s.executionTime().isZero() ? "-" : ProgressDisplay.seconds(s.executionTime()),
+                cost(s), s.outputPath() == null ? "-" : display(s.outputPath())});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        out.println();
+        String headline = switch (run.status()) {
+            case SUCCEEDED -> terminal.green("✓ " + run.pipelineName() + " succeeded");
+            case PARTIAL -> terminal.red("✗ " + run.pipelineName() + " finished with failures");
+            case INTERRUPTED -> terminal.yellow("■ " + run.pipelineName() + " was interrupted");
+        };
+        out.println(headline + " in " + ProgressDisplay.seconds(run.totalTime()) + ": " + counts(run));
+        for (int row = 0; row < rows.size(); row++) {
+            StringBuilder sb = new StringBuilder();
+            String[] r = rows.get(row);
+            for (int i = 0; i < r.length; i++) {
+                String cell = i == r.length - 1 ? r[i] : pad(r[i], widths[i]);
+                sb.append(i == 0 ? "" : "  ").append(row == 0 ? terminal.bold(cell) : cell);
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+        List<StepResult> failures = run.steps().stream()
+                .filter(s -> s.status() == StepStatus.FAILED && run.failedStepIds().contains(s.stepId())).toList();
+        if (!failures.isEmpty()) {
+            out.println();
+            out.println(terminal.red("Failures:"));
+            for (StepResult f : failures) {
+                out.println("  " + f.stepId() + ": " + ProgressDisplay.errorText(f.error()));
+            }
+        }
+        BigDecimal total = run.totalActualCost();
+        out.println();
+        out.println("Total cost: $" + total.setScale(2, RoundingMode.HALF_UP).toPlainString()
+                + (run.anyPreview() ? terminal.dim("   * local previews: rendered offline, not AI-generated") : ""));
+        out.println("Report: " + display(report));
+        if (run.status() == dev.acp.engine.RunStatus.INTERRUPTED) {
+            out.println("Completed outputs were kept.");
+        }
+    }
+
+    private String counts(RunResult run) {
+        List<String> parts = new ArrayList<>();
+        for (StepStatus st : StepStatus.values()) {
+            long n = run.count(st);
+            if (n > 0) {
+                parts.add(n + " " + st.wireName());
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String status(StepResult s) {
+        return switch (s.status()) {
+            case SUCCEEDED -> "ok";
+            case FAILED -> "FAILED";
+            case SKIPPED -> "skipped";
+            case CANCELLED -> "cancelled";
+            case DISABLED -> "disabled";
+        };
+    }
+
+    private static String cost(StepResult s) {
+        if (s.actualCost() == null) {
+            return s.status() == StepStatus.SUCCEEDED ? "unknown" : "-";
+        }
+        return "$" + s.actualCost().setScale(2, RoundingMode.HALF_UP).toPlainString() + (s.preview() ? "*" : "");
+    }
+
+    private String display(Path p) {
+        Path abs = p.toAbsolutePath();
+        return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs).toString() : abs.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.acp.cli;
+
+import dev.acp.env.Environment;
+
+/**
+ * What the output device can do: whether it is an interactive terminal (live progress redraws
+ * lines in place) and whether colour is wanted ({@code NO_COLOR} and {@code TERM=dumb} respected).
+ */
+public record Terminal(boolean interactive, boolean color, int width) {
+
+    public static Terminal plain() {
+        return new Terminal(false, false, 100);
+    }
+
+    /** Detects the terminal of this process. */
+    public static Terminal detect(Environment env) {
+        boolean tty = isTerminal();
+        boolean dumb = env.get("TERM").map("dumb"::equals).orElse(false);
+        boolean color = tty && !dumb && env.get("NO_COLOR").isEmpty();
+        int width = env.get("COLUMNS").flatMap(Terminal::parseInt).orElse(100);
+        return new Terminal(tty && !dumb, color, Math.max(60, width));
+    }
+
+    private static java.util.Optional<Integer> parseInt(String s) {
+        try {
+            return java.util.Optional.of(Integer.parseInt(s.trim()));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // From Java 22, System.console() exists even when redirected; Console.isTerminal() tells.
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    public String green(String s) {
+        return paint("32", s);
+    }
+
+    public String red(String s) {
+        return paint("31", s);
+    }
+
+    public String yellow(String s) {
+        return paint("33", s);
+    }
+
+    public String dim(String s) {
+        return paint("2", s);
+    }
+
+    public String bold(String s) {
+        return paint("1", s);
+    }
+
+    private String paint(String code, String s) {
+        return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    }
+}

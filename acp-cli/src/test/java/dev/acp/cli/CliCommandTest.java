@@ -1,0 +1,230 @@
+package dev.acp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands in-process: exit codes, stdout/stderr, reports, and that secrets never print. */
+class CliCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String OK_PIPELINE = """
+            pipeline_name: scripted_ok
+            output_directory: out
+            steps:
+              - step_type: text_to_image
+                id: picture
+                provider: scripted
+                config: { prompt: "a red fox" }
+                output_filename: fox.png
+              - step_type: prompt_generation
+                id: caption
+                provider: scripted
+                config: { prompt: "caption for {{steps.picture.output}}" }
+            """;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void should_print_the_version() {
+        CliRunner.Result r = new CliRunner(dir).run("--version");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("acp 0.").contains("Java ");
+    }
+
+    @Test
+    void should_show_which_credentials_are_set_but_never_their_values() {
+        CliRunner.Result r = new CliRunner(dir).env("FAL_KEY", "fal-secret-1234567890").run("info");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("FAL_KEY set").contains("ELEVENLABS_API_KEY not set")
+                .contains("text_to_image").contains("local").contains("hume").contains("retired")
+                .doesNotContain("fal-secret-1234567890");
+    }
+
+    @Test
+    void should_validate_every_seed_example() {
+        for (String name : new String[] {"content_creation.yaml", "parallel_voices.yaml", "simple_tts.yaml"}) {
+            Path seed = Path.of("../examples/seed", name).toAbsolutePath().normalize();
+            CliRunner.Result r = new CliRunner(dir).run("config", "validate", seed.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("is valid");
+            CliRunner.Result offline = new CliRunner(dir).run("config", "validate", "--offline", seed.toString());
+            assertThat(offline.exitCode()).as(offline.err()).isZero();
+        }
+    }
+
+    @Test
+    void should_report_all_validation_errors_with_locations_and_exit_2() throws IOException {
+        write("bad.yaml", """
+                pipeline_name: bad
+                steps:
+                  - step_type: text_to_imag
+                  - step_type: text_to_speech
+                    provider: scripted
+                    config: { txt: hi }
+                """);
+        CliRunner.Result r = new CliRunner(dir).run("config", "validate", "bad.yaml");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("bad.yaml:3:16: error: step 'steps[1]': unknown step_type 'text_to_imag'")
+                .contains("bad.yaml:6:20: error: step 'text_to_speech_1': unknown config key 'txt'")
+                .contains("did you mean 'text'?")
+                .contains("missing config.text")
+                .contains("3 errors in the pipeline; nothing was run.");
+    }
+
+    @Test
+    void should_run_a_pipeline_write_run_json_and_print_a_summary() throws IOException {
+        write("p.yaml", OK_PIPELINE);
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "--config", "p.yaml");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("✓ scripted_ok succeeded").contains("picture").contains("out/fox.png")
+                .contains("Report: out/run.json");
+        assertThat(r.err()).contains("started picture (text_to_image via scripted)");
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("out/run.json").toFile());
+        assertThat(report.get("pipeline_name").asText()).isEqualTo("scripted_ok");
+        assertThat(report.get("success").asBoolean()).isTrue();
+        assertThat(report.get("total_steps").asInt()).isEqualTo(2);
+        JsonNode first = report.get("step_results").get(0);
+        assertThat(first.get("step_id").asText()).isEqualTo("picture");
+        assertThat(first.get("output_path").asText()).isEqualTo(dir.resolve("out/fox.png").toString());
+        assertThat(first.get("attempts").asInt()).isEqualTo(1);
+        assertThat(report.get("step_results").get(1).get("text").asText()).contains(dir.resolve("out/fox.png").toString());
+        assertThat(dir.resolve("out/fox.png")).hasContent("scripted output of picture");
+    }
+
+    @Test
+    void should_print_json_results_for_scripts() throws IOException {
+        write("p.yaml", OK_PIPELINE);
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--format", "json");
+        assertThat(r.exitCode()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void should_exit_1_with_a_failure_summary_when_a_step_fails() throws IOException {
+        write("p.yaml", """
+                pipeline_name: partly
+                output_directory: out
+                steps:
+                  - { step_type: text_to_image, id: a, provider: scripted, config: { prompt: x, script_fail: validation } }
+                  - { step_type: text_to_image, id: b, depends_on: [], provider: scripted, config: { prompt: y } }
+                """);
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "--config", "p.yaml");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("✗ partly finished with failures").contains("Failures:")
+                .contains("a: validation: scripted validation failure (attempt 1)");
+        assertThat(dir.resolve("out/b.png")).exists();
+        assertThat(dir.resolve("out/run.json")).exists();
+    }
+
+    @Test
+    void should_write_nothing_when_the_pipeline_is_invalid() throws IOException {
+        write("p.yaml", OK_PIPELINE.replace("provider: scripted\n    config: { prompt: \"a red fox\" }",
+                "provider: scripted\n    config: { promt: \"a red fox\" }"));
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "--config", "p.yaml");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("did you mean 'prompt'?").contains("nothing was run");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void should_point_to_offline_mode_when_a_provider_is_not_in_this_build() {
+        Path seed = Path.of("../examples/seed/simple_tts.yaml").toAbsolutePath().normalize();
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "--config", seed.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("provider 'elevenlabs'").contains("not available in this build")
+                .contains("--offline");
+    }
+
+    @Test
+    void should_explain_a_missing_file_and_bad_flags_in_one_line() {
+        CliRunner.Result missing = new CliRunner(dir).run("pipeline", "run", "--config", "nope.yaml");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).contains("nope.yaml: error: file not found");
+        CliRunner.Result flag = new CliRunner(dir).run("pipeline", "run", "--confg", "x.yaml");
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(flag.err()).contains("Unknown option: '--confg'").contains("Run 'acp pipeline run --help' for usage.");
+    }
+
+    @Test
+    void should_set_inputs_from_the_command_line() throws IOException {
+        write("p.yaml", """
+                pipeline_name: inputs
+                output_directory: out
+                inputs:
+                  subject: { type: string }
+                steps:
+                  - { step_type: prompt_generation, id: idea, provider: scripted, config: { prompt: "{{inputs.subject}}" } }
+                """);
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--set", "subject=lighthouse");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(dir.resolve("out/idea.txt")).hasContent("scripted text of idea: lighthouse");
+        CliRunner.Result missing = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("input 'subject' has no value");
+    }
+
+    @Test
+    void should_stop_cleanly_write_the_report_and_exit_5_when_interrupted() throws IOException {
+        write("p.yaml", """
+                pipeline_name: long
+                output_directory: out
+                steps:
+                  - { step_type: text_to_image, id: quick, provider: scripted, config: { prompt: x } }
+                  - { step_type: text_to_image, id: slow, provider: scripted, config: { prompt: x, script_hang: true } }
+                  - { step_type: text_to_image, id: never, provider: scripted, config: { prompt: x } }
+                """);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // Simulates Ctrl-C once the hanging step is running.
+            CliContext.Interrupts ctrlC = action -> {
+                timer.scheduleAtFixedRate(() -> {
+                    if (Files.exists(dir.resolve("out/quick.png"))) {
+                        action.run();
+                    }
+                }, 50, 50, TimeUnit.MILLISECONDS);
+                return () -> {};
+            };
+            CliRunner.Result r = new CliRunner(dir).interrupts(ctrlC).run("pipeline", "run", "-c", "p.yaml");
+            assertThat(r.exitCode()).isEqualTo(5);
+            assertThat(r.out()).contains("■ long was interrupted").contains("Completed outputs were kept.");
+            JsonNode report = new ObjectMapper().readTree(dir.resolve("out/run.json").toFile());
+            assertThat(report.get("status").asText()).isEqualTo("interrupted");
+            assertThat(report.get("step_results").get(1).get("status").asText()).isEqualTo("cancelled");
+            assertThat(report.get("step_results").get(2).get("attempts").asInt()).isZero();
+            assertThat(dir.resolve("out/quick.png")).exists();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void should_map_unexpected_errors_to_exit_70_with_a_stack_trace_only_on_request() throws IOException {
+        write("p.yaml", OK_PIPELINE);
+        CliRunner runner = new CliRunner(dir).acpFactory(env -> {
+            throw new IllegalStateException("registry exploded");
+        });
+        CliRunner.Result r = runner.run("pipeline", "run", "-c", "p.yaml");
+        assertThat(r.exitCode()).isEqualTo(70);
+        assertThat(r.err()).contains("acp: internal error: IllegalStateException: registry exploded")
+                .contains("--stacktrace").doesNotContain("\tat ");
+        CliRunner.Result withTrace = runner.run("pipeline", "run", "-c", "p.yaml", "--stacktrace");
+        assertThat(withTrace.err()).contains("\tat ");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.acp.cli;
+
+import dev.acp.Acp;
+import dev.acp.env.Environment;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Runs the CLI in-process with captured output, a scratch ACP_HOME and an injected environment. */
+final class CliRunner {
+    record Result(int exitCode, String out, String err) {}
+
+    private final Path workDir;
+    private final Map<String, String> env = new HashMap<>();
+    private CliContext.Interrupts interrupts = CliContext.Interrupts.NONE;
+    private Function<Environment, Acp> acpFactory = Acp::create;
+
+    CliRunner(Path workDir) {
+        this.workDir = workDir;
+        env.put("ACP_HOME", workDir.resolve(".acp-home").toString());
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    CliRunner env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    CliRunner interrupts(CliContext.Interrupts value) {
+        interrupts = value;
+        return this;
+    }
+
+    CliRunner acpFactory(Function<Environment, Acp> value) {
+        acpFactory = value;
+        return this;
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Environment.of(env),
+                workDir, Terminal.plain(), interrupts, acpFactory);
+        int code = new Cli(ctx).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,1 +1,0 @@
-package dev.acp.testkit; final class Placeholder {}
