@@ -164,9 +164,15 @@ public final class LocalEngine {
         RunResult run() {
             Instant started = options.clock().instant();
             try {
-                Files.createDirectories(plan.outputDirectory());
+                // Every folder an output goes to is made once here, not once per step.
+                java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+                folders.add(plan.outputDirectory());
+                plan.tasks().forEach(t -> folders.add(t.outputPath().getParent()));
+                for (Path f : folders) {
+                    Files.createDirectories(f);
+                }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the output folder " + plan.outputDirectory(), e);
+                throw new UncheckedIOException("cannot create the output folder " + e.getMessage(), e);
             }
             if (plan.tasks().stream().anyMatch(t -> t.spec().timeout() != null)
                     || plan.steps().stream().anyMatch(s -> s instanceof PlannedGroup g && g.timeout() != null)) {
@@ -242,7 +248,16 @@ public final class LocalEngine {
         }
 
         private void launch(Node n) {
-            Thread.ofVirtual().name("acp-step-", n.index).start(() -> {
+            Thread.ofVirtual().name("acp-step-", n.index).start(() -> runChain(n));
+        }
+
+        /**
+         * Runs a task and then, on the same thread, the next standalone task it made ready: a chain
+         * of steps costs one thread instead of one thread start and hand-off per step.
+         */
+        private void runChain(Node first) {
+            Node n = first;
+            while (n != null) {
                 StepResult r;
                 try {
                     r = runTask(n, (PlannedTask) n.step);
@@ -251,16 +266,23 @@ public final class LocalEngine {
                     r = failed(n, (PlannedTask) n.step, null, 0, ErrorInfo.of(ErrorKind.INTERNAL,
                             "unexpected " + t.getClass().getSimpleName() + ": " + t.getMessage()), null);
                 }
-                settle(n, r);
-            });
+                n = settle(n, r, true);
+            }
         }
 
         /**
          * Records a node's final result once and propagates it: dependents of a success (or of a
          * disabled step) may start; dependents of anything else are skipped. Iterative, so that a
          * failure at the head of a long chain cannot overflow the stack.
+         *
+         * @param mayContinue whether the caller is a task thread that can run one ready standalone
+         *     task itself; that task is returned instead of being launched
          */
         private void settle(Node first, StepResult firstResult) {
+            settle(first, firstResult, false);
+        }
+
+        private @Nullable Node settle(Node first, StepResult firstResult, boolean mayContinue) {
             Deque<Map.Entry<Node, StepResult>> work = new ArrayDeque<>();
             work.add(Map.entry(first, firstResult));
             List<Node> toStart = new ArrayList<>();
@@ -297,9 +319,16 @@ public final class LocalEngine {
                     work.addAll(n.group.drainCancellations());
                 }
             }
+            Node next = null;
             for (Node n : toStart) {
-                start(n);
+                if (mayContinue && next == null && n.group == null && n.step instanceof PlannedTask && n.step.enabled()
+                        && !control.isCancelled() && n.started.compareAndSet(false, true)) {
+                    next = n;
+                } else {
+                    start(n);
+                }
             }
+            return next;
         }
 
         private void cancelAll() {
@@ -311,7 +340,7 @@ public final class LocalEngine {
                     continue;
                 }
                 n.cancel("the run was interrupted");
-                if (n.thread == null) {
+                if (!n.attached) {
                     notRunning.add(n);
                 }
             }
@@ -325,7 +354,7 @@ public final class LocalEngine {
         // ---- one task ------------------------------------------------------------------------
 
         private StepResult runTask(Node n, PlannedTask t) {
-            n.thread = Thread.currentThread();
+            n.attach(Thread.currentThread());
             if (n.cancelReason != null) {
                 return notRun(n, StepStatus.CANCELLED, n.cancelReason);
             }
@@ -351,8 +380,7 @@ public final class LocalEngine {
                                 "cannot prepare the step's parameters: " + e.getMessage()), provider);
                     }
                     try {
-                        tmp = temporaryName(t.outputPath());
-                        Files.createDirectories(tmp.getParent());
+                        tmp = temporaryName(t.outputPath(), attempt);
                         ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
                                 new Context(scratch, t));
                         ProviderResult result = provider.execute(request);
@@ -398,8 +426,20 @@ public final class LocalEngine {
                     timer.cancel(false);
                 }
                 scratch.delete();
-                Thread.interrupted();
+                n.detach();
             }
+        }
+
+        /**
+         * {@code .name.partial-<run>-<attempt>.ext} beside the final file: on the same file system,
+         * so the rename is atomic, and unique per run and attempt.
+         */
+        private Path temporaryName(Path target, int attempt) {
+            String name = target.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String stem = dot <= 0 ? name : name.substring(0, dot);
+            String ext = dot <= 0 ? "" : name.substring(dot);
+            return target.resolveSibling("." + stem + ".partial-" + runId + "-" + attempt + ext);
         }
 
         private Path keep(ProviderResult result, Path tmp, Path target, Provider provider) throws IOException {
@@ -704,6 +744,8 @@ public final class LocalEngine {
             volatile @Nullable Thread thread;
             volatile @Nullable String cancelReason;
             volatile boolean timedOut;
+            /** Set once a thread has started running this task; never reset. */
+            volatile boolean attached;
             volatile boolean groupTimedOut;
             volatile boolean launched;
 
@@ -714,18 +756,33 @@ public final class LocalEngine {
 
             void cancel(String reason) {
                 cancelReason = reason;
+                interrupt();
+            }
+
+            void timeOut() {
+                timedOut = true;
+                interrupt();
+            }
+
+            /**
+             * Interrupts the node's thread only while it runs this node: threads carry on with the
+             * next task of a chain, which a late timer must not hit.
+             */
+            private synchronized void interrupt() {
                 Thread t = thread;
                 if (t != null) {
                     t.interrupt();
                 }
             }
 
-            void timeOut() {
-                timedOut = true;
-                Thread t = thread;
-                if (t != null) {
-                    t.interrupt();
-                }
+            synchronized void attach(Thread t) {
+                thread = t;
+                attached = true;
+            }
+
+            synchronized void detach() {
+                thread = null;
+                Thread.interrupted();
             }
         }
 
@@ -790,14 +847,6 @@ public final class LocalEngine {
         }
     }
 
-    /** {@code .name.partial-<hex>.ext} beside the final file: same file system, so the rename is atomic. */
-    private Path temporaryName(Path target) {
-        String name = target.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot <= 0 ? name : name.substring(0, dot);
-        String ext = dot <= 0 ? "" : name.substring(dot);
-        return target.resolveSibling("." + stem + ".partial-" + Long.toHexString(options.random().nextLong()) + ext);
-    }
 
     private static StepResult withStatus(StepResult r, StepStatus status, String reason) {
         return new StepResult(r.stepId(), r.stepType(), r.groupId(), r.provider(), r.model(), status, r.outputPath(),

@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * reported together, sorted by position in the file.
  */
 public final class PipelinePlanner {
+    private static final java.util.regex.Pattern DRIVE_LETTER = java.util.regex.Pattern.compile("^[A-Za-z]:.*");
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
     private final Environment environment;
@@ -67,6 +68,8 @@ public final class PipelinePlanner {
         private final Map<String, String> groupOf = new HashMap<>();
         private final Set<String> disabled = new HashSet<>();
         private final Map<String, Set<String>> deps = new LinkedHashMap<>();
+        /** Typo suggestions per capability and key: large pipelines repeat the same keys. */
+        private final Map<String, Optional<String>> keySuggestions = new HashMap<>();
 
         Run(PipelineSpec spec, RunSettings settings) {
             this.spec = spec;
@@ -519,7 +522,7 @@ public final class PipelinePlanner {
                 return null;
             }
             if (p.isAbsolute() || name.startsWith("/") || name.startsWith("\\") || name.startsWith("~")
-                    || name.matches("^[A-Za-z]:.*")) {
+                    || DRIVE_LETTER.matcher(name).matches()) {
                 error(at, step, key + " '" + name + "' is absolute; outputs stay inside the output folder",
                         "use a relative name such as '" + p.getFileName() + "', or change output_directory");
                 return null;
@@ -643,7 +646,8 @@ public final class PipelinePlanner {
                 SourceLocation at = t.locations().at("config." + key);
                 var param = schema.param(key);
                 if (param.isEmpty()) {
-                    var near = Suggestions.nearest(key, schema.params().keySet());
+                    var near = keySuggestions.computeIfAbsent(t.capability().wireName() + "/" + key,
+                            k -> Suggestions.nearest(key, schema.params().keySet()));
                     if (near.isPresent()) {
                         error(t.locations().at("config." + key), t.id(), "unknown config key '" + key + "'",
                                 "did you mean '" + near.get() + "'?");

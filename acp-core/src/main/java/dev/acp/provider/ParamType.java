@@ -21,6 +21,8 @@ public enum ParamType {
     LIST("a list"),
     ANY("any value");
 
+    private static final java.util.regex.Pattern INTEGER_TEXT = java.util.regex.Pattern.compile("-?\\d+");
+
     private final String description;
 
     ParamType(String description) {
@@ -36,7 +38,7 @@ public enum ParamType {
         return switch (this) {
             case TEXT, FILE -> value instanceof String || value instanceof Number;
             case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger
-                    || value instanceof String s && s.trim().matches("-?\\d+");
+                    || value instanceof String s && INTEGER_TEXT.matcher(s.trim()).matches();
             case NUMBER -> value instanceof Number || value instanceof String s && isNumber(s);
             case BOOLEAN -> value instanceof Boolean;
             case TEXT_OR_LIST -> value instanceof String

@@ -16,6 +16,11 @@ public final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         String lower = input.toLowerCase(java.util.Locale.ROOT);
         for (String c : candidates) {
+            // The distance is at least the difference in length; skip candidates that cannot qualify.
+            int allowedForC = Math.max(2, Math.max(input.length(), c.length()) / 3);
+            if (Math.abs(c.length() - input.length()) > allowedForC) {
+                continue;
+            }
             int d = distance(lower, c.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
