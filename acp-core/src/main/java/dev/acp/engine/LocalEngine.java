@@ -467,7 +467,9 @@ public final class LocalEngine {
             metadata.putIfAbsent("provider_reason", t.providerReason());
             BigDecimal actual = provider.preview() ? BigDecimal.ZERO : r.actualCost();
             BigDecimal estimated = provider.preview() ? BigDecimal.ZERO : null;
-            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), t.model(), StepStatus.SUCCEEDED,
+            // A preview engine does not use the requested model; it stays in the metadata, not in "model".
+            String model = provider.preview() ? null : t.model();
+            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), model, StepStatus.SUCCEEDED,
                     output, r.text(), metadata, null, null, startedAt, elapsed(startedAt), attempts, estimated, actual,
                     false, provider.preview(), r.qualityScore(), r.requestIds());
         }
@@ -476,7 +478,8 @@ public final class LocalEngine {
                 @Nullable ErrorInfo error, @Nullable Provider provider) {
             Map<String, Object> metadata = Map.of("provider_reason", t.providerReason());
             boolean preview = provider != null && provider.preview();
-            return new StepResult(t.id(), t.typeName(), t.groupId(), t.providerId(), t.model(), StepStatus.FAILED,
+            return new StepResult(t.id(), t.typeName(), t.groupId(), t.providerId(), preview ? null : t.model(),
+                    StepStatus.FAILED,
                     null, null, metadata, error, null, startedAt, startedAt == null ? Duration.ZERO : elapsed(startedAt),
                     attempts, preview ? BigDecimal.ZERO : null, preview ? BigDecimal.ZERO : null, false, preview,
                     null, error == null || error.requestId() == null ? List.of() : List.of(error.requestId()));

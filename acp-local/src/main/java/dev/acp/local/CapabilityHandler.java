@@ -1,0 +1,24 @@
+package dev.acp.local;
+
+import dev.acp.error.ProviderException;
+import dev.acp.provider.Provider.Issue;
+import dev.acp.provider.ProviderRequest;
+import dev.acp.provider.ProviderResult;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Serves one or two capabilities of the local provider. */
+sealed interface CapabilityHandler
+        permits TextToImageHandler, ImageToImageHandler, TextToSpeechHandler, VideoHandler, PromptGenerationHandler,
+                ImageUnderstandingHandler {
+
+    /** The parameters this handler reads for its capability. */
+    Set<String> parameters();
+
+    /** Validation-time problems of a step, given its raw parameters and output extension. */
+    List<Issue> check(Map<String, Object> parameters, String outputExtension);
+
+    ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException, IOException;
+}

@@ -1,1 +1,0 @@
-package dev.acp.local; final class Placeholder {}

@@ -1,0 +1,91 @@
+package dev.acp.local.media;
+
+import dev.acp.env.Environment;
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import dev.acp.local.process.CommandResult;
+import dev.acp.local.process.ExternalCommand;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Runs ffmpeg with an argument list. Every invocation starts with {@code -hide_banner -nostdin
+ * -y}: no banner noise in error tails, never a prompt waiting on standard input, and outputs are
+ * overwritten (callers always write to fresh temporary names). Thread-safe.
+ *
+ * <p>Interrupting the calling thread kills ffmpeg (see {@link ExternalCommand}).
+ */
+public final class Ffmpeg {
+    private static final int ERROR_TAIL_LINES = 3;
+
+    private final FfmpegLocator locator;
+
+    public Ffmpeg(FfmpegLocator locator) {
+        this.locator = Objects.requireNonNull(locator, "locator");
+    }
+
+    /** An ffmpeg resolved from {@code environment}, extracting the bundled one under {@code acpHome}. */
+    public static Ffmpeg locate(Environment environment, Path acpHome) {
+        return new Ffmpeg(new FfmpegLocator(environment, acpHome));
+    }
+
+    public FfmpegLocator locator() {
+        return locator;
+    }
+
+    /** The binary that will run; resolves (and extracts) it if that has not happened yet. */
+    public FfmpegBinary binary() throws ProviderException {
+        return locator.locate();
+    }
+
+    /**
+     * Runs ffmpeg and requires exit status 0.
+     *
+     * @param purpose what the run does, for the error message ("encoding the video")
+     * @param arguments everything after the common prefix, ending with the output
+     * @param stdoutLines receives standard output lines, for example {@code -progress pipe:1}
+     * @throws ProviderException ({@link ErrorKind#LOCAL}) on a non-zero exit, naming the purpose
+     *     and quoting the last lines of ffmpeg's error output
+     */
+    public CommandResult run(String purpose, List<String> arguments, Consumer<String> stdoutLines)
+            throws ProviderException, InterruptedException {
+        CommandResult result = execute(arguments, stdoutLines);
+        if (!result.succeeded()) {
+            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg failed while " + purpose + " (exit "
+                    + result.exitCode() + "): " + result.stderrTail(ERROR_TAIL_LINES)
+                    + "; check the input file or set " + FfmpegLocator.ENV_VARIABLE + " to another ffmpeg build");
+        }
+        return result;
+    }
+
+    /** Runs ffmpeg and discards standard output; see {@link #run(String, List, Consumer)}. */
+    public CommandResult run(String purpose, List<String> arguments) throws ProviderException, InterruptedException {
+        return run(purpose, arguments, line -> {});
+    }
+
+    /**
+     * Runs ffmpeg and returns however it ended, for callers that read its messages even on a
+     * non-zero exit (probing a file with {@code -i} alone always "fails").
+     */
+    public CommandResult execute(List<String> arguments, Consumer<String> stdoutLines)
+            throws ProviderException, InterruptedException {
+        FfmpegBinary binary = locator.locate();
+        List<String> command = new ArrayList<>(arguments.size() + 4);
+        command.add(binary.path().toString());
+        command.add("-hide_banner");
+        command.add("-nostdin");
+        command.add("-y");
+        command.addAll(arguments);
+        try {
+            return ExternalCommand.run(command, stdoutLines);
+        } catch (IOException e) {
+            throw new ProviderException(ErrorKind.LOCAL, "could not start ffmpeg at " + binary.path() + " ("
+                    + e.getMessage() + "); install ffmpeg or set " + FfmpegLocator.ENV_VARIABLE
+                    + " to a working binary", e);
+        }
+    }
+}

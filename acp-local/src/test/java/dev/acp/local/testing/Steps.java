@@ -1,0 +1,24 @@
+package dev.acp.local.testing;
+
+import dev.acp.local.LocalProvider;
+import dev.acp.provider.Capability;
+import dev.acp.provider.ProviderRequest;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** One local provider for all step tests (it holds FreeTTS voices), and request builders. */
+public final class Steps {
+    private static final LocalProvider PROVIDER = new LocalProvider(TestHome.isolatedEnvironment(), TestHome.acpHome());
+
+    private Steps() {}
+
+    public static LocalProvider provider() {
+        return PROVIDER;
+    }
+
+    public static ProviderRequest request(
+            Capability capability, @Nullable String model, Map<String, Object> parameters, Path output, RecordingContext context) {
+        return new ProviderRequest("step-1", capability, model, parameters, output, context);
+    }
+}
