@@ -5,6 +5,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(Cli.system().execute(args));
+        int code = Cli.system().execute(args);
+        // A tool a step started (ffmpeg, espeak-ng) must not outlive acp, even if it ignored its step's
+        // cancellation.
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        System.exit(code);
     }
 }

@@ -133,6 +133,18 @@ public final class LocalEngine {
         private final ConfigRenderer renderer;
         private @Nullable ScheduledExecutorService timers;
 
+        /** The run's timer thread, created on first use: most runs need no timer at all. */
+        private synchronized ScheduledExecutorService timers() {
+            if (timers == null) {
+                timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "acp-timers");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return timers;
+        }
+
         Execution(ExecutionPlan plan, RunListener listener, RunControl control) {
             this.plan = plan;
             this.listener = listener;
@@ -174,14 +186,6 @@ public final class LocalEngine {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the output folder " + e.getMessage(), e);
             }
-            if (plan.tasks().stream().anyMatch(t -> t.spec().timeout() != null)
-                    || plan.steps().stream().anyMatch(s -> s instanceof PlannedGroup g && g.timeout() != null)) {
-                timers = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "acp-timeouts");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
             listener.runStarted(plan, runId);
             control.onCancel(this::cancelAll);
             for (Node n : nodes.values()) {
@@ -190,8 +194,10 @@ public final class LocalEngine {
                 }
             }
             awaitAll();
-            if (timers != null) {
-                timers.shutdownNow();
+            synchronized (this) {
+                if (timers != null) {
+                    timers.shutdownNow();
+                }
             }
             RunResult result = assemble(started);
             listener.runFinished(result);
@@ -362,8 +368,8 @@ public final class LocalEngine {
             Instant startedAt = options.clock().instant();
             Instant deadline = t.spec().timeout() == null ? null : startedAt.plus(t.spec().timeout());
             ScheduledFuture<?> timer = null;
-            if (t.spec().timeout() != null && timers != null) {
-                timer = timers.schedule(() -> n.timeOut(), t.spec().timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (t.spec().timeout() != null) {
+                timer = timers().schedule(() -> n.timeOut(), t.spec().timeout().toNanos(), TimeUnit.NANOSECONDS);
             }
             int attempt = 0;
             Path tmp = null;
@@ -382,11 +388,11 @@ public final class LocalEngine {
                     try {
                         tmp = temporaryName(t.outputPath(), attempt);
                         ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
-                                new Context(scratch, t));
+                                new Context(scratch, t, n));
                         ProviderResult result = provider.execute(request);
                         // The provider finished: its (possibly paid) result is kept even if a timeout or
-                        // cancellation arrived in the meantime, and the flag must not break the file writes.
-                        Thread.interrupted();
+                        // cancellation arrived in the meantime, and no interrupt may break the file writes.
+                        n.commit();
                         Path output = keep(result, tmp, t.outputPath(), provider);
                         return succeeded(n, t, provider, result, output, startedAt, attempt);
                     } catch (ProviderException e) {
@@ -556,8 +562,8 @@ public final class LocalEngine {
                         group.memberIds().forEach(id -> members.add(nodes.get(id)));
                     }
                     opened = true;
-                    if (group.timeout() != null && timers != null) {
-                        timer = timers.schedule(this::timeOut, group.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                    if (group.timeout() != null) {
+                        timer = timers().schedule(this::timeOut, group.timeout().toNanos(), TimeUnit.NANOSECONDS);
                     }
                 }
                 dispatch();
@@ -749,6 +755,8 @@ public final class LocalEngine {
             volatile boolean timedOut;
             /** Set once a thread has started running this task; never reset. */
             volatile boolean attached;
+            private boolean committing;
+            private @Nullable ScheduledFuture<?> reinterrupter;
             volatile boolean groupTimedOut;
             volatile boolean launched;
 
@@ -759,32 +767,66 @@ public final class LocalEngine {
 
             void cancel(String reason) {
                 cancelReason = reason;
-                interrupt();
+                requestStop();
             }
 
             void timeOut() {
                 timedOut = true;
-                interrupt();
+                requestStop();
+            }
+
+            /** Whether the step was asked to stop (cancelled, timed out, or its group timed out). */
+            boolean stopRequested() {
+                return cancelReason != null || timedOut || groupTimedOut;
             }
 
             /**
-             * Interrupts the node's thread only while it runs this node: threads carry on with the
-             * next task of a chain, which a late timer must not hit.
+             * Interrupts the node's thread while it runs this node's provider, and again every
+             * 250 ms until it stops: some libraries clear an interrupt they run into (Java2D's font
+             * reader does), and a lost interrupt must not leave a cancelled step running. Threads
+             * carry on with the next task of a chain, which a late interrupt must not hit.
              */
-            private synchronized void interrupt() {
-                Thread t = thread;
-                if (t != null) {
-                    t.interrupt();
+            private synchronized void requestStop() {
+                if (thread == null || committing) {
+                    return;
+                }
+                thread.interrupt();
+                if (reinterrupter == null) {
+                    try {
+                        reinterrupter = timers().scheduleAtFixedRate(this::reinterrupt, 250, 250, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // The run is over; the one interrupt above is all there is to do.
+                    }
+                }
+            }
+
+            private synchronized void reinterrupt() {
+                if (thread != null && !committing) {
+                    thread.interrupt();
                 }
             }
 
             synchronized void attach(Thread t) {
                 thread = t;
                 attached = true;
+                committing = false;
+            }
+
+            /**
+             * The provider has returned a result: from here on the step keeps its output, so no
+             * further interrupt may break the file writes.
+             */
+            synchronized void commit() {
+                committing = true;
+                Thread.interrupted();
             }
 
             synchronized void detach() {
                 thread = null;
+                if (reinterrupter != null) {
+                    reinterrupter.cancel(false);
+                    reinterrupter = null;
+                }
                 Thread.interrupted();
             }
         }
@@ -793,10 +835,12 @@ public final class LocalEngine {
         private final class Context implements StepContext {
             private final LazyScratch scratch;
             private final PlannedTask task;
+            private final Node node;
 
-            Context(LazyScratch scratch, PlannedTask task) {
+            Context(LazyScratch scratch, PlannedTask task, Node node) {
                 this.scratch = scratch;
                 this.task = task;
+                this.node = node;
             }
 
             @Override
@@ -807,6 +851,13 @@ public final class LocalEngine {
             @Override
             public void progress(double fraction, String message) {
                 listener.stepProgress(task, fraction, message);
+            }
+
+            @Override
+            public void checkCancelled() throws InterruptedException {
+                if (node.stopRequested() || Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("step cancelled");
+                }
             }
         }
     }

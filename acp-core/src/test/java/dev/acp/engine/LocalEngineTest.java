@@ -427,6 +427,48 @@ class LocalEngineTest {
     }
 
     @Test
+    void should_stop_a_step_even_when_a_library_swallows_the_interrupt() throws Exception {
+        CountDownLatch started = new CountDownLatch(2);
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+            started.countDown();
+            // Like Java2D's font reader: work that clears any interrupt it runs into, for a while
+            // after the cancellation (the engine cancels once both steps have started).
+            started.await();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < end) {
+                Thread.interrupted();
+            }
+            if (r.stepId().equals("swallows_then_checks")) {
+                r.context().checkCancelled();
+                throw new AssertionError("should have been cancelled");
+            }
+            new CountDownLatch(1).await(); // only the engine's repeated interrupt ends this
+            return text(r);
+        }));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: t
+                steps:
+                  - { step_type: prompt_generation, id: swallows_then_checks, provider: fake, config: { prompt: x } }
+                  - { step_type: prompt_generation, id: swallows_then_waits, depends_on: [], provider: fake,
+                      config: { prompt: x } }
+                """);
+        RunControl control = new RunControl();
+        Thread.ofVirtual().start(() -> {
+            try {
+                started.await();
+                control.cancel();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RunResult run = acp.run(plan, RunListener.NONE, control);
+        assertThat(byId(run).get("swallows_then_checks").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(byId(run).get("swallows_then_checks").reason()).isEqualTo("the run was interrupted");
+        assertThat(byId(run).get("swallows_then_waits").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(byId(run).get("swallows_then_waits").reason()).isEqualTo("the run was interrupted");
+    }
+
+    @Test
     void should_skip_disabled_steps_and_continue_the_chain() {
         TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> tracked(r, LocalEngineTest::text)));
         RunResult run = acp.run("""

@@ -1,0 +1,53 @@
+package dev.acp.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built {@code acp.jar} as a separate process, the way users run it. */
+final class JarRunner {
+    record Result(int exitCode, String out, String err) {}
+
+    static final Path JAR = Path.of(System.getProperty("acp.jar", "target/acp.jar")).toAbsolutePath();
+    static final Path REPO = Path.of(System.getProperty("acp.repo", "..")).toAbsolutePath().normalize();
+    /** Shared by all end-to-end tests so the bundled ffmpeg is extracted once per machine. */
+    static final Path ACP_HOME = Path.of(System.getProperty("java.io.tmpdir"), "acp-test-home");
+
+    private final Path workDir;
+
+    JarRunner(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    ProcessBuilder builder(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(JAR.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().put("ACP_HOME", ACP_HOME.toString());
+        pb.environment().put("NO_COLOR", "1");
+        // Only the bundled tools: no system ffmpeg or espeak-ng may change what is tested.
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().remove("ACP_FFMPEG");
+        return pb;
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "out", ".txt");
+        Path err = Files.createTempFile(workDir, "err", ".txt");
+        Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("acp did not finish within 5 minutes: " + List.of(args));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+}
