@@ -3,7 +3,6 @@ package dev.acp.engine;
 import dev.acp.env.Environment;
 import dev.acp.plan.PlannedTask;
 import dev.acp.provider.CapabilitySchema;
-import dev.acp.provider.ParamType;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
@@ -35,14 +34,14 @@ final class ConfigRenderer {
     }
 
     Map<String, Object> render(PlannedTask task) throws TemplateSyntaxException {
-        CapabilitySchema schema = CapabilitySchema.of(task.capability());
+        java.util.Set<String> files = CapabilitySchema.of(task.capability()).fileParameters();
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : task.spec().config().entrySet()) {
             if (e.getValue() == null) {
                 continue;
             }
             Object v = renderValue(e.getValue());
-            if (v instanceof String s && schema.param(e.getKey()).map(p -> p.type() == ParamType.FILE).orElse(false)) {
+            if (v instanceof String s && files.contains(e.getKey())) {
                 v = resolveFile(s);
             }
             out.put(e.getKey(), v);

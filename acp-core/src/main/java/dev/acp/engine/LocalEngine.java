@@ -635,6 +635,9 @@ public final class LocalEngine {
             }
 
             synchronized List<Map.Entry<Node, StepResult>> drainCancellations() {
+                if (cancellations.isEmpty()) {
+                    return List.of();
+                }
                 List<Map.Entry<Node, StepResult>> out = List.copyOf(cancellations);
                 cancellations.clear();
                 return out;

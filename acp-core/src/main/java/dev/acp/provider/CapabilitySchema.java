@@ -21,11 +21,19 @@ public final class CapabilitySchema {
     private final Capability capability;
     private final Map<String, Param> params;
     private final List<List<String>> requiredAnyOf;
+    private final java.util.Set<String> fileParameters;
 
     private CapabilitySchema(Capability capability, Map<String, Param> params, List<List<String>> requiredAnyOf) {
         this.capability = capability;
         this.params = Collections.unmodifiableMap(params);
         this.requiredAnyOf = List.copyOf(requiredAnyOf);
+        this.fileParameters = params.values().stream().filter(p -> p.type() == ParamType.FILE).map(Param::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The names of parameters that hold a file path or URL. */
+    public java.util.Set<String> fileParameters() {
+        return fileParameters;
     }
 
     private static final Map<Capability, CapabilitySchema> SCHEMAS = build();

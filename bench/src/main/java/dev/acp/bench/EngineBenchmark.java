@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>per-step overhead on a 10,000-step chain of no-op steps (each waits for the one before, as
  *       the seed executor runs top-level steps), both the engine alone and load + validate + run;
  *   <li>the makespan of a parallel group of 1,000 members that each wait 100 ms, with the default
- *       worker limit and with max_workers 1000, against the 100 ms bound.
+ *       worker limit and with max_workers 1000, against the 100 ms bound and against the same
+ *       1,000 sleeps on bare virtual threads (the floor of this JVM and machine).
  * </ol>
  *
  * Prints JSON and writes it to the file given with {@code --out}. Usage:
@@ -69,6 +70,7 @@ public final class EngineBenchmark {
         List<Double> endToEnd = new ArrayList<>();
         List<Double> groupDefaultTimes = new ArrayList<>();
         List<Double> group1000Times = new ArrayList<>();
+        List<Double> floorTimes = new ArrayList<>();
         int warmup = 3;
         for (int i = 0; i < warmup + iterations; i++) {
             long t0 = System.nanoTime();
@@ -85,7 +87,9 @@ public final class EngineBenchmark {
             long t5 = System.nanoTime();
             check(acp.run(g1, RunListener.NONE, new RunControl()), GROUP_MEMBERS);
             long t6 = System.nanoTime();
+            double floor = bareVirtualThreads();
             if (i >= warmup) {
+                floorTimes.add(floor);
                 engineOnly.add((t2 - t1) / 1e9);
                 endToEnd.add((t2 - t0) / 1e9);
                 groupDefaultTimes.add((t4 - t3) / 1e9);
@@ -104,6 +108,8 @@ public final class EngineBenchmark {
         result.put("par1000x100ms_default_workers_s", round(median(groupDefaultTimes), 4));
         result.put("par1000x100ms_1000_workers_s", round(median(group1000Times), 4));
         result.put("par_default_workers_overhead_pct", round((median(groupDefaultTimes) / 0.1 - 1) * 100, 1));
+        result.put("floor_1000_bare_virtual_threads_x100ms_s", round(median(floorTimes), 4));
+        result.put("engine_over_floor_ms", round((median(groupDefaultTimes) - median(floorTimes)) * 1000, 1));
         result.put("bound_s", 0.1);
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
         System.out.println(json);
@@ -111,6 +117,32 @@ public final class EngineBenchmark {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, json + "\n");
         }
+    }
+
+    /**
+     * The same work without ACP: 1,000 virtual threads that each sleep 100 ms, started and joined.
+     * What the JVM and this machine need at the least, so the engine's share can be read off.
+     */
+    static double bareVirtualThreads() {
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>(GROUP_MEMBERS);
+        for (int i = 0; i < GROUP_MEMBERS; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(java.time.Duration.ofMillis(100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void check(RunResult r, int expected) {
