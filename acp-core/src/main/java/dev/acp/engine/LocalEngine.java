@@ -308,6 +308,9 @@ public final class LocalEngine {
                         if (d.pending.decrementAndGet() == 0) {
                             toStart.add(d);
                         }
+                    } else if (!d.settled.get() && control.isCancelled()) {
+                        work.add(Map.entry(d, notRun(d, StepStatus.CANCELLED,
+                                "the run was interrupted before this step started")));
                     } else if (!d.settled.get()) {
                         String why = switch (r.status()) {
                             case CANCELLED -> "'" + n.step.id() + "' was cancelled";
