@@ -38,8 +38,8 @@ acp_find_jdk() {
   fi
   best=""
   best_major=0
-  for d in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
-           "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for d in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "${HOME:-/nonexistent}"/.sdkman/candidates/java/* \
+           "${HOME:-/nonexistent}"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -d "$d" ] || continue
     m=$(acp_jdk_major "$d") || continue
     if [ "$m" -ge "$ACP_MIN_JAVA" ] && [ "$m" -gt "$best_major" ]; then best="$d"; best_major=$m; fi

@@ -2,6 +2,7 @@ package dev.acp.cli;
 
 import dev.acp.Acp;
 import dev.acp.env.Environment;
+import dev.acp.env.Secrets;
 import dev.acp.error.AcpException;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.pipeline.Problem;
@@ -20,7 +21,13 @@ public final class Cli {
     private final CliContext context;
 
     public Cli(CliContext context) {
-        this.context = context;
+        // Everything the commands print goes through a writer that masks secret values.
+        Secrets secrets = context.secrets();
+        this.context = secrets.isEmpty() ? context : new CliContext(
+                new PrintWriter(new RedactingWriter(context.out(), secrets), true),
+                new PrintWriter(new RedactingWriter(context.err(), secrets), true),
+                context.environment(), context.workingDirectory(), context.terminal(), context.interrupts(),
+                context.acpFactory());
     }
 
     /** The CLI of this process: real streams, environment, terminal and Ctrl-C. */
@@ -29,7 +36,7 @@ public final class Cli {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         return new Cli(new CliContext(out, err, env, Path.of("").toAbsolutePath(), Terminal.detect(env),
-                new SignalInterrupts(), Acp::create));
+                SignalInterrupts.install(), Acp::create));
     }
 
     public int execute(String... args) {

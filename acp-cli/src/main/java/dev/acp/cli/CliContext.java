@@ -2,6 +2,7 @@ package dev.acp.cli;
 
 import dev.acp.Acp;
 import dev.acp.env.Environment;
+import dev.acp.env.Secrets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -29,5 +30,10 @@ public record CliContext(
 
     public Acp acp() {
         return acpFactory.apply(environment);
+    }
+
+    /** Values never to print: the secrets in the environment. */
+    public Secrets secrets() {
+        return Secrets.from(environment, java.util.List.of());
     }
 }

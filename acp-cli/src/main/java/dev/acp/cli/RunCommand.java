@@ -82,12 +82,25 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             progress.close();
         }
-        RunReportWriter writer = new RunReportWriter();
-        Path report = writer.write(plan, result);
+        RunReportWriter writer = new RunReportWriter(context.secrets());
+        Path report = null;
+        String reportError = null;
+        try {
+            report = writer.write(plan, result);
+        } catch (IOException e) {
+            reportError = e.getMessage();
+        }
         if (format == Format.json) {
             context.out().println(writer.toJson(plan, result));
         } else {
             new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory()).print(plan, result, report);
+        }
+        if (reportError != null) {
+            // The run happened and its outputs are in place; only the report is missing, which a
+            // script must notice, so a successful run is reported as partial.
+            context.err().println("acp: error: cannot write " + RunReportWriter.FILE_NAME + " in "
+                    + result.outputDirectory() + ": " + reportError);
+            return Math.max(ExitCode.of(result.status()).code(), ExitCode.FAILED_STEPS.code());
         }
         return ExitCode.of(result.status()).code();
     }

@@ -23,7 +23,8 @@ final class SummaryPrinter {
         this.workingDirectory = workingDirectory;
     }
 
-    void print(ExecutionPlan plan, RunResult run, Path report) {
+    /** @param report where run.json was written, or null when it could not be */
+    void print(ExecutionPlan plan, RunResult run, @org.jspecify.annotations.Nullable Path report) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"STEP", "TYPE", "PROVIDER", "STATUS", "TIME", "COST", "OUTPUT"});
         for (StepResult s : run.steps()) {
@@ -67,7 +68,9 @@ final class SummaryPrinter {
         out.println();
         out.println("Total cost: $" + total.setScale(2, RoundingMode.HALF_UP).toPlainString()
                 + (run.anyPreview() ? terminal.dim("   * local previews: rendered offline, not AI-generated") : ""));
-        out.println("Report: " + display(report));
+        if (report != null) {
+            out.println("Report: " + display(report));
+        }
         if (run.status() == dev.acp.engine.RunStatus.INTERRUPTED) {
             out.println("Completed outputs were kept.");
         }

@@ -30,6 +30,17 @@ public record Terminal(boolean interactive, boolean color, int width) {
     }
 
     private static boolean isTerminal() {
+        // Progress goes to stderr, so stderr is what must be a terminal. Linux says so in /proc;
+        // elsewhere the console (stdin and stdout) is the best available hint.
+        java.nio.file.Path fd2 = java.nio.file.Path.of("/proc/self/fd/2");
+        if (java.nio.file.Files.exists(fd2, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(fd2).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                // Fall through to the console check.
+            }
+        }
         java.io.Console console = System.console();
         if (console == null) {
             return false;

@@ -215,6 +215,40 @@ class CliCommandTest {
     }
 
     @Test
+    void should_mask_secret_values_in_messages_output_and_the_report() throws IOException {
+        String key = "fal-key-0123456789abcdef";
+        write("bad.yaml", """
+                pipeline_name: leaky
+                steps:
+                  - { step_type: text_to_image, provider: scripted, config: { prompt: x, seed: "${FAL_KEY}" } }
+                """);
+        CliRunner.Result invalid = new CliRunner(dir).env("FAL_KEY", key).run("config", "validate", "bad.yaml");
+        assertThat(invalid.exitCode()).isEqualTo(2);
+        assertThat(invalid.err()).contains("config.seed must be a whole number, found text \"****\"")
+                .doesNotContain(key);
+        write("ok.yaml", """
+                pipeline_name: leaky
+                output_directory: out
+                steps:
+                  - { step_type: prompt_generation, id: idea, provider: scripted, config: { prompt: "uses ${FAL_KEY}" } }
+                """);
+        CliRunner.Result run = new CliRunner(dir).env("FAL_KEY", key).run("pipeline", "run", "-c", "ok.yaml",
+                "--format", "json");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("uses ****").doesNotContain(key);
+        assertThat(Files.readString(dir.resolve("out/run.json"))).contains("uses ****").doesNotContain(key);
+    }
+
+    @Test
+    void should_explain_an_output_folder_that_cannot_be_created_in_one_line() throws IOException {
+        write("p.yaml", OK_PIPELINE);
+        write("afile", "not a folder");
+        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "-o", "afile/out");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("acp: error: cannot create the output folder").doesNotContain("internal");
+    }
+
+    @Test
     void should_map_unexpected_errors_to_exit_70_with_a_stack_trace_only_on_request() throws IOException {
         write("p.yaml", OK_PIPELINE);
         CliRunner runner = new CliRunner(dir).acpFactory(env -> {

@@ -147,7 +147,7 @@ public final class LocalEngine {
 
         Execution(ExecutionPlan plan, RunListener listener, RunControl control) {
             this.plan = plan;
-            this.listener = listener;
+            this.listener = listener == RunListener.NONE ? listener : new GuardedListener(listener);
             this.control = control;
             this.runId = newRunId();
             int index = 0;
@@ -184,7 +184,8 @@ public final class LocalEngine {
                     Files.createDirectories(f);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the output folder " + e.getMessage(), e);
+                throw new dev.acp.error.UsageException("cannot create the output folder: " + e.getMessage()
+                        + " (check the path of output_directory or --output-dir and its permissions)", e);
             }
             listener.runStarted(plan, runId);
             control.onCancel(this::cancelAll);
@@ -215,14 +216,32 @@ public final class LocalEngine {
                     }
                 }
                 if (control.isCancelled() && !unsettled.await(options.cancelGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                    for (Node n : nodes.values()) {
-                        settle(n, notRun(n, StepStatus.CANCELLED, "did not stop within "
-                                + options.cancelGrace().toSeconds() + " s of the interruption"));
-                    }
+                    giveUpOnRunningSteps();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 control.cancel();
+            }
+        }
+
+        /**
+         * After an interruption, steps that ignored it past the grace period are abandoned: they are
+         * reported as cancelled and anything they still produce is discarded, so the report never
+         * contradicts the files. A step already putting a finished output in place gets a moment more.
+         */
+        private void giveUpOnRunningSteps() throws InterruptedException {
+            for (Node n : nodes.values()) {
+                if (!n.settled.get() && n.step instanceof PlannedTask && n.abandon()) {
+                    settle(n, notRun(n, StepStatus.CANCELLED, "did not stop within "
+                            + options.cancelGrace().toSeconds() + " s of the interruption; anything it produces"
+                            + " later is discarded"));
+                }
+            }
+            if (!unsettled.await(5, TimeUnit.SECONDS)) {
+                for (Node n : nodes.values()) {
+                    settle(n, notRun(n, StepStatus.CANCELLED, "outcome unknown: the run ended while this step was"
+                            + " putting its output in place"));
+                }
             }
         }
 
@@ -264,16 +283,28 @@ public final class LocalEngine {
         private void runChain(Node first) {
             Node n = first;
             while (n != null) {
-                StepResult r;
+                StepResult r = null;
                 try {
                     r = runTask(n, (PlannedTask) n.step);
                 } catch (Throwable t) {
                     // A defect in a provider or in ACP must not hang the run.
-                    r = failed(n, (PlannedTask) n.step, null, 0, ErrorInfo.of(ErrorKind.INTERNAL,
-                            "unexpected " + t.getClass().getSimpleName() + ": " + t.getMessage()), null);
+                    r = internalFailure(n, t);
+                } finally {
+                    if (r == null) {
+                        r = internalFailure(n, null);
+                    }
                 }
                 n = settle(n, r, true);
             }
+        }
+
+        /** A failed result built without anything that could fail again. */
+        private StepResult internalFailure(Node n, @Nullable Throwable t) {
+            String message = t == null ? "the step ended without a result"
+                    : "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            return new StepResult(n.step.id(), n.step.typeName(), null, null, null, StepStatus.FAILED, null, null,
+                    Map.of(), new ErrorInfo(ErrorKind.INTERNAL, message, null), null, null, Duration.ZERO, 0, null, null,
+                    false, false, null, List.of());
         }
 
         /**
@@ -300,8 +331,8 @@ public final class LocalEngine {
                     continue;
                 }
                 results.put(n.step.id(), r);
-                listener.stepFinished(r);
                 unsettled.countDown();
+                listener.stepFinished(r);
                 boolean ok = r.status() == StepStatus.SUCCEEDED || r.status() == StepStatus.DISABLED;
                 for (Node d : n.dependents) {
                     if (ok) {
@@ -364,8 +395,11 @@ public final class LocalEngine {
 
         private StepResult runTask(Node n, PlannedTask t) {
             n.attach(Thread.currentThread());
-            if (n.cancelReason != null) {
-                return notRun(n, StepStatus.CANCELLED, n.cancelReason);
+            // Settled already (a group timeout or an interruption got there first) or asked to stop:
+            // the provider must not be called.
+            if (n.cancelReason != null || n.settled.get()) {
+                n.detach();
+                return notRun(n, StepStatus.CANCELLED, n.cancelReason != null ? n.cancelReason : "already settled");
             }
             Provider provider = registry.provider(t.providerId());
             Instant startedAt = options.clock().instant();
@@ -376,10 +410,14 @@ public final class LocalEngine {
             }
             int attempt = 0;
             Path tmp = null;
+            boolean keepTmp = false;
             LazyScratch scratch = new LazyScratch(t.id());
             try {
                 while (true) {
                     attempt++;
+                    if (n.stopRequested()) {
+                        return stopped(n, t, startedAt, attempt - 1, provider);
+                    }
                     listener.stepStarted(t, attempt);
                     Map<String, Object> params;
                     try {
@@ -388,18 +426,18 @@ public final class LocalEngine {
                         return failed(n, t, startedAt, attempt, ErrorInfo.of(ErrorKind.INTERNAL,
                                 "cannot prepare the step's parameters: " + e.getMessage()), provider);
                     }
+                    tmp = temporaryName(t.outputPath(), attempt);
+                    ProviderResult result;
                     try {
-                        tmp = temporaryName(t.outputPath(), attempt);
                         ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
                                 new Context(scratch, t, n));
-                        ProviderResult result = provider.execute(request);
-                        // The provider finished: its (possibly paid) result is kept even if a timeout or
-                        // cancellation arrived in the meantime, and no interrupt may break the file writes.
-                        n.commit();
-                        Path output = keep(result, tmp, t.outputPath(), provider);
-                        return succeeded(n, t, provider, result, output, startedAt, attempt);
+                        result = provider.execute(request);
                     } catch (ProviderException e) {
                         deleteQuietly(tmp);
+                        if (n.stopRequested()) {
+                            // The provider turned the cancellation into an error (a closed channel, a reset).
+                            return stopped(n, t, startedAt, attempt, provider);
+                        }
                         ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
                         if (!e.retryable() || attempt > t.spec().retryCount()) {
                             return failed(n, t, startedAt, attempt, error, provider);
@@ -411,32 +449,53 @@ public final class LocalEngine {
                         }
                         listener.stepRetrying(t, attempt + 1, delay, error);
                         options.sleeper().sleep(delay);
-                    } catch (IOException e) {
-                        deleteQuietly(tmp);
-                        return failed(n, t, startedAt, attempt, ErrorInfo.of(ErrorKind.LOCAL,
-                                "cannot write the output: " + e.getMessage()), provider);
+                        continue;
+                    }
+                    // The provider finished: its (possibly paid) result is kept even if a timeout or a
+                    // cancellation arrived meanwhile, and no interrupt may break the file writes. Only a
+                    // run that already gave up on this step (see awaitAll) discards it.
+                    if (!n.commit()) {
+                        return stopped(n, t, startedAt, attempt, provider);
+                    }
+                    try {
+                        Path output = keep(result, tmp, t.outputPath(), provider);
+                        return succeeded(n, t, provider, result, output, startedAt, attempt);
+                    } catch (IOException | ProviderException e) {
+                        // The result exists but could not be put in place: keep it where it is, name it,
+                        // and report what it cost, so that nothing paid for disappears.
+                        keepTmp = Files.exists(tmp);
+                        String where = keepTmp ? "; the output was kept as " + tmp : "";
+                        return failedAfterProvider(n, t, provider, result, startedAt, attempt, ErrorInfo.of(
+                                ErrorKind.LOCAL, "cannot put the output in place: " + oneLine(e.getMessage()) + where),
+                                keepTmp ? tmp : null);
                     }
                 }
             } catch (InterruptedException e) {
-                deleteQuietly(tmp);
-                if (n.timedOut) {
-                    return failed(n, t, startedAt, attempt, ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after "
-                            + seconds(t.spec().timeout()) + " (timeout)"), provider);
-                }
-                if (n.groupTimedOut) {
-                    return failed(n, t, startedAt, attempt, ErrorInfo.of(ErrorKind.TIMEOUT,
-                            "the parallel group's timeout ended this step"), provider);
-                }
-                StepResult base = failed(n, t, startedAt, attempt, null, provider);
-                return withStatus(base, StepStatus.CANCELLED,
-                        n.cancelReason != null ? n.cancelReason : "interrupted");
+                return stopped(n, t, startedAt, attempt, provider);
             } finally {
+                if (!keepTmp) {
+                    deleteQuietly(tmp);
+                }
                 if (timer != null) {
                     timer.cancel(false);
                 }
                 scratch.delete();
                 n.detach();
             }
+        }
+
+        /** The result of a step that stopped because it was asked to: timed out or cancelled. */
+        private StepResult stopped(Node n, PlannedTask t, Instant startedAt, int attempts, Provider provider) {
+            if (n.timedOut) {
+                return failed(n, t, startedAt, attempts, ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after "
+                        + seconds(t.spec().timeout()) + " (timeout)"), provider);
+            }
+            if (n.groupTimedOut) {
+                return failed(n, t, startedAt, attempts, ErrorInfo.of(ErrorKind.TIMEOUT,
+                        "the parallel group's timeout ended this step"), provider);
+            }
+            StepResult base = failed(n, t, startedAt, attempts, null, provider);
+            return withStatus(base, StepStatus.CANCELLED, n.cancelReason != null ? n.cancelReason : "interrupted");
         }
 
         /**
@@ -492,6 +551,21 @@ public final class LocalEngine {
                     null, null, metadata, error, null, startedAt, startedAt == null ? Duration.ZERO : elapsed(startedAt),
                     attempts, preview ? BigDecimal.ZERO : null, preview ? BigDecimal.ZERO : null, false, preview,
                     null, error == null || error.requestId() == null ? List.of() : List.of(error.requestId()));
+        }
+
+        /** A step whose provider succeeded (and may have billed) but whose output could not be kept. */
+        private StepResult failedAfterProvider(Node n, PlannedTask t, Provider provider, ProviderResult r,
+                Instant startedAt, int attempts, ErrorInfo error, @Nullable Path recoverable) {
+            Map<String, Object> metadata = new LinkedHashMap<>(r.metadata());
+            metadata.put("provider_reason", t.providerReason());
+            if (recoverable != null) {
+                metadata.put("recoverable_output", recoverable.toString());
+            }
+            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : r.actualCost();
+            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), provider.preview() ? null : t.model(),
+                    StepStatus.FAILED, null, r.text(), metadata, error, null, startedAt, elapsed(startedAt), attempts,
+                    provider.preview() ? BigDecimal.ZERO : null, actual, false, provider.preview(), r.qualityScore(),
+                    r.requestIds());
         }
 
         private StepResult notRun(Node n, StepStatus status, String reason) {
@@ -550,6 +624,8 @@ public final class LocalEngine {
             private int remaining;
             private boolean opened;
             private boolean decided;
+            /** Set when the group's timeout fired: nothing more is admitted. */
+            private boolean closed;
             private @Nullable Node winner;
             private @Nullable ScheduledFuture<?> timer;
 
@@ -585,7 +661,7 @@ public final class LocalEngine {
             private void dispatch() {
                 List<Node> launch = new ArrayList<>();
                 synchronized (this) {
-                    if (!opened) {
+                    if (!opened || closed) {
                         return;
                     }
                     while (running < group.maxWorkers() && !ready.isEmpty()) {
@@ -649,6 +725,8 @@ public final class LocalEngine {
             private void timeOut() {
                 List<Map.Entry<Node, StepResult>> skip = new ArrayList<>();
                 synchronized (this) {
+                    // No member may start from now on, even when a running one frees its slot.
+                    closed = true;
                     for (Node m : members) {
                         if (m.settled.get()) {
                             continue;
@@ -657,6 +735,7 @@ public final class LocalEngine {
                             m.groupTimedOut = true;
                             m.cancel("the parallel group timed out");
                         } else {
+                            m.cancelReason = "the parallel group timed out before this member started";
                             skip.add(Map.entry(m, notRun(m, StepStatus.SKIPPED,
                                     "the parallel group timed out after " + seconds(group.timeout())
                                             + " before this member started")));
@@ -762,6 +841,7 @@ public final class LocalEngine {
             /** Set once a thread has started running this task; never reset. */
             volatile boolean attached;
             private boolean committing;
+            private boolean abandoned;
             private @Nullable ScheduledFuture<?> reinterrupter;
             volatile boolean groupTimedOut;
             volatile boolean launched;
@@ -822,9 +902,25 @@ public final class LocalEngine {
              * The provider has returned a result: from here on the step keeps its output, so no
              * further interrupt may break the file writes.
              */
-            synchronized void commit() {
-                committing = true;
+            synchronized boolean commit() {
                 Thread.interrupted();
+                if (abandoned) {
+                    return false;
+                }
+                committing = true;
+                return true;
+            }
+
+            /**
+             * Gives up on a step that did not stop in time: whatever it produces later is discarded.
+             * Refused (false) once the step is keeping a finished result, which takes only a moment.
+             */
+            synchronized boolean abandon() {
+                if (committing) {
+                    return false;
+                }
+                abandoned = true;
+                return true;
             }
 
             synchronized void detach() {

@@ -99,6 +99,12 @@ public final class PipelinePlanner {
                     }
                 }
             }
+            for (StepSpec s : spec.steps()) {
+                if (s instanceof GroupStepSpec g && !g.steps().isEmpty()
+                        && g.steps().stream().allMatch(m -> disabled.contains(m.id()))) {
+                    disabled.add(g.id());
+                }
+            }
             Map<String, Object> inputs = resolveInputs();
             Path outputDirectory = outputDirectory();
             dependencies();
@@ -109,7 +115,9 @@ public final class PipelinePlanner {
                 Resolved r = resolveProvider(t);
                 if (r != null) {
                     providers.put(t.id(), r);
-                    checkParameters(t, r, outputs.get(t.id()));
+                    if (!disabled.contains(t.id())) {
+                        checkParameters(t, r, outputs.get(t.id()));
+                    }
                 }
             }
             problems.sort(Comparator.comparing((Problem p) -> p.location().line())
@@ -254,6 +262,10 @@ public final class PipelinePlanner {
                 } else if (group != null && d.equals(group.id())) {
                     error(at, s.id(), "a member cannot depend on its own group '" + d + "'",
                             "remove it; members already start when the group starts");
+                } else if (firstSuccessMember(d) != null) {
+                    error(at, s.id(), "'" + d + "' is a member of first_success group '" + firstSuccessMember(d)
+                            + "' and is cancelled when another member wins", "depend on the group '"
+                            + firstSuccessMember(d) + "' instead");
                 } else if (group != null && group.id().equals(groupOf.get(d))) {
                     error(at, s.id(), "members of a parallel_group run side by side and cannot depend on each other ('"
                             + d + "')", "move '" + s.id() + "' out of the group and make it depend on '" + d + "'");
@@ -264,6 +276,13 @@ public final class PipelinePlanner {
             return out;
         }
 
+        /** The first_success group {@code id} belongs to, or null. */
+        private @Nullable String firstSuccessMember(String id) {
+            String g = groupOf.get(id);
+            return g != null && byId.get(g) instanceof GroupStepSpec gs && gs.mergeStrategy() == MergeStrategy.FIRST_SUCCESS
+                    ? g : null;
+        }
+
         private String suggestStep(String id) {
             return Suggestions.nearest(id, byId.keySet()).map(x -> "did you mean '" + x + "'?")
                     .orElse("step ids in this pipeline: " + String.join(", ", byId.keySet()));
@@ -272,6 +291,9 @@ public final class PipelinePlanner {
         /** Steps a task references in templates; also checks every reference. */
         private Set<String> templateDependencies(TaskStepSpec t, @Nullable GroupStepSpec group) {
             Set<String> out = new LinkedHashSet<>();
+            if (disabled.contains(t.id())) {
+                return out; // a disabled step never runs, so what it refers to does not matter
+            }
             forEachString(t.config(), "config", (path, text) -> {
                 if (!Template.hasReferences(text)) {
                     return;
@@ -314,6 +336,13 @@ public final class PipelinePlanner {
             if (group != null && (target.id().equals(group.id()) || group.id().equals(groupOf.get(target.id())))) {
                 error(at, t.id(), expr + " refers to its own parallel group; members run side by side",
                         "move '" + t.id() + "' after the group and refer to it from there");
+                return false;
+            }
+            if (firstSuccessMember(target.id()) != null) {
+                String g = firstSuccessMember(target.id());
+                error(at, t.id(), expr + ": '" + target.id() + "' is a member of first_success group '" + g
+                        + "' and is cancelled when another member wins", "use {{steps." + g + "." + ref.field().wireName()
+                        + "}}, the winner's result");
                 return false;
             }
             if (disabled.contains(target.id())) {
@@ -440,9 +469,22 @@ public final class PipelinePlanner {
                         continue;
                     }
                     out.put(t.id(), p);
+                    if (disabled.contains(t.id())) {
+                        continue; // writes nothing, so clashes with nothing
+                    }
+                    SourceLocation at = t.locations().at("output_filename");
+                    if (p.equals(outputDirectory.resolve("run.json"))) {
+                        error(at, t.id(), "run.json is the name of the run's report", "choose another output_filename");
+                        continue;
+                    }
+                    if (Files.isDirectory(p)) {
+                        error(at, t.id(), "a folder already exists where the output goes (" + p + ")",
+                                "choose another output_filename or move the folder");
+                        continue;
+                    }
                     String other = owners.putIfAbsent(p, t.id());
-                    if (other != null && !disabled.contains(t.id()) && !disabled.contains(other)) {
-                        error(t.locations().at("output_filename"), t.id(), "writes the same file as step '" + other
+                    if (other != null) {
+                        error(at, t.id(), "writes the same file as step '" + other
                                 + "' (" + outputDirectory.relativize(p) + ")", "give each step its own output_filename");
                     }
                 }
@@ -593,6 +635,10 @@ public final class PipelinePlanner {
                 error(at, t.id(), "unknown provider '" + id + "'", Suggestions.nearest(id, known)
                         .map(x -> "did you mean '" + x + "'?").orElse("known providers: " + String.join(", ", known)));
                 return null;
+            }
+            if (disabled.contains(t.id())) {
+                // Never runs: whether the provider can serve it does not matter now.
+                return new Resolved(id, reason, factory.isPresent() ? registry.provider(id) : null);
             }
             Set<Capability> caps = factory.map(ProviderFactory::capabilities)
                     .orElseGet(() -> entry.get().capabilities());

@@ -7,6 +7,7 @@ import dev.acp.Version;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
+import dev.acp.env.Secrets;
 import dev.acp.pipeline.Problem;
 import dev.acp.plan.ExecutionPlan;
 import java.io.IOException;
@@ -34,6 +35,12 @@ public final class RunReportWriter {
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private final Secrets secrets;
+
+    /** @param secrets values masked wherever they would appear in the report */
+    public RunReportWriter(Secrets secrets) {
+        this.secrets = secrets;
+    }
 
     /** The report as plain values (also used for {@code --format json}). */
     public Map<String, Object> toMap(ExecutionPlan plan, RunResult run) {
@@ -141,9 +148,7 @@ public final class RunReportWriter {
         Path target = run.outputDirectory().resolve(FILE_NAME);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
-        try (var out = Files.newOutputStream(tmp)) {
-            mapper.writeValue(out, toMap(plan, run));
-        }
+        Files.writeString(tmp, toJson(plan, run), java.nio.charset.StandardCharsets.UTF_8);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -152,8 +157,9 @@ public final class RunReportWriter {
         return target;
     }
 
+    /** The report as JSON text, with secrets masked. */
     public String toJson(ExecutionPlan plan, RunResult run) throws IOException {
-        return mapper.writeValueAsString(toMap(plan, run));
+        return secrets.redact(mapper.writeValueAsString(toMap(plan, run)));
     }
 
     private static double seconds(Duration d) {

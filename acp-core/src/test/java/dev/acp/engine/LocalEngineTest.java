@@ -469,6 +469,148 @@ class LocalEngineTest {
     }
 
     @Test
+    void should_start_no_queued_member_after_a_group_timeout() {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> tracked(r, req -> {
+            new CountDownLatch(1).await();
+            return text(req);
+        })));
+        RunResult run = acp.run(group("collect_all", 1, 40, "").replace("max_workers: 1", "max_workers: 1, timeout: 0.3"));
+        assertThat(calls).containsExactly("m1");
+        assertThat(run.count(StepStatus.SKIPPED)).isEqualTo(39);
+        assertThat(byId(run).get("m1").error().kind()).isEqualTo(ErrorKind.TIMEOUT);
+    }
+
+    @Test
+    void should_finish_the_run_when_a_listener_throws() {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", LocalEngineTest::text));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: t
+                steps:
+                  - { step_type: prompt_generation, id: a, provider: fake, config: { prompt: x } }
+                  - { step_type: prompt_generation, id: b, provider: fake, config: { prompt: x } }
+                """);
+        RunListener broken = new RunListener() {
+            @Override
+            public void stepFinished(StepResult result) {
+                throw new IllegalStateException("display broke");
+            }
+
+            @Override
+            public void stepStarted(dev.acp.plan.PlannedTask task, int attempt) {
+                throw new IllegalStateException("display broke");
+            }
+        };
+        RunResult run = acp.run(plan, broken, new RunControl());
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.count(StepStatus.SUCCEEDED)).isEqualTo(2);
+    }
+
+    @Test
+    void should_not_retry_a_step_that_was_cancelled_even_if_its_provider_calls_it_transient() {
+        AtomicInteger loserCalls = new AtomicInteger();
+        CountDownLatch loserRunning = new CountDownLatch(1);
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+            if (r.stepId().equals("m1")) {
+                loserCalls.incrementAndGet();
+                loserRunning.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    // Like an HTTP client reporting the interrupted call as a connection reset.
+                    throw new ProviderException(ErrorKind.TRANSIENT, "connection reset");
+                }
+            }
+            loserRunning.await(10, TimeUnit.SECONDS);
+            return text(r);
+        }));
+        String yaml = group("first_success", null, 2, "").replace("provider: fake\n", "provider: fake\n        retry_count: 3\n");
+        RunResult run = acp.run(yaml);
+        assertThat(loserCalls).hasValue(1);
+        assertThat(byId(run).get("m1").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void should_discard_what_an_abandoned_step_produces_after_the_run_gave_up_on_it() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch providerDone = new CountDownLatch(1);
+        TestAcp acp = new TestAcp(dir, Map.of(), Duration.ofMillis(300), LambdaProvider.of("fake", r -> {
+            started.countDown();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < end) {
+                Thread.interrupted(); // ignores every interruption
+            }
+            write(r.outputFile(), "late");
+            providerDone.countDown();
+            return ProviderResult.file(Map.of());
+        }));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: t
+                steps:
+                  - { step_type: text_to_image, id: stubborn, provider: fake, config: { prompt: x } }
+                """);
+        RunControl control = new RunControl();
+        Thread.ofVirtual().start(() -> {
+            try {
+                started.await();
+                control.cancel();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RunResult run = acp.run(plan, RunListener.NONE, control);
+        assertThat(byId(run).get("stubborn").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(byId(run).get("stubborn").reason()).contains("did not stop within").contains("discarded");
+        assertThat(providerDone.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(200); // lets the abandoned thread finish its clean-up
+        assertThat(filesIn(dir.resolve("output"))).isEmpty();
+    }
+
+    @Test
+    void should_keep_a_finished_output_that_cannot_be_put_in_place_and_report_its_cost() throws Exception {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+            write(r.outputFile(), "paid pixels");
+            // Something else takes the final name meanwhile: a folder with content.
+            try {
+                Path target = r.outputFile().resolveSibling("pic.png");
+                Files.createDirectories(target);
+                Files.writeString(target.resolve("x"), "x");
+            } catch (IOException e) {
+                throw new ProviderException(ErrorKind.LOCAL, "test setup", e);
+            }
+            return ProviderResult.file(Map.of()).withActualCost(new java.math.BigDecimal("0.05"))
+                    .withRequestIds(List.of("req-9"));
+        }));
+        RunResult run = acp.run("""
+                pipeline_name: t
+                steps:
+                  - { step_type: text_to_image, id: pic, provider: fake, config: { prompt: x } }
+                """);
+        StepResult s = run.steps().get(0);
+        assertThat(s.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(s.error().message()).contains("cannot put the output in place").contains("kept as");
+        assertThat(s.actualCost()).isEqualByComparingTo("0.05");
+        assertThat(s.requestIds()).containsExactly("req-9");
+        Path kept = Path.of((String) s.metadata().get("recoverable_output"));
+        assertThat(kept).hasContent("paid pixels");
+    }
+
+    @Test
+    void should_leave_no_partial_file_when_a_provider_throws_an_unexpected_exception() throws Exception {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+            write(r.outputFile(), "half");
+            throw new IllegalArgumentException("bug after writing");
+        }));
+        RunResult run = acp.run("""
+                pipeline_name: t
+                steps:
+                  - { step_type: text_to_image, id: a, provider: fake, config: { prompt: x } }
+                """);
+        assertThat(run.steps().get(0).error().kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(filesIn(dir.resolve("output"))).isEmpty();
+    }
+
+    @Test
     void should_skip_disabled_steps_and_continue_the_chain() {
         TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> tracked(r, LocalEngineTest::text)));
         RunResult run = acp.run("""

@@ -390,6 +390,65 @@ class PipelineValidationTest {
     }
 
     @Test
+    void should_not_check_what_disabled_steps_refer_to_nor_let_them_own_output_names() {
+        PlanResult r = acp().check(pipeline("""
+                  - { step_type: text_to_image, id: a, enabled: false, provider: fake, config: { prompt: x },
+                      output_filename: same.png }
+                  - { step_type: image_to_image, id: b, enabled: false, provider: fake,
+                      config: { image: "{{steps.a.output}}", filter: missing.png } }
+                  - { step_type: image_to_image, id: c, enabled: false, provider: fake, config: { image: nowhere.png } }
+                  - { step_type: text_to_image, id: d, provider: fake, config: { prompt: x }, output_filename: same.png }
+                  - { step_type: text_to_image, id: e, provider: fake, config: { prompt: x }, output_filename: same.png }
+                """));
+        assertThat(r.errors()).singleElement().extracting(Problem::render).asString()
+                .contains("step 'e': writes the same file as step 'd'");
+    }
+
+    @Test
+    void should_reserve_run_json_and_refuse_outputs_where_a_folder_exists() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("output/taken.png"));
+        List<String> e = errors(pipeline("""
+                  - { step_type: prompt_generation, provider: fake, config: { prompt: x }, output_filename: run.json }
+                  - { step_type: text_to_image, provider: fake, config: { prompt: x }, output_filename: taken.png }
+                """));
+        assertThat(e).hasSize(2);
+        assertThat(e.get(0)).contains("run.json is the name of the run's report");
+        assertThat(e.get(1)).contains("a folder already exists where the output goes");
+    }
+
+    @Test
+    void should_refuse_dependencies_on_members_that_a_first_success_group_may_cancel() {
+        List<String> e = errors(pipeline("""
+                  - step_type: parallel_group
+                    id: race
+                    parallel_config: { merge_strategy: first_success }
+                    steps:
+                      - { step_type: prompt_generation, id: fast, provider: fake, config: { prompt: x } }
+                      - { step_type: prompt_generation, id: slow, provider: fake, config: { prompt: x } }
+                  - { step_type: prompt_generation, id: after, depends_on: [fast], provider: fake,
+                      config: { prompt: "{{steps.slow.text}} {{steps.race.text}}" } }
+                """));
+        assertThat(e).hasSize(2);
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("'fast' is a member of first_success group 'race'")
+                .contains("depend on the group 'race' instead"));
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("{{steps.slow.text}}: 'slow' is a member of first_success")
+                .contains("use {{steps.race.text}}"));
+    }
+
+    @Test
+    void should_treat_a_group_whose_members_are_all_disabled_as_disabled() {
+        List<String> e = errors(pipeline("""
+                  - step_type: parallel_group
+                    id: g
+                    parallel_config: { merge_strategy: first_success }
+                    steps:
+                      - { step_type: prompt_generation, id: only, enabled: false, provider: fake, config: { prompt: x } }
+                  - { step_type: prompt_generation, provider: fake, config: { prompt: "{{steps.g.text}}" } }
+                """));
+        assertThat(e).singleElement().asString().contains("refers to step 'g', which is disabled");
+    }
+
+    @Test
     void should_report_every_problem_at_once_in_file_order() {
         List<String> e = errors("""
                 pipeline_name: t

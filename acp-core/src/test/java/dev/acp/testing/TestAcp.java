@@ -35,13 +35,18 @@ public final class TestAcp {
     }
 
     public TestAcp(Path dir, Map<String, String> env, ProviderFactory... factories) {
+        this(dir, env, Duration.ofSeconds(5), factories);
+    }
+
+    /** @param cancelGrace how long an interrupted run waits for steps that ignore the interruption */
+    public TestAcp(Path dir, Map<String, String> env, Duration cancelGrace, ProviderFactory... factories) {
         this.dir = dir;
         this.env = Environment.of(env);
         ProviderContext ctx = new ProviderContext(this.env, dir.resolve("acp-home"), Clock.systemUTC());
         LocalEngine.Options options = LocalEngine.Options.defaults(this.env)
                 .withSleeper(sleeps::add)
                 .withRetryPolicy(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)))
-                .withCancelGrace(Duration.ofSeconds(5));
+                .withCancelGrace(cancelGrace);
         this.acp = Acp.create(this.env, ProviderRegistry.of(ctx, factories), options);
     }
 
