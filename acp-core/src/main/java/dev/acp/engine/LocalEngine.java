@@ -410,7 +410,7 @@ public final class LocalEngine {
             }
             int attempt = 0;
             Path tmp = null;
-            boolean keepTmp = false;
+            boolean tmpDone = false;
             LazyScratch scratch = new LazyScratch(t.id());
             try {
                 while (true) {
@@ -459,21 +459,24 @@ public final class LocalEngine {
                     }
                     try {
                         Path output = keep(result, tmp, t.outputPath(), provider);
+                        // Renamed into place, or never written (a result with no output): nothing to
+                        // clean up, which spares the file system a call per step.
+                        tmpDone = true;
                         return succeeded(n, t, provider, result, output, startedAt, attempt);
                     } catch (IOException | ProviderException e) {
                         // The result exists but could not be put in place: keep it where it is, name it,
                         // and report what it cost, so that nothing paid for disappears.
-                        keepTmp = Files.exists(tmp);
-                        String where = keepTmp ? "; the output was kept as " + tmp : "";
+                        tmpDone = Files.exists(tmp);
+                        String where = tmpDone ? "; the output was kept as " + tmp : "";
                         return failedAfterProvider(n, t, provider, result, startedAt, attempt, ErrorInfo.of(
                                 ErrorKind.LOCAL, "cannot put the output in place: " + oneLine(e.getMessage()) + where),
-                                keepTmp ? tmp : null);
+                                tmpDone ? tmp : null);
                     }
                 }
             } catch (InterruptedException e) {
                 return stopped(n, t, startedAt, attempt, provider);
             } finally {
-                if (!keepTmp) {
+                if (!tmpDone) {
                     deleteQuietly(tmp);
                 }
                 if (timer != null) {

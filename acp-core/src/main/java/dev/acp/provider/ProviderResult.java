@@ -46,7 +46,8 @@ public record ProviderResult(
 
     /**
      * A result with no output to keep, for steps run only for their effect (and for the
-     * benchmark's no-op provider, which measures the engine without file I/O).
+     * benchmark's no-op provider, which measures the engine without file I/O). A provider that
+     * returns it must not have written {@link ProviderRequest#outputFile()}.
      */
     public static ProviderResult nothing(Map<String, Object> metadata) {
         return new ProviderResult(false, null, metadata, null, null, List.of());
