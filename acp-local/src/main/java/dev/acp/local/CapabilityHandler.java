@@ -1,6 +1,7 @@
 package dev.acp.local;
 
 import dev.acp.error.ProviderException;
+import dev.acp.provider.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
@@ -17,8 +18,19 @@ sealed interface CapabilityHandler
     /** The parameters this handler reads for its capability. */
     Set<String> parameters();
 
+    /** The capability this handler serves. */
+    Capability capability();
+
+    /** Reads every parameter of a step, which records its problems in {@code params}. */
+    void validate(Params params);
+
     /** Validation-time problems of a step, given its raw parameters and output extension. */
-    List<Issue> check(Map<String, Object> parameters, String outputExtension);
+    default List<Issue> check(Map<String, Object> parameters, String outputExtension) {
+        Params p = Params.forCheck(parameters);
+        validate(p);
+        OutputFormats.check(capability(), outputExtension, p);
+        return p.issues();
+    }
 
     ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException, IOException;
 }

@@ -10,7 +10,6 @@ import dev.acp.local.image.ImageOperation;
 import dev.acp.local.image.ImageStatistics;
 import dev.acp.local.image.LoadedImage;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -142,11 +140,13 @@ final class ImageToImageHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return Capability.IMAGE_TO_IMAGE;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(Capability.IMAGE_TO_IMAGE, outputExtension, p);
-        return p.issues();
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.acp.local.image.ImageFacts;
 import dev.acp.local.image.LoadedImage;
 import dev.acp.local.quality.QualityScores;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.io.IOException;
@@ -43,11 +42,13 @@ final class ImageUnderstandingHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return Capability.IMAGE_UNDERSTANDING;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(Capability.IMAGE_UNDERSTANDING, outputExtension, p);
-        return p.issues();
     }
 
     @Override

@@ -3,11 +3,9 @@ package dev.acp.local;
 import dev.acp.local.quality.QualityScores;
 import dev.acp.local.text.PromptExpander;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,11 +35,13 @@ final class PromptGenerationHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return Capability.PROMPT_GENERATION;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(Capability.PROMPT_GENERATION, outputExtension, p);
-        return p.issues();
     }
 
     @Override

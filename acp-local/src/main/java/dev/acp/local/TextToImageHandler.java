@@ -5,14 +5,11 @@ import dev.acp.local.image.ImageFormat;
 import dev.acp.local.image.ImageStatistics;
 import dev.acp.local.image.PreviewRenderer;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** {@code text_to_image}: a labelled preview drawn from the prompt. */
@@ -44,11 +41,13 @@ final class TextToImageHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return Capability.TEXT_TO_IMAGE;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(Capability.TEXT_TO_IMAGE, outputExtension, p);
-        return p.issues();
     }
 
     @Override

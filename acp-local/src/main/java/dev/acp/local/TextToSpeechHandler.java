@@ -8,7 +8,6 @@ import dev.acp.local.speech.Sentences;
 import dev.acp.local.speech.SpeechEngine;
 import dev.acp.local.speech.SpeechResult;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -69,11 +67,13 @@ final class TextToSpeechHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return Capability.TEXT_TO_SPEECH;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(Capability.TEXT_TO_SPEECH, outputExtension, p);
-        return p.issues();
     }
 
     @Override

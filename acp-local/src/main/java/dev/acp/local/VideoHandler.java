@@ -14,7 +14,6 @@ import dev.acp.local.video.KenBurns;
 import dev.acp.local.video.Motion;
 import dev.acp.local.video.VideoSettings;
 import dev.acp.provider.Capability;
-import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
@@ -22,9 +21,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -158,11 +155,13 @@ final class VideoHandler implements CapabilityHandler {
     }
 
     @Override
-    public List<Issue> check(Map<String, Object> parameters, String outputExtension) {
-        Params p = Params.forCheck(parameters);
+    public Capability capability() {
+        return capability;
+    }
+
+    @Override
+    public void validate(Params p) {
         plan(p);
-        OutputFormats.check(capability, outputExtension, p);
-        return p.issues();
     }
 
     @Override
