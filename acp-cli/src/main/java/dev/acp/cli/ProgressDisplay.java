@@ -58,6 +58,11 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
     }
 
     protected String display(Path p) {
+        return relative(workingDirectory, p);
+    }
+
+    /** {@code p} relative to {@code workingDirectory} when inside it, else absolute: how paths are shown. */
+    static String relative(Path workingDirectory, Path p) {
         Path abs = p.toAbsolutePath();
         return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs).toString() : abs.toString();
     }

@@ -108,8 +108,7 @@ final class SummaryPrinter {
     }
 
     private String display(Path p) {
-        Path abs = p.toAbsolutePath();
-        return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs).toString() : abs.toString();
+        return ProgressDisplay.relative(workingDirectory, p);
     }
 
     private static String pad(String s, int width) {

@@ -1,5 +1,6 @@
 package dev.acp.engine;
 
+import dev.acp.util.AtomicFiles;
 import dev.acp.env.Environment;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -18,10 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -524,11 +523,7 @@ public final class LocalEngine {
             } else {
                 return null;
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(tmp, target);
             return target;
         }
 

@@ -1,5 +1,6 @@
 package dev.acp.report;
 
+import dev.acp.util.AtomicFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,10 +14,8 @@ import dev.acp.plan.ExecutionPlan;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,11 +148,7 @@ public final class RunReportWriter {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
         Files.writeString(tmp, toJson(plan, run), java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.moveIntoPlace(tmp, target);
         return target;
     }
 

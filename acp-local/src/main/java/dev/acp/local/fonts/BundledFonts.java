@@ -1,14 +1,13 @@
 package dev.acp.local.fonts;
 
+import dev.acp.util.AtomicFiles;
 import java.awt.Font;
 import java.awt.FontFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -92,11 +91,7 @@ public final class BundledFonts {
         Path partial = Files.createTempFile(extractionFolder, REGULAR_FILE_NAME + ".", ".partial");
         try {
             Files.write(partial, bytes);
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(partial, target);
         } finally {
             Files.deleteIfExists(partial);
         }

@@ -1,5 +1,6 @@
 package dev.acp.local.media;
 
+import dev.acp.util.AtomicFiles;
 import dev.acp.env.Environment;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -160,11 +160,7 @@ public final class FfmpegLocator {
                 throw new IOException("copied " + Files.size(partial) + " bytes, expected " + expected);
             }
             makeExecutable(partial);
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(partial, target);
         } finally {
             Files.deleteIfExists(partial);
         }
