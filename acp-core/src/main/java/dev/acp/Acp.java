@@ -9,6 +9,7 @@ import dev.acp.env.Environment;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.load.LoadResult;
+import dev.acp.pipeline.load.NodeReader;
 import dev.acp.pipeline.load.PipelineLoader;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PipelinePlanner;
@@ -82,7 +83,19 @@ public final class Acp {
 
     /** Loads and validates; problems of both stages are returned together. */
     public PlanResult check(Path file, RunSettings settings) {
-        LoadResult loaded = load(file);
+        return plan(load(file), settings);
+    }
+
+    /**
+     * Validates pipeline text, for example a run's snapshot, whose relative paths resolve against
+     * {@code baseDirectory} (the folder of the file it was copied from).
+     */
+    public PlanResult check(String text, String label, Path baseDirectory, NodeReader.Format format,
+            RunSettings settings) {
+        return plan(new PipelineLoader(environment).parse(text, label, baseDirectory, format), settings);
+    }
+
+    private PlanResult plan(LoadResult loaded, RunSettings settings) {
         if (loaded.spec() == null) {
             return new PlanResult(null, loaded.problems());
         }
@@ -105,6 +118,15 @@ public final class Acp {
     }
 
     public RunResult run(ExecutionPlan plan, RunListener listener, RunControl control) {
-        return new LocalEngine(registry, engineOptions).run(plan, listener, control);
+        return engine().run(plan, listener, control);
+    }
+
+    /** The engine with this instance's providers and options. */
+    public LocalEngine engine() {
+        return new LocalEngine(registry, engineOptions);
+    }
+
+    public LocalEngine.Options engineOptions() {
+        return engineOptions;
     }
 }

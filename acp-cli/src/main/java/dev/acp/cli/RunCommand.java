@@ -1,24 +1,31 @@
 package dev.acp.cli;
 
 import dev.acp.Acp;
+import dev.acp.cache.CacheMode;
+import dev.acp.engine.JournalFailedException;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunResult;
+import dev.acp.engine.RunStatus;
+import dev.acp.error.UsageException;
 import dev.acp.plan.ExecutionPlan;
-import dev.acp.plan.PlanResult;
 import dev.acp.plan.RunSettings;
 import dev.acp.report.RunReportWriter;
+import dev.acp.run.RunService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code acp pipeline run --config FILE}. */
+/** {@code acp pipeline run --config FILE}, or {@code --resume RUN}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Validate and run a pipeline. Steps run as soon as their dependencies succeed; a failed step"
-                + " fails only what depends on it. Writes run.json into the output folder.")
+        description = "Validate and run a pipeline, or resume an interrupted run. Steps run as soon as their"
+                + " dependencies succeed; a failed step fails only what depends on it. Every run is journaled under"
+                + " ACP_HOME/runs and can be resumed; identical steps come from the cache at no cost. Writes run.json"
+                + " into the output folder.")
 final class RunCommand implements Callable<Integer> {
 
     /** How results are printed. */
@@ -27,8 +34,14 @@ final class RunCommand implements Callable<Integer> {
         json
     }
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The pipeline file.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The pipeline file. With --resume: the"
+            + " pipeline to resume with (default: the run's own snapshot).")
     Path config;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "Resume run RUN (an id from 'acp runs list', a"
+            + " unique prefix of one, or 'latest'): finished steps are reused, submitted jobs collected, never"
+            + " submitted twice, the rest run.")
+    String resume;
 
     @Option(names = "--parallel", description = "Run parallel groups side by side even if the file does not"
             + " set global_config.parallel_enabled.")
@@ -45,6 +58,19 @@ final class RunCommand implements Callable<Integer> {
             + " file's output_directory.")
     Path outputDirectory;
 
+    @ArgGroup(exclusive = true)
+    CacheOptions cache;
+
+    /** --no-cache and --refresh exclude each other. */
+    static final class CacheOptions {
+        @Option(names = "--no-cache", description = "Neither use nor fill the artifact cache.")
+        boolean noCache;
+
+        @Option(names = "--refresh", description = "Call providers again even for cached steps, and replace the"
+                + " cached results.")
+        boolean refresh;
+    }
+
     @Option(names = "--format", paramLabel = "FORMAT", description = "Result format: ${COMPLETION-CANDIDATES}"
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format;
@@ -55,26 +81,53 @@ final class RunCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    private CacheMode cacheMode() {
+        if (cache == null) {
+            return CacheMode.USE;
+        }
+        return cache.noCache ? CacheMode.OFF : CacheMode.REFRESH;
+    }
+
     @Override
     public Integer call() throws IOException {
-        Acp acp = context.acp();
-        Path file = context.workingDirectory().resolve(config);
-        RunSettings settings = RunSettings.run(context.workingDirectory()).withOffline(offline).withParallel(parallel)
-                .withInputs(inputs)
-                .withOutputDirectory(outputDirectory == null ? null : context.workingDirectory().resolve(outputDirectory));
-        PlanResult planned = acp.check(file, settings);
-        if (planned.plan() == null) {
-            Cli.printProblems(context.err(), planned.problems());
-            return ExitCode.USAGE.code();
+        if (resume == null && config == null) {
+            throw new UsageException("give the pipeline with --config FILE, or a run to resume with --resume RUN");
         }
-        ExecutionPlan plan = planned.plan();
-        planned.warnings().forEach(p -> context.err().println(p.render()));
+        if (resume != null && (offline || parallel || !inputs.isEmpty() || outputDirectory != null)) {
+            throw new UsageException("--resume continues a run with the settings it started with; drop --offline,"
+                    + " --parallel, --set and --output-dir, or start a new run");
+        }
+        Acp acp = context.acp();
+        RunService service = new RunService(acp);
+        Path file = config == null ? null : context.workingDirectory().resolve(config);
+        RunService.Session session;
+        if (resume != null) {
+            session = service.resume(resume, file, cache == null ? null : cacheMode());
+        } else {
+            RunSettings settings = RunSettings.run(context.workingDirectory()).withOffline(offline)
+                    .withParallel(parallel).withInputs(inputs)
+                    .withOutputDirectory(outputDirectory == null ? null
+                            : context.workingDirectory().resolve(outputDirectory));
+            session = service.start(file, settings, cacheMode());
+        }
+        try (session) {
+            return run(session);
+        }
+    }
 
+    private int run(RunService.Session session) throws IOException {
+        ExecutionPlan plan = session.plan();
+        session.warnings().forEach(p -> context.err().println(p.render()));
+        session.notes().forEach(n -> context.err().println("acp: resume: " + n));
         RunControl control = new RunControl();
         ProgressDisplay progress = ProgressDisplay.create(context.err(), context.terminal(), context.workingDirectory());
         RunResult result;
+        String journalError = null;
         try (AutoCloseable ignored = context.interrupts().onInterrupt(control::cancel)) {
-            result = acp.run(plan, progress, control);
+            result = session.run(progress, control);
+        } catch (JournalFailedException e) {
+            result = e.result();
+            journalError = e.getMessage();
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -83,25 +136,45 @@ final class RunCommand implements Callable<Integer> {
             progress.close();
         }
         RunReportWriter writer = new RunReportWriter(context.secrets());
+        RunReportWriter.Extras extras = new RunReportWriter.Extras(session.runDirectory(), spent(session),
+                session.notes());
         Path report = null;
         String reportError = null;
         try {
-            report = writer.write(plan, result);
+            report = writer.write(plan, result, extras);
+            session.saveReport(writer.toJson(plan, result, extras));
         } catch (IOException e) {
             reportError = e.getMessage();
         }
         if (format == Format.json) {
-            context.out().println(writer.toJson(plan, result));
+            context.out().println(writer.toJson(plan, result, extras));
         } else {
-            new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory()).print(plan, result, report);
+            new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory())
+                    .print(plan, result, report, session.runId(), extras.spent());
+        }
+        int code = ExitCode.of(result.status()).code();
+        if (journalError != null) {
+            context.err().println("acp: error: " + journalError);
+            code = Math.max(code, ExitCode.FAILED_STEPS.code());
         }
         if (reportError != null) {
             // The run happened and its outputs are in place; only the report is missing, which a
             // script must notice, so a successful run is reported as partial.
             context.err().println("acp: error: cannot write " + RunReportWriter.FILE_NAME + " in "
                     + result.outputDirectory() + ": " + reportError);
-            return Math.max(ExitCode.of(result.status()).code(), ExitCode.FAILED_STEPS.code());
+            code = Math.max(code, ExitCode.FAILED_STEPS.code());
         }
-        return ExitCode.of(result.status()).code();
+        if (result.status() != RunStatus.SUCCEEDED && format == Format.table) {
+            context.out().println("Resume with: acp pipeline run --resume " + session.runId());
+        }
+        return code;
+    }
+
+    private static java.math.BigDecimal spent(RunService.Session session) {
+        try {
+            return session.spent();
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

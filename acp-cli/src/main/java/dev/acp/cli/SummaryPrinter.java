@@ -25,6 +25,15 @@ final class SummaryPrinter {
 
     /** @param report where run.json was written, or null when it could not be */
     void print(ExecutionPlan plan, RunResult run, @org.jspecify.annotations.Nullable Path report) {
+        print(plan, run, report, null, null);
+    }
+
+    /**
+     * @param runId the run's id when it is journaled, else null
+     * @param spent what the run spent over all its sessions, else null
+     */
+    void print(ExecutionPlan plan, RunResult run, @org.jspecify.annotations.Nullable Path report,
+            @org.jspecify.annotations.Nullable String runId, @org.jspecify.annotations.Nullable BigDecimal spent) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"STEP", "TYPE", "PROVIDER", "STATUS", "TIME", "COST", "OUTPUT"});
         for (StepResult s : run.steps()) {
@@ -33,12 +42,6 @@ final class SummaryPrinter {
                 s.attempts() == 0 && s.executionTime().isZero() ? "-" : ProgressDisplay.seconds(s.executionTime()),
                 cost(s), s.outputPath() == null ? "-" : display(s.outputPath())});
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                widths[i] = Math.max(widths[i], r[i].length());
-            }
-        }
         out.println();
         String headline = switch (run.status()) {
             case SUCCEEDED -> terminal.green("✓ " + run.pipelineName() + " succeeded");
@@ -46,15 +49,7 @@ final class SummaryPrinter {
             case INTERRUPTED -> terminal.yellow("■ " + run.pipelineName() + " was interrupted");
         };
         out.println(headline + " in " + ProgressDisplay.seconds(run.totalTime()) + ": " + counts(run));
-        for (int row = 0; row < rows.size(); row++) {
-            StringBuilder sb = new StringBuilder();
-            String[] r = rows.get(row);
-            for (int i = 0; i < r.length; i++) {
-                String cell = i == r.length - 1 ? r[i] : pad(r[i], widths[i]);
-                sb.append(i == 0 ? "" : "  ").append(row == 0 ? terminal.bold(cell) : cell);
-            }
-            out.println(sb.toString().stripTrailing());
-        }
+        Table.print(out, terminal, rows);
         List<StepResult> failures = run.steps().stream()
                 .filter(s -> s.status() == StepStatus.FAILED && run.failedStepIds().contains(s.stepId())).toList();
         if (!failures.isEmpty()) {
@@ -67,7 +62,20 @@ final class SummaryPrinter {
         BigDecimal total = run.totalActualCost();
         out.println();
         out.println("Total cost: $" + total.setScale(2, RoundingMode.HALF_UP).toPlainString()
+                + (spent != null && spent.compareTo(total) != 0
+                        ? " (all sessions of this run: $" + spent.setScale(2, RoundingMode.HALF_UP).toPlainString() + ")"
+                        : "")
                 + (run.anyPreview() ? terminal.dim("   * local previews: rendered offline, not AI-generated") : ""));
+        long hits = run.taskResults().stream().filter(StepResult::cacheHit).count();
+        if (hits > 0) {
+            BigDecimal saved = run.taskResults().stream().filter(StepResult::cacheHit).map(s -> s.cache().saving())
+                    .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
+            out.println("Cache: " + hits + (hits == 1 ? " step" : " steps") + " served from the cache, saving $"
+                    + saved.setScale(2, RoundingMode.HALF_UP).toPlainString());
+        }
+        if (runId != null) {
+            out.println("Run: " + runId);
+        }
         if (report != null) {
             out.println("Report: " + display(report));
         }
@@ -89,7 +97,7 @@ final class SummaryPrinter {
 
     private static String status(StepResult s) {
         return switch (s.status()) {
-            case SUCCEEDED -> "ok";
+            case SUCCEEDED -> s.cacheHit() ? "cached" : Boolean.TRUE.equals(s.metadata().get("resumed")) ? "resumed" : "ok";
             case FAILED -> "FAILED";
             case SKIPPED -> "skipped";
             case CANCELLED -> "cancelled";
@@ -111,7 +119,4 @@ final class SummaryPrinter {
         return ProgressDisplay.relative(workingDirectory, p);
     }
 
-    private static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
-    }
 }

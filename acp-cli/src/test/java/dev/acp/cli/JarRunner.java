@@ -13,8 +13,8 @@ final class JarRunner {
 
     static final Path JAR = Path.of(System.getProperty("acp.jar", "target/acp.jar")).toAbsolutePath();
     static final Path REPO = Path.of(System.getProperty("acp.repo", "..")).toAbsolutePath().normalize();
-    /** Shared by all end-to-end tests so the bundled ffmpeg is extracted once per machine. */
-    static final Path ACP_HOME = Path.of(System.getProperty("java.io.tmpdir"), "acp-test-home");
+    /** Where the bundled ffmpeg is extracted once per machine for all tests. */
+    static final Path TOOLS_HOME = Path.of(System.getProperty("java.io.tmpdir"), "acp-test-home");
 
     private final Path workDir;
 
@@ -29,12 +29,22 @@ final class JarRunner {
         cmd.add(JAR.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        pb.environment().put("ACP_HOME", ACP_HOME.toString());
+        // Each test has its own runs and cache; the ffmpeg extracted for all tests is shared.
+        pb.environment().put("ACP_HOME", workDir.resolve(".acp-home").toString());
         pb.environment().put("NO_COLOR", "1");
         // Only the bundled tools: no system ffmpeg or espeak-ng may change what is tested.
         pb.environment().put("PATH", "/usr/bin:/bin");
-        pb.environment().remove("ACP_FFMPEG");
+        pb.environment().put("ACP_FFMPEG", ffmpeg().toString());
         return pb;
+    }
+
+    private static Path ffmpeg() {
+        try {
+            return new dev.acp.local.media.FfmpegLocator(dev.acp.env.Environment.of(java.util.Map.of("PATH", "/usr/bin:/bin")),
+                    TOOLS_HOME).locate().path();
+        } catch (dev.acp.error.ProviderException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Result run(String... args) throws IOException, InterruptedException {

@@ -37,7 +37,7 @@ class SeedExamplesIT {
 
     @BeforeAll
     static void probe() {
-        probe = MediaProbe.create(Environment.of(Map.of("PATH", "/usr/bin:/bin")), JarRunner.ACP_HOME);
+        probe = MediaProbe.create(Environment.of(Map.of("PATH", "/usr/bin:/bin")), JarRunner.TOOLS_HOME);
     }
 
     private static Path seed(String name) {

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempts attempts made (0 if never started)
  * @param estimatedCost the cost estimated before dispatch, or null when unknown
  * @param actualCost the settled cost, or null when unknown
+ * @param cache how the artifact cache served the step, or null when it was not consulted
  * @param preview true when a local engine produced a stand-in rather than AI output
  * @param qualityScore the score reported for the output, used by best_quality
  */
@@ -41,7 +42,7 @@ public record StepResult(
         int attempts,
         @Nullable BigDecimal estimatedCost,
         @Nullable BigDecimal actualCost,
-        boolean cacheHit,
+        @Nullable CacheInfo cache,
         boolean preview,
         @Nullable Double qualityScore,
         List<String> requestIds) {
@@ -55,10 +56,29 @@ public record StepResult(
         return status == StepStatus.SUCCEEDED;
     }
 
+    public boolean cacheHit() {
+        return cache != null && cache.hit();
+    }
+
+    /** This result with another status and reason. */
+    public StepResult withStatus(StepStatus newStatus, @Nullable String newReason) {
+        return new StepResult(stepId, stepType, groupId, provider, model, newStatus, outputPath, text, metadata, error,
+                newReason, startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore,
+                requestIds);
+    }
+
+    /** This result with one more metadata entry. */
+    public StepResult withMetadata(String key, Object value) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(metadata);
+        m.put(key, value);
+        return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, m, error, reason,
+                startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore, requestIds);
+    }
+
     /** A step that never started, with the reason. */
     static StepResult notRun(String stepId, String stepType, @Nullable String groupId, @Nullable String provider,
             @Nullable String model, StepStatus status, @Nullable String reason) {
         return new StepResult(stepId, stepType, groupId, provider, model, status, null, null, Map.of(), null, reason,
-                null, Duration.ZERO, 0, null, null, false, false, null, List.of());
+                null, Duration.ZERO, 0, null, null, null, false, null, List.of());
     }
 }

@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
  * masking too much.
  */
 public final class Secrets {
-    /** Variable names that hold secrets: *_KEY, *_TOKEN, *SECRET*, *PASSWORD*, credentials. */
+    /**
+     * Variable names that hold secrets: a KEY, TOKEN, SECRET, PASSWORD or CREDENTIALS part
+     * (FAL_KEY, OPENROUTER_API_KEY, REPLICATE_API_TOKEN, DB_PASSWORD). Not PWD, the working folder.
+     */
     private static final Pattern SECRET_NAME = Pattern.compile(
-            "(?i)(^|.*_)(KEY|API_KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|PWD|CREDENTIALS?|AUTH)(_.*|$)");
+            "(?i)(^|.*_)(KEY|KEYS|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(_.*|$)");
     /** Shorter values would mask ordinary words and numbers; real keys are far longer. */
     private static final int MIN_LENGTH = 8;
     public static final String MASK = "****";

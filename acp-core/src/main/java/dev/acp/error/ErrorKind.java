@@ -21,6 +21,11 @@ public enum ErrorKind {
     NOT_FOUND(false),
     /** An attempt ran past its time limit. Retried while the step's deadline allows. */
     TIMEOUT(true),
+    /**
+     * A job submission may or may not have reached the provider (the process stopped between
+     * sending it and recording the answer). Not retried: submitting again could pay twice.
+     */
+    UNKNOWN_OUTCOME(false),
     /** A local engine or tool failed (ffmpeg exit status, unreadable input). Not retried. */
     LOCAL(false),
     /** A defect in ACP itself. Not retried. */

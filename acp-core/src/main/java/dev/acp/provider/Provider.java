@@ -29,6 +29,32 @@ public interface Provider {
     }
 
     /**
+     * Whether calls can cost money. The journal forces the records of such steps to disk before
+     * the engine acts on them; steps of free providers are journaled in batches. Defaults to
+     * "costs money" for everything that is not a preview engine.
+     */
+    default boolean costsMoney() {
+        return !preview();
+    }
+
+    /**
+     * Whether the same request always gives the same output (a seeded model, an offline
+     * renderer). Cached results of other steps are still used, but the report says that a new
+     * call would give a different output.
+     */
+    default boolean deterministic(Capability capability, Map<String, Object> parameters) {
+        return parameters.get("seed") != null;
+    }
+
+    /**
+     * Changes whenever the same request would now produce a different output (a new renderer, a
+     * different model mapping); part of every cache key, so that such a change re-runs steps.
+     */
+    default String revision() {
+        return "1";
+    }
+
+    /**
      * Parameters this provider reads for {@code capability}, beyond which a parameter is ignored.
      * Used to warn at validation time. An empty set means "accepts anything" (pass-through).
      */

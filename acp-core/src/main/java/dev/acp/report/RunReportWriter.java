@@ -41,8 +41,28 @@ public final class RunReportWriter {
         this.secrets = secrets;
     }
 
+    /**
+     * What the report adds when the run has a folder under ACP_HOME.
+     *
+     * @param runDirectory the run's folder (journal, snapshot), or null
+     * @param spent what the run has spent over all its sessions, or null when unknown
+     * @param notes what a resume found and decided
+     */
+    public record Extras(@org.jspecify.annotations.Nullable Path runDirectory,
+            @org.jspecify.annotations.Nullable BigDecimal spent, List<String> notes) {
+        public static final Extras NONE = new Extras(null, null, List.of());
+
+        public Extras {
+            notes = List.copyOf(notes);
+        }
+    }
+
     /** The report as plain values (also used for {@code --format json}). */
     public Map<String, Object> toMap(ExecutionPlan plan, RunResult run) {
+        return toMap(plan, run, Extras.NONE);
+    }
+
+    public Map<String, Object> toMap(ExecutionPlan plan, RunResult run, Extras extras) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("acp_version", Version.current());
         m.put("run_id", run.runId());
@@ -63,8 +83,20 @@ public final class RunReportWriter {
         m.put("failed_step_ids", run.failedStepIds());
         m.put("total_cost", money(run.totalActualCost()));
         m.put("estimated_cost", money(run.totalEstimatedCost()));
+        if (extras.spent() != null) {
+            m.put("total_spent", money(extras.spent()));
+        }
         m.put("cost_by_provider", costByProvider(tasks));
-        m.put("cache_savings", 0.0);
+        BigDecimal savings = tasks.stream().filter(StepResult::cacheHit).map(s -> s.cache().saving())
+                .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
+        m.put("cache_hits", tasks.stream().filter(StepResult::cacheHit).count());
+        m.put("cache_savings", money(savings));
+        if (extras.runDirectory() != null) {
+            m.put("run_directory", extras.runDirectory().toString());
+        }
+        if (!extras.notes().isEmpty()) {
+            m.put("resume_notes", extras.notes());
+        }
         m.put("parallel", plan.parallel());
         TreeSet<String> previewProviders = new TreeSet<>();
         run.steps().stream().filter(StepResult::preview).forEach(s -> previewProviders.add(String.valueOf(s.provider())));
@@ -124,6 +156,15 @@ public final class RunReportWriter {
         m.put("actual_cost", s.actualCost() == null ? null : money(s.actualCost()));
         m.put("cost", s.actualCost() == null ? null : money(s.actualCost()));
         m.put("cache_hit", s.cacheHit());
+        if (s.cache() != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("status", s.cache().status().wireName());
+            c.put("reason", s.cache().reason());
+            c.put("saving", s.cache().saving() == null ? null : money(s.cache().saving()));
+            c.put("deterministic", s.cache().deterministic());
+            c.put("key", s.cache().key());
+            m.put("cache", c);
+        }
         m.put("preview", s.preview());
         m.put("quality_score", s.qualityScore());
         m.put("provider_request_ids", s.requestIds());
@@ -144,17 +185,25 @@ public final class RunReportWriter {
 
     /** Writes run.json into the run's output folder, atomically; returns its path. */
     public Path write(ExecutionPlan plan, RunResult run) throws IOException {
+        return write(plan, run, Extras.NONE);
+    }
+
+    public Path write(ExecutionPlan plan, RunResult run, Extras extras) throws IOException {
         Path target = run.outputDirectory().resolve(FILE_NAME);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
-        Files.writeString(tmp, toJson(plan, run), java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(tmp, toJson(plan, run, extras), java.nio.charset.StandardCharsets.UTF_8);
         AtomicFiles.moveIntoPlace(tmp, target);
         return target;
     }
 
     /** The report as JSON text, with secrets masked. */
     public String toJson(ExecutionPlan plan, RunResult run) throws IOException {
-        return secrets.redact(mapper.writeValueAsString(toMap(plan, run)));
+        return toJson(plan, run, Extras.NONE);
+    }
+
+    public String toJson(ExecutionPlan plan, RunResult run, Extras extras) throws IOException {
+        return secrets.redact(mapper.writeValueAsString(toMap(plan, run, extras)));
     }
 
     private static double seconds(Duration d) {

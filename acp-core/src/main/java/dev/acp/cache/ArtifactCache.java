@@ -1,0 +1,288 @@
+package dev.acp.cache;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.util.AtomicFiles;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The content-addressed artifact cache under {@code ACP_HOME/cache}: output files stored once
+ * by their SHA-256 ({@code objects/}), step results by their {@link CacheKey} ({@code entries/}),
+ * the key parts each pipeline step had on its last run ({@code history/}, to explain why a step
+ * ran again), and a log of hits ({@code hits.log}, for the savings). Every file is written under
+ * a temporary name and renamed, so several acp processes can share one cache.
+ */
+public final class ArtifactCache {
+    private final Path root;
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final SingleFlight singleFlight = new SingleFlight();
+
+    public ArtifactCache(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public SingleFlight singleFlight() {
+        return singleFlight;
+    }
+
+    // ---- entries -------------------------------------------------------------------------------
+
+    /** The entry for {@code key} whose stored output (if any) is still present and intact in size. */
+    public Optional<CacheEntry> lookup(String key) {
+        Path file = entryFile(key);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            CacheEntry e = readEntry(file);
+            if (e.objectSha256() != null && !Files.isRegularFile(objectFile(e.objectSha256()))) {
+                return Optional.empty();
+            }
+            return Optional.of(e);
+        } catch (IOException | RuntimeException e) {
+            // A damaged entry is a miss; the next store replaces it.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stores a result: the output file's content (copied, so that later edits of the output do
+     * not change the cache) and the entry.
+     */
+    public CacheEntry store(CacheKey key, @Nullable Path output, @Nullable String outputSha256, @Nullable String text,
+            String extension, Map<String, Object> metadata, @Nullable BigDecimal cost, boolean deterministic,
+            String provider, @Nullable String model, @Nullable Double qualityScore, List<String> requestIds)
+            throws IOException {
+        String object = null;
+        if (output != null) {
+            object = outputSha256 != null ? outputSha256 : Hashing.sha256(output);
+            Path target = objectFile(object);
+            if (!Files.isRegularFile(target)) {
+                Files.createDirectories(target.getParent());
+                Path tmp = temporary(target);
+                try {
+                    Files.copy(output, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFiles.moveIntoPlace(tmp, target);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+        CacheEntry e = new CacheEntry(key.hash(), key.parts(), object, text, extension, metadata, cost, deterministic,
+                provider, model, qualityScore, requestIds, Instant.now());
+        writeAtomically(entryFile(key.hash()), json.writeValueAsBytes(toMap(e)));
+        return e;
+    }
+
+    /** Copies the stored output of {@code entry} to {@code target} (a temporary name of the caller). */
+    public void restore(CacheEntry entry, Path target) throws IOException {
+        if (entry.objectSha256() == null) {
+            throw new IllegalArgumentException("entry has no output file");
+        }
+        Files.copy(objectFile(entry.objectSha256()), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The stored file with this content hash, if the cache has it. */
+    public Optional<Path> object(String sha256) {
+        Path p = objectFile(sha256);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** Notes a hit and what it saved, for {@code acp cache stats}. */
+    public void recordHit(CacheEntry entry) {
+        String line = Instant.now() + " " + entry.key() + " " + (entry.cost() == null ? "0" : entry.cost().toPlainString())
+                + "\n";
+        try {
+            Files.createDirectories(root);
+            // One short append per hit; O_APPEND keeps concurrent writers' lines whole.
+            Files.writeString(root.resolve("hits.log"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // Statistics are not worth failing a step for.
+        }
+    }
+
+    // ---- history ---------------------------------------------------------------------------------
+
+    /** The key parts each step of a pipeline had on its last run. */
+    public Map<String, Map<String, String>> history(String pipelineId) {
+        Path file = root.resolve("history").resolve(pipelineId + ".json");
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, String>> m = json.readValue(file.toFile(), Map.class);
+            return m;
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /** Replaces the remembered key parts of the given steps of a pipeline. */
+    public synchronized void updateHistory(String pipelineId, Map<String, Map<String, String>> steps) throws IOException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, String>> all = new TreeMap<>(history(pipelineId));
+        all.putAll(steps);
+        writeAtomically(root.resolve("history").resolve(pipelineId + ".json"), json.writeValueAsBytes(all));
+    }
+
+    // ---- maintenance ---------------------------------------------------------------------------
+
+    /** Counts of the cache's contents. */
+    public record Stats(long entries, long objects, long bytes, BigDecimal storedValue, long hits, BigDecimal saved) {}
+
+    public Stats stats() throws IOException {
+        long entries = 0;
+        BigDecimal value = BigDecimal.ZERO;
+        for (Path f : files(root.resolve("entries"))) {
+            entries++;
+            try {
+                CacheEntry e = readEntry(f);
+                if (e.cost() != null) {
+                    value = value.add(e.cost());
+                }
+            } catch (IOException | RuntimeException e) {
+                // A damaged entry counts, but adds no value.
+            }
+        }
+        long objects = 0;
+        long bytes = 0;
+        for (Path f : files(root.resolve("objects"))) {
+            objects++;
+            bytes += Files.size(f);
+        }
+        long hits = 0;
+        BigDecimal saved = BigDecimal.ZERO;
+        Path log = root.resolve("hits.log");
+        if (Files.isRegularFile(log)) {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 3) {
+                    hits++;
+                    try {
+                        saved = saved.add(new BigDecimal(f[2]));
+                    } catch (NumberFormatException e) {
+                        // A torn line from a crash adds nothing.
+                    }
+                }
+            }
+        }
+        return new Stats(entries, objects, bytes, value, hits, saved);
+    }
+
+    /** Deletes everything in the cache; returns what there was. */
+    public Stats clear() throws IOException {
+        Stats before = stats();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(root)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+        return before;
+    }
+
+    // ---- files ---------------------------------------------------------------------------------
+
+    private Path entryFile(String key) {
+        return root.resolve("entries").resolve(key.substring(0, 2)).resolve(key + ".json");
+    }
+
+    private Path objectFile(String sha256) {
+        return root.resolve("objects").resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = temporary(target);
+        try {
+            Files.write(tmp, bytes);
+            AtomicFiles.moveIntoPlace(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path temporary(Path target) {
+        byte[] b = new byte[6];
+        ThreadLocalRandom.current().nextBytes(b);
+        return target.resolveSibling("." + target.getFileName() + ".partial-" + HexFormat.of().formatHex(b));
+    }
+
+    private static Map<String, Object> toMap(CacheEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", e.key());
+        m.put("parts", new TreeMap<>(e.parts()));
+        m.put("object_sha256", e.objectSha256());
+        m.put("text", e.text());
+        m.put("extension", e.extension());
+        m.put("metadata", e.metadata());
+        m.put("cost", e.cost() == null ? null : e.cost().toPlainString());
+        m.put("deterministic", e.deterministic());
+        m.put("provider", e.provider());
+        m.put("model", e.model());
+        m.put("quality_score", e.qualityScore());
+        m.put("request_ids", e.requestIds());
+        m.put("created", e.created().toString());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private CacheEntry readEntry(Path file) throws IOException {
+        Map<String, Object> m = json.readValue(file.toFile(), Map.class);
+        Object cost = m.get("cost");
+        Object quality = m.get("quality_score");
+        return new CacheEntry((String) m.get("key"), (Map<String, String>) m.getOrDefault("parts", Map.of()),
+                (String) m.get("object_sha256"), (String) m.get("text"), (String) m.getOrDefault("extension", ""),
+                (Map<String, Object>) m.getOrDefault("metadata", Map.of()),
+                cost == null ? null : new BigDecimal(cost.toString()), Boolean.TRUE.equals(m.get("deterministic")),
+                (String) m.getOrDefault("provider", ""), (String) m.get("model"),
+                quality instanceof Number q ? q.doubleValue() : null,
+                (List<String>) m.getOrDefault("request_ids", List.of()), Instant.parse((String) m.get("created")));
+    }
+
+    /** A stable id for a pipeline file, for its history. */
+    public static String pipelineId(Path pipelineFile, String pipelineName) {
+        String safe = pipelineName.replaceAll("[^A-Za-z0-9_-]", "_");
+        return safe + "-" + Hashing.sha256(pipelineFile.toAbsolutePath().normalize().toString()).substring(0, 12);
+    }
+}

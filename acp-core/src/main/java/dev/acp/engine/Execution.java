@@ -1,0 +1,424 @@
+package dev.acp.engine;
+
+import dev.acp.cache.FileHashes;
+import dev.acp.error.ErrorKind;
+import dev.acp.plan.ExecutionPlan;
+import dev.acp.plan.PlannedGroup;
+import dev.acp.plan.PlannedStep;
+import dev.acp.plan.PlannedTask;
+import dev.acp.provider.ProviderRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run of one plan: dependency counting, starting steps on virtual threads as soon as their
+ * dependencies succeed, settling results exactly once (journaled before dependents start),
+ * parallel groups, cancellation. What happens inside one task is {@link TaskRunner}'s job.
+ */
+final class Execution {
+    final LocalEngine.Options options;
+    final ProviderRegistry registry;
+    final RunRequest request;
+    final ExecutionPlan plan;
+    final RunListener listener;
+    final ConfigRenderer renderer;
+    final FileHashes hashes = new FileHashes();
+    /** Key parts of the steps that ran or were served from the cache, for the cache's history. */
+    final Map<String, Map<String, String>> keyParts = new ConcurrentHashMap<>();
+    /** Key parts of each step on the previous run of this pipeline. */
+    final Map<String, Map<String, String>> previousKeyParts;
+
+    private final RunControl control;
+    private final Map<String, StepNode> nodes = new LinkedHashMap<>();
+    private final Map<String, StepResult> results = new ConcurrentHashMap<>();
+    private final CountDownLatch unsettled;
+    private final TaskRunner tasks;
+    private final AtomicReference<@Nullable RuntimeException> journalFailure = new AtomicReference<>();
+    private @Nullable ScheduledExecutorService timers;
+
+    Execution(LocalEngine.Options options, ProviderRegistry registry, RunRequest request) {
+        this.options = options;
+        this.registry = registry;
+        this.request = request;
+        this.plan = request.plan();
+        this.control = request.control();
+        this.listener = request.listener() == RunListener.NONE ? RunListener.NONE : new GuardedListener(request.listener());
+        int index = 0;
+        for (PlannedStep s : plan.steps()) {
+            nodes.put(s.id(), new StepNode(s, index++, this::timers));
+        }
+        for (StepNode n : nodes.values()) {
+            for (String d : n.step.dependencies()) {
+                nodes.get(d).dependents.add(n);
+            }
+            n.pending.set(n.step.dependencies().size());
+            if (n.step instanceof PlannedGroup g) {
+                n.group = new GroupRun(n, g, this);
+            }
+        }
+        for (StepNode n : nodes.values()) {
+            if (n.step instanceof PlannedTask t && t.groupId() != null) {
+                n.group = nodes.get(t.groupId()).group;
+            }
+        }
+        this.unsettled = new CountDownLatch(nodes.size());
+        this.renderer = new ConfigRenderer(plan.inputs(), options.environment(), plan.spec().baseDirectory(), results::get);
+        this.previousKeyParts = request.cache() != null && request.pipelineId() != null
+                ? new HashMap<>(request.cache().history(request.pipelineId()))
+                : Map.of();
+        this.tasks = new TaskRunner(this);
+    }
+
+    RunResult run() {
+        Instant started = options.clock().instant();
+        try {
+            // Every folder an output goes to is made once here, not once per step.
+            Set<java.nio.file.Path> folders = new LinkedHashSet<>();
+            folders.add(plan.outputDirectory());
+            plan.tasks().forEach(t -> folders.add(t.outputPath().getParent()));
+            for (java.nio.file.Path f : folders) {
+                java.nio.file.Files.createDirectories(f);
+            }
+        } catch (IOException e) {
+            throw new dev.acp.error.UsageException("cannot create the output folder: " + e.getMessage()
+                    + " (check the path of output_directory or --output-dir and its permissions)", e);
+        }
+        listener.runStarted(plan, request.runId());
+        control.onCancel(this::cancelAll);
+        for (StepNode n : nodes.values()) {
+            if (n.pending.get() == 0) {
+                start(n);
+            }
+        }
+        awaitAll();
+        synchronized (this) {
+            if (timers != null) {
+                timers.shutdownNow();
+            }
+        }
+        RunResult result = assemble(started);
+        if (request.cache() != null && request.pipelineId() != null) {
+            try {
+                request.cache().updateHistory(request.pipelineId(), keyParts);
+            } catch (IOException e) {
+                // Only the "why did this step run again" explanations of the next run suffer.
+            }
+        }
+        try {
+            request.recorder().runFinished(result);
+        } catch (RuntimeException e) {
+            journalFailure.compareAndSet(null, e);
+        }
+        listener.runFinished(result);
+        return result;
+    }
+
+    /** A failure of the journal, which the caller reports; null when journaling worked. */
+    @Nullable RuntimeException journalFailure() {
+        return journalFailure.get();
+    }
+
+    /** The run's timer thread, created on first use: most runs need no timer at all. */
+    synchronized ScheduledExecutorService timers() {
+        if (timers == null) {
+            timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "acp-timers");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return timers;
+    }
+
+    StepNode node(String id) {
+        return nodes.get(id);
+    }
+
+    @Nullable StepResult result(String id) {
+        return results.get(id);
+    }
+
+    boolean cancelled() {
+        return control.isCancelled();
+    }
+
+    Duration elapsed(Instant since) {
+        return Duration.between(since, options.clock().instant());
+    }
+
+    private void awaitAll() {
+        try {
+            if (!control.isCancelled()) {
+                // Wake up periodically only to notice a cancellation that raced with the wait.
+                while (!unsettled.await(200, TimeUnit.MILLISECONDS)) {
+                    if (control.isCancelled()) {
+                        break;
+                    }
+                }
+            }
+            if (control.isCancelled() && !unsettled.await(options.cancelGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                giveUpOnRunningSteps();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            control.cancel();
+        }
+    }
+
+    /**
+     * After an interruption, steps that ignored it past the grace period are abandoned: they are
+     * reported as cancelled and anything they still produce is discarded, so the report never
+     * contradicts the files. A step already putting a finished output in place gets a moment more.
+     */
+    private void giveUpOnRunningSteps() throws InterruptedException {
+        for (StepNode n : nodes.values()) {
+            if (!n.settled.get() && n.step instanceof PlannedTask && n.abandon()) {
+                settle(n, notRun(n, StepStatus.CANCELLED, "did not stop within " + options.cancelGrace().toSeconds()
+                        + " s of the interruption; anything it produces later is discarded"));
+            }
+        }
+        if (!unsettled.await(5, TimeUnit.SECONDS)) {
+            for (StepNode n : nodes.values()) {
+                settle(n, notRun(n, StepStatus.CANCELLED, "outcome unknown: the run ended while this step was"
+                        + " putting its output in place"));
+            }
+        }
+    }
+
+    // ---- scheduling --------------------------------------------------------------------------
+
+    /** Called once a node's dependencies have all succeeded. */
+    private void start(StepNode n) {
+        if (!n.started.compareAndSet(false, true)) {
+            return;
+        }
+        begin(n);
+    }
+
+    /** Starts a node whose {@code started} flag the caller has just claimed. */
+    private void begin(StepNode n) {
+        if (control.isCancelled()) {
+            settle(n, notRun(n, StepStatus.CANCELLED, "the run was interrupted before this step started"));
+            return;
+        }
+        if (!n.step.enabled()) {
+            settle(n, notRun(n, StepStatus.DISABLED, "enabled: false"));
+            return;
+        }
+        if (request.resume().steps().get(n.id()) instanceof ResumeState.Done done) {
+            // Finished in an earlier session, its output checked: reused, nothing runs or is paid.
+            settle(n, done.result().withMetadata("resumed", true));
+            return;
+        }
+        switch (n.step) {
+            case PlannedGroup g -> n.group.open();
+            case PlannedTask t -> {
+                if (n.group != null) {
+                    n.group.offer(n);
+                } else {
+                    launch(n);
+                }
+            }
+        }
+    }
+
+    void launch(StepNode n) {
+        Thread.ofVirtual().name("acp-step-", n.index).start(() -> runChain(n));
+    }
+
+    /**
+     * Runs a task and then, on the same thread, the next standalone task it made ready: a chain
+     * of steps costs one thread instead of one thread start and hand-off per step.
+     */
+    private void runChain(StepNode first) {
+        StepNode n = first;
+        while (n != null) {
+            StepResult r = null;
+            try {
+                r = tasks.run(n, (PlannedTask) n.step);
+            } catch (Throwable t) {
+                // A defect in a provider or in ACP must not hang the run.
+                r = internalFailure(n, t);
+            } finally {
+                if (r == null) {
+                    r = internalFailure(n, null);
+                }
+            }
+            n = settle(n, r, true);
+        }
+    }
+
+    /** A failed result built without anything that could fail again. */
+    private static StepResult internalFailure(StepNode n, @Nullable Throwable t) {
+        String message = t == null ? "the step ended without a result"
+                : "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return new StepResult(n.id(), n.step.typeName(), null, null, null, StepStatus.FAILED, null, null, Map.of(),
+                new ErrorInfo(ErrorKind.INTERNAL, message, null), null, null, Duration.ZERO, 0, null, null, null, false,
+                null, List.of());
+    }
+
+    void settle(StepNode first, StepResult firstResult) {
+        settle(first, firstResult, false);
+    }
+
+    /**
+     * Records a node's final result once and propagates it: dependents of a success (or of a
+     * disabled step) may start; dependents of anything else are skipped. Iterative, so that a
+     * failure at the head of a long chain cannot overflow the stack.
+     *
+     * @param mayContinue whether the caller is a task thread that can run one ready standalone
+     *     task itself; that task is returned instead of being launched
+     */
+    private @Nullable StepNode settle(StepNode first, StepResult firstResult, boolean mayContinue) {
+        Deque<Map.Entry<StepNode, StepResult>> work = new ArrayDeque<>();
+        work.add(Map.entry(first, firstResult));
+        List<StepNode> toStart = new ArrayList<>();
+        while (!work.isEmpty()) {
+            var item = work.poll();
+            StepNode n = item.getKey();
+            StepResult r = item.getValue();
+            if (!n.settled.compareAndSet(false, true)) {
+                continue;
+            }
+            results.put(n.id(), r);
+            journal(r);
+            unsettled.countDown();
+            listener.stepFinished(r);
+            boolean ok = r.status() == StepStatus.SUCCEEDED || r.status() == StepStatus.DISABLED;
+            for (StepNode d : n.dependents) {
+                if (ok) {
+                    if (d.pending.decrementAndGet() == 0) {
+                        toStart.add(d);
+                    }
+                } else if (!d.settled.get() && control.isCancelled()) {
+                    work.add(Map.entry(d, notRun(d, StepStatus.CANCELLED, "the run was interrupted before this step started")));
+                } else if (!d.settled.get()) {
+                    String why = switch (r.status()) {
+                        case CANCELLED -> "'" + n.id() + "' was cancelled";
+                        case SKIPPED -> "'" + n.id() + "' was skipped";
+                        default -> "'" + n.id() + "' failed";
+                    };
+                    work.add(Map.entry(d, notRun(d, StepStatus.SKIPPED, "depends on " + why)));
+                }
+            }
+            if (n.group != null && n.step instanceof PlannedTask) {
+                StepResult groupResult = n.group.memberSettled(n, r);
+                if (groupResult != null) {
+                    work.add(Map.entry(n.group.node, groupResult));
+                }
+                work.addAll(n.group.drainCancellations());
+            }
+        }
+        StepNode next = null;
+        for (StepNode n : toStart) {
+            if (mayContinue && next == null && n.group == null && n.step instanceof PlannedTask && n.step.enabled()
+                    && !control.isCancelled() && !(request.resume().steps().get(n.id()) instanceof ResumeState.Done)
+                    && n.started.compareAndSet(false, true)) {
+                next = n;
+            } else {
+                start(n);
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Journals a final result before dependents start. If the journal cannot be written the run
+     * stops: going on would spend money that a resume could not account for.
+     */
+    private void journal(StepResult r) {
+        boolean force = r.attempts() > 0 && r.provider() != null && registry.has(r.provider())
+                && registry.provider(r.provider()).costsMoney();
+        try {
+            request.recorder().stepFinished(r, force);
+        } catch (RuntimeException e) {
+            if (journalFailure.compareAndSet(null, e)) {
+                control.cancel();
+            }
+        }
+    }
+
+    private void cancelAll() {
+        // Mark every task first, so that one launched but not yet running sees the mark when it
+        // starts (the task runner checks it after publishing its thread) and never calls its provider.
+        List<StepNode> notRunning = new ArrayList<>();
+        for (StepNode n : nodes.values()) {
+            if (n.settled.get() || !(n.step instanceof PlannedTask)) {
+                continue;
+            }
+            n.cancel("the run was interrupted");
+            if (!n.attached) {
+                notRunning.add(n);
+            }
+        }
+        // Tasks that never started are settled now; running ones settle when they stop. Groups
+        // settle through their members.
+        for (StepNode n : notRunning) {
+            settle(n, notRun(n, StepStatus.CANCELLED, "the run was interrupted before this step started"));
+        }
+    }
+
+    StepResult notRun(StepNode n, StepStatus status, String reason) {
+        PlannedStep s = n.step;
+        String provider = s instanceof PlannedTask t ? t.providerId() : null;
+        String model = s instanceof PlannedTask t ? t.model() : null;
+        String group = s instanceof PlannedTask t ? t.groupId() : null;
+        return StepResult.notRun(s.id(), s.typeName(), group, provider, model, status, reason);
+    }
+
+    // ---- the whole run ------------------------------------------------------------------------
+
+    private RunResult assemble(Instant started) {
+        List<StepResult> ordered = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (StepNode n : nodes.values()) {
+            StepResult r = results.get(n.id());
+            if (r == null) {
+                r = notRun(n, StepStatus.CANCELLED, "the run ended before this step settled");
+            }
+            ordered.add(r);
+        }
+        Map<String, StepResult> byId = new HashMap<>();
+        ordered.forEach(r -> byId.put(r.stepId(), r));
+        for (StepResult r : ordered) {
+            if (r.status() != StepStatus.FAILED && r.status() != StepStatus.SKIPPED) {
+                continue;
+            }
+            // A member's failure does not fail the run when its group still succeeded.
+            StepResult group = r.groupId() == null ? null : byId.get(r.groupId());
+            if (group != null && group.succeeded()) {
+                continue;
+            }
+            failed.add(r.stepId());
+        }
+        RunStatus status = control.isCancelled() ? RunStatus.INTERRUPTED
+                : failed.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.PARTIAL;
+        return new RunResult(request.runId(), plan.spec().name(), status, plan.outputDirectory(), started,
+                Duration.between(started, options.clock().instant()), ordered, failed);
+    }
+
+    static String seconds(@Nullable Duration d) {
+        if (d == null) {
+            return "?";
+        }
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+}

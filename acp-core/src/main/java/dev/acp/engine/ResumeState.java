@@ -1,0 +1,37 @@
+package dev.acp.engine;
+
+import dev.acp.provider.JobHandle;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an earlier session of the same run already did, by step id, as the journal recorded it
+ * and the resume checks confirmed (outputs present with their recorded hashes). Steps not listed
+ * run from the start.
+ */
+public record ResumeState(Map<String, Prior> steps) {
+    public static final ResumeState NONE = new ResumeState(Map.of());
+
+    public ResumeState {
+        steps = Map.copyOf(steps);
+    }
+
+    /** An earlier session's progress on one step. */
+    public sealed interface Prior permits Done, Attached, Submitting {}
+
+    /** Finished and verified: the result is reused, nothing runs. */
+    public record Done(StepResult result) implements Prior {
+        public Done {
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /** A job was submitted and its handle recorded: it is polled, never submitted again. */
+    public record Attached(int attempt, String idempotencyKey, JobHandle handle) implements Prior {}
+
+    /**
+     * A submission was being sent when the session stopped: whether the provider got it is
+     * unknown. It is sent again with the same key only to providers that deduplicate by it.
+     */
+    public record Submitting(int attempt, String idempotencyKey) implements Prior {}
+}

@@ -1,0 +1,41 @@
+package dev.acp.engine;
+
+import dev.acp.plan.PlannedTask;
+import dev.acp.provider.JobHandle;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the engine reports durably while it runs, before it acts on it: the run journal. Calls
+ * with {@code force} return only once the record is on disk (they protect money: a job handle,
+ * a paid output, a settled cost); other records may be batched. Implementations are
+ * thread-safe. A failure to record is thrown as an unchecked exception and fails the step.
+ */
+public interface RunRecorder {
+    RunRecorder NONE = new RunRecorder() {};
+
+    default void stepStarted(PlannedTask task, int attempt, boolean force) {}
+
+    /** About to send a job submission with this idempotency key. Always forced. */
+    default void jobSubmitting(PlannedTask task, int attempt, String idempotencyKey) {}
+
+    /** The provider accepted the job. Always forced. */
+    default void jobSubmitted(PlannedTask task, int attempt, String idempotencyKey, JobHandle handle) {}
+
+    /** The step's output is in place under its final name with this content hash. */
+    default void outputWritten(PlannedTask task, Path path, String sha256, long size, boolean force) {}
+
+    /**
+     * The step's cost is known (zero for cache hits and free engines).
+     *
+     * @param job the provider job paid for, or null for a call that is not a job
+     */
+    default void costSettled(PlannedTask task, BigDecimal amount, String source, @Nullable String job, boolean force) {}
+
+    /** The step or group has its final result; recorded before its dependents start. */
+    default void stepFinished(StepResult result, boolean force) {}
+
+    /** Every step has settled. Always forced. */
+    default void runFinished(RunResult result) {}
+}

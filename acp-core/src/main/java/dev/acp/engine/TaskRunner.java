@@ -1,0 +1,579 @@
+package dev.acp.engine;
+
+import dev.acp.cache.ArtifactCache;
+import dev.acp.cache.CacheEntry;
+import dev.acp.cache.CacheKey;
+import dev.acp.cache.CacheMode;
+import dev.acp.cache.Hashing;
+import dev.acp.cache.SingleFlight;
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import dev.acp.plan.PlannedTask;
+import dev.acp.provider.CapabilitySchema;
+import dev.acp.provider.JobHandle;
+import dev.acp.provider.JobProvider;
+import dev.acp.provider.JobStatus;
+import dev.acp.provider.Provider;
+import dev.acp.provider.ProviderRequest;
+import dev.acp.provider.ProviderResult;
+import dev.acp.provider.StepContext;
+import dev.acp.template.TemplateSyntaxException;
+import dev.acp.util.AtomicFiles;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one task: its attempts with backoff, the artifact cache (lookup, single flight, store),
+ * synchronous providers and long-running jobs (submit, journal the handle, poll, fetch), and
+ * putting the output in place. Every state change that protects money is journaled before it
+ * is acted on.
+ */
+final class TaskRunner {
+    /** Consecutive failed polls of one job before the step gives up on it. */
+    private static final int MAX_POLL_FAILURES = 10;
+    /** Attempts at downloading a finished job's result; a download never submits again. */
+    private static final int MAX_FETCH_ATTEMPTS = 5;
+
+    private final Execution x;
+
+    TaskRunner(Execution execution) {
+        this.x = execution;
+    }
+
+    StepResult run(StepNode n, PlannedTask t) {
+        n.attach(Thread.currentThread());
+        // Settled already (a group timeout or an interruption got there first) or asked to stop:
+        // the provider must not be called.
+        if (n.cancelReason != null || n.settled.get()) {
+            n.detach();
+            return x.notRun(n, StepStatus.CANCELLED, n.cancelReason != null ? n.cancelReason : "already settled");
+        }
+        Attempts a = new Attempts(n, t, x.registry.provider(t.providerId()));
+        try {
+            return a.run();
+        } catch (InterruptedException e) {
+            return a.stopped();
+        } finally {
+            a.cleanUp();
+            n.detach();
+        }
+    }
+
+    /** The state of one task's attempts. */
+    private final class Attempts {
+        private final StepNode n;
+        private final PlannedTask t;
+        private final Provider provider;
+        private final Instant startedAt;
+        private final @Nullable Instant deadline;
+        private final @Nullable ScheduledFuture<?> timer;
+        private final LazyScratch scratch;
+        private final boolean costsMoney;
+        private ResumeState.@Nullable Prior prior;
+        private int attempt;
+        private @Nullable Path tmp;
+        private boolean tmpDone;
+        private SingleFlight.@Nullable Claim claim;
+        /** The job in flight, so that a timeout or a lost race can cancel it at the provider. */
+        private @Nullable JobHandle job;
+        /** The job whose result is being kept, for the cost record. */
+        private @Nullable String paidJob;
+
+        Attempts(StepNode n, PlannedTask t, Provider provider) {
+            this.n = n;
+            this.t = t;
+            this.provider = provider;
+            this.startedAt = x.options.clock().instant();
+            this.deadline = t.spec().timeout() == null ? null : startedAt.plus(t.spec().timeout());
+            this.timer = t.spec().timeout() == null ? null
+                    : x.timers().schedule(n::timeOut, t.spec().timeout().toNanos(), TimeUnit.NANOSECONDS);
+            this.scratch = new LazyScratch(t.id());
+            this.costsMoney = provider.costsMoney();
+            this.prior = x.request.resume().steps().get(t.id());
+            if (prior instanceof ResumeState.Attached at) {
+                attempt = at.attempt() - 1;
+            } else if (prior instanceof ResumeState.Submitting s) {
+                attempt = s.attempt() - 1;
+            }
+        }
+
+        StepResult run() throws InterruptedException {
+            while (true) {
+                attempt++;
+                if (n.stopRequested()) {
+                    return stopped();
+                }
+                x.listener.stepStarted(t, attempt);
+                x.request.recorder().stepStarted(t, attempt, false);
+                Map<String, Object> params;
+                try {
+                    params = x.renderer.render(t);
+                } catch (TemplateSyntaxException | IllegalStateException e) {
+                    return failed(ErrorInfo.of(ErrorKind.INTERNAL, "cannot prepare the step's parameters: "
+                            + e.getMessage()));
+                }
+                Lookup lookup;
+                try {
+                    lookup = lookUp(params);
+                } catch (IOException e) {
+                    return failed(ErrorInfo.of(ErrorKind.LOCAL, "cannot read an input file: " + e.getMessage()));
+                }
+                if (lookup.hit() != null) {
+                    return fromCache(lookup);
+                }
+                tmp = temporaryName(t.outputPath(), attempt);
+                ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
+                        new Context());
+                ProviderResult result;
+                try {
+                    result = provider instanceof JobProvider jobs ? runJob(jobs, request) : provider.execute(request);
+                } catch (ProviderException e) {
+                    deleteQuietly(tmp);
+                    if (n.stopRequested()) {
+                        // The provider turned the cancellation into an error (a closed channel, a reset).
+                        return stopped();
+                    }
+                    ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
+                    if (!e.retryable() || attempt > t.spec().retryCount()) {
+                        return failed(error);
+                    }
+                    Duration delay = x.options.retryPolicy().delay(attempt, e.retryAfter(), x.options.random());
+                    if (deadline != null && x.options.clock().instant().plus(delay).isAfter(deadline)) {
+                        return failed(new ErrorInfo(error.kind(), error.message()
+                                + " (no time left for a retry within the step's timeout)", error.requestId()));
+                    }
+                    releaseClaim();
+                    x.listener.stepRetrying(t, attempt + 1, delay, error);
+                    x.options.sleeper().sleep(delay);
+                    continue;
+                }
+                // The provider finished: its (possibly paid) result is kept even if a timeout or a
+                // cancellation arrived meanwhile, and no interrupt may break the file writes. Only a
+                // run that already gave up on this step (see Execution.giveUpOnRunningSteps) discards it.
+                if (!n.commit()) {
+                    return stopped();
+                }
+                return keep(result, lookup);
+            }
+        }
+
+        // ---- the cache -----------------------------------------------------------------------
+
+        /** What the cache said about this attempt. */
+        private record Lookup(@Nullable CacheKey key, @Nullable CacheEntry hit, @Nullable String reason) {}
+
+        private Lookup lookUp(Map<String, Object> params) throws IOException, InterruptedException {
+            ArtifactCache cache = x.request.cache();
+            CacheMode mode = x.request.cacheMode();
+            if (cache == null || mode == CacheMode.OFF || prior != null) {
+                // A resumed job is collected, not looked up: it is already paid for.
+                return new Lookup(null, null, mode == CacheMode.OFF ? "--no-cache" : null);
+            }
+            CacheKey key = CacheKey.of(t.capability(), provider.id(), provider.revision(), t.model(), params,
+                    CapabilitySchema.of(t.capability()).fileParameters(), extension(t.outputPath()), x.hashes);
+            x.keyParts.put(t.id(), key.parts());
+            String reason = mode == CacheMode.REFRESH ? "--refresh" : whyNotCached(key);
+            while (mode == CacheMode.USE) {
+                Optional<CacheEntry> hit = cache.lookup(key.hash());
+                if (hit.isPresent()) {
+                    return new Lookup(key, hit.get(), null);
+                }
+                SingleFlight.Claim c = cache.singleFlight().claim(key.hash());
+                if (c.leader()) {
+                    claim = c;
+                    // Another process may have stored it just now.
+                    hit = cache.lookup(key.hash());
+                    if (hit.isPresent()) {
+                        releaseClaim();
+                        return new Lookup(key, hit.get(), null);
+                    }
+                    break;
+                }
+                // An identical step of this run is executing: wait for it, then read its result.
+                c.awaitLeader();
+            }
+            if (mode == CacheMode.REFRESH) {
+                claim = cache.singleFlight().claim(key.hash());
+                if (!claim.leader()) {
+                    claim.awaitLeader();
+                    claim = null;
+                }
+            }
+            return new Lookup(key, null, reason);
+        }
+
+        private String whyNotCached(CacheKey key) {
+            Map<String, String> previous = x.previousKeyParts.get(t.id());
+            if (previous == null) {
+                return "not in the cache";
+            }
+            String change = key.explainChange(previous);
+            return change == null ? "not in the cache (cleared, or the earlier run did not finish it)"
+                    : "changed since the previous run: " + change;
+        }
+
+        private StepResult fromCache(Lookup lookup) throws InterruptedException {
+            CacheEntry e = lookup.hit();
+            Path output = null;
+            try {
+                if (e.objectSha256() != null) {
+                    tmp = temporaryName(t.outputPath(), attempt);
+                    x.request.cache().restore(e, tmp);
+                    AtomicFiles.moveIntoPlace(tmp, t.outputPath());
+                    tmpDone = true;
+                    output = t.outputPath();
+                    x.hashes.remember(output, e.objectSha256());
+                    x.request.recorder().outputWritten(t, output, e.objectSha256(), Files.size(output), false);
+                } else if (e.text() != null) {
+                    output = writeText(e.text());
+                }
+            } catch (IOException ex) {
+                return failed(ErrorInfo.of(ErrorKind.LOCAL, "cannot restore the cached output: " + ex.getMessage()));
+            }
+            x.request.recorder().costSettled(t, BigDecimal.ZERO, "cache", null, false);
+            x.request.cache().recordHit(e);
+            String note = e.deterministic() ? null
+                    : "cached result of a step without a seed: a new call would give a different output (--refresh makes one)";
+            CacheInfo cache = new CacheInfo(CacheInfo.Status.HIT, e.key(), note, e.cost(), e.deterministic());
+            Map<String, Object> metadata = new LinkedHashMap<>(e.metadata());
+            metadata.put("provider_reason", t.providerReason());
+            metadata.put("cached_at", e.created().toString());
+            if (!e.requestIds().isEmpty()) {
+                metadata.put("cached_from_request_ids", e.requestIds());
+            }
+            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED, output,
+                    e.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt, BigDecimal.ZERO,
+                    BigDecimal.ZERO, cache, provider.preview(), e.qualityScore(), List.of());
+        }
+
+        // ---- jobs -----------------------------------------------------------------------------
+
+        private ProviderResult runJob(JobProvider jobs, ProviderRequest request)
+                throws ProviderException, InterruptedException {
+            JobHandle handle;
+            if (prior instanceof ResumeState.Attached at && at.attempt() == attempt) {
+                handle = at.handle();
+                x.listener.stepProgress(t, -1, "re-attached to job " + handle.id());
+            } else {
+                String key = x.request.runId() + "/" + t.id() + "/" + attempt;
+                if (prior instanceof ResumeState.Submitting s && s.attempt() == attempt) {
+                    key = s.idempotencyKey();
+                    if (!jobs.idempotentSubmit()) {
+                        throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while this step's job"
+                                + " was being submitted; " + provider.id() + " may have accepted and billed it, and it"
+                                + " cannot be found again. Check the provider's dashboard; run the pipeline again"
+                                + " (without --resume) to submit it anew");
+                    }
+                }
+                x.request.recorder().jobSubmitting(t, attempt, key);
+                handle = submit(jobs, request, key);
+                x.request.recorder().jobSubmitted(t, attempt, key, handle);
+            }
+            prior = null;
+            job = handle;
+            waitFor(jobs, handle);
+            ProviderResult result = fetch(jobs, handle, request);
+            job = null;
+            paidJob = handle.id();
+            return result.requestIds().isEmpty() ? result.withRequestIds(List.of(handle.id())) : result;
+        }
+
+        /** Submits, retrying refusals (rate limits, overload) that the provider says were not accepted. */
+        private JobHandle submit(JobProvider jobs, ProviderRequest request, String key)
+                throws ProviderException, InterruptedException {
+            for (int tries = 1; ; tries++) {
+                try {
+                    return jobs.submit(request, key);
+                } catch (ProviderException e) {
+                    if (!e.retryable() || tries > Math.max(3, t.spec().retryCount()) || n.stopRequested()) {
+                        throw e;
+                    }
+                    Duration delay = x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random());
+                    if (deadline != null && x.options.clock().instant().plus(delay).isAfter(deadline)) {
+                        throw e;
+                    }
+                    x.listener.stepRetrying(t, attempt, delay, new ErrorInfo(e.kind(), oneLine(e.getMessage()), null));
+                    x.options.sleeper().sleep(delay);
+                }
+            }
+        }
+
+        private void waitFor(JobProvider jobs, JobHandle handle) throws ProviderException, InterruptedException {
+            int failures = 0;
+            Duration backoff = Duration.ofMillis(200);
+            while (true) {
+                JobStatus status;
+                try {
+                    status = jobs.poll(handle);
+                    failures = 0;
+                } catch (ProviderException e) {
+                    if (!e.retryable() || ++failures >= MAX_POLL_FAILURES) {
+                        throw new ProviderException(e.kind(), "polling job " + handle.id() + " failed: "
+                                + oneLine(e.getMessage()), e.retryAfter().orElse(null), handle.id(), e);
+                    }
+                    x.options.sleeper().sleep(e.retryAfter().orElse(backoff));
+                    backoff = grow(backoff);
+                    continue;
+                }
+                switch (status) {
+                    case JobStatus.Succeeded s -> {
+                        return;
+                    }
+                    case JobStatus.Failed f -> throw new ProviderException(f.kind(), "job " + handle.id() + " failed: "
+                            + f.message(), null, handle.id(), null);
+                    case JobStatus.Pending p -> {
+                        x.listener.stepProgress(t, p.progress(), p.message());
+                        x.options.sleeper().sleep(p.pollAfter() != null ? p.pollAfter() : backoff);
+                        backoff = grow(backoff);
+                    }
+                }
+            }
+        }
+
+        private ProviderResult fetch(JobProvider jobs, JobHandle handle, ProviderRequest request)
+                throws ProviderException, InterruptedException {
+            for (int tries = 1; ; tries++) {
+                try {
+                    return jobs.fetch(handle, request);
+                } catch (ProviderException e) {
+                    deleteQuietly(request.outputFile());
+                    if (!e.retryable() || tries >= MAX_FETCH_ATTEMPTS || n.stopRequested()) {
+                        // The job is done and paid for: a failed download must not lead to a new submission.
+                        throw new ProviderException(e.kind() == ErrorKind.TRANSIENT ? ErrorKind.LOCAL : e.kind(),
+                                "the result of job " + handle.id() + " could not be downloaded: " + oneLine(e.getMessage())
+                                        + "; resume the run to try again", null, handle.id(), e);
+                    }
+                    x.options.sleeper().sleep(x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random()));
+                }
+            }
+        }
+
+        private static Duration grow(Duration d) {
+            long next = Math.min(5_000, Math.round(d.toMillis() * 1.5));
+            return Duration.ofMillis(next);
+        }
+
+        // ---- results --------------------------------------------------------------------------
+
+        private StepResult keep(ProviderResult result, Lookup lookup) {
+            Path output;
+            String sha = null;
+            try {
+                if (result.wroteFile()) {
+                    if (!Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
+                        throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id()
+                                + "' reported an output file but wrote nothing");
+                    }
+                    sha = Hashing.sha256(tmp);
+                    AtomicFiles.moveIntoPlace(tmp, t.outputPath());
+                    output = t.outputPath();
+                } else if (result.text() != null) {
+                    output = writeText(result.text());
+                    sha = Hashing.sha256(result.text());
+                } else {
+                    output = null;
+                }
+                // Renamed into place, or never written (a result with no output): nothing to clean up.
+                tmpDone = true;
+            } catch (IOException | ProviderException e) {
+                // The result exists but could not be put in place: keep it where it is, name it, and
+                // report what it cost, so that nothing paid for disappears.
+                tmpDone = tmp != null && Files.exists(tmp);
+                String where = tmpDone ? "; the output was kept as " + tmp : "";
+                return failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL, "cannot put the output in place: "
+                        + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
+            }
+            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : result.actualCost();
+            try {
+                if (output != null && sha != null) {
+                    x.hashes.remember(output, sha);
+                    x.request.recorder().outputWritten(t, output, sha, Files.size(output), costsMoney);
+                }
+            } catch (IOException e) {
+                // Only the memo of hashes missed it; the journal call above failed otherwise.
+            }
+            x.request.recorder().costSettled(t, actual == null ? BigDecimal.ZERO : actual,
+                    provider.preview() ? "preview" : actual == null ? "unknown" : "provider", paidJob, costsMoney);
+            CacheInfo cache = store(result, lookup, output, sha, actual);
+            Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
+            metadata.putIfAbsent("provider_reason", t.providerReason());
+            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED,
+                    output, result.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt,
+                    provider.preview() ? BigDecimal.ZERO : null, actual, cache, provider.preview(), result.qualityScore(),
+                    result.requestIds());
+        }
+
+        private @Nullable CacheInfo store(ProviderResult result, Lookup lookup, @Nullable Path output,
+                @Nullable String sha, @Nullable BigDecimal actual) {
+            CacheMode mode = x.request.cacheMode();
+            if (lookup.key() == null) {
+                return mode == CacheMode.OFF ? new CacheInfo(CacheInfo.Status.OFF, null, "--no-cache", null, false) : null;
+            }
+            boolean deterministic = provider.deterministic(t.capability(), t.spec().config());
+            try {
+                x.request.cache().store(lookup.key(), result.wroteFile() ? output : null, result.wroteFile() ? sha : null,
+                        result.text(), extension(t.outputPath()), result.metadata(), actual, deterministic, provider.id(),
+                        modelOf(), result.qualityScore(), result.requestIds());
+            } catch (IOException | RuntimeException e) {
+                // The step succeeded; a full disk in ACP_HOME only costs a future cache hit.
+            } finally {
+                releaseClaim();
+            }
+            return new CacheInfo(mode == CacheMode.REFRESH ? CacheInfo.Status.REFRESHED : CacheInfo.Status.MISS,
+                    lookup.key().hash(), lookup.reason(), null, deterministic);
+        }
+
+        private Path writeText(String text) throws IOException {
+            tmp = tmp == null ? temporaryName(t.outputPath(), attempt) : tmp;
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            AtomicFiles.moveIntoPlace(tmp, t.outputPath());
+            tmpDone = true;
+            return t.outputPath();
+        }
+
+        /** The result of a step that stopped because it was asked to: timed out or cancelled. */
+        StepResult stopped() {
+            JobHandle running = job;
+            if (running != null && !x.cancelled() && provider instanceof JobProvider jobs) {
+                // A timeout or a lost first_success race: the job is not wanted any more. An
+                // interrupted run leaves it running, so that a resume can collect what is paid for.
+                cancelQuietly(jobs, running);
+            }
+            if (n.timedOut) {
+                return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after " + Execution.seconds(t.spec().timeout())
+                        + " (timeout)"));
+            }
+            if (n.groupTimedOut) {
+                return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "the parallel group's timeout ended this step"));
+            }
+            String reason = n.cancelReason != null ? n.cancelReason : "interrupted";
+            if (running != null && x.cancelled()) {
+                reason += "; job " + running.id() + " was left running at " + provider.id()
+                        + " and is collected when the run is resumed";
+            }
+            return failed(null).withStatus(StepStatus.CANCELLED, reason);
+        }
+
+        private void cancelQuietly(JobProvider jobs, JobHandle handle) {
+            Thread.interrupted();
+            try {
+                jobs.cancel(handle);
+            } catch (InterruptedException | RuntimeException e) {
+                // Best effort; the report still says the step was stopped.
+            }
+        }
+
+        StepResult failed(@Nullable ErrorInfo error) {
+            Map<String, Object> metadata = Map.of("provider_reason", t.providerReason());
+            boolean preview = provider.preview();
+            List<String> ids = error == null || error.requestId() == null ? List.of() : List.of(error.requestId());
+            return new StepResult(t.id(), t.typeName(), t.groupId(), t.providerId(), modelOf(), StepStatus.FAILED, null,
+                    null, metadata, error, null, startedAt, x.elapsed(startedAt), attempt, preview ? BigDecimal.ZERO : null,
+                    preview ? BigDecimal.ZERO : null, null, preview, null, ids);
+        }
+
+        /** A step whose provider succeeded (and may have billed) but whose output could not be kept. */
+        private StepResult failedAfterProvider(ProviderResult r, ErrorInfo error, @Nullable Path recoverable) {
+            Map<String, Object> metadata = new LinkedHashMap<>(r.metadata());
+            metadata.put("provider_reason", t.providerReason());
+            if (recoverable != null) {
+                metadata.put("recoverable_output", recoverable.toString());
+            }
+            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : r.actualCost();
+            return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.FAILED, null,
+                    r.text(), metadata, error, null, startedAt, x.elapsed(startedAt), attempt,
+                    provider.preview() ? BigDecimal.ZERO : null, actual, null, provider.preview(), r.qualityScore(),
+                    r.requestIds());
+        }
+
+        /** A preview engine does not use the requested model; it stays in the metadata, not in "model". */
+        private @Nullable String modelOf() {
+            return provider.preview() ? null : t.model();
+        }
+
+        private void releaseClaim() {
+            if (claim != null) {
+                claim.close();
+                claim = null;
+            }
+        }
+
+        void cleanUp() {
+            releaseClaim();
+            if (!tmpDone) {
+                deleteQuietly(tmp);
+            }
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            scratch.delete();
+        }
+
+        /**
+         * {@code .name.partial-<run>-<attempt>.ext} beside the final file: on the same file system,
+         * so the rename is atomic, and unique per run and attempt.
+         */
+        private Path temporaryName(Path target, int attemptNumber) {
+            String name = target.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String stem = dot <= 0 ? name : name.substring(0, dot);
+            String ext = dot <= 0 ? "" : name.substring(dot);
+            return target.resolveSibling("." + stem + ".partial-" + x.request.runId() + "-" + attemptNumber + ext);
+        }
+
+        /** The step context handed to providers. */
+        private final class Context implements StepContext {
+            @Override
+            public Path scratchDirectory() {
+                return scratch.get();
+            }
+
+            @Override
+            public void progress(double fraction, String message) {
+                x.listener.stepProgress(t, fraction, message);
+            }
+
+            @Override
+            public void checkCancelled() throws InterruptedException {
+                if (n.stopRequested() || Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("step cancelled");
+                }
+            }
+        }
+    }
+
+    private static String extension(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void deleteQuietly(@Nullable Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // The temporary name never becomes a final output; a leftover is only clutter.
+            }
+        }
+    }
+
+    static String oneLine(@Nullable String s) {
+        if (s == null) {
+            return "no message";
+        }
+        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.acp.provider;
+
+import dev.acp.error.ProviderException;
+import java.time.Duration;
+
+/**
+ * A provider whose work is a long-running job (fal queue, Replicate predictions, Veo operations,
+ * Runware async tasks): submit, then poll, then fetch. The engine drives these calls itself and
+ * journals the {@link JobHandle} before it waits, so that after a crash the job is re-attached
+ * by its handle and never submitted again.
+ */
+public interface JobProvider extends Provider {
+
+    /**
+     * Whether two submissions with the same idempotency key create one job (and one charge), for
+     * example because the key is the provider's client-chosen task id. Only then may the engine
+     * submit again after a crash that happened between sending a submission and recording its
+     * handle; otherwise such a step is reported as "outcome unknown" and left to the user.
+     */
+    boolean idempotentSubmit();
+
+    /**
+     * Submits the job.
+     *
+     * @param idempotencyKey stable across retries and resumes of the same step attempt
+     * @throws ProviderException with a retryable kind only when the provider certainly did not
+     *     accept the job (or submission is idempotent)
+     */
+    JobHandle submit(ProviderRequest request, String idempotencyKey) throws ProviderException, InterruptedException;
+
+    /** Looks at the job once. Transient failures of the poll itself are thrown, not returned. */
+    JobStatus poll(JobHandle handle) throws ProviderException, InterruptedException;
+
+    /** Downloads the finished job's result into {@link ProviderRequest#outputFile()} (or returns text). */
+    ProviderResult fetch(JobHandle handle, ProviderRequest request) throws ProviderException, InterruptedException;
+
+    /** Asks the provider to stop the job; best effort (a provider may still bill for it). */
+    void cancel(JobHandle handle) throws ProviderException, InterruptedException;
+
+    /**
+     * Runs a job to completion without the engine (submit, poll every second or as the provider
+     * asks, fetch), for library users calling a provider directly. The engine never uses this.
+     */
+    @Override
+    default ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException {
+        JobHandle handle = submit(request, java.util.UUID.randomUUID().toString());
+        while (true) {
+            switch (poll(handle)) {
+                case JobStatus.Succeeded s -> {
+                    return fetch(handle, request);
+                }
+                case JobStatus.Failed f -> throw new ProviderException(f.kind(), f.message(), null, handle.id(), null);
+                case JobStatus.Pending p -> {
+                    request.context().progress(p.progress(), p.message());
+                    Thread.sleep(p.pollAfter() == null ? Duration.ofSeconds(1) : p.pollAfter());
+                }
+            }
+        }
+    }
+
+}

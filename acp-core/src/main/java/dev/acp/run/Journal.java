@@ -1,0 +1,136 @@
+package dev.acp.run;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The append-only writer of a run's journal, with group commit.
+ *
+ * <p>A forced append returns only when its record, and every record before it, is on disk
+ * ({@code fsync}); appends that arrive while another thread is forcing are covered by that one
+ * force or the next, so parallel steps share the cost. Appends that are not forced (the state of
+ * free steps) are written within {@value #FLUSH_MILLIS} ms or with the next forced record. The
+ * file on disk is therefore always a prefix of the records appended, in order, and no forced
+ * record is ever lost.
+ */
+public final class Journal implements AutoCloseable {
+    static final long FLUSH_MILLIS = 200;
+
+    private final FileChannel channel;
+    private final JournalCodec codec = new JournalCodec();
+    private final Object appendLock = new Object();
+    private final Object writeLock = new Object();
+    private final ScheduledExecutorService flusher;
+    private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    /** Bytes appended (buffered or written), under appendLock. */
+    private long appended;
+    /** Bytes written to the channel, and forced to disk, under writeLock. */
+    private long written;
+    private long forced;
+    private boolean closed;
+
+    private Journal(FileChannel channel) throws IOException {
+        this.channel = channel;
+        long size = channel.size();
+        this.appended = size;
+        this.written = size;
+        this.forced = size;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "acp-journal");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens {@code file} for appending, creating it if needed. */
+    public static Journal open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        return new Journal(ch);
+    }
+
+    /**
+     * Appends a record.
+     *
+     * @param force return only once the record is on disk
+     * @throws UncheckedIOException when the journal cannot be written
+     */
+    public void append(JournalRecord record, boolean force) {
+        byte[] line = codec.encode(record);
+        long end;
+        synchronized (appendLock) {
+            if (closed) {
+                throw new IllegalStateException("the journal is closed");
+            }
+            buffer.writeBytes(line);
+            appended += line.length;
+            end = appended;
+        }
+        if (force) {
+            try {
+                sync(end, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the run journal: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes (and with {@code force}, syncs) everything appended up to {@code position}. */
+    private void sync(long position, boolean force) throws IOException {
+        synchronized (writeLock) {
+            if (written < position) {
+                ByteArrayOutputStream pending;
+                synchronized (appendLock) {
+                    pending = buffer;
+                    buffer = new ByteArrayOutputStream();
+                }
+                ByteBuffer bytes = ByteBuffer.wrap(pending.toByteArray());
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                written += pending.size();
+            }
+            if (force && forced < position) {
+                channel.force(false);
+                forced = written;
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            long end;
+            synchronized (appendLock) {
+                end = appended;
+            }
+            sync(end, false);
+        } catch (IOException e) {
+            // The next forced append reports the failure to the engine.
+        }
+    }
+
+    /** Writes and syncs everything, then closes the file. */
+    @Override
+    public void close() throws IOException {
+        flusher.shutdownNow();
+        long end;
+        synchronized (appendLock) {
+            closed = true;
+            end = appended;
+        }
+        try {
+            sync(end, true);
+        } finally {
+            channel.close();
+        }
+    }
+}

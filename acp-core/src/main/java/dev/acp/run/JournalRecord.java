@@ -1,0 +1,50 @@
+package dev.acp.run;
+
+import dev.acp.engine.StepResult;
+import dev.acp.provider.JobHandle;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** One line of a run's journal: a state change, recorded before the engine acted on it. */
+public sealed interface JournalRecord {
+
+    Instant at();
+
+    /** A new run began. */
+    record RunStarted(String runId, String pipelineName, String pipelineSha256, Instant at) implements JournalRecord {}
+
+    /** An interrupted run was resumed (by the same or another process). */
+    record RunResumed(String pipelineSha256, List<String> changedSteps, Instant at) implements JournalRecord {
+        public RunResumed {
+            changedSteps = List.copyOf(changedSteps);
+        }
+    }
+
+    record StepStarted(String step, int attempt, Instant at) implements JournalRecord {}
+
+    /** About to send a job submission: after a crash here the submission's fate is unknown. */
+    record JobSubmitting(String step, int attempt, String idempotencyKey, Instant at) implements JournalRecord {}
+
+    /** The provider accepted the job: from here on it is re-attached, never submitted again. */
+    record JobSubmitted(String step, int attempt, String idempotencyKey, JobHandle handle, Instant at)
+            implements JournalRecord {}
+
+    /** The step's output is in place under its final name. */
+    record OutputWritten(String step, String path, String sha256, long size, Instant at) implements JournalRecord {}
+
+    /**
+     * A cost was settled for a step; {@code source} says where the amount came from. {@code job}
+     * names the provider job it pays for, so that collecting one job twice (after a crash) is
+     * counted once; null for calls that are not jobs.
+     */
+    record CostSettled(String step, BigDecimal amount, String source, @Nullable String job, Instant at)
+            implements JournalRecord {}
+
+    /** A step or group has its final result for this session. */
+    record StepFinished(StepResult result, Instant at) implements JournalRecord {}
+
+    /** Every step settled; {@code status} is the run's status. */
+    record RunFinished(String status, Instant at) implements JournalRecord {}
+}

@@ -1,0 +1,57 @@
+package dev.acp.run;
+
+import dev.acp.engine.RunRecorder;
+import dev.acp.engine.RunResult;
+import dev.acp.engine.StepResult;
+import dev.acp.plan.PlannedTask;
+import dev.acp.provider.JobHandle;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.jspecify.annotations.Nullable;
+
+/** Records the engine's state changes in a run's {@link Journal}. */
+public final class JournalRecorder implements RunRecorder {
+    private final Journal journal;
+    private final Clock clock;
+
+    public JournalRecorder(Journal journal, Clock clock) {
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    @Override
+    public void stepStarted(PlannedTask task, int attempt, boolean force) {
+        journal.append(new JournalRecord.StepStarted(task.id(), attempt, clock.instant()), force);
+    }
+
+    @Override
+    public void jobSubmitting(PlannedTask task, int attempt, String idempotencyKey) {
+        journal.append(new JournalRecord.JobSubmitting(task.id(), attempt, idempotencyKey, clock.instant()), true);
+    }
+
+    @Override
+    public void jobSubmitted(PlannedTask task, int attempt, String idempotencyKey, JobHandle handle) {
+        journal.append(new JournalRecord.JobSubmitted(task.id(), attempt, idempotencyKey, handle, clock.instant()), true);
+    }
+
+    @Override
+    public void outputWritten(PlannedTask task, Path path, String sha256, long size, boolean force) {
+        journal.append(new JournalRecord.OutputWritten(task.id(), path.toString(), sha256, size, clock.instant()), force);
+    }
+
+    @Override
+    public void costSettled(PlannedTask task, BigDecimal amount, String source, @Nullable String job, boolean force) {
+        journal.append(new JournalRecord.CostSettled(task.id(), amount, source, job, clock.instant()), force);
+    }
+
+    @Override
+    public void stepFinished(StepResult result, boolean force) {
+        journal.append(new JournalRecord.StepFinished(result, clock.instant()), force);
+    }
+
+    @Override
+    public void runFinished(RunResult result) {
+        journal.append(new JournalRecord.RunFinished(result.status().wireName(), clock.instant()), true);
+    }
+}

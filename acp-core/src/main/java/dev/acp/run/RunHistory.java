@@ -1,0 +1,202 @@
+package dev.acp.run;
+
+import dev.acp.engine.StepResult;
+import dev.acp.provider.JobHandle;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a run's journal says happened, step by step: the latest attempt, an unanswered or
+ * accepted job submission, the output written, the costs settled and the final result.
+ */
+public final class RunHistory {
+
+    /** The recorded state of one step. */
+    public static final class StepState {
+        private final String step;
+        private int attempt;
+        private @Nullable String submittingKey;
+        private int submittingAttempt;
+        private @Nullable JobHandle handle;
+        private @Nullable String handleKey;
+        private int handleAttempt;
+        private @Nullable String outputPath;
+        private @Nullable String outputSha256;
+        /** Costs of calls that are not jobs, summed; of jobs, by job id (a job is paid once). */
+        private BigDecimal callCosts = BigDecimal.ZERO;
+        private final Map<String, BigDecimal> jobCosts = new LinkedHashMap<>();
+        private @Nullable StepResult result;
+        /** Output written and cost settled since the latest attempt started, before any result. */
+        private boolean outputSinceStart;
+        private boolean costSinceStart;
+        private @Nullable String provider;
+
+        StepState(String step) {
+            this.step = step;
+        }
+
+        public String step() {
+            return step;
+        }
+
+        public int attempt() {
+            return attempt;
+        }
+
+        /** The idempotency key of a submission with no recorded answer, or null. */
+        public @Nullable String unansweredSubmission() {
+            return submittingKey != null && (handleKey == null || !handleKey.equals(submittingKey)) ? submittingKey : null;
+        }
+
+        public int submittingAttempt() {
+            return submittingAttempt;
+        }
+
+        /** The handle of the latest accepted job, or null. */
+        public @Nullable JobHandle handle() {
+            return handle;
+        }
+
+        public @Nullable String handleKey() {
+            return handleKey;
+        }
+
+        public int handleAttempt() {
+            return handleAttempt;
+        }
+
+        public @Nullable String outputPath() {
+            return outputPath;
+        }
+
+        public @Nullable String outputSha256() {
+            return outputSha256;
+        }
+
+        /** What the step has cost in every session: each job once, every other call. */
+        public BigDecimal cost() {
+            return jobCosts.values().stream().reduce(callCosts, BigDecimal::add);
+        }
+
+        /**
+         * Whether the latest attempt got as far as writing its output and settling its cost,
+         * although no final result was recorded (the process stopped in between).
+         */
+        public boolean completedWithoutResult() {
+            return result == null && outputSinceStart && costSinceStart;
+        }
+
+        /** The latest final result, or null if the step never finished. */
+        public @Nullable StepResult result() {
+            return result;
+        }
+    }
+
+    private final Map<String, StepState> steps = new LinkedHashMap<>();
+    private @Nullable String status;
+    private @Nullable String runId;
+    private @Nullable String pipelineSha256;
+    private int sessions;
+
+    public static RunHistory of(List<JournalRecord> records) {
+        RunHistory h = new RunHistory();
+        records.forEach(h::apply);
+        return h;
+    }
+
+    private StepState state(String step) {
+        return steps.computeIfAbsent(step, StepState::new);
+    }
+
+    private void apply(JournalRecord r) {
+        switch (r) {
+            case JournalRecord.RunStarted s -> {
+                runId = s.runId();
+                pipelineSha256 = s.pipelineSha256();
+                sessions++;
+                status = null;
+            }
+            case JournalRecord.RunResumed s -> {
+                pipelineSha256 = s.pipelineSha256();
+                sessions++;
+                status = null;
+            }
+            case JournalRecord.StepStarted s -> {
+                StepState st = state(s.step());
+                st.attempt = Math.max(st.attempt, s.attempt());
+                // A new session's attempt supersedes an earlier final result.
+                st.result = null;
+                st.outputSinceStart = false;
+                st.costSinceStart = false;
+            }
+            case JournalRecord.JobSubmitting s -> {
+                StepState st = state(s.step());
+                st.submittingKey = s.idempotencyKey();
+                st.submittingAttempt = s.attempt();
+            }
+            case JournalRecord.JobSubmitted s -> {
+                StepState st = state(s.step());
+                st.handle = s.handle();
+                st.handleKey = s.idempotencyKey();
+                st.handleAttempt = s.attempt();
+            }
+            case JournalRecord.OutputWritten s -> {
+                StepState st = state(s.step());
+                st.outputPath = s.path();
+                st.outputSha256 = s.sha256();
+                st.outputSinceStart = true;
+            }
+            case JournalRecord.CostSettled s -> {
+                StepState st = state(s.step());
+                if (s.job() != null) {
+                    st.jobCosts.put(s.job(), s.amount());
+                } else {
+                    st.callCosts = st.callCosts.add(s.amount());
+                }
+                st.costSinceStart = true;
+            }
+            case JournalRecord.StepFinished s -> {
+                StepState st = state(s.result().stepId());
+                st.result = s.result();
+                // A finished job is no longer in flight.
+                st.submittingKey = null;
+                st.handle = null;
+                st.handleKey = null;
+            }
+            case JournalRecord.RunFinished s -> status = s.status();
+        }
+    }
+
+    public Map<String, StepState> steps() {
+        return java.util.Collections.unmodifiableMap(steps);
+    }
+
+    public @Nullable StepState step(String id) {
+        return steps.get(id);
+    }
+
+    /** The status of the last session that finished, or null when the last session did not finish. */
+    public @Nullable String finishedStatus() {
+        return status;
+    }
+
+    public @Nullable String runId() {
+        return runId;
+    }
+
+    public @Nullable String pipelineSha256() {
+        return pipelineSha256;
+    }
+
+    public int sessions() {
+        return sessions;
+    }
+
+    /** The total of every settled cost: what the run has spent so far. */
+    public BigDecimal spent() {
+        return steps.values().stream().map(StepState::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}

@@ -1,0 +1,378 @@
+package dev.acp.run;
+
+import dev.acp.Acp;
+import dev.acp.Version;
+import dev.acp.cache.ArtifactCache;
+import dev.acp.cache.CacheMode;
+import dev.acp.cache.Hashing;
+import dev.acp.engine.ResumeState;
+import dev.acp.engine.RunControl;
+import dev.acp.engine.RunListener;
+import dev.acp.engine.RunRequest;
+import dev.acp.engine.RunResult;
+import dev.acp.engine.StepResult;
+import dev.acp.engine.StepStatus;
+import dev.acp.error.PipelineInvalidException;
+import dev.acp.error.UsageException;
+import dev.acp.pipeline.Problem;
+import dev.acp.pipeline.load.NodeReader;
+import dev.acp.plan.ExecutionPlan;
+import dev.acp.plan.PlanResult;
+import dev.acp.plan.PlannedGroup;
+import dev.acp.plan.PlannedStep;
+import dev.acp.plan.PlannedTask;
+import dev.acp.plan.RunSettings;
+import dev.acp.util.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts and resumes runs that survive crashes: each run gets a folder under
+ * {@code ACP_HOME/runs} with the pipeline's snapshot and its journal, uses the artifact cache,
+ * and can be resumed by id. A resume skips finished steps after checking their outputs,
+ * re-attaches submitted jobs by their handles, and runs the rest.
+ */
+public final class RunService {
+    private final Acp acp;
+    private final RunStore store;
+    private final ArtifactCache cache;
+    private final Clock clock;
+
+    public RunService(Acp acp) {
+        Path home = Acp.acpHome(acp.environment());
+        this.acp = acp;
+        this.store = new RunStore(home.resolve("runs"));
+        this.cache = new ArtifactCache(home.resolve("cache"));
+        this.clock = acp.engineOptions().clock();
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    public ArtifactCache cache() {
+        return cache;
+    }
+
+    /**
+     * Validates the pipeline and creates the run's folder; the run itself starts with
+     * {@link Session#run}. Throws {@link PipelineInvalidException} before anything is written.
+     */
+    public Session start(Path pipelineFile, RunSettings settings, CacheMode mode) throws IOException {
+        PlanResult planned = acp.check(pipelineFile, settings);
+        if (planned.plan() == null) {
+            throw new PipelineInvalidException(planned.problems());
+        }
+        ExecutionPlan plan = planned.plan();
+        byte[] bytes = Files.readAllBytes(pipelineFile);
+        String sha = Hashing.sha256(new String(bytes, StandardCharsets.UTF_8));
+        String runId = acp.engine().newRunId();
+        String name = pipelineFile.getFileName().toString();
+        RunMeta meta = new RunMeta(runId, plan.spec().name(), pipelineFile.toAbsolutePath().normalize().toString(), sha,
+                "pipeline" + extension(name), clock.instant(), Version.current(), settings.offline(), settings.parallel(),
+                settings.inputValues(), plan.outputDirectory().toString(), mode.name());
+        RunFolder folder = RunFolder.create(store.folder(runId), meta, bytes);
+        folder.journal().append(new JournalRecord.RunStarted(runId, plan.spec().name(), sha, clock.instant()), true);
+        return new Session(folder, plan, planned.warnings(), List.of(), ResumeState.NONE, mode,
+                ArtifactCache.pipelineId(pipelineFile, plan.spec().name()));
+    }
+
+    /**
+     * Reopens an interrupted run.
+     *
+     * @param pipelineFile the pipeline to resume with, or null for the run's snapshot; when it
+     *     differs from the snapshot, the steps that changed (and what depends on them) run again
+     * @param modeOverride the cache mode, or null for the one the run started with
+     */
+    public Session resume(String idOrLatest, @Nullable Path pipelineFile, @Nullable CacheMode modeOverride)
+            throws IOException {
+        Path dir = store.resolve(idOrLatest);
+        RunFolder folder = RunFolder.openForResume(dir);
+        try {
+            return resume(folder, pipelineFile, modeOverride);
+        } catch (IOException | RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    private Session resume(RunFolder folder, @Nullable Path pipelineFile, @Nullable CacheMode modeOverride)
+            throws IOException {
+        RunMeta meta = folder.meta();
+        Path original = Path.of(meta.pipelineFile());
+        RunSettings settings = RunSettings.run(original.getParent()).withOffline(meta.offline())
+                .withParallel(meta.parallel()).withInputs(meta.inputs())
+                .withOutputDirectory(Path.of(meta.outputDirectory()));
+        CacheMode mode = modeOverride != null ? modeOverride : CacheMode.valueOf(meta.cacheMode());
+        String snapshotText = Files.readString(folder.snapshot(), StandardCharsets.UTF_8);
+        NodeReader.Format format = NodeReader.Format.forFileName(meta.snapshotName());
+        PlanResult snapshotPlan = acp.check(snapshotText, meta.pipelineFile() + " (snapshot of run " + meta.runId() + ")",
+                original.getParent(), format, settings);
+        PlanResult planned;
+        String sha;
+        if (pipelineFile == null) {
+            planned = snapshotPlan;
+            sha = meta.pipelineSha256();
+        } else {
+            planned = acp.check(pipelineFile, settings);
+            sha = Hashing.sha256(Files.readString(pipelineFile, StandardCharsets.UTF_8));
+        }
+        if (planned.plan() == null) {
+            throw new PipelineInvalidException(planned.problems());
+        }
+        ExecutionPlan plan = planned.plan();
+        List<String> notes = new ArrayList<>();
+        JournalReader.Contents journal = folder.readJournal();
+        notes.addAll(journal.warnings());
+        RunHistory history = RunHistory.of(journal.records());
+        if ("succeeded".equals(history.finishedStatus())) {
+            notes.add("run " + meta.runId() + " had already succeeded; its steps are checked and reused");
+        }
+
+        Set<String> changed = new LinkedHashSet<>();
+        if (!sha.equals(meta.pipelineSha256())) {
+            changed.addAll(changedSteps(snapshotPlan.plan(), plan));
+            notes.add(changed.isEmpty()
+                    ? "the pipeline file changed since run " + meta.runId() + " started, but no step's definition did"
+                    : "the pipeline file changed since run " + meta.runId() + " started; changed steps run again: "
+                            + String.join(", ", changed));
+        }
+
+        Map<String, ResumeState.Prior> priors = new LinkedHashMap<>();
+        Set<String> rerunAfterSuccess = new HashSet<>();
+        for (PlannedTask t : plan.tasks()) {
+            RunHistory.StepState st = history.step(t.id());
+            if (st == null) {
+                continue;
+            }
+            boolean inFlight = st.handle() != null || st.unansweredSubmission() != null;
+            if (changed.contains(t.id())) {
+                if (inFlight) {
+                    throw new UsageException("step '" + t.id() + "' changed since run " + meta.runId()
+                            + " started, while its job " + (st.handle() != null ? st.handle().id() + " " : "")
+                            + "was at " + t.providerId() + "; resume with the unchanged pipeline (omit --config) to"
+                            + " collect what was paid for, or start a new run");
+                }
+                if (st.result() != null && st.result().succeeded()) {
+                    rerunAfterSuccess.add(t.id());
+                }
+                continue;
+            }
+            StepResult done = st.result();
+            if (done == null && st.completedWithoutResult() && !inFlight) {
+                done = reconstructed(t, st);
+            }
+            if (done != null && done.succeeded()) {
+                String problem = verify(t, done, st);
+                if (problem == null) {
+                    priors.put(t.id(), new ResumeState.Done(done));
+                } else {
+                    notes.add(problem);
+                    rerunAfterSuccess.add(t.id());
+                }
+            } else if (st.handle() != null) {
+                priors.put(t.id(), new ResumeState.Attached(st.handleAttempt(), st.handleKey(), st.handle()));
+            } else if (st.unansweredSubmission() != null) {
+                priors.put(t.id(), new ResumeState.Submitting(st.submittingAttempt(), st.unansweredSubmission()));
+            }
+        }
+        // What depended on an output that is produced again must run again too (the cache makes
+        // it free when its inputs turn out the same).
+        for (String id : dependents(plan, rerunAfterSuccess)) {
+            if (priors.get(id) instanceof ResumeState.Done) {
+                priors.remove(id);
+                notes.add("step '" + id + "' runs again because a step it depends on runs again");
+            }
+        }
+        folder.journal().append(new JournalRecord.RunResumed(sha, List.copyOf(changed), clock.instant()), true);
+        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors), mode,
+                ArtifactCache.pipelineId(original, plan.spec().name()));
+    }
+
+    /**
+     * Checks a finished step's output against the hash the journal recorded; restores it from
+     * the cache when it was deleted or changed. Returns a note when the step must run again.
+     */
+    private @Nullable String verify(PlannedTask t, StepResult done, RunHistory.StepState st) throws IOException {
+        if (done.outputPath() == null) {
+            return null;
+        }
+        Path out = done.outputPath();
+        String expected = st.outputSha256();
+        if (expected == null) {
+            return Files.isRegularFile(out) ? null : "step '" + t.id() + "': its output " + out + " is missing; it runs again";
+        }
+        if (Files.isRegularFile(out) && Hashing.sha256(out).equals(expected)) {
+            return null;
+        }
+        var object = cache.object(expected);
+        if (object.isPresent()) {
+            Files.createDirectories(out.getParent());
+            Path tmp = out.resolveSibling("." + out.getFileName() + ".restore-" + ProcessHandle.current().pid());
+            try {
+                Files.copy(object.get(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.moveIntoPlace(tmp, out);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return null;
+        }
+        return "step '" + t.id() + "': its output " + out + (Files.exists(out) ? " was changed" : " was deleted")
+                + " since the step finished and is not in the cache; it runs again";
+    }
+
+    /** A result for a step whose output and cost were recorded but not its end. */
+    private static StepResult reconstructed(PlannedTask t, RunHistory.StepState st) {
+        Path out = st.outputPath() == null ? null : Path.of(st.outputPath());
+        String text = null;
+        if (out != null && t.capability().producesText()) {
+            try {
+                text = Files.readString(out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new StepResult(t.id(), t.typeName(), t.groupId(), t.providerId(), t.model(), StepStatus.SUCCEEDED, out,
+                text, Map.of("provider_reason", t.providerReason(), "reconstructed_from_journal", true), null, null, null,
+                java.time.Duration.ZERO, st.attempt(), null, st.cost(), null, false, null, List.of());
+    }
+
+    /** Ids of steps whose definition differs between two plans of the same pipeline. */
+    private static Set<String> changedSteps(@Nullable ExecutionPlan before, ExecutionPlan after) {
+        Set<String> out = new LinkedHashSet<>();
+        Map<String, String> old = new HashMap<>();
+        if (before != null) {
+            before.tasks().forEach(t -> old.put(t.id(), definition(t)));
+        }
+        for (PlannedTask t : after.tasks()) {
+            if (!Objects.equals(old.get(t.id()), definition(t))) {
+                out.add(t.id());
+            }
+        }
+        return out;
+    }
+
+    private static String definition(PlannedTask t) {
+        return String.join("\u0000", t.capability().wireName(), t.providerId(), String.valueOf(t.model()),
+                t.outputPath().toString(), String.valueOf(t.enabled()), String.valueOf(t.dependencies()),
+                String.valueOf(new java.util.TreeMap<>(t.spec().config())), String.valueOf(t.spec().timeout()),
+                String.valueOf(t.spec().retryCount()));
+    }
+
+    /** Every step that (transitively) depends on one of {@code roots}, through groups too. */
+    private static Set<String> dependents(ExecutionPlan plan, Set<String> roots) {
+        Map<String, List<String>> reverse = new HashMap<>();
+        for (PlannedStep s : plan.steps()) {
+            for (String d : s.dependencies()) {
+                reverse.computeIfAbsent(d, k -> new ArrayList<>()).add(s.id());
+            }
+            if (s instanceof PlannedGroup g) {
+                // A group's output is its members' outputs.
+                g.memberIds().forEach(m -> reverse.computeIfAbsent(m, k -> new ArrayList<>()).add(g.id()));
+            }
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            for (String d : reverse.getOrDefault(todo.poll(), List.of())) {
+                if (seen.add(d)) {
+                    todo.add(d);
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? ".yaml" : name.substring(dot);
+    }
+
+    /** A run ready to go (or to go on): its plan, folder, journal and what an earlier session did. */
+    public final class Session implements AutoCloseable {
+        private final RunFolder folder;
+        private final ExecutionPlan plan;
+        private final List<Problem> warnings;
+        private final List<String> notes;
+        private final ResumeState resume;
+        private final CacheMode mode;
+        private final String pipelineId;
+
+        private Session(RunFolder folder, ExecutionPlan plan, List<Problem> warnings, List<String> notes,
+                ResumeState resume, CacheMode mode, String pipelineId) {
+            this.folder = folder;
+            this.plan = plan;
+            this.warnings = List.copyOf(warnings);
+            this.notes = List.copyOf(notes);
+            this.resume = resume;
+            this.mode = mode;
+            this.pipelineId = pipelineId;
+        }
+
+        public ExecutionPlan plan() {
+            return plan;
+        }
+
+        public String runId() {
+            return folder.meta().runId();
+        }
+
+        public Path runDirectory() {
+            return folder.dir();
+        }
+
+        public List<Problem> warnings() {
+            return warnings;
+        }
+
+        /** What a resume found and decided, one sentence each. */
+        public List<String> notes() {
+            return notes;
+        }
+
+        public ResumeState resume() {
+            return resume;
+        }
+
+        /** Runs (or continues) the run; journaled and cached. */
+        public RunResult run(RunListener listener, RunControl control) {
+            RunRequest request = new RunRequest(plan, runId(), listener, control,
+                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+                    resume);
+            return acp.engine().run(request);
+        }
+
+        /** What the run has spent over all its sessions, each job counted once. */
+        public BigDecimal spent() throws IOException {
+            return RunHistory.of(folder.readJournal().records()).spent();
+        }
+
+        /** Keeps a copy of the report in the run's folder. */
+        public void saveReport(String json) throws IOException {
+            folder.writeReport(json);
+        }
+
+        @Override
+        public void close() throws IOException {
+            folder.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.acp.run;
+
+import dev.acp.error.UsageException;
+import dev.acp.util.Suggestions;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The runs under {@code ACP_HOME/runs}, one folder each, named by run id. */
+public final class RunStore {
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    private final Path root;
+
+    public RunStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path folder(String runId) {
+        return root.resolve(runId);
+    }
+
+    /** A run as {@code acp runs list} shows it. */
+    public record Summary(
+            String runId,
+            String pipelineName,
+            String pipelineFile,
+            java.time.Instant createdAt,
+            String status,
+            int steps,
+            int succeeded,
+            int failed,
+            BigDecimal spent,
+            boolean resumable,
+            List<String> warnings) {}
+
+    /** Every run, newest first. Runs whose folders cannot be read are listed as damaged. */
+    public List<Summary> list() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Summary> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                out.add(summary(dir));
+            }
+        }
+        out.sort(Comparator.comparing(Summary::createdAt).reversed().thenComparing(Summary::runId));
+        return out;
+    }
+
+    /** The summary of one run folder. */
+    public Summary summary(Path dir) {
+        String id = dir.getFileName().toString();
+        try {
+            RunMeta meta = RunFolder.readMeta(dir);
+            JournalReader.Contents journal = JournalReader.read(dir.resolve(RunFolder.JOURNAL));
+            RunHistory h = RunHistory.of(journal.records());
+            int succeeded = 0;
+            int failed = 0;
+            for (RunHistory.StepState s : h.steps().values()) {
+                if (s.result() == null || s.result().stepType().equals("parallel_group")) {
+                    continue;
+                }
+                switch (s.result().status()) {
+                    case SUCCEEDED -> succeeded++;
+                    case FAILED, SKIPPED -> failed++;
+                    default -> { }
+                }
+            }
+            String status;
+            if (RunFolder.inUse(dir)) {
+                status = "running";
+            } else if (h.finishedStatus() != null) {
+                status = h.finishedStatus();
+            } else {
+                status = "crashed";
+            }
+            boolean resumable = !status.equals("succeeded") && !status.equals("running");
+            int steps = (int) h.steps().values().stream()
+                    .filter(s -> s.result() == null || !s.result().stepType().equals("parallel_group")).count();
+            return new Summary(meta.runId(), meta.pipelineName(), meta.pipelineFile(), meta.createdAt(), status, steps,
+                    succeeded, failed, h.spent(), resumable, journal.warnings());
+        } catch (IOException | RuntimeException e) {
+            return new Summary(id, "?", "?", java.time.Instant.EPOCH, "damaged", 0, 0, 0, BigDecimal.ZERO, false,
+                    List.of(dir + ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * The folder of a run given by id, unique id prefix, or {@code latest}; a clear error when
+     * there is no such run.
+     */
+    public Path resolve(String idOrLatest) throws IOException {
+        if (idOrLatest.equals("latest")) {
+            List<Summary> runs = list();
+            if (runs.isEmpty()) {
+                throw new UsageException("there are no runs in " + root + " to resume");
+            }
+            return folder(runs.get(0).runId());
+        }
+        if (!RUN_ID.matcher(idOrLatest).matches()) {
+            throw new UsageException("'" + idOrLatest + "' is not a run id; see 'acp runs list'");
+        }
+        Path exact = folder(idOrLatest);
+        if (Files.isDirectory(exact)) {
+            return exact;
+        }
+        List<String> ids = ids();
+        List<String> prefixed = ids.stream().filter(i -> i.startsWith(idOrLatest)).toList();
+        if (prefixed.size() == 1) {
+            return folder(prefixed.get(0));
+        }
+        if (prefixed.size() > 1) {
+            throw new UsageException("run id '" + idOrLatest + "' is ambiguous: " + String.join(", ", prefixed));
+        }
+        String hint = Suggestions.nearest(idOrLatest, ids).map(s -> "; did you mean " + s + "?")
+                .orElse("; see 'acp runs list'");
+        throw new UsageException("no run '" + idOrLatest + "' in " + root + hint);
+    }
+
+    private List<String> ids() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+}
