@@ -44,6 +44,8 @@ final class Execution {
     final Map<String, Map<String, String>> keyParts = new ConcurrentHashMap<>();
     /** Key parts of each step on the previous run of this pipeline. */
     final Map<String, Map<String, String>> previousKeyParts;
+    /** Distinguishes this session of the run in job idempotency keys. */
+    final String sessionId;
 
     private final RunControl control;
     private final Map<String, StepNode> nodes = new LinkedHashMap<>();
@@ -83,6 +85,9 @@ final class Execution {
         this.previousKeyParts = request.cache() != null && request.pipelineId() != null
                 ? new HashMap<>(request.cache().history(request.pipelineId()))
                 : Map.of();
+        byte[] nonce = new byte[3];
+        options.random().nextBytes(nonce);
+        this.sessionId = java.util.HexFormat.of().formatHex(nonce);
         this.tasks = new TaskRunner(this);
     }
 

@@ -41,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * is acted on.
  */
 final class TaskRunner {
+    /** Metadata of a cancelled step whose job the run left running at the provider. */
+    static final String JOB_IN_FLIGHT = "job_in_flight";
+    /** Metadata of a cancelled step whose job submission was sent but not answered. */
+    static final String SUBMISSION_UNANSWERED = "submission_unanswered";
+
     /** Consecutive failed polls of one job before the step gives up on it. */
     private static final int MAX_POLL_FAILURES = 10;
     /** Attempts at downloading a finished job's result; a download never submits again. */
@@ -90,6 +95,8 @@ final class TaskRunner {
         private @Nullable JobHandle job;
         /** The job whose result is being kept, for the cost record. */
         private @Nullable String paidJob;
+        /** The idempotency key of a submission sent and not yet answered. */
+        private @Nullable String submitting;
 
         Attempts(StepNode n, PlannedTask t, Provider provider) {
             this.n = n;
@@ -146,6 +153,9 @@ final class TaskRunner {
                         return stopped();
                     }
                     ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
+                    if (e.kind() == ErrorKind.UNKNOWN_OUTCOME && submitting != null) {
+                        return failed(error).withMetadata(SUBMISSION_UNANSWERED, submitting);
+                    }
                     if (!e.retryable() || attempt > t.spec().retryCount()) {
                         return failed(error);
                     }
@@ -267,10 +277,13 @@ final class TaskRunner {
                 handle = at.handle();
                 x.listener.stepProgress(t, -1, "re-attached to job " + handle.id());
             } else {
-                String key = x.request.runId() + "/" + t.id() + "/" + attempt;
+                // Unique per session too: a step run again after a resume must not reuse the key of
+                // the earlier session's submission, which the provider would answer with the old job.
+                String key = x.request.runId() + "/" + x.sessionId + "/" + t.id() + "/" + attempt;
                 if (prior instanceof ResumeState.Submitting s && s.attempt() == attempt) {
                     key = s.idempotencyKey();
                     if (!jobs.idempotentSubmit()) {
+                        submitting = key; // stays unknown on later resumes too, until a new run
                         throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while this step's job"
                                 + " was being submitted; " + provider.id() + " may have accepted and billed it, and it"
                                 + " cannot be found again. Check the provider's dashboard; run the pipeline again"
@@ -278,8 +291,10 @@ final class TaskRunner {
                     }
                 }
                 x.request.recorder().jobSubmitting(t, attempt, key);
+                submitting = key;
                 handle = submit(jobs, request, key);
                 x.request.recorder().jobSubmitted(t, attempt, key, handle);
+                submitting = null;
             }
             prior = null;
             job = handle;
@@ -459,11 +474,17 @@ final class TaskRunner {
                 return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "the parallel group's timeout ended this step"));
             }
             String reason = n.cancelReason != null ? n.cancelReason : "interrupted";
+            StepResult result = failed(null).withStatus(StepStatus.CANCELLED, reason);
             if (running != null && x.cancelled()) {
-                reason += "; job " + running.id() + " was left running at " + provider.id()
-                        + " and is collected when the run is resumed";
+                // Still running and paid for: the journal must keep it in flight for the resume.
+                result = result.withStatus(StepStatus.CANCELLED, reason + "; job " + running.id()
+                        + " was left running at " + provider.id() + " and is collected when the run is resumed")
+                        .withMetadata(JOB_IN_FLIGHT, running.id());
+            } else if (submitting != null) {
+                // The submission was sent and never answered: the provider may have the job.
+                result = result.withMetadata(SUBMISSION_UNANSWERED, submitting);
             }
-            return failed(null).withStatus(StepStatus.CANCELLED, reason);
+            return result;
         }
 
         private void cancelQuietly(JobProvider jobs, JobHandle handle) {

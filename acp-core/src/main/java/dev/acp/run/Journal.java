@@ -1,12 +1,11 @@
 package dev.acp.run;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,15 @@ import java.util.concurrent.TimeUnit;
  * free steps) are written within {@value #FLUSH_MILLIS} ms or with the next forced record. The
  * file on disk is therefore always a prefix of the records appended, in order, and no forced
  * record is ever lost.
+ *
+ * <p>The file is written with a {@link FileOutputStream} and synced through its file descriptor,
+ * not with a {@code FileChannel}: a channel is closed for good when a thread using it is
+ * interrupted, and the engine interrupts step threads whenever it cancels one.
  */
 public final class Journal implements AutoCloseable {
     static final long FLUSH_MILLIS = 200;
 
-    private final FileChannel channel;
+    private final FileOutputStream file;
     private final JournalCodec codec = new JournalCodec();
     private final Object appendLock = new Object();
     private final Object writeLock = new Object();
@@ -37,9 +40,8 @@ public final class Journal implements AutoCloseable {
     private long forced;
     private boolean closed;
 
-    private Journal(FileChannel channel) throws IOException {
-        this.channel = channel;
-        long size = channel.size();
+    private Journal(FileOutputStream file, long size) {
+        this.file = file;
         this.appended = size;
         this.written = size;
         this.forced = size;
@@ -53,9 +55,8 @@ public final class Journal implements AutoCloseable {
 
     /** Opens {@code file} for appending, creating it if needed. */
     public static Journal open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        return new Journal(ch);
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        return new Journal(new FileOutputStream(file.toFile(), true), size);
     }
 
     /**
@@ -93,14 +94,11 @@ public final class Journal implements AutoCloseable {
                     pending = buffer;
                     buffer = new ByteArrayOutputStream();
                 }
-                ByteBuffer bytes = ByteBuffer.wrap(pending.toByteArray());
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
+                file.write(pending.toByteArray());
                 written += pending.size();
             }
             if (force && forced < position) {
-                channel.force(false);
+                file.getFD().sync();
                 forced = written;
             }
         }
@@ -130,7 +128,7 @@ public final class Journal implements AutoCloseable {
         try {
             sync(end, true);
         } finally {
-            channel.close();
+            file.close();
         }
     }
 }

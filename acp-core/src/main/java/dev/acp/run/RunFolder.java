@@ -187,8 +187,11 @@ public final class RunFolder implements AutoCloseable {
             }
         } finally {
             try {
+                // Clears the holder's pid; if this fails (an interrupted thread), closing the channel
+                // below still releases the lock, and a dead pid reads as "not in use".
                 lockChannel.truncate(0);
-                lock.release();
+            } catch (IOException e) {
+                // See above.
             } finally {
                 lockChannel.close();
             }

@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * accepted job submission, the output written, the costs settled and the final result.
  */
 public final class RunHistory {
+    /** Metadata the engine sets on a cancelled step whose job it left running (see TaskRunner). */
+    static final String JOB_IN_FLIGHT = "job_in_flight";
+    static final String SUBMISSION_UNANSWERED = "submission_unanswered";
 
     /** The recorded state of one step. */
     public static final class StepState {
@@ -93,6 +96,11 @@ public final class RunHistory {
         public @Nullable StepResult result() {
             return result;
         }
+
+        /** Whether a job of this step may still be at the provider, to be collected. */
+        public boolean inFlight() {
+            return handle != null || unansweredSubmission() != null;
+        }
     }
 
     private final Map<String, StepState> steps = new LinkedHashMap<>();
@@ -161,10 +169,16 @@ public final class RunHistory {
             case JournalRecord.StepFinished s -> {
                 StepState st = state(s.result().stepId());
                 st.result = s.result();
-                // A finished job is no longer in flight.
-                st.submittingKey = null;
-                st.handle = null;
-                st.handleKey = null;
+                // A finished job is no longer in flight, unless the run was interrupted and left it
+                // running, or its submission was never answered: a resume still has to collect those.
+                Map<String, Object> m = s.result().metadata();
+                if (!m.containsKey(JOB_IN_FLIGHT)) {
+                    st.handle = null;
+                    st.handleKey = null;
+                }
+                if (!m.containsKey(SUBMISSION_UNANSWERED)) {
+                    st.submittingKey = null;
+                }
             }
             case JournalRecord.RunFinished s -> status = s.status();
         }

@@ -163,7 +163,7 @@ public final class RunService {
             if (st == null) {
                 continue;
             }
-            boolean inFlight = st.handle() != null || st.unansweredSubmission() != null;
+            boolean inFlight = st.inFlight();
             if (changed.contains(t.id())) {
                 if (inFlight) {
                     throw new UsageException("step '" + t.id() + "' changed since run " + meta.runId()
@@ -176,7 +176,7 @@ public final class RunService {
                 }
                 continue;
             }
-            StepResult done = st.result();
+            StepResult done = inFlight ? null : st.result();
             if (done == null && st.completedWithoutResult() && !inFlight) {
                 done = reconstructed(t, st);
             }

@@ -1,0 +1,151 @@
+package dev.acp.testing;
+
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import dev.acp.provider.Capability;
+import dev.acp.provider.JobHandle;
+import dev.acp.provider.JobProvider;
+import dev.acp.provider.JobStatus;
+import dev.acp.provider.Provider;
+import dev.acp.provider.ProviderContext;
+import dev.acp.provider.ProviderFactory;
+import dev.acp.provider.ProviderRequest;
+import dev.acp.provider.ProviderResult;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory job provider that keeps its own books like a real one: jobs by idempotency key,
+ * submissions, charges and cancellations, so tests can check "submitted once, billed once".
+ * Parameters steer it: {@code polls} (polls until done, default 1), {@code hang_submit: true}
+ * (the job is accepted, then the answer never comes), {@code hang_poll: true}.
+ */
+public final class FakeJobs implements JobProvider, ProviderFactory {
+    /** One accepted job. */
+    public record Job(String id, String key, String step, Map<String, Object> parameters, AtomicInteger polls) {}
+
+    private final String id;
+    private final boolean idempotent;
+    private final Map<String, Job> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Job> byId = new ConcurrentHashMap<>();
+    public final List<Job> submissions = new CopyOnWriteArrayList<>();
+    public final List<String> duplicateSubmissions = new CopyOnWriteArrayList<>();
+    public final List<String> cancellations = new CopyOnWriteArrayList<>();
+    public final List<String> fetches = new CopyOnWriteArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    /** Counted down when a job hangs, so a test knows when to interrupt the run. */
+    public volatile CountDownLatch hanging = new CountDownLatch(1);
+
+    public FakeJobs(String id, boolean idempotent) {
+        this.id = id;
+        this.idempotent = idempotent;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public Provider create(ProviderContext context) {
+        return this;
+    }
+
+    @Override
+    public boolean idempotentSubmit() {
+        return idempotent;
+    }
+
+    @Override
+    public boolean deterministic(Capability capability, Map<String, Object> parameters) {
+        return true;
+    }
+
+    @Override
+    public JobHandle submit(ProviderRequest request, String key) throws ProviderException, InterruptedException {
+        Job existing = idempotent ? byKey.get(key) : null;
+        Job job;
+        if (existing != null) {
+            duplicateSubmissions.add(key);
+            job = existing;
+        } else {
+            job = new Job("job-" + counter.incrementAndGet(), key, request.stepId(), new TreeMap<>(request.parameters()),
+                    new AtomicInteger());
+            byKey.put(key, job);
+            byId.put(job.id(), job);
+            submissions.add(job);
+        }
+        if (Boolean.TRUE.equals(request.parameters().get("hang_submit")) && existing == null) {
+            // Accepted (and billed), but the answer is lost: the client dies before reading it.
+            hanging.countDown();
+            new CountDownLatch(1).await();
+        }
+        return JobHandle.of(id, job.id());
+    }
+
+    @Override
+    public JobStatus poll(JobHandle handle) throws ProviderException, InterruptedException {
+        Job job = byId.get(handle.id());
+        if (job == null) {
+            throw new ProviderException(ErrorKind.NOT_FOUND, "no job " + handle.id());
+        }
+        if (Boolean.TRUE.equals(job.parameters().get("hang_poll")) && job.polls().get() == 0) {
+            job.polls().incrementAndGet();
+            hanging.countDown();
+            new CountDownLatch(1).await();
+        }
+        int needed = job.parameters().get("polls") instanceof Number n ? n.intValue() : 1;
+        return job.polls().incrementAndGet() >= needed ? new JobStatus.Succeeded()
+                : new JobStatus.Pending(-1, "running", Duration.ZERO);
+    }
+
+    @Override
+    public ProviderResult fetch(JobHandle handle, ProviderRequest request) throws ProviderException {
+        Job job = byId.get(handle.id());
+        fetches.add(handle.id());
+        BigDecimal cost = new BigDecimal(String.valueOf(job.parameters().getOrDefault("cost", "0.01")));
+        if (request.capability().producesText()) {
+            return ProviderResult.text("result of " + job.parameters().get("prompt"), Map.of()).withActualCost(cost);
+        }
+        try {
+            String input = job.parameters().get("image") instanceof String image
+                    ? " from [" + Files.readString(java.nio.file.Path.of(image)) + "]" : "";
+            Files.writeString(request.outputFile(), "bytes of " + job.parameters().get("prompt") + input);
+        } catch (IOException e) {
+            throw new ProviderException(ErrorKind.LOCAL, "cannot write", e);
+        }
+        return ProviderResult.file(Map.of()).withActualCost(cost);
+    }
+
+    @Override
+    public void cancel(JobHandle handle) {
+        cancellations.add(handle.id());
+    }
+
+    /** What the provider billed: one charge per accepted job. */
+    public BigDecimal billed() {
+        return submissions.stream()
+                .map(j -> new BigDecimal(String.valueOf(j.parameters().getOrDefault("cost", "0.01"))))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    public long submissionsOf(String step) {
+        return submissions.stream().filter(j -> j.step().equals(step)).count();
+    }
+}
