@@ -22,11 +22,25 @@ final class JarRunner {
         this.workDir = workDir;
     }
 
+    private List<String> extraClasspath = List.of();
+
+    /** Adds class path entries (the test kit's providers) and runs Main from the class path. */
+    JarRunner withClasspath(List<String> entries) {
+        extraClasspath = List.copyOf(entries);
+        return this;
+    }
+
     ProcessBuilder builder(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-jar");
-        cmd.add(JAR.toString());
+        if (extraClasspath.isEmpty()) {
+            cmd.add("-jar");
+            cmd.add(JAR.toString());
+        } else {
+            cmd.add("-cp");
+            cmd.add(JAR + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, extraClasspath));
+            cmd.add("dev.acp.cli.Main");
+        }
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         // Each test has its own runs and cache; the ffmpeg extracted for all tests is shared.

@@ -123,7 +123,10 @@ final class TaskRunner {
                     return stopped();
                 }
                 x.listener.stepStarted(t, attempt);
-                x.request.recorder().stepStarted(t, attempt, false);
+                if (costsMoney) {
+                    // Free steps simply run again after a crash; only paid ones need their start on record.
+                    x.request.recorder().stepStarted(t, attempt, false);
+                }
                 Map<String, Object> params;
                 try {
                     params = x.renderer.render(t);
@@ -252,7 +255,9 @@ final class TaskRunner {
             } catch (IOException ex) {
                 return failed(ErrorInfo.of(ErrorKind.LOCAL, "cannot restore the cached output: " + ex.getMessage()));
             }
-            x.request.recorder().costSettled(t, BigDecimal.ZERO, "cache", null, false);
+            if (costsMoney) {
+                x.request.recorder().costSettled(t, BigDecimal.ZERO, "cache", null, false);
+            }
             x.request.cache().recordHit(e);
             String note = e.deterministic() ? null
                     : "cached result of a step without a seed: a new call would give a different output (--refresh makes one)";
@@ -419,8 +424,11 @@ final class TaskRunner {
             } catch (IOException e) {
                 // Only the memo of hashes missed it; the journal call above failed otherwise.
             }
-            x.request.recorder().costSettled(t, actual == null ? BigDecimal.ZERO : actual,
-                    provider.preview() ? "preview" : actual == null ? "unknown" : "provider", paidJob, costsMoney);
+            if (costsMoney) {
+                // Free engines settle nothing; the ledger only needs what can cost money.
+                x.request.recorder().costSettled(t, actual == null ? BigDecimal.ZERO : actual,
+                        actual == null ? "unknown" : "provider", paidJob, true);
+            }
             CacheInfo cache = store(result, lookup, output, sha, actual);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());

@@ -4,8 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,26 +26,27 @@ import java.util.concurrent.TimeUnit;
  * interrupted, and the engine interrupts step threads whenever it cancels one.
  */
 public final class Journal implements AutoCloseable {
-    static final long FLUSH_MILLIS = 200;
+    static final long FLUSH_MILLIS = 20;
 
     private final FileOutputStream file;
     private final JournalCodec codec = new JournalCodec();
     private final Object appendLock = new Object();
     private final Object writeLock = new Object();
     private final ScheduledExecutorService flusher;
-    private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    /** Bytes appended (buffered or written), under appendLock. */
+    /**
+     * Records appended and not yet written, in order. They are encoded when written, so that
+     * the engine's threads do not pay for the encoding of records that are not forced.
+     */
+    private List<JournalRecord> pending = new ArrayList<>();
+    /** Records appended, under appendLock. */
     private long appended;
-    /** Bytes written to the channel, and forced to disk, under writeLock. */
+    /** Records written to the file, and synced to disk, under writeLock. */
     private long written;
     private long forced;
     private boolean closed;
 
-    private Journal(FileOutputStream file, long size) {
+    private Journal(FileOutputStream file) {
         this.file = file;
-        this.appended = size;
-        this.written = size;
-        this.forced = size;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acp-journal");
             t.setDaemon(true);
@@ -55,8 +57,7 @@ public final class Journal implements AutoCloseable {
 
     /** Opens {@code file} for appending, creating it if needed. */
     public static Journal open(Path file) throws IOException {
-        long size = Files.exists(file) ? Files.size(file) : 0;
-        return new Journal(new FileOutputStream(file.toFile(), true), size);
+        return new Journal(new FileOutputStream(file.toFile(), true));
     }
 
     /**
@@ -66,36 +67,38 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException when the journal cannot be written
      */
     public void append(JournalRecord record, boolean force) {
-        byte[] line = codec.encode(record);
-        long end;
+        long position;
         synchronized (appendLock) {
             if (closed) {
                 throw new IllegalStateException("the journal is closed");
             }
-            buffer.writeBytes(line);
-            appended += line.length;
-            end = appended;
+            pending.add(record);
+            position = ++appended;
         }
         if (force) {
             try {
-                sync(end, true);
+                sync(position, true);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the run journal: " + e.getMessage(), e);
             }
         }
     }
 
-    /** Writes (and with {@code force}, syncs) everything appended up to {@code position}. */
+    /** Writes (and with {@code force}, syncs) every record up to number {@code position}. */
     private void sync(long position, boolean force) throws IOException {
         synchronized (writeLock) {
             if (written < position) {
-                ByteArrayOutputStream pending;
+                List<JournalRecord> batch;
                 synchronized (appendLock) {
-                    pending = buffer;
-                    buffer = new ByteArrayOutputStream();
+                    batch = pending;
+                    pending = new ArrayList<>();
                 }
-                file.write(pending.toByteArray());
-                written += pending.size();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * batch.size());
+                for (JournalRecord r : batch) {
+                    bytes.writeBytes(codec.encode(r));
+                }
+                file.write(bytes.toByteArray());
+                written += batch.size();
             }
             if (force && forced < position) {
                 file.getFD().sync();
@@ -111,7 +114,7 @@ public final class Journal implements AutoCloseable {
                 end = appended;
             }
             sync(end, false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // The next forced append reports the failure to the engine.
         }
     }

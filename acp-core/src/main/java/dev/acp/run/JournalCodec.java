@@ -1,5 +1,6 @@
 package dev.acp.run;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acp.engine.CacheInfo;
@@ -8,13 +9,14 @@ import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
 import dev.acp.error.ErrorKind;
 import dev.acp.provider.JobHandle;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -30,14 +32,182 @@ final class JournalCodec {
     /** One line, with its trailing newline. */
     byte[] encode(JournalRecord r) {
         try {
-            String body = json.writeValueAsString(toMap(r));
+            ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+            try (JsonGenerator g = json.getFactory().createGenerator(body)) {
+                write(g, r);
+            }
+            byte[] bytes = body.toByteArray();
             CRC32 crc = new CRC32();
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             crc.update(bytes);
-            return (String.format("%08x", crc.getValue()) + " " + body + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write a journal record: " + e.getOriginalMessage(), e);
+            byte[] line = new byte[9 + bytes.length + 1];
+            byte[] hex = HexFormat.of().toHexDigits((int) crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(hex, 0, line, 0, 8);
+            line[8] = ' ';
+            System.arraycopy(bytes, 0, line, 9, bytes.length);
+            line[line.length - 1] = '\n';
+            return line;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write a journal record: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a record field by field: the journal's hot path (a record per step), so no
+     * intermediate maps. Field names and meaning match {@link #fromMap}.
+     */
+    private void write(JsonGenerator g, JournalRecord r) throws IOException {
+        g.writeStartObject();
+        switch (r) {
+            case JournalRecord.RunStarted s -> {
+                g.writeStringField("type", "run_started");
+                g.writeStringField("run_id", s.runId());
+                g.writeStringField("pipeline_name", s.pipelineName());
+                g.writeStringField("pipeline_sha256", s.pipelineSha256());
+            }
+            case JournalRecord.RunResumed s -> {
+                g.writeStringField("type", "run_resumed");
+                g.writeStringField("pipeline_sha256", s.pipelineSha256());
+                g.writeArrayFieldStart("changed_steps");
+                for (String c : s.changedSteps()) {
+                    g.writeString(c);
+                }
+                g.writeEndArray();
+            }
+            case JournalRecord.StepStarted s -> {
+                g.writeStringField("type", "step_started");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+            }
+            case JournalRecord.JobSubmitting s -> {
+                g.writeStringField("type", "job_submitting");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+                g.writeStringField("key", s.idempotencyKey());
+            }
+            case JournalRecord.JobSubmitted s -> {
+                g.writeStringField("type", "job_submitted");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+                g.writeStringField("key", s.idempotencyKey());
+                g.writeObjectFieldStart("handle");
+                g.writeStringField("provider", s.handle().provider());
+                g.writeStringField("id", s.handle().id());
+                g.writeFieldName("data");
+                writePlain(g, s.handle().data());
+                g.writeEndObject();
+            }
+            case JournalRecord.OutputWritten s -> {
+                g.writeStringField("type", "output_written");
+                g.writeStringField("step", s.step());
+                g.writeStringField("path", s.path());
+                g.writeStringField("sha256", s.sha256());
+                g.writeNumberField("size", s.size());
+            }
+            case JournalRecord.CostSettled s -> {
+                g.writeStringField("type", "cost_settled");
+                g.writeStringField("step", s.step());
+                g.writeStringField("amount", s.amount().toPlainString());
+                g.writeStringField("source", s.source());
+                if (s.job() != null) {
+                    g.writeStringField("job", s.job());
+                }
+            }
+            case JournalRecord.StepFinished s -> {
+                g.writeStringField("type", "step_finished");
+                g.writeFieldName("result");
+                writeResult(g, s.result());
+            }
+            case JournalRecord.RunFinished s -> {
+                g.writeStringField("type", "run_finished");
+                g.writeStringField("status", s.status());
+            }
+        }
+        g.writeStringField("at", r.at().toString());
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes plain values (maps, lists, strings, numbers, booleans) without data binding, which
+     * looks up a serializer for every value and was the journal's largest cost per step.
+     */
+    private static void writePlain(JsonGenerator g, @Nullable Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case String str -> g.writeString(str);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Double d -> g.writeNumber(d);
+            case Float f -> g.writeNumber(f);
+            case BigDecimal d -> g.writeNumber(d);
+            case java.math.BigInteger b -> g.writeNumber(b);
+            case Boolean b -> g.writeBoolean(b);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (var e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    writePlain(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case Iterable<?> it -> {
+                g.writeStartArray();
+                for (Object o : it) {
+                    writePlain(g, o);
+                }
+                g.writeEndArray();
+            }
+            default -> g.writeString(v.toString());
+        }
+    }
+
+    private static void writeResult(JsonGenerator g, StepResult r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("step_id", r.stepId());
+        g.writeStringField("step_type", r.stepType());
+        g.writeStringField("group_id", r.groupId());
+        g.writeStringField("provider", r.provider());
+        g.writeStringField("model", r.model());
+        g.writeStringField("status", r.status().name());
+        g.writeStringField("output_path", r.outputPath() == null ? null : r.outputPath().toString());
+        g.writeStringField("text", r.text());
+        if (!r.metadata().isEmpty()) {
+            g.writeFieldName("metadata");
+            writePlain(g, r.metadata());
+        }
+        if (r.error() != null) {
+            g.writeObjectFieldStart("error");
+            g.writeStringField("kind", r.error().kind().name());
+            g.writeStringField("message", r.error().message());
+            g.writeStringField("request_id", r.error().requestId() == null ? "" : r.error().requestId());
+            g.writeEndObject();
+        }
+        g.writeStringField("reason", r.reason());
+        g.writeStringField("started_at", r.startedAt() == null ? null : r.startedAt().toString());
+        g.writeNumberField("execution_ms", r.executionTime().toMillis());
+        g.writeNumberField("attempts", r.attempts());
+        g.writeStringField("estimated_cost", r.estimatedCost() == null ? null : r.estimatedCost().toPlainString());
+        g.writeStringField("actual_cost", r.actualCost() == null ? null : r.actualCost().toPlainString());
+        if (r.cache() != null) {
+            g.writeObjectFieldStart("cache");
+            g.writeStringField("status", r.cache().status().name());
+            g.writeStringField("key", r.cache().key());
+            g.writeStringField("reason", r.cache().reason());
+            g.writeStringField("saving", r.cache().saving() == null ? null : r.cache().saving().toPlainString());
+            g.writeBooleanField("deterministic", r.cache().deterministic());
+            g.writeEndObject();
+        }
+        g.writeBooleanField("preview", r.preview());
+        if (r.qualityScore() != null) {
+            g.writeNumberField("quality_score", r.qualityScore());
+        }
+        if (!r.requestIds().isEmpty()) {
+            g.writeArrayFieldStart("request_ids");
+            for (String id : r.requestIds()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
     }
 
     /** The record of a line (without its newline), or null when the line is damaged. */
@@ -64,67 +234,6 @@ final class JournalCodec {
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static Map<String, Object> toMap(JournalRecord r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        switch (r) {
-            case JournalRecord.RunStarted s -> {
-                m.put("type", "run_started");
-                m.put("run_id", s.runId());
-                m.put("pipeline_name", s.pipelineName());
-                m.put("pipeline_sha256", s.pipelineSha256());
-            }
-            case JournalRecord.RunResumed s -> {
-                m.put("type", "run_resumed");
-                m.put("pipeline_sha256", s.pipelineSha256());
-                m.put("changed_steps", s.changedSteps());
-            }
-            case JournalRecord.StepStarted s -> {
-                m.put("type", "step_started");
-                m.put("step", s.step());
-                m.put("attempt", s.attempt());
-            }
-            case JournalRecord.JobSubmitting s -> {
-                m.put("type", "job_submitting");
-                m.put("step", s.step());
-                m.put("attempt", s.attempt());
-                m.put("key", s.idempotencyKey());
-            }
-            case JournalRecord.JobSubmitted s -> {
-                m.put("type", "job_submitted");
-                m.put("step", s.step());
-                m.put("attempt", s.attempt());
-                m.put("key", s.idempotencyKey());
-                m.put("handle", Map.of("provider", s.handle().provider(), "id", s.handle().id(), "data", s.handle().data()));
-            }
-            case JournalRecord.OutputWritten s -> {
-                m.put("type", "output_written");
-                m.put("step", s.step());
-                m.put("path", s.path());
-                m.put("sha256", s.sha256());
-                m.put("size", s.size());
-            }
-            case JournalRecord.CostSettled s -> {
-                m.put("type", "cost_settled");
-                m.put("step", s.step());
-                m.put("amount", s.amount().toPlainString());
-                m.put("source", s.source());
-                if (s.job() != null) {
-                    m.put("job", s.job());
-                }
-            }
-            case JournalRecord.StepFinished s -> {
-                m.put("type", "step_finished");
-                m.put("result", result(s.result()));
-            }
-            case JournalRecord.RunFinished s -> {
-                m.put("type", "run_finished");
-                m.put("status", s.status());
-            }
-        }
-        m.put("at", r.at().toString());
-        return m;
     }
 
     @SuppressWarnings("unchecked")
@@ -154,42 +263,6 @@ final class JournalCodec {
             case "run_finished" -> new JournalRecord.RunFinished(str(m, "status"), at);
             default -> throw new IllegalArgumentException("unknown journal record type " + type);
         };
-    }
-
-    static Map<String, Object> result(StepResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step_id", r.stepId());
-        m.put("step_type", r.stepType());
-        m.put("group_id", r.groupId());
-        m.put("provider", r.provider());
-        m.put("model", r.model());
-        m.put("status", r.status().name());
-        m.put("output_path", r.outputPath() == null ? null : r.outputPath().toString());
-        m.put("text", r.text());
-        m.put("metadata", r.metadata());
-        if (r.error() != null) {
-            m.put("error", Map.of("kind", r.error().kind().name(), "message", r.error().message(),
-                    "request_id", r.error().requestId() == null ? "" : r.error().requestId()));
-        }
-        m.put("reason", r.reason());
-        m.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
-        m.put("execution_ms", r.executionTime().toMillis());
-        m.put("attempts", r.attempts());
-        m.put("estimated_cost", r.estimatedCost() == null ? null : r.estimatedCost().toPlainString());
-        m.put("actual_cost", r.actualCost() == null ? null : r.actualCost().toPlainString());
-        if (r.cache() != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("status", r.cache().status().name());
-            c.put("key", r.cache().key());
-            c.put("reason", r.cache().reason());
-            c.put("saving", r.cache().saving() == null ? null : r.cache().saving().toPlainString());
-            c.put("deterministic", r.cache().deterministic());
-            m.put("cache", c);
-        }
-        m.put("preview", r.preview());
-        m.put("quality_score", r.qualityScore());
-        m.put("request_ids", r.requestIds());
-        return m;
     }
 
     @SuppressWarnings("unchecked")

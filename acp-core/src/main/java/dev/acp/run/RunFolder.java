@@ -46,11 +46,16 @@ public final class RunFolder implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Creates the folder of a new run and locks it. */
+    /**
+     * Creates the folder of a new run and locks it. The folder is filled under a hidden name and
+     * renamed into place, so a crash never leaves a half-made run that a resume would trip over.
+     */
     static RunFolder create(Path dir, RunMeta meta, byte[] pipeline) throws IOException {
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(meta.snapshotName()), pipeline);
-        writeMeta(dir, meta);
+        Path staging = dir.resolveSibling("." + dir.getFileName() + ".partial");
+        Files.createDirectories(staging);
+        Files.write(staging.resolve(meta.snapshotName()), pipeline);
+        writeMeta(staging, meta);
+        Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         RunFolder f = lock(dir, meta);
         f.journal = Journal.open(dir.resolve(JOURNAL));
         return f;

@@ -51,7 +51,7 @@ public final class RunStore {
         }
         List<Summary> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+            for (Path dir : dirs.filter(RunStore::isRunFolder).toList()) {
                 out.add(summary(dir));
             }
         }
@@ -103,7 +103,7 @@ public final class RunStore {
      */
     public Path resolve(String idOrLatest) throws IOException {
         if (idOrLatest.equals("latest")) {
-            List<Summary> runs = list();
+            List<Summary> runs = list().stream().filter(s -> !s.status().equals("damaged")).toList();
             if (runs.isEmpty()) {
                 throw new UsageException("there are no runs in " + root + " to resume");
             }
@@ -129,12 +129,17 @@ public final class RunStore {
         throw new UsageException("no run '" + idOrLatest + "' in " + root + hint);
     }
 
+    /** Run folders; hidden ones are runs still being created (or abandoned while being created). */
+    private static boolean isRunFolder(Path p) {
+        return Files.isDirectory(p) && !p.getFileName().toString().startsWith(".");
+    }
+
     private List<String> ids() throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return dirs.filter(RunStore::isRunFolder).map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -67,6 +67,17 @@ public final class ScriptedProviderFactory implements ProviderFactory {
             return EnumSet.allOf(Capability.class);
         }
 
+        /** A test stand-in: it costs nothing, so the journal batches its records like a local engine's. */
+        @Override
+        public boolean costsMoney() {
+            return false;
+        }
+
+        @Override
+        public boolean deterministic(Capability capability, Map<String, Object> parameters) {
+            return true;
+        }
+
         @Override
         public ProviderResult execute(ProviderRequest r) throws ProviderException, InterruptedException {
             int attempt = attempts.computeIfAbsent(r.stepId(), k -> new AtomicInteger()).incrementAndGet();

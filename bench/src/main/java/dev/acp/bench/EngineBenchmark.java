@@ -53,7 +53,7 @@ public final class EngineBenchmark {
             }
         }
         Path work = Files.createTempDirectory("acp-bench-");
-        Environment env = Environment.of(Map.of());
+        Environment env = Environment.of(Map.of("ACP_HOME", work.resolve("home").toString()));
         ProviderRegistry registry = ProviderRegistry.of(new ProviderContext(env, work.resolve("home"), Clock.systemUTC()),
                 new ScriptedProviderFactory());
         Acp acp = Acp.create(env, registry, LocalEngine.Options.defaults(env));
@@ -71,6 +71,8 @@ public final class EngineBenchmark {
         List<Double> groupDefaultTimes = new ArrayList<>();
         List<Double> group1000Times = new ArrayList<>();
         List<Double> floorTimes = new ArrayList<>();
+        List<Double> journaled = new ArrayList<>();
+        dev.acp.run.RunService service = new dev.acp.run.RunService(acp);
         int warmup = 3;
         for (int i = 0; i < warmup + iterations; i++) {
             long t0 = System.nanoTime();
@@ -88,7 +90,17 @@ public final class EngineBenchmark {
             check(acp.run(g1, RunListener.NONE, new RunControl()), GROUP_MEMBERS);
             long t6 = System.nanoTime();
             double floor = bareVirtualThreads();
+            // The same chain as a durable run: run folder, snapshot and journal (cache off).
+            long j0;
+            RunResult jr;
+            try (var session = service.start(chainFile, settings, dev.acp.cache.CacheMode.OFF)) {
+                j0 = System.nanoTime();
+                jr = session.run(RunListener.NONE, new RunControl());
+            }
+            long j1 = System.nanoTime();
+            check(jr, CHAIN_STEPS);
             if (i >= warmup) {
+                journaled.add((j1 - j0) / 1e9);
                 floorTimes.add(floor);
                 engineOnly.add((t2 - t1) / 1e9);
                 endToEnd.add((t2 - t0) / 1e9);
@@ -104,6 +116,7 @@ public final class EngineBenchmark {
         result.put("seq_engine_s_median", round(median(engineOnly), 4));
         result.put("per_step_overhead_us_engine", round(median(engineOnly) / CHAIN_STEPS * 1e6, 2));
         result.put("seq_load_validate_run_s_median", round(median(endToEnd), 4));
+        result.put("per_step_overhead_us_engine_with_journal", round(median(journaled) / CHAIN_STEPS * 1e6, 2));
         result.put("per_step_overhead_us_load_validate_run", round(median(endToEnd) / CHAIN_STEPS * 1e6, 2));
         result.put("par1000x100ms_default_workers_s", round(median(groupDefaultTimes), 4));
         result.put("par1000x100ms_1000_workers_s", round(median(group1000Times), 4));
