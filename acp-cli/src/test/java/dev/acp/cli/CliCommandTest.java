@@ -249,6 +249,72 @@ class CliCommandTest {
     }
 
     @Test
+    void should_list_and_show_runs_and_report_and_clear_the_cache() throws IOException {
+        write("p.yaml", OK_PIPELINE);
+        CliRunner runner = new CliRunner(dir);
+        assertThat(runner.run("runs", "list").out()).contains("No runs yet");
+        CliRunner.Result first = runner.run("pipeline", "run", "-c", "p.yaml");
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).containsPattern("Run: \\d{8}-\\d{6}-[0-9a-f]{6}");
+        CliRunner.Result second = runner.run("pipeline", "run", "-c", "p.yaml");
+        assertThat(second.out()).contains("cached").contains("Cache: 2 steps served from the cache");
+
+        CliRunner.Result list = runner.run("runs", "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out().lines().filter(l -> l.contains("scripted_ok"))).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("succeeded").contains("2/2 ok"));
+        JsonNode json = new ObjectMapper().readTree(runner.run("runs", "list", "--format", "json").out());
+        assertThat(json).hasSize(2);
+        String id = json.get(0).get("run_id").asText();
+        CliRunner.Result show = runner.run("runs", "show", id);
+        assertThat(show.out()).contains("Run " + id).contains("picture").contains("caption").contains("succeeded");
+        JsonNode shown = new ObjectMapper().readTree(runner.run("runs", "show", "latest", "--format", "json").out());
+        assertThat(shown.get("run_id").asText()).isEqualTo(id);
+        assertThat(shown.get("steps")).hasSize(2);
+        assertThat(runner.run("runs", "show", "nosuchrun").err()).contains("no run 'nosuchrun'");
+
+        assertThat(runner.run("cache", "stats").out()).contains("Entries: 2 step results").contains("Hits: 2");
+        assertThat(runner.run("cache", "clear").out()).contains("Cleared").contains("2 step results");
+        assertThat(runner.run("cache", "stats").out()).contains("Entries: 0 step results");
+    }
+
+    @Test
+    void should_resume_an_interrupted_run_by_id() throws IOException {
+        write("p.yaml", """
+                pipeline_name: stop_and_go
+                output_directory: out
+                steps:
+                  - { step_type: text_to_image, id: quick, provider: scripted, config: { prompt: x } }
+                  - { step_type: text_to_image, id: slow, provider: scripted, config: { prompt: "{{env.HANG}}" } }
+                """);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            CliContext.Interrupts ctrlC = action -> {
+                timer.schedule(action, 300, TimeUnit.MILLISECONDS);
+                return () -> {};
+            };
+            // The second step hangs until the run is interrupted.
+            CliRunner hanging = new CliRunner(dir).env("HANG", "x").interrupts(ctrlC);
+            write("p.yaml", Files.readString(dir.resolve("p.yaml"))
+                    .replace("prompt: \"{{env.HANG}}\" }", "prompt: y, script_hang: true }"));
+            CliRunner.Result interrupted = hanging.run("pipeline", "run", "-c", "p.yaml");
+            assertThat(interrupted.exitCode()).isEqualTo(5);
+            String id = interrupted.out().lines().filter(l -> l.startsWith("Resume with: ")).findFirst().orElseThrow()
+                    .replace("Resume with: acp pipeline run --resume ", "").trim();
+            write("p.yaml", Files.readString(dir.resolve("p.yaml")).replace(", script_hang: true", ""));
+            CliRunner.Result resumed = new CliRunner(dir).run("pipeline", "run", "--resume", id, "-c", "p.yaml");
+            assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+            assertThat(resumed.err()).contains("acp: resume: the pipeline file changed").contains("slow");
+            assertThat(resumed.out()).contains("resumed").contains("Run: " + id);
+            CliRunner.Result again = new CliRunner(dir).run("pipeline", "run", "--resume", id, "--offline");
+            assertThat(again.exitCode()).isEqualTo(2);
+            assertThat(again.err()).contains("--resume continues a run with the settings it started with");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void should_map_unexpected_errors_to_exit_70_with_a_stack_trace_only_on_request() throws IOException {
         write("p.yaml", OK_PIPELINE);
         CliRunner runner = new CliRunner(dir).acpFactory(env -> {
