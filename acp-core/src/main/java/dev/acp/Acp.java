@@ -48,7 +48,7 @@ public final class Acp {
 
     /** ACP with the providers found on the class path and the state directory from the environment. */
     public static Acp create(Environment environment) {
-        ProviderContext context = new ProviderContext(environment, acpHome(environment), Clock.systemUTC());
+        ProviderContext context = ProviderContext.of(environment, acpHome(environment), Clock.systemUTC());
         return new Acp(environment, ProviderRegistry.discover(context), ProviderCatalog.builtIn(),
                 LocalEngine.Options.defaults(environment));
     }

@@ -36,7 +36,7 @@ public enum ExitCode {
 
     public static ExitCode of(AcpException e) {
         return switch (e) {
-            case PipelineInvalidException p -> USAGE;
+            case PipelineInvalidException p -> p.onlyCredentials() ? CREDENTIALS : USAGE;
             case UsageException u -> USAGE;
             case CredentialsException c -> CREDENTIALS;
             case BudgetRefusedException b -> BUDGET;

@@ -277,6 +277,14 @@ final class TaskRunner {
 
         private ProviderResult runJob(JobProvider jobs, ProviderRequest request)
                 throws ProviderException, InterruptedException {
+            // The provider's limit of jobs in flight holds across every step and group of the process.
+            try (var slot = x.registry.context().governors().of(provider.id()).job()) {
+                return runJobInSlot(jobs, request);
+            }
+        }
+
+        private ProviderResult runJobInSlot(JobProvider jobs, ProviderRequest request)
+                throws ProviderException, InterruptedException {
             JobHandle handle;
             if (prior instanceof ResumeState.Attached at && at.attempt() == attempt) {
                 handle = at.handle();

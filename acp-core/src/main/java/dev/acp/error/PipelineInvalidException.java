@@ -16,6 +16,12 @@ public final class PipelineInvalidException extends AcpException {
         return problems;
     }
 
+    /** True when every error is a missing or unusable credential (exit code 3, not 2). */
+    public boolean onlyCredentials() {
+        List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+        return !errors.isEmpty() && errors.stream().allMatch(p -> p.category() == Problem.Category.CREDENTIALS);
+    }
+
     private static String summary(List<Problem> problems) {
         long errors = problems.stream().filter(Problem::isError).count();
         return errors == 1

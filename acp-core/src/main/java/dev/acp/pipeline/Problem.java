@@ -10,11 +10,22 @@ import org.jspecify.annotations.Nullable;
  * @param fix what the user should change, phrased as an instruction
  */
 public record Problem(
-        Severity severity, SourceLocation location, @Nullable String step, String message, String fix) {
+        Severity severity, SourceLocation location, @Nullable String step, String message, String fix,
+        Category category) {
 
     public enum Severity {
         ERROR,
         WARNING
+    }
+
+    /** What kind of fix a problem needs; credentials have their own exit code. */
+    public enum Category {
+        PIPELINE,
+        CREDENTIALS
+    }
+
+    public Problem(Severity severity, SourceLocation location, @Nullable String step, String message, String fix) {
+        this(severity, location, step, message, fix, Category.PIPELINE);
     }
 
     public static Problem error(SourceLocation location, @Nullable String step, String message, String fix) {
@@ -23,6 +34,11 @@ public record Problem(
 
     public static Problem warning(SourceLocation location, @Nullable String step, String message, String fix) {
         return new Problem(Severity.WARNING, location, step, message, fix);
+    }
+
+    /** A missing or unusable credential: the pipeline is fine, the environment is not. */
+    public static Problem credentials(SourceLocation location, @Nullable String step, String message, String fix) {
+        return new Problem(Severity.ERROR, location, step, message, fix, Category.CREDENTIALS);
     }
 
     public boolean isError() {

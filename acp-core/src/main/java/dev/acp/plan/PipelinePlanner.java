@@ -662,6 +662,14 @@ public final class PipelinePlanner {
                 warning(at, t.id(), message, fix);
                 return new Resolved(id, reason, null);
             }
+            if (settings.mode() == RunSettings.Mode.RUN) {
+                var missing = factory.get().missingCredentials(registry.context());
+                if (missing.isPresent()) {
+                    problems.add(Problem.credentials(at, t.id(), missing.get(), "set it (see 'acp doctor'), or run with"
+                            + " --offline to render local previews"));
+                    return null;
+                }
+            }
             return new Resolved(id, reason, registry.provider(id));
         }
 

@@ -52,7 +52,7 @@ class RunServiceTest {
         jobs = new FakeJobs("jobs", true);
         plainJobs = new FakeJobs("plain", false);
         Environment env = Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString()));
-        ProviderRegistry registry = ProviderRegistry.of(new ProviderContext(env, dir.resolve("home"), Clock.systemUTC()),
+        ProviderRegistry registry = ProviderRegistry.of(ProviderContext.of(env, dir.resolve("home"), Clock.systemUTC()),
                 jobs, plainJobs);
         LocalEngine.Options options = LocalEngine.Options.defaults(env).withSleeper(d -> { })
                 .withRetryPolicy(new RetryPolicy(Duration.ZERO, Duration.ZERO)).withCancelGrace(Duration.ofSeconds(5));

@@ -42,7 +42,7 @@ public final class TestAcp {
     public TestAcp(Path dir, Map<String, String> env, Duration cancelGrace, ProviderFactory... factories) {
         this.dir = dir;
         this.env = Environment.of(env);
-        ProviderContext ctx = new ProviderContext(this.env, dir.resolve("acp-home"), Clock.systemUTC());
+        ProviderContext ctx = ProviderContext.of(this.env, dir.resolve("acp-home"), Clock.systemUTC());
         LocalEngine.Options options = LocalEngine.Options.defaults(this.env)
                 .withSleeper(sleeps::add)
                 .withRetryPolicy(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)))

@@ -23,7 +23,7 @@ class LocalProviderTest {
     @Test
     void should_be_discovered_by_the_service_loader_with_exactly_its_capabilities() {
         ProviderRegistry registry = ProviderRegistry.discover(
-                new ProviderContext(TestHome.isolatedEnvironment(), TestHome.acpHome(), Clock.systemUTC()));
+                ProviderContext.of(TestHome.isolatedEnvironment(), TestHome.acpHome(), Clock.systemUTC()));
 
         ProviderFactory factory = registry.factory("local").orElseThrow();
         Provider created = registry.provider("local");

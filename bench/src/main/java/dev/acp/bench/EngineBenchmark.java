@@ -54,7 +54,7 @@ public final class EngineBenchmark {
         }
         Path work = Files.createTempDirectory("acp-bench-");
         Environment env = Environment.of(Map.of("ACP_HOME", work.resolve("home").toString()));
-        ProviderRegistry registry = ProviderRegistry.of(new ProviderContext(env, work.resolve("home"), Clock.systemUTC()),
+        ProviderRegistry registry = ProviderRegistry.of(ProviderContext.of(env, work.resolve("home"), Clock.systemUTC()),
                 new ScriptedProviderFactory());
         Acp acp = Acp.create(env, registry, LocalEngine.Options.defaults(env));
 

@@ -486,7 +486,7 @@ class FakeJobProviderContractTest {
 
     private JobProvider provider(Map<String, String> env) {
         Provider p = new FakeJobProviderFactory()
-                .create(new ProviderContext(Environment.of(env), dir.resolve("acp-home"), Clock.systemUTC()));
+                .create(ProviderContext.of(Environment.of(env), dir.resolve("acp-home"), Clock.systemUTC()));
         return (JobProvider) p;
     }
 

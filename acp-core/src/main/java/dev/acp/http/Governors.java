@@ -1,0 +1,67 @@
+package dev.acp.http;
+
+import dev.acp.config.AcpConfig;
+import dev.acp.engine.Sleeper;
+import dev.acp.env.Environment;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link Governor} per provider for the whole process. Limits come from the provider's
+ * defaults, then {@code ACP_HOME/config.yaml} ({@code max_concurrency}, {@code max_jobs},
+ * {@code requests_per_second}), then {@code ACP_<PROVIDER>_MAX_CONCURRENCY},
+ * {@code ACP_<PROVIDER>_MAX_JOBS} and {@code ACP_<PROVIDER>_RPS}.
+ */
+public final class Governors {
+    private final Environment environment;
+    private final AcpConfig config;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Map<String, Governor> governors = new ConcurrentHashMap<>();
+
+    public Governors(Environment environment, AcpConfig config, Clock clock, Sleeper sleeper) {
+        this.environment = environment;
+        this.config = config;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** The governor of {@code provider}, created with {@code defaults} on first use. */
+    public Governor of(String provider, Governor.Settings defaults) {
+        return governors.computeIfAbsent(provider, p -> new Governor(p, settings(p, defaults), clock, sleeper));
+    }
+
+    public Governor of(String provider) {
+        return of(provider, Governor.Settings.defaults());
+    }
+
+    /** Environment variables win over config.yaml, which wins over the provider's defaults. */
+    private Governor.Settings settings(String provider, Governor.Settings defaults) {
+        String prefix = "ACP_" + provider.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+        AcpConfig.ProviderConfig c = config.provider(provider);
+        int concurrency = integer(prefix + "MAX_CONCURRENCY",
+                c.maxConcurrency() != null ? c.maxConcurrency() : defaults.maxConcurrentRequests());
+        int jobs = integer(prefix + "MAX_JOBS", c.maxJobs() != null ? c.maxJobs() : defaults.maxJobsInFlight());
+        double rps = environment.get(prefix + "RPS").map(v -> number(prefix + "RPS", v))
+                .orElse(c.requestsPerSecond() != null ? c.requestsPerSecond() : defaults.requestsPerSecond());
+        return new Governor.Settings(concurrency, jobs, rps);
+    }
+
+    private int integer(String name, int fallback) {
+        return environment.get(name).map(v -> (int) Math.max(1, number(name, v))).orElse(fallback);
+    }
+
+    private static double number(String name, String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new dev.acp.error.UsageException(name + " must be a positive number, not '" + v + "'");
+    }
+}
