@@ -6,6 +6,7 @@ import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;
 import dev.acp.env.Environment;
+import dev.acp.env.Secrets;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.load.LoadResult;
@@ -63,6 +64,22 @@ public final class Acp {
         return environment.get("ACP_HOME").map(Path::of)
                 .orElseGet(() -> Path.of(System.getProperty("user.home"), ".acp"))
                 .toAbsolutePath();
+    }
+
+    /**
+     * Every value ACP must never write out: secret-looking environment variables, every
+     * provider's credential variables, and the API keys of {@code ACP_HOME/config.yaml}.
+     */
+    public Secrets secrets() {
+        List<String> names = new ArrayList<>();
+        registry.factories().forEach(f -> names.addAll(f.credentialVariables()));
+        List<String> configured = new ArrayList<>();
+        registry.context().config().providers().values().forEach(p -> {
+            if (p.apiKey() != null) {
+                configured.add(p.apiKey());
+            }
+        });
+        return Secrets.from(environment, names).plus(configured);
     }
 
     public ProviderRegistry registry() {

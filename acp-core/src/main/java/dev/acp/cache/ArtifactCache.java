@@ -3,13 +3,14 @@ package dev.acp.cache;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.env.Secrets;
 import dev.acp.util.AtomicFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
@@ -36,9 +37,19 @@ public final class ArtifactCache {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final SingleFlight singleFlight = new SingleFlight();
+    private final Secrets secrets;
 
     public ArtifactCache(Path root) {
+        this(root, Secrets.none());
+    }
+
+    /**
+     * @param secrets values masked in everything the cache writes: a key rendered into a
+     *     parameter through {@code {{env.X}}} reaches the key's hash, never a file
+     */
+    public ArtifactCache(Path root, Secrets secrets) {
         this.root = root;
+        this.secrets = secrets;
     }
 
     public Path root() {
@@ -85,7 +96,12 @@ public final class ArtifactCache {
                 Files.createDirectories(target.getParent());
                 Path tmp = temporary(target);
                 try {
-                    Files.copy(output, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    // Hashed while copied: an output edited since it was hashed must not be stored
+                    // under a name that promises other content.
+                    String copied = Hashing.copy(output, tmp);
+                    if (!copied.equals(object)) {
+                        throw new IOException(output + " changed before it could be cached");
+                    }
                     AtomicFiles.moveIntoPlace(tmp, target);
                 } finally {
                     Files.deleteIfExists(tmp);
@@ -94,16 +110,42 @@ public final class ArtifactCache {
         }
         CacheEntry e = new CacheEntry(key.hash(), key.parts(), object, text, extension, metadata, cost, deterministic,
                 provider, model, qualityScore, requestIds, Instant.now());
-        writeAtomically(entryFile(key.hash()), json.writeValueAsBytes(toMap(e)));
+        writeAtomically(entryFile(key.hash()), masked(toMap(e)));
         return e;
     }
 
-    /** Copies the stored output of {@code entry} to {@code target} (a temporary name of the caller). */
-    public void restore(CacheEntry entry, Path target) throws IOException {
+    /**
+     * Copies the stored output of {@code entry} to {@code target} (a temporary name of the
+     * caller), checking its content on the way.
+     *
+     * @return false when the object is gone (a concurrent {@code cache clear}) or damaged; a
+     *     damaged object is deleted, and the caller treats the entry as a miss
+     */
+    public boolean restore(CacheEntry entry, Path target) throws IOException {
         if (entry.objectSha256() == null) {
             throw new IllegalArgumentException("entry has no output file");
         }
-        Files.copy(objectFile(entry.objectSha256()), target, StandardCopyOption.REPLACE_EXISTING);
+        return restoreObject(entry.objectSha256(), target);
+    }
+
+    /** Like {@link #restore}, for the stored file with this content hash. */
+    public boolean restoreObject(String sha256, Path target) throws IOException {
+        Path object = objectFile(sha256);
+        String copied;
+        try {
+            copied = Hashing.copy(object, target);
+        } catch (NoSuchFileException e) {
+            if (Files.exists(object)) {
+                throw e; // The target's folder is missing: the caller's problem, not the cache's.
+            }
+            return false;
+        }
+        if (!copied.equals(sha256)) {
+            Files.deleteIfExists(object);
+            Files.deleteIfExists(target);
+            return false;
+        }
+        return true;
     }
 
     /** The stored file with this content hash, if the cache has it. */
@@ -150,7 +192,7 @@ public final class ArtifactCache {
         }
         Map<String, Map<String, String>> all = new TreeMap<>(history(pipelineId));
         all.putAll(steps);
-        writeAtomically(root.resolve("history").resolve(pipelineId + ".json"), json.writeValueAsBytes(all));
+        writeAtomically(root.resolve("history").resolve(pipelineId + ".json"), masked(all));
     }
 
     // ---- maintenance ---------------------------------------------------------------------------
@@ -229,6 +271,11 @@ public final class ArtifactCache {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList();
         }
+    }
+
+    private byte[] masked(Object value) throws IOException {
+        String text = json.writeValueAsString(value);
+        return (secrets.isEmpty() ? text : secrets.redact(text)).getBytes(StandardCharsets.UTF_8);
     }
 
     private void writeAtomically(Path target, byte[] bytes) throws IOException {

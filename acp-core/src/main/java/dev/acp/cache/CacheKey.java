@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.provider.Capability;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record CacheKey(String hash, Map<String, String> parts) {
     /** Bumped when the key's composition changes, so that old entries are not misread. */
-    static final String FORMAT = "1";
+    static final String FORMAT = "2";
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -37,6 +39,9 @@ public record CacheKey(String hash, Map<String, String> parts) {
      * Computes the key of a step call.
      *
      * @param fileParameters names of parameters that hold files; local files are keyed by content
+     *     (a missing one is an error). Any other string, at any depth of lists and maps, that names
+     *     an existing local file (the clips of {@code assemble_video}, say) is keyed by content too,
+     *     so that editing an input file can never be answered with a stale cached output.
      */
     public static CacheKey of(Capability capability, String provider, String providerRevision, @Nullable String model,
             Map<String, Object> parameters, Set<String> fileParameters, String outputExtension, FileHashes hashes)
@@ -58,13 +63,51 @@ public record CacheKey(String hash, Map<String, String> parts) {
                 parts.put("input." + name, hashes.sha256(Path.of(s)));
             } else {
                 parts.put("param." + name, canonical(value));
+                hashNestedFiles(name, value, parts, hashes);
             }
         }
         return new CacheKey(Hashing.sha256(canonical(parts)), parts);
     }
 
+    /** Adds {@code input.<where>} parts for strings inside {@code value} that name local files. */
+    private static void hashNestedFiles(String where, @Nullable Object value, Map<String, String> parts,
+            FileHashes hashes) throws IOException {
+        switch (value) {
+            case String s when mayBeLocalFile(s) -> {
+                Path p;
+                try {
+                    p = Path.of(s);
+                } catch (InvalidPathException e) {
+                    return;
+                }
+                if (Files.isRegularFile(p)) {
+                    parts.put("input." + where, hashes.sha256(p));
+                }
+            }
+            case List<?> l -> {
+                for (int i = 0; i < l.size(); i++) {
+                    hashNestedFiles(where + "[" + i + "]", l.get(i), parts, hashes);
+                }
+            }
+            case Map<?, ?> m -> {
+                for (var e : m.entrySet()) {
+                    hashNestedFiles(where + "." + e.getKey(), e.getValue(), parts, hashes);
+                }
+            }
+            case null, default -> {
+                // Numbers, booleans and text that is not a file name are keyed by value alone.
+            }
+        }
+    }
+
     private static boolean isLocalPath(String s) {
         return !(s.startsWith("http://") || s.startsWith("https://") || s.startsWith("data:"));
+    }
+
+    /** Cheap checks first: prompts and URLs are not looked up on disk. */
+    private static boolean mayBeLocalFile(String s) {
+        return !s.isEmpty() && s.length() <= 4096 && isLocalPath(s) && s.indexOf('\n') < 0 && s.indexOf('\0') < 0
+                && !s.isBlank();
     }
 
     /** JSON with sorted keys and numbers without trailing zeros: 6, 6.0 and 6.00 are one value. */

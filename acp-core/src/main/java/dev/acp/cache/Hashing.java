@@ -2,6 +2,7 @@ package dev.acp.cache;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,21 @@ public final class Hashing {
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Copies {@code source} to {@code target} (replacing it) and returns the SHA-256 of what was copied. */
+    public static String copy(Path source, Path target) throws IOException {
+        MessageDigest md = digest();
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(source);
+                OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
             }
         }
         return HexFormat.of().formatHex(md.digest());

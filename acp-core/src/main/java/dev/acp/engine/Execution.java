@@ -1,12 +1,16 @@
 package dev.acp.engine;
 
+import dev.acp.cache.CacheKey;
 import dev.acp.cache.FileHashes;
 import dev.acp.error.ErrorKind;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PlannedGroup;
 import dev.acp.plan.PlannedStep;
 import dev.acp.plan.PlannedTask;
+import dev.acp.provider.CapabilitySchema;
+import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderRegistry;
+import dev.acp.template.TemplateSyntaxException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +48,10 @@ final class Execution {
     final Map<String, Map<String, String>> keyParts = new ConcurrentHashMap<>();
     /** Key parts of each step on the previous run of this pipeline. */
     final Map<String, Map<String, String>> previousKeyParts;
+    /** Cache keys stored during this run, which --refresh lets identical steps reuse. */
+    final Set<String> storedThisRun = ConcurrentHashMap.newKeySet();
+    /** Whether each step finished in an earlier session may be reused, decided once. */
+    private final Map<String, Boolean> reusable = new ConcurrentHashMap<>();
     /** Distinguishes this session of the run in job idempotency keys. */
     final String sessionId;
 
@@ -89,6 +97,60 @@ final class Execution {
         options.random().nextBytes(nonce);
         this.sessionId = java.util.HexFormat.of().formatHex(nonce);
         this.tasks = new TaskRunner(this);
+        for (ResumeState.Prior p : request.resume().steps().values()) {
+            if (p instanceof ResumeState.Done d && d.outputSha256() != null && d.result().outputPath() != null) {
+                try {
+                    // Checked by the resume just now: the fingerprints of its dependents need not read it again.
+                    hashes.remember(d.result().outputPath(), d.outputSha256());
+                } catch (IOException e) {
+                    // Read again when needed.
+                }
+            }
+        }
+    }
+
+    /** The cache key of a task's call with these rendered parameters: also its fingerprint. */
+    CacheKey cacheKey(PlannedTask t, Provider provider, Map<String, Object> params) throws IOException {
+        return CacheKey.of(t.capability(), provider.id(), provider.revision(), t.model(), params,
+                CapabilitySchema.of(t.capability()).fileParameters(), TaskRunner.extension(t.outputPath()), hashes);
+    }
+
+    /**
+     * Whether a step finished in an earlier session may be reused: its recorded fingerprint
+     * matches what it would be made from now (rendered parameters, input files' content, model,
+     * provider). A changed environment variable, input default or upstream output makes it run
+     * again. Groups are reused when each of their members may be.
+     */
+    private boolean stillValid(StepNode n, ResumeState.Done done) {
+        // Not computeIfAbsent: a group's check recurses into its members' entries.
+        Boolean known = reusable.get(n.id());
+        if (known == null) {
+            known = checkStillValid(n, done);
+            reusable.put(n.id(), known);
+        }
+        return known;
+    }
+
+    private boolean checkStillValid(StepNode n, ResumeState.Done done) {
+        if (n.step instanceof PlannedGroup g) {
+            for (String member : g.memberIds()) {
+                if (request.resume().steps().get(member) instanceof ResumeState.Done d
+                        && !stillValid(nodes.get(member), d)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (done.fingerprint() == null || !(n.step instanceof PlannedTask t)) {
+            return true;
+        }
+        try {
+            Map<String, Object> params = renderer.render(t);
+            return done.fingerprint().equals(cacheKey(t, registry.provider(t.providerId()), params).hash());
+        } catch (IOException | TemplateSyntaxException | RuntimeException e) {
+            // It cannot be made the same way now: running it reports why.
+            return false;
+        }
     }
 
     RunResult run() {
@@ -227,7 +289,7 @@ final class Execution {
             settle(n, notRun(n, StepStatus.DISABLED, "enabled: false"));
             return;
         }
-        if (request.resume().steps().get(n.id()) instanceof ResumeState.Done done) {
+        if (request.resume().steps().get(n.id()) instanceof ResumeState.Done done && stillValid(n, done)) {
             // Finished in an earlier session, its output checked: reused, nothing runs or is paid.
             settle(n, done.result().withMetadata("resumed", true));
             return;
@@ -334,7 +396,8 @@ final class Execution {
         StepNode next = null;
         for (StepNode n : toStart) {
             if (mayContinue && next == null && n.group == null && n.step instanceof PlannedTask && n.step.enabled()
-                    && !control.isCancelled() && !(request.resume().steps().get(n.id()) instanceof ResumeState.Done)
+                    && !control.isCancelled() && !(request.resume().steps().get(n.id()) instanceof ResumeState.Done d
+                            && stillValid(n, d))
                     && n.started.compareAndSet(false, true)) {
                 next = n;
             } else {

@@ -3,6 +3,7 @@ package dev.acp.engine;
 import dev.acp.provider.JobHandle;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an earlier session of the same run already did, by step id, as the journal recorded it
@@ -19,10 +20,22 @@ public record ResumeState(Map<String, Prior> steps) {
     /** An earlier session's progress on one step. */
     public sealed interface Prior permits Done, Attached, Submitting {}
 
-    /** Finished and verified: the result is reused, nothing runs. */
-    public record Done(StepResult result) implements Prior {
+    /**
+     * Finished and verified: the result is reused and nothing runs, as long as what the step is
+     * made from is unchanged.
+     *
+     * @param outputSha256 the recorded content hash of its output file, or null
+     * @param fingerprint the recorded fingerprint (cache key) of what it was made from, or null
+     *     when the journal has none; the engine runs the step again when it differs now
+     */
+    public record Done(StepResult result, @Nullable String outputSha256, @Nullable String fingerprint)
+            implements Prior {
         public Done {
             Objects.requireNonNull(result, "result");
+        }
+
+        public Done(StepResult result) {
+            this(result, null, null);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.acp.engine;
 
 import dev.acp.plan.PlannedTask;
 import dev.acp.provider.JobHandle;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -23,15 +22,20 @@ public interface RunRecorder {
     /** The provider accepted the job. Always forced. */
     default void jobSubmitted(PlannedTask task, int attempt, String idempotencyKey, JobHandle handle) {}
 
-    /** The step's output is in place under its final name with this content hash. */
-    default void outputWritten(PlannedTask task, Path path, String sha256, long size, boolean force) {}
-
     /**
-     * The step's cost is known (zero for cache hits and free engines).
+     * The step's output is in place under its final name with this content hash, together with
+     * what it cost: one record, so that a crash can never keep the output and lose its cost (a
+     * second payment on resume) or the other way round.
      *
-     * @param job the provider job paid for, or null for a call that is not a job
+     * @param fingerprint the hash of everything the output was made from (the cache key), so that
+     *     a resume notices when a step's rendered parameters or input files changed
+     * @param cost the cost settled with it, or null for steps that cannot cost money
      */
-    default void costSettled(PlannedTask task, BigDecimal amount, String source, @Nullable String job, boolean force) {}
+    default void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
+            @Nullable Settlement cost, boolean force) {}
+
+    /** A cost settled without an output (a paid result that could not be put in place). */
+    default void costSettled(PlannedTask task, Settlement cost, boolean force) {}
 
     /** The step or group has its final result; recorded before its dependents start. */
     default void stepFinished(StepResult result, boolean force) {}

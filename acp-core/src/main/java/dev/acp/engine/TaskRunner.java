@@ -9,7 +9,6 @@ import dev.acp.cache.SingleFlight;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.plan.PlannedTask;
-import dev.acp.provider.CapabilitySchema;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.JobStatus;
@@ -95,6 +94,8 @@ final class TaskRunner {
         private @Nullable JobHandle job;
         /** The job whose result is being kept, for the cost record. */
         private @Nullable String paidJob;
+        /** Whether the provider said the job in flight succeeded: it is paid for, never cancelled. */
+        private boolean jobSucceeded;
         /** The idempotency key of a submission sent and not yet answered. */
         private @Nullable String submitting;
 
@@ -108,7 +109,9 @@ final class TaskRunner {
                     : x.timers().schedule(n::timeOut, t.spec().timeout().toNanos(), TimeUnit.NANOSECONDS);
             this.scratch = new LazyScratch(t.id());
             this.costsMoney = provider.costsMoney();
-            this.prior = x.request.resume().steps().get(t.id());
+            ResumeState.Prior p = x.request.resume().steps().get(t.id());
+            // A finished step reaches here only when what it was made from changed: it runs anew.
+            this.prior = p instanceof ResumeState.Done ? null : p;
             if (prior instanceof ResumeState.Attached at) {
                 attempt = at.attempt() - 1;
             } else if (prior instanceof ResumeState.Submitting s) {
@@ -141,7 +144,11 @@ final class TaskRunner {
                     return failed(ErrorInfo.of(ErrorKind.LOCAL, "cannot read an input file: " + e.getMessage()));
                 }
                 if (lookup.hit() != null) {
-                    return fromCache(lookup);
+                    StepResult cached = fromCache(lookup);
+                    if (cached != null) {
+                        return cached;
+                    }
+                    lookup = new Lookup(lookup.key(), null, "the cached output was damaged or removed", true);
                 }
                 tmp = temporaryName(t.outputPath(), attempt);
                 ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
@@ -149,6 +156,17 @@ final class TaskRunner {
                 ProviderResult result;
                 try {
                     result = provider instanceof JobProvider jobs ? runJob(jobs, request) : provider.execute(request);
+                } catch (JobLeftAtProvider e) {
+                    deleteQuietly(tmp);
+                    if (n.stopRequested()) {
+                        return stopped();
+                    }
+                    // Never submitted again: the job may still finish, and it is paid for. The
+                    // journal keeps it in flight, so that a resume collects it.
+                    ProviderException cause = e.cause();
+                    return failed(new ErrorInfo(cause.kind(), oneLine(cause.getMessage()) + "; job " + e.handle.id()
+                            + " stays at " + provider.id() + ": resume the run to collect it without paying again",
+                            cause.requestId().orElse(e.handle.id()))).withMetadata(JOB_IN_FLIGHT, e.handle.id());
                 } catch (ProviderException e) {
                     deleteQuietly(tmp);
                     if (n.stopRequested()) {
@@ -184,47 +202,47 @@ final class TaskRunner {
 
         // ---- the cache -----------------------------------------------------------------------
 
-        /** What the cache said about this attempt. */
-        private record Lookup(@Nullable CacheKey key, @Nullable CacheEntry hit, @Nullable String reason) {}
+            /**
+         * What the cache said about this attempt.
+         *
+         * @param key the step's cache key, also its fingerprint in the journal
+         * @param cached whether the result is stored in the cache
+         */
+        private record Lookup(CacheKey key, @Nullable CacheEntry hit, @Nullable String reason, boolean cached) {}
 
         private Lookup lookUp(Map<String, Object> params) throws IOException, InterruptedException {
             ArtifactCache cache = x.request.cache();
             CacheMode mode = x.request.cacheMode();
+            // Computed even without a cache: it is the fingerprint a resume compares (see Execution).
+            CacheKey key = x.cacheKey(t, provider, params);
             if (cache == null || mode == CacheMode.OFF || prior != null) {
                 // A resumed job is collected, not looked up: it is already paid for.
-                return new Lookup(null, null, mode == CacheMode.OFF ? "--no-cache" : null);
+                return new Lookup(key, null, mode == CacheMode.OFF ? "--no-cache" : null, false);
             }
-            CacheKey key = CacheKey.of(t.capability(), provider.id(), provider.revision(), t.model(), params,
-                    CapabilitySchema.of(t.capability()).fileParameters(), extension(t.outputPath()), x.hashes);
             x.keyParts.put(t.id(), key.parts());
             String reason = mode == CacheMode.REFRESH ? "--refresh" : whyNotCached(key);
-            while (mode == CacheMode.USE) {
-                Optional<CacheEntry> hit = cache.lookup(key.hash());
+            while (true) {
+                // With --refresh, only a result that an identical step made during this run counts.
+                boolean acceptable = mode == CacheMode.USE || x.storedThisRun.contains(key.hash());
+                Optional<CacheEntry> hit = acceptable ? cache.lookup(key.hash()) : Optional.empty();
                 if (hit.isPresent()) {
-                    return new Lookup(key, hit.get(), null);
+                    return new Lookup(key, hit.get(), null, true);
                 }
                 SingleFlight.Claim c = cache.singleFlight().claim(key.hash());
                 if (c.leader()) {
                     claim = c;
-                    // Another process may have stored it just now.
-                    hit = cache.lookup(key.hash());
+                    // Another process (or the leader just before us) may have stored it just now.
+                    acceptable = mode == CacheMode.USE || x.storedThisRun.contains(key.hash());
+                    hit = acceptable ? cache.lookup(key.hash()) : Optional.empty();
                     if (hit.isPresent()) {
                         releaseClaim();
-                        return new Lookup(key, hit.get(), null);
+                        return new Lookup(key, hit.get(), null, true);
                     }
-                    break;
+                    return new Lookup(key, null, reason, true);
                 }
                 // An identical step of this run is executing: wait for it, then read its result.
                 c.awaitLeader();
             }
-            if (mode == CacheMode.REFRESH) {
-                claim = cache.singleFlight().claim(key.hash());
-                if (!claim.leader()) {
-                    claim.awaitLeader();
-                    claim = null;
-                }
-            }
-            return new Lookup(key, null, reason);
         }
 
         private String whyNotCached(CacheKey key) {
@@ -237,27 +255,35 @@ final class TaskRunner {
                     : "changed since the previous run: " + change;
         }
 
-        private StepResult fromCache(Lookup lookup) throws InterruptedException {
+        /** The step's result from the cache, or null when the cached output is damaged or gone. */
+        private @Nullable StepResult fromCache(Lookup lookup) throws InterruptedException {
             CacheEntry e = lookup.hit();
             Path output = null;
+            Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, "cache", null) : null;
             try {
                 if (e.objectSha256() != null) {
                     tmp = temporaryName(t.outputPath(), attempt);
-                    x.request.cache().restore(e, tmp);
+                    if (!x.request.cache().restore(e, tmp)) {
+                        deleteQuietly(tmp);
+                        return null;
+                    }
                     AtomicFiles.moveIntoPlace(tmp, t.outputPath());
                     tmpDone = true;
                     output = t.outputPath();
                     x.hashes.remember(output, e.objectSha256());
-                    x.request.recorder().outputWritten(t, output, e.objectSha256(), Files.size(output), false);
+                    x.request.recorder().outputWritten(t, output, e.objectSha256(), Files.size(output),
+                            lookup.key().hash(), free, false);
                 } else if (e.text() != null) {
                     output = writeText(e.text());
+                    x.request.recorder().outputWritten(t, output, Hashing.sha256(e.text()), Files.size(output),
+                            lookup.key().hash(), free, false);
+                } else if (free != null) {
+                    x.request.recorder().costSettled(t, free, false);
                 }
             } catch (IOException ex) {
                 return failed(ErrorInfo.of(ErrorKind.LOCAL, "cannot restore the cached output: " + ex.getMessage()));
             }
-            if (costsMoney) {
-                x.request.recorder().costSettled(t, BigDecimal.ZERO, "cache", null, false);
-            }
+
             x.request.cache().recordHit(e);
             String note = e.deterministic() ? null
                     : "cached result of a step without a seed: a new call would give a different output (--refresh makes one)";
@@ -276,7 +302,7 @@ final class TaskRunner {
         // ---- jobs -----------------------------------------------------------------------------
 
         private ProviderResult runJob(JobProvider jobs, ProviderRequest request)
-                throws ProviderException, InterruptedException {
+                throws ProviderException, JobLeftAtProvider, InterruptedException {
             // The provider's limit of jobs in flight holds across every step and group of the process.
             try (var slot = x.registry.context().governors().of(provider.id()).job()) {
                 return runJobInSlot(jobs, request);
@@ -284,7 +310,7 @@ final class TaskRunner {
         }
 
         private ProviderResult runJobInSlot(JobProvider jobs, ProviderRequest request)
-                throws ProviderException, InterruptedException {
+                throws ProviderException, JobLeftAtProvider, InterruptedException {
             JobHandle handle;
             if (prior instanceof ResumeState.Attached at && at.attempt() == attempt) {
                 handle = at.handle();
@@ -311,7 +337,16 @@ final class TaskRunner {
             }
             prior = null;
             job = handle;
-            waitFor(jobs, handle);
+            jobSucceeded = false;
+            // From here on this attempt never submits again: only the provider's own word that the
+            // job failed (JobStatus.Failed, thrown as a ProviderException) lets a retry submit anew.
+            try {
+                waitFor(jobs, handle);
+            } catch (ProviderException e) {
+                job = null; // The provider says it failed: nothing is left to cancel or collect.
+                throw e;
+            }
+            jobSucceeded = true;
             ProviderResult result = fetch(jobs, handle, request);
             job = null;
             paidJob = handle.id();
@@ -338,7 +373,12 @@ final class TaskRunner {
             }
         }
 
-        private void waitFor(JobProvider jobs, JobHandle handle) throws ProviderException, InterruptedException {
+        /**
+         * Polls until the job ends. A job the provider says failed is thrown as a ProviderException
+         * (a retry may submit anew); polls that keep failing leave the job where it is.
+         */
+        private void waitFor(JobProvider jobs, JobHandle handle)
+                throws ProviderException, JobLeftAtProvider, InterruptedException {
             int failures = 0;
             Duration backoff = Duration.ofMillis(200);
             while (true) {
@@ -348,8 +388,12 @@ final class TaskRunner {
                     failures = 0;
                 } catch (ProviderException e) {
                     if (!e.retryable() || ++failures >= MAX_POLL_FAILURES) {
-                        throw new ProviderException(e.kind(), "polling job " + handle.id() + " failed: "
-                                + oneLine(e.getMessage()), e.retryAfter().orElse(null), handle.id(), e);
+                        String what = e.kind() == ErrorKind.NOT_FOUND
+                                ? provider.id() + " no longer knows job " + handle.id() + " (" + oneLine(e.getMessage())
+                                        + "); if it is gone for good, run the pipeline again without --resume to submit"
+                                        + " it anew"
+                                : "polling job " + handle.id() + " failed: " + oneLine(e.getMessage());
+                        throw new JobLeftAtProvider(handle, new ProviderException(e.kind(), what, null, handle.id(), e));
                     }
                     x.options.sleeper().sleep(e.retryAfter().orElse(backoff));
                     backoff = grow(backoff);
@@ -371,7 +415,7 @@ final class TaskRunner {
         }
 
         private ProviderResult fetch(JobProvider jobs, JobHandle handle, ProviderRequest request)
-                throws ProviderException, InterruptedException {
+                throws JobLeftAtProvider, InterruptedException {
             for (int tries = 1; ; tries++) {
                 try {
                     return jobs.fetch(handle, request);
@@ -379,9 +423,9 @@ final class TaskRunner {
                     deleteQuietly(request.outputFile());
                     if (!e.retryable() || tries >= MAX_FETCH_ATTEMPTS || n.stopRequested()) {
                         // The job is done and paid for: a failed download must not lead to a new submission.
-                        throw new ProviderException(e.kind() == ErrorKind.TRANSIENT ? ErrorKind.LOCAL : e.kind(),
-                                "the result of job " + handle.id() + " could not be downloaded: " + oneLine(e.getMessage())
-                                        + "; resume the run to try again", null, handle.id(), e);
+                        throw new JobLeftAtProvider(handle, new ProviderException(e.kind(), "the result of job "
+                                + handle.id() + " could not be downloaded: " + oneLine(e.getMessage()), null,
+                                handle.id(), e));
                     }
                     x.options.sleeper().sleep(x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random()));
                 }
@@ -396,6 +440,9 @@ final class TaskRunner {
         // ---- results --------------------------------------------------------------------------
 
         private StepResult keep(ProviderResult result, Lookup lookup) {
+            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : result.actualCost();
+            Settlement cost = costsMoney ? new Settlement(actual == null ? BigDecimal.ZERO : actual,
+                    actual == null ? "unknown" : "provider", paidJob) : null;
             Path output;
             String sha = null;
             try {
@@ -413,29 +460,37 @@ final class TaskRunner {
                 } else {
                     output = null;
                 }
+                if (costsMoney && output != null) {
+                    // A paid output must survive a power loss once the journal says it exists.
+                    AtomicFiles.sync(output);
+                }
                 // Renamed into place, or never written (a result with no output): nothing to clean up.
                 tmpDone = true;
             } catch (IOException | ProviderException e) {
                 // The result exists but could not be put in place: keep it where it is, name it, and
-                // report what it cost, so that nothing paid for disappears.
+                // record what it cost, so that nothing paid for disappears.
                 tmpDone = tmp != null && Files.exists(tmp);
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
-                return failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL, "cannot put the output in place: "
-                        + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
-            }
-            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : result.actualCost();
-            try {
-                if (output != null && sha != null) {
-                    x.hashes.remember(output, sha);
-                    x.request.recorder().outputWritten(t, output, sha, Files.size(output), costsMoney);
+                if (cost != null) {
+                    x.request.recorder().costSettled(t, cost, true);
                 }
-            } catch (IOException e) {
-                // Only the memo of hashes missed it; the journal call above failed otherwise.
+                StepResult failed = failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL,
+                        "cannot put the output in place: " + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
+                // A job's result can be downloaded again (free) by a resume; the job stays in flight.
+                return paidJob == null ? failed : failed.withMetadata(JOB_IN_FLIGHT, paidJob);
             }
-            if (costsMoney) {
-                // Free engines settle nothing; the ledger only needs what can cost money.
-                x.request.recorder().costSettled(t, actual == null ? BigDecimal.ZERO : actual,
-                        actual == null ? "unknown" : "provider", paidJob, true);
+            if (output != null && sha != null) {
+                long size;
+                try {
+                    x.hashes.remember(output, sha);
+                    size = Files.size(output);
+                } catch (IOException e) {
+                    size = -1; // Only the memo of hashes missed it.
+                }
+                // Output and cost in one forced record: a crash cannot keep one and lose the other.
+                x.request.recorder().outputWritten(t, output, sha, size, lookup.key().hash(), cost, costsMoney);
+            } else if (cost != null) {
+                x.request.recorder().costSettled(t, cost, true);
             }
             CacheInfo cache = store(result, lookup, output, sha, actual);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
@@ -449,7 +504,7 @@ final class TaskRunner {
         private @Nullable CacheInfo store(ProviderResult result, Lookup lookup, @Nullable Path output,
                 @Nullable String sha, @Nullable BigDecimal actual) {
             CacheMode mode = x.request.cacheMode();
-            if (lookup.key() == null) {
+            if (!lookup.cached()) {
                 return mode == CacheMode.OFF ? new CacheInfo(CacheInfo.Status.OFF, null, "--no-cache", null, false) : null;
             }
             boolean deterministic = provider.deterministic(t.capability(), t.spec().config());
@@ -457,6 +512,7 @@ final class TaskRunner {
                 x.request.cache().store(lookup.key(), result.wroteFile() ? output : null, result.wroteFile() ? sha : null,
                         result.text(), extension(t.outputPath()), result.metadata(), actual, deterministic, provider.id(),
                         modelOf(), result.qualityScore(), result.requestIds());
+                x.storedThisRun.add(lookup.key().hash());
             } catch (IOException | RuntimeException e) {
                 // The step succeeded; a full disk in ACP_HOME only costs a future cache hit.
             } finally {
@@ -477,10 +533,20 @@ final class TaskRunner {
         /** The result of a step that stopped because it was asked to: timed out or cancelled. */
         StepResult stopped() {
             JobHandle running = job;
-            if (running != null && !x.cancelled() && provider instanceof JobProvider jobs) {
+            // A job that succeeded is paid for: it is never cancelled, and a resume downloads it.
+            boolean keepJob = running != null && (x.cancelled() || jobSucceeded);
+            if (running != null && !keepJob && provider instanceof JobProvider jobs) {
                 // A timeout or a lost first_success race: the job is not wanted any more. An
                 // interrupted run leaves it running, so that a resume can collect what is paid for.
                 cancelQuietly(jobs, running);
+            }
+            if (running != null && jobSucceeded && !x.cancelled()) {
+                String why = n.timedOut ? "timed out after " + Execution.seconds(t.spec().timeout()) + " (timeout)"
+                        : n.groupTimedOut ? "the parallel group's timeout ended this step"
+                        : n.cancelReason != null ? n.cancelReason : "stopped";
+                return failed(new ErrorInfo(ErrorKind.TIMEOUT, why + " while downloading the result of job "
+                        + running.id() + ", which succeeded; resume the run to collect it without paying again",
+                        running.id())).withMetadata(JOB_IN_FLIGHT, running.id());
             }
             if (n.timedOut) {
                 return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after " + Execution.seconds(t.spec().timeout())
@@ -591,7 +657,24 @@ final class TaskRunner {
         }
     }
 
-    private static String extension(Path p) {
+    /**
+     * A job that is (or may be) still at the provider and paid for, which this attempt stopped
+     * following: its polls or its download failed. The step fails without submitting again.
+     */
+    private static final class JobLeftAtProvider extends Exception {
+        private final JobHandle handle;
+
+        JobLeftAtProvider(JobHandle handle, ProviderException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.handle = handle;
+        }
+
+        ProviderException cause() {
+            return (ProviderException) getCause();
+        }
+    }
+
+    static String extension(Path p) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);

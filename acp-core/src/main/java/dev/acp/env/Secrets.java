@@ -47,6 +47,18 @@ public final class Secrets {
         return new Secrets(found);
     }
 
+    /** These secrets and {@code more} values (API keys from a configuration file, say). */
+    public Secrets plus(Collection<String> more) {
+        List<String> all = new ArrayList<>(values);
+        for (String v : more) {
+            if (v != null && v.strip().length() >= MIN_LENGTH && !all.contains(v.strip())) {
+                all.add(v.strip());
+            }
+        }
+        all.sort(Comparator.comparingInt(String::length).reversed());
+        return new Secrets(all);
+    }
+
     public static boolean isSecretName(String name) {
         return SECRET_NAME.matcher(name).matches();
     }

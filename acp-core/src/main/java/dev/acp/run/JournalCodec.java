@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acp.engine.CacheInfo;
 import dev.acp.engine.ErrorInfo;
+import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
 import dev.acp.error.ErrorKind;
@@ -102,15 +103,17 @@ final class JournalCodec {
                 g.writeStringField("path", s.path());
                 g.writeStringField("sha256", s.sha256());
                 g.writeNumberField("size", s.size());
+                if (s.fingerprint() != null) {
+                    g.writeStringField("fingerprint", s.fingerprint());
+                }
+                if (s.cost() != null) {
+                    writeCost(g, s.cost());
+                }
             }
             case JournalRecord.CostSettled s -> {
                 g.writeStringField("type", "cost_settled");
                 g.writeStringField("step", s.step());
-                g.writeStringField("amount", s.amount().toPlainString());
-                g.writeStringField("source", s.source());
-                if (s.job() != null) {
-                    g.writeStringField("job", s.job());
-                }
+                writeCost(g, s.cost());
             }
             case JournalRecord.StepFinished s -> {
                 g.writeStringField("type", "step_finished");
@@ -236,6 +239,19 @@ final class JournalCodec {
         }
     }
 
+    private static void writeCost(JsonGenerator g, Settlement cost) throws IOException {
+        g.writeStringField("amount", cost.amount().toPlainString());
+        g.writeStringField("source", cost.source());
+        if (cost.job() != null) {
+            g.writeStringField("job", cost.job());
+        }
+    }
+
+    private static @Nullable Settlement cost(Map<String, Object> m) {
+        return m.get("amount") == null ? null
+                : new Settlement(new BigDecimal(str(m, "amount")), str(m, "source"), (String) m.get("job"));
+    }
+
     @SuppressWarnings("unchecked")
     private static JournalRecord fromMap(Map<String, Object> m) {
         Instant at = Instant.parse((String) m.get("at"));
@@ -256,9 +272,9 @@ final class JournalCodec {
                         at);
             }
             case "output_written" -> new JournalRecord.OutputWritten(str(m, "step"), str(m, "path"), str(m, "sha256"),
-                    num(m, "size").longValue(), at);
-            case "cost_settled" -> new JournalRecord.CostSettled(str(m, "step"), new BigDecimal(str(m, "amount")),
-                    str(m, "source"), (String) m.get("job"), at);
+                    num(m, "size").longValue(), (String) m.get("fingerprint"), cost(m), at);
+            case "cost_settled" -> new JournalRecord.CostSettled(str(m, "step"),
+                    java.util.Objects.requireNonNull(cost(m), "amount"), at);
             case "step_finished" -> new JournalRecord.StepFinished(result((Map<String, Object>) m.get("result")), at);
             case "run_finished" -> new JournalRecord.RunFinished(str(m, "status"), at);
             default -> throw new IllegalArgumentException("unknown journal record type " + type);

@@ -1,8 +1,8 @@
 package dev.acp.run;
 
+import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.provider.JobHandle;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -31,16 +31,16 @@ public sealed interface JournalRecord {
     record JobSubmitted(String step, int attempt, String idempotencyKey, JobHandle handle, Instant at)
             implements JournalRecord {}
 
-    /** The step's output is in place under its final name. */
-    record OutputWritten(String step, String path, String sha256, long size, Instant at) implements JournalRecord {}
-
     /**
-     * A cost was settled for a step; {@code source} says where the amount came from. {@code job}
-     * names the provider job it pays for, so that collecting one job twice (after a crash) is
-     * counted once; null for calls that are not jobs.
+     * The step's output is in place under its final name, with the fingerprint of what it was
+     * made from and, for steps that can cost money, the cost settled with it (one record, so
+     * that a crash cannot separate a paid output from its cost).
      */
-    record CostSettled(String step, BigDecimal amount, String source, @Nullable String job, Instant at)
-            implements JournalRecord {}
+    record OutputWritten(String step, String path, String sha256, long size, @Nullable String fingerprint,
+            @Nullable Settlement cost, Instant at) implements JournalRecord {}
+
+    /** A cost settled without an output: a paid result that could not be put in place. */
+    record CostSettled(String step, Settlement cost, Instant at) implements JournalRecord {}
 
     /** A step or group has its final result for this session. */
     record StepFinished(StepResult result, Instant at) implements JournalRecord {}

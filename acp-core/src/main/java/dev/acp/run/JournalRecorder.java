@@ -2,10 +2,10 @@ package dev.acp.run;
 
 import dev.acp.engine.RunRecorder;
 import dev.acp.engine.RunResult;
+import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.plan.PlannedTask;
 import dev.acp.provider.JobHandle;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
@@ -36,13 +36,15 @@ public final class JournalRecorder implements RunRecorder {
     }
 
     @Override
-    public void outputWritten(PlannedTask task, Path path, String sha256, long size, boolean force) {
-        journal.append(new JournalRecord.OutputWritten(task.id(), path.toString(), sha256, size, clock.instant()), force);
+    public void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
+            @Nullable Settlement cost, boolean force) {
+        journal.append(new JournalRecord.OutputWritten(task.id(), path.toString(), sha256, size, fingerprint, cost,
+                clock.instant()), force);
     }
 
     @Override
-    public void costSettled(PlannedTask task, BigDecimal amount, String source, @Nullable String job, boolean force) {
-        journal.append(new JournalRecord.CostSettled(task.id(), amount, source, job, clock.instant()), force);
+    public void costSettled(PlannedTask task, Settlement cost, boolean force) {
+        journal.append(new JournalRecord.CostSettled(task.id(), cost, clock.instant()), force);
     }
 
     @Override

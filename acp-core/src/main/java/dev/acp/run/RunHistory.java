@@ -1,5 +1,6 @@
 package dev.acp.run;
 
+import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.provider.JobHandle;
 import java.math.BigDecimal;
@@ -28,6 +29,7 @@ public final class RunHistory {
         private int handleAttempt;
         private @Nullable String outputPath;
         private @Nullable String outputSha256;
+        private @Nullable String fingerprint;
         /** Costs of calls that are not jobs, summed; of jobs, by job id (a job is paid once). */
         private BigDecimal callCosts = BigDecimal.ZERO;
         private final Map<String, BigDecimal> jobCosts = new LinkedHashMap<>();
@@ -77,6 +79,20 @@ public final class RunHistory {
 
         public @Nullable String outputSha256() {
             return outputSha256;
+        }
+
+        /** The fingerprint (cache key) of what the recorded output was made from, or null. */
+        public @Nullable String fingerprint() {
+            return fingerprint;
+        }
+
+        private void settle(Settlement cost) {
+            if (cost.job() != null) {
+                jobCosts.put(cost.job(), cost.amount());
+            } else {
+                callCosts = callCosts.add(cost.amount());
+            }
+            costSinceStart = true;
         }
 
         /** What the step has cost in every session: each job once, every other call. */
@@ -135,6 +151,15 @@ public final class RunHistory {
             case JournalRecord.StepStarted s -> {
                 StepState st = state(s.step());
                 st.attempt = Math.max(st.attempt, s.attempt());
+                // The engine starts a later attempt only once the earlier one's job is dead (the
+                // provider said it failed) or was never accepted: nothing of it is left to collect.
+                if (st.handle != null && s.attempt() > st.handleAttempt) {
+                    st.handle = null;
+                    st.handleKey = null;
+                }
+                if (st.submittingKey != null && s.attempt() > st.submittingAttempt) {
+                    st.submittingKey = null;
+                }
                 // A new session's attempt supersedes an earlier final result.
                 st.result = null;
                 st.outputSinceStart = false;
@@ -144,6 +169,11 @@ public final class RunHistory {
                 StepState st = state(s.step());
                 st.submittingKey = s.idempotencyKey();
                 st.submittingAttempt = s.attempt();
+                if (st.handle != null && st.handleAttempt < s.attempt()) {
+                    // See StepStarted: an older job is dead once a later attempt submits.
+                    st.handle = null;
+                    st.handleKey = null;
+                }
             }
             case JournalRecord.JobSubmitted s -> {
                 StepState st = state(s.step());
@@ -155,17 +185,13 @@ public final class RunHistory {
                 StepState st = state(s.step());
                 st.outputPath = s.path();
                 st.outputSha256 = s.sha256();
+                st.fingerprint = s.fingerprint();
                 st.outputSinceStart = true;
-            }
-            case JournalRecord.CostSettled s -> {
-                StepState st = state(s.step());
-                if (s.job() != null) {
-                    st.jobCosts.put(s.job(), s.amount());
-                } else {
-                    st.callCosts = st.callCosts.add(s.amount());
+                if (s.cost() != null) {
+                    st.settle(s.cost());
                 }
-                st.costSinceStart = true;
             }
+            case JournalRecord.CostSettled s -> state(s.step()).settle(s.cost());
             case JournalRecord.StepFinished s -> {
                 StepState st = state(s.result().stepId());
                 st.result = s.result();

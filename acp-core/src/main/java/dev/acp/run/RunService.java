@@ -29,7 +29,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ public final class RunService {
         Path home = Acp.acpHome(acp.environment());
         this.acp = acp;
         this.store = new RunStore(home.resolve("runs"));
-        this.cache = new ArtifactCache(home.resolve("cache"));
+        this.cache = new ArtifactCache(home.resolve("cache"), acp.secrets());
         this.clock = acp.engineOptions().clock();
     }
 
@@ -183,12 +182,16 @@ public final class RunService {
             if (done != null && done.succeeded()) {
                 String problem = verify(t, done, st);
                 if (problem == null) {
-                    priors.put(t.id(), new ResumeState.Done(done));
+                    String fingerprint = st.fingerprint() != null ? st.fingerprint()
+                            : done.cache() != null ? done.cache().key() : null;
+                    priors.put(t.id(), new ResumeState.Done(done, st.outputSha256(), fingerprint));
                 } else {
                     notes.add(problem);
                     rerunAfterSuccess.add(t.id());
                 }
-            } else if (st.handle() != null) {
+            } else if (st.handle() != null
+                    && (st.unansweredSubmission() == null || st.handleAttempt() >= st.submittingAttempt())) {
+                // The latest attempt's job; the history drops a job once a later attempt submits.
                 priors.put(t.id(), new ResumeState.Attached(st.handleAttempt(), st.handleKey(), st.handle()));
             } else if (st.unansweredSubmission() != null) {
                 priors.put(t.id(), new ResumeState.Submitting(st.submittingAttempt(), st.unansweredSubmission()));
@@ -223,17 +226,15 @@ public final class RunService {
         if (Files.isRegularFile(out) && Hashing.sha256(out).equals(expected)) {
             return null;
         }
-        var object = cache.object(expected);
-        if (object.isPresent()) {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling("." + out.getFileName() + ".restore-" + ProcessHandle.current().pid());
-            try {
-                Files.copy(object.get(), tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(out.getParent());
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".restore-" + ProcessHandle.current().pid());
+        try {
+            if (cache.restoreObject(expected, tmp)) {
                 AtomicFiles.moveIntoPlace(tmp, out);
-            } finally {
-                Files.deleteIfExists(tmp);
+                return null;
             }
-            return null;
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return "step '" + t.id() + "': its output " + out + (Files.exists(out) ? " was changed" : " was deleted")
                 + " since the step finished and is not in the cache; it runs again";

@@ -1,10 +1,12 @@
 package dev.acp.util;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /** Publishing files so that a final name never holds a partial file. */
 public final class AtomicFiles {
@@ -20,6 +22,25 @@ public final class AtomicFiles {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Forces {@code file} and the folder entry that names it to disk, so that it survives a power
+     * loss: done before a journal record that says a paid output exists. Folders that cannot be
+     * opened for syncing (some platforms and file systems) are left to the operating system.
+     */
+    public static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            } catch (IOException | UnsupportedOperationException e) {
+                // See above: the file's content is on disk; its name follows with the folder's next sync.
+            }
         }
     }
 }

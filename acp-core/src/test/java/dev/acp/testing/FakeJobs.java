@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory job provider that keeps its own books like a real one: jobs by idempotency key,
  * submissions, charges and cancellations, so tests can check "submitted once, billed once".
  * Parameters steer it: {@code polls} (polls until done, default 1), {@code hang_submit: true}
- * (the job is accepted, then the answer never comes), {@code hang_poll: true}.
+ * (the job is accepted, then the answer never comes; from the step's {@code hang_submit_from}-th
+ * submission on, default 1), {@code hang_poll: true}, {@code hang_fetch: true} (the first download of each job hangs),
+ * {@code poll_failures: n} (the first n polls of each job fail as transient),
+ * {@code fetch_failures: n} with {@code fetch_failure_kind} (the first n downloads fail),
+ * {@code failed_jobs: n} (the step's first n jobs end as failed, not billed).
  */
 public final class FakeJobs implements JobProvider, ProviderFactory {
     /** One accepted job. */
@@ -43,6 +47,9 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
     public final List<String> duplicateSubmissions = new CopyOnWriteArrayList<>();
     public final List<String> cancellations = new CopyOnWriteArrayList<>();
     public final List<String> fetches = new CopyOnWriteArrayList<>();
+    /** Jobs that ended as failed: a real provider does not bill them. */
+    public final Set<String> failedJobs = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> fetchAttempts = new ConcurrentHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
     /** Counted down when a job hangs, so a test knows when to interrupt the run. */
     public volatile CountDownLatch hanging = new CountDownLatch(1);
@@ -91,7 +98,9 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
             byId.put(job.id(), job);
             submissions.add(job);
         }
-        if (Boolean.TRUE.equals(request.parameters().get("hang_submit")) && existing == null) {
+        int from = request.parameters().get("hang_submit_from") instanceof Number n ? n.intValue() : 1;
+        if (Boolean.TRUE.equals(request.parameters().get("hang_submit")) && existing == null
+                && submissionsOf(request.stepId()) >= from) {
             // Accepted (and billed), but the answer is lost: the client dies before reading it.
             hanging.countDown();
             new CountDownLatch(1).await();
@@ -110,15 +119,36 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
             hanging.countDown();
             new CountDownLatch(1).await();
         }
-        int needed = job.parameters().get("polls") instanceof Number n ? n.intValue() : 1;
+        int pollFailures = intParam(job, "poll_failures");
+        if (job.polls().get() < pollFailures) {
+            job.polls().incrementAndGet();
+            throw new ProviderException(ErrorKind.TRANSIENT, "503 from the status endpoint");
+        }
+        int ordinal = submissions.stream().filter(j -> j.step().equals(job.step())).toList().indexOf(job) + 1;
+        if (ordinal <= intParam(job, "failed_jobs")) {
+            failedJobs.add(job.id());
+            return new JobStatus.Failed(ErrorKind.TRANSIENT, "worker crashed");
+        }
+        int needed = job.parameters().get("polls") instanceof Number n ? n.intValue() + pollFailures : 1 + pollFailures;
         return job.polls().incrementAndGet() >= needed ? new JobStatus.Succeeded()
                 : new JobStatus.Pending(-1, "running", Duration.ZERO);
     }
 
     @Override
-    public ProviderResult fetch(JobHandle handle, ProviderRequest request) throws ProviderException {
+    public ProviderResult fetch(JobHandle handle, ProviderRequest request)
+            throws ProviderException, InterruptedException {
         Job job = byId.get(handle.id());
         fetches.add(handle.id());
+        if (Boolean.TRUE.equals(job.parameters().get("hang_fetch"))
+                && fetches.stream().filter(handle.id()::equals).count() == 1) {
+            hanging.countDown();
+            new CountDownLatch(1).await();
+        }
+        if (fetchAttempts.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet()
+                <= intParam(job, "fetch_failures")) {
+            throw new ProviderException(ErrorKind.valueOf(String.valueOf(
+                    job.parameters().getOrDefault("fetch_failure_kind", "TRANSIENT"))), "the result is not available");
+        }
         BigDecimal cost = new BigDecimal(String.valueOf(job.parameters().getOrDefault("cost", "0.01")));
         if (request.capability().producesText()) {
             return ProviderResult.text("result of " + job.parameters().get("prompt"), Map.of()).withActualCost(cost);
@@ -138,9 +168,13 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
         cancellations.add(handle.id());
     }
 
-    /** What the provider billed: one charge per accepted job. */
+    private static int intParam(Job job, String name) {
+        return job.parameters().get(name) instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** What the provider billed: one charge per accepted job that did not fail. */
     public BigDecimal billed() {
-        return submissions.stream()
+        return submissions.stream().filter(j -> !failedJobs.contains(j.id()))
                 .map(j -> new BigDecimal(String.valueOf(j.parameters().getOrDefault("cost", "0.01"))))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
     }

@@ -1,0 +1,21 @@
+package dev.acp.engine;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cost settled for a step.
+ *
+ * @param amount in USD; zero for cache hits and free engines
+ * @param source where the amount came from: "provider" (reported by the provider), "cache",
+ *     "unknown" (the provider reported nothing)
+ * @param job the provider job it pays for, so that collecting one job twice after a crash is
+ *     counted once; null for calls that are not jobs
+ */
+public record Settlement(BigDecimal amount, String source, @Nullable String job) {
+    public Settlement {
+        Objects.requireNonNull(amount, "amount");
+        Objects.requireNonNull(source, "source");
+    }
+}
