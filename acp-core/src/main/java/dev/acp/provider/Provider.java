@@ -75,6 +75,15 @@ public interface Provider {
         return List.of();
     }
 
+    /**
+     * Checks that the credentials work and the service answers, with a call that costs nothing
+     * (listing models, reading the account), for {@code acp doctor}. Answers within about ten
+     * seconds; never throws for a provider's error, which is what it reports.
+     */
+    default AccessCheck checkAccess() throws InterruptedException {
+        return AccessCheck.notChecked("this provider has no free call to check with");
+    }
+
     /** Runs one attempt of a step. */
     ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException;
 

@@ -3,6 +3,11 @@ package dev.acp.local;
 import dev.acp.env.Environment;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.local.media.FfmpegBinary;
+import dev.acp.local.media.FfmpegLocator;
+import dev.acp.local.process.CommandResult;
+import dev.acp.local.process.ExternalCommand;
+import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
@@ -44,6 +49,7 @@ public final class LocalProvider implements Provider {
             Capability.IMAGE_UNDERSTANDING));
 
     private final Map<Capability, CapabilityHandler> handlers;
+    private final LocalServices services;
 
     /** A provider reading tools and state from the context's environment and {@code acpHome}. */
     public LocalProvider(ProviderContext context) {
@@ -66,6 +72,42 @@ public final class LocalProvider implements Provider {
         map.put(Capability.PROMPT_GENERATION, new PromptGenerationHandler());
         map.put(Capability.IMAGE_UNDERSTANDING, new ImageUnderstandingHandler(services));
         this.handlers = Collections.unmodifiableMap(map);
+        this.services = services;
+    }
+
+    /** The engines the previews use: ffmpeg (runs {@code -version}) and the speech engine. */
+    @Override
+    public AccessCheck checkAccess() throws InterruptedException {
+        FfmpegBinary binary;
+        try {
+            binary = services.ffmpeg().binary();
+        } catch (ProviderException e) {
+            return new AccessCheck(AccessCheck.Status.FAILED, "no ffmpeg: " + e.getMessage(),
+                    "install ffmpeg, or set " + FfmpegLocator.ENV_VARIABLE + " to an ffmpeg binary");
+        }
+        StringBuilder version = new StringBuilder();
+        try {
+            CommandResult r = ExternalCommand.run(List.of(binary.path().toString(), "-version"),
+                    line -> {
+                        if (version.isEmpty()) {
+                            version.append(line.replaceFirst("^ffmpeg version (\\S+).*$", "$1"));
+                        }
+                    });
+            if (!r.succeeded()) {
+                return new AccessCheck(AccessCheck.Status.FAILED, "ffmpeg at " + binary.path() + " does not run: "
+                        + r.stderr(), "set " + FfmpegLocator.ENV_VARIABLE + " to a working ffmpeg binary");
+            }
+        } catch (IOException e) {
+            return new AccessCheck(AccessCheck.Status.FAILED, "ffmpeg at " + binary.path() + " cannot start: "
+                    + e.getMessage(), "set " + FfmpegLocator.ENV_VARIABLE + " to a working ffmpeg binary");
+        }
+        String where = switch (binary.source()) {
+            case ENVIRONMENT -> "from " + FfmpegLocator.ENV_VARIABLE;
+            case PATH -> "on the PATH";
+            case BUNDLED -> "bundled";
+        };
+        return AccessCheck.ok("previews (labelled as such); ffmpeg " + version + " " + where + " at " + binary.path()
+                + "; speech by " + services.speechEngine().name());
     }
 
     @Override
