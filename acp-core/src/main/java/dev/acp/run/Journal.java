@@ -104,9 +104,16 @@ public final class Journal implements AutoCloseable {
      * read by appends without it.
      */
     private volatile @Nullable IOException failure;
+    /** How many bytes of a torn last line {@link #open} cut off. */
+    private final long tornTail;
 
     Journal(Sink sink) {
+        this(sink, 0);
+    }
+
+    private Journal(Sink sink, long tornTail) {
         this.sink = sink;
+        this.tornTail = tornTail;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acp-journal");
             t.setDaemon(true);
@@ -121,17 +128,29 @@ public final class Journal implements AutoCloseable {
      * and be unreadable too.
      */
     public static Journal open(Path file) throws IOException {
-        dropTornTail(file);
-        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)));
+        long torn = dropTornTail(file);
+        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn);
     }
 
-    /** Truncates {@code file} to just after its last newline, if it does not end with one. */
-    private static void dropTornTail(Path file) throws IOException {
+    /**
+     * The number of bytes of a torn last line that {@link #open} cut off, 0 when there was none;
+     * for the warning that a reader of the file would otherwise have given.
+     */
+    long tornTail() {
+        return tornTail;
+    }
+
+    /**
+     * Truncates {@code file} to just after its last newline, if it does not end with one.
+     *
+     * @return the number of bytes cut off
+     */
+    private static long dropTornTail(Path file) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
-            return;
+            return 0;
         }
         try (ch) {
             long size = ch.size();
@@ -159,6 +178,7 @@ public final class Journal implements AutoCloseable {
                 // On disk before anything is appended after it.
                 ch.force(true);
             }
+            return size - end;
         }
     }
 

@@ -363,6 +363,7 @@ class JournalTest {
                 StandardOpenOption.APPEND);
         try (Journal journal = Journal.open(file)) {
             assertThat(Files.size(file)).isEqualTo(whole);
+            assertThat(journal.tornTail()).isEqualTo(35);
             journal.append(new JournalRecord.RunResumed("sha", List.of(), Instant.now()), true);
         }
         assertThat(onDisk(file)).containsExactly("a", "b", "resumed");
