@@ -4,12 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The append-only writer of a run's journal, with group commit.
@@ -21,32 +27,93 @@ import java.util.concurrent.TimeUnit;
  * file on disk is therefore always a prefix of the records appended, in order, and no forced
  * record is ever lost.
  *
+ * <p>The first failure to write or sync fails the journal for good: every append after it, and
+ * every forced append whose record was not yet on disk, throws {@link UncheckedIOException}
+ * naming that first failure. Writing on after a failure could leave a hole (a batch that was
+ * never written, followed by later records) or glue records onto a torn line, and after a failed
+ * {@code fsync} the kernel may have dropped the dirty pages while a later {@code fsync} reports
+ * success; a journal that is not a prefix of what was appended could make a resume pay twice.
+ *
  * <p>The file is written with a {@link FileOutputStream} and synced through its file descriptor,
  * not with a {@code FileChannel}: a channel is closed for good when a thread using it is
- * interrupted, and the engine interrupts step threads whenever it cancels one.
+ * interrupted, and the engine interrupts step threads whenever it cancels one. (A channel is
+ * used only briefly by {@link #open}, on the opening thread, to cut off a torn last line.)
  */
 public final class Journal implements AutoCloseable {
     static final long FLUSH_MILLIS = 20;
 
-    private final FileOutputStream file;
+    /** Where the journal's bytes go; a seam so that tests can make writes and syncs fail. */
+    interface Sink {
+        /** Writes all of {@code bytes}, or throws (having perhaps written some of them). */
+        void write(byte[] bytes) throws IOException;
+
+        /** Puts everything written so far on disk. */
+        void sync() throws IOException;
+
+        void close() throws IOException;
+    }
+
+    /** The journal file, appended to through a stream (see the class comment for why). */
+    private static final class FileSink implements Sink {
+        private final FileOutputStream out;
+
+        FileSink(FileOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            out.getFD().sync();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    private final Sink sink;
     private final JournalCodec codec = new JournalCodec();
     private final Object appendLock = new Object();
     private final Object writeLock = new Object();
     private final ScheduledExecutorService flusher;
     /**
-     * Records appended and not yet written, in order. They are encoded when written, so that
-     * the engine's threads do not pay for the encoding of records that are not forced.
+     * Records appended and not yet written, in order: records number {@code written + 1} to
+     * {@code appended}. They are encoded when written, so that the engine's threads do not pay
+     * for the encoding of records that are not forced. Under appendLock.
      */
     private List<JournalRecord> pending = new ArrayList<>();
-    /** Records appended, under appendLock. */
+    /** The number of records appended, which is the position of the last one. Under appendLock. */
     private long appended;
-    /** Records written to the file, and synced to disk, under writeLock. */
+    private boolean closed;
+    /**
+     * The position of the last record handed to the sink whole, and of the last one synced with
+     * it. Under writeLock. Positions, not batch sizes: "my record is on disk" is concluded only
+     * from {@code forced >= position}.
+     */
     private long written;
     private long forced;
-    private boolean closed;
+    private boolean sinkClosed;
+    /**
+     * The first failure to write or sync; from then on nothing is written. Set under writeLock,
+     * read by appends without it.
+     */
+    private volatile @Nullable IOException failure;
+    /** How many bytes of a torn last line {@link #open} cut off. */
+    private final long tornTail;
 
-    private Journal(FileOutputStream file) {
-        this.file = file;
+    Journal(Sink sink) {
+        this(sink, 0);
+    }
+
+    private Journal(Sink sink, long tornTail) {
+        this.sink = sink;
+        this.tornTail = tornTail;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acp-journal");
             t.setDaemon(true);
@@ -55,22 +122,81 @@ public final class Journal implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Opens {@code file} for appending, creating it if needed. */
+    /**
+     * Opens {@code file} for appending, creating it if needed. A torn last line (the process was
+     * killed while writing it) is cut off first: the next record would otherwise be glued onto it
+     * and be unreadable too.
+     */
     public static Journal open(Path file) throws IOException {
-        return new Journal(new FileOutputStream(file.toFile(), true));
+        long torn = dropTornTail(file);
+        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn);
+    }
+
+    /**
+     * The number of bytes of a torn last line that {@link #open} cut off, 0 when there was none;
+     * for the warning that a reader of the file would otherwise have given.
+     */
+    long tornTail() {
+        return tornTail;
+    }
+
+    /**
+     * Truncates {@code file} to just after its last newline, if it does not end with one.
+     *
+     * @return the number of bytes cut off
+     */
+    private static long dropTornTail(Path file) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        try (ch) {
+            long size = ch.size();
+            long end = size;
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            search:
+            while (end > 0) {
+                long from = Math.max(0, end - buf.capacity());
+                buf.clear().limit((int) (end - from));
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf, from + buf.position()) < 0) {
+                        throw new IOException(file + " got shorter while it was being opened");
+                    }
+                }
+                for (int i = buf.limit() - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        end = from + i + 1;
+                        break search;
+                    }
+                }
+                end = from;
+            }
+            if (end < size) {
+                ch.truncate(end);
+                // On disk before anything is appended after it.
+                ch.force(true);
+            }
+            return size - end;
+        }
     }
 
     /**
      * Appends a record.
      *
-     * @param force return only once the record is on disk
-     * @throws UncheckedIOException when the journal cannot be written
+     * @param force return only once the record (and every record before it) is on disk
+     * @throws UncheckedIOException when the journal cannot be written, now or since an earlier
+     *     failure
      */
     public void append(JournalRecord record, boolean force) {
         long position;
         synchronized (appendLock) {
             if (closed) {
                 throw new IllegalStateException("the journal is closed");
+            }
+            if (failure != null) {
+                throw failed();
             }
             pending.add(record);
             position = ++appended;
@@ -79,30 +205,73 @@ public final class Journal implements AutoCloseable {
             try {
                 sync(position, true);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the run journal: " + e.getMessage(), e);
+                throw failed();
             }
         }
     }
 
-    /** Writes (and with {@code force}, syncs) every record up to number {@code position}. */
+    /** How many records were appended; tests wait on it to know that threads are queued. */
+    long appendedCount() {
+        synchronized (appendLock) {
+            return appended;
+        }
+    }
+
+    /** The exception for an append that cannot be kept, naming the journal's first failure. */
+    private UncheckedIOException failed() {
+        IOException cause = Objects.requireNonNull(failure, "failure");
+        return new UncheckedIOException("cannot write the run journal: " + cause.getMessage(), cause);
+    }
+
+    /**
+     * Writes (and with {@code force}, syncs) every record up to number {@code position}.
+     *
+     * @throws IOException when they are not (all) there; {@link #failure} is then set
+     */
     private void sync(long position, boolean force) throws IOException {
         synchronized (writeLock) {
-            if (written < position) {
-                List<JournalRecord> batch;
-                synchronized (appendLock) {
-                    batch = pending;
-                    pending = new ArrayList<>();
-                }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * batch.size());
-                for (JournalRecord r : batch) {
-                    bytes.writeBytes(codec.encode(r));
-                }
-                file.write(bytes.toByteArray());
-                written += batch.size();
+            if (force ? forced >= position : written >= position) {
+                // Covered by another thread's write or force, before any failure.
+                return;
             }
-            if (force && forced < position) {
-                file.getFD().sync();
-                forced = written;
+            IOException earlier = failure;
+            if (earlier != null) {
+                throw earlier;
+            }
+            if (sinkClosed) {
+                // Only the flusher can get here, after close() wrote everything.
+                return;
+            }
+            try {
+                if (written < position) {
+                    List<JournalRecord> batch;
+                    long end;
+                    synchronized (appendLock) {
+                        batch = pending;
+                        pending = new ArrayList<>();
+                        end = appended;
+                    }
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * batch.size());
+                    for (JournalRecord r : batch) {
+                        bytes.writeBytes(codec.encode(r));
+                    }
+                    sink.write(bytes.toByteArray());
+                    written = end;
+                }
+                if (force && forced < position) {
+                    long end = written;
+                    sink.sync();
+                    forced = end;
+                }
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            } catch (RuntimeException e) {
+                // A record that cannot be encoded: its batch is gone, so later records must not
+                // be written either.
+                IOException io = new IOException("cannot encode a journal record: " + e.getMessage(), e);
+                failure = io;
+                throw io;
             }
         }
     }
@@ -114,24 +283,39 @@ public final class Journal implements AutoCloseable {
                 end = appended;
             }
             sync(end, false);
-        } catch (IOException | RuntimeException e) {
-            // The next forced append reports the failure to the engine.
+        } catch (IOException e) {
+            // Not swallowed: sync() recorded it as the journal's failure, and the next append
+            // (and every forced append still waiting) throws it. Nothing is written any more.
+            flusher.shutdown();
         }
     }
 
-    /** Writes and syncs everything, then closes the file. */
+    /**
+     * Writes and syncs everything, then closes the file.
+     *
+     * @throws IOException when some record appended could not be put on disk
+     */
     @Override
     public void close() throws IOException {
         flusher.shutdownNow();
         long end;
         synchronized (appendLock) {
+            if (closed) {
+                return;
+            }
             closed = true;
             end = appended;
         }
         try {
             sync(end, true);
+        } catch (IOException e) {
+            IOException first = Objects.requireNonNull(failure, "failure");
+            throw new IOException("cannot write the run journal: " + first.getMessage(), first);
         } finally {
-            file.close();
+            synchronized (writeLock) {
+                sinkClosed = true;
+                sink.close();
+            }
         }
     }
 }
