@@ -1,5 +1,6 @@
 package dev.acp.run;
 
+import dev.acp.env.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private final Sink sink;
-    private final JournalCodec codec = new JournalCodec();
+    private final JournalCodec codec;
     private final Object appendLock = new Object();
     private final Object writeLock = new Object();
     private final ScheduledExecutorService flusher;
@@ -108,11 +109,12 @@ public final class Journal implements AutoCloseable {
     private final long tornTail;
 
     Journal(Sink sink) {
-        this(sink, 0);
+        this(sink, 0, Secrets.none());
     }
 
-    private Journal(Sink sink, long tornTail) {
+    private Journal(Sink sink, long tornTail, Secrets secrets) {
         this.sink = sink;
+        this.codec = new JournalCodec(secrets);
         this.tornTail = tornTail;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acp-journal");
@@ -128,8 +130,16 @@ public final class Journal implements AutoCloseable {
      * and be unreadable too.
      */
     public static Journal open(Path file) throws IOException {
+        return open(file, Secrets.none());
+    }
+
+    /**
+     * Like {@link #open(Path)}, masking {@code secrets} in every record: an error message that
+     * quotes a key, or a parameter rendered from {@code {{env.X}}}, never reaches the file.
+     */
+    public static Journal open(Path file, Secrets secrets) throws IOException {
         long torn = dropTornTail(file);
-        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn);
+        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn, secrets);
     }
 
     /**

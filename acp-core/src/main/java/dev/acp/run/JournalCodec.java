@@ -8,6 +8,7 @@ import dev.acp.engine.ErrorInfo;
 import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
+import dev.acp.env.Secrets;
 import dev.acp.error.ErrorKind;
 import dev.acp.provider.JobHandle;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class JournalCodec {
     private final ObjectMapper json = new ObjectMapper();
+    private final Secrets secrets;
+
+    JournalCodec() {
+        this(Secrets.none());
+    }
+
+    /** @param secrets masked in every encoded record */
+    JournalCodec(Secrets secrets) {
+        this.secrets = secrets;
+    }
 
     /** One line, with its trailing newline. */
     byte[] encode(JournalRecord r) {
@@ -38,6 +49,13 @@ final class JournalCodec {
                 write(g, r);
             }
             byte[] bytes = body.toByteArray();
+            if (!secrets.isEmpty()) {
+                String text = body.toString(StandardCharsets.UTF_8);
+                String masked = secrets.redact(text);
+                if (!masked.equals(text)) {
+                    bytes = masked.getBytes(StandardCharsets.UTF_8);
+                }
+            }
             CRC32 crc = new CRC32();
             crc.update(bytes);
             byte[] line = new byte[9 + bytes.length + 1];

@@ -3,6 +3,7 @@ package dev.acp.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.env.Secrets;
 import dev.acp.error.UsageException;
 import dev.acp.util.AtomicFiles;
 import java.io.IOException;
@@ -85,6 +86,11 @@ public final class RunFolder implements AutoCloseable {
      * its session does: the lock and its descriptor survive the rename (same inode).
      */
     static RunFolder create(Path dir, RunMeta meta, byte[] pipeline) throws IOException {
+        return create(dir, meta, pipeline, Secrets.none());
+    }
+
+    /** Like {@link #create(Path, RunMeta, byte[])}, with a journal that masks {@code secrets}. */
+    static RunFolder create(Path dir, RunMeta meta, byte[] pipeline, Secrets secrets) throws IOException {
         Path staging = dir.resolveSibling("." + dir.getFileName() + ".partial");
         Files.createDirectories(staging);
         Files.write(staging.resolve(meta.snapshotName()), pipeline);
@@ -98,21 +104,26 @@ public final class RunFolder implements AutoCloseable {
             release(ch, key);
             throw e;
         }
-        return withJournal(new RunFolder(dir, meta, key, ch));
+        return withJournal(new RunFolder(dir, meta, key, ch), secrets);
     }
 
     /** Opens an existing run folder to resume it, refusing when another session holds it. */
     static RunFolder openForResume(Path dir) throws IOException {
+        return openForResume(dir, Secrets.none());
+    }
+
+    /** Like {@link #openForResume(Path)}, with a journal that masks {@code secrets}. */
+    static RunFolder openForResume(Path dir, Secrets secrets) throws IOException {
         RunMeta meta = readMeta(dir);
         Path key = lockKey(dir);
         FileChannel ch = lock(dir, key, meta);
-        return withJournal(new RunFolder(dir, meta, key, ch));
+        return withJournal(new RunFolder(dir, meta, key, ch), secrets);
     }
 
     /** Opens the journal of a locked folder; releases the lock when that fails. */
-    private static RunFolder withJournal(RunFolder f) throws IOException {
+    private static RunFolder withJournal(RunFolder f, Secrets secrets) throws IOException {
         try {
-            f.journal = Journal.open(f.dir.resolve(JOURNAL));
+            f.journal = Journal.open(f.dir.resolve(JOURNAL), secrets);
             return f;
         } catch (IOException | RuntimeException e) {
             try {

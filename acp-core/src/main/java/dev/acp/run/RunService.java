@@ -12,6 +12,7 @@ import dev.acp.engine.RunRequest;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
+import dev.acp.env.Secrets;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.error.UsageException;
 import dev.acp.pipeline.Problem;
@@ -54,12 +55,14 @@ public final class RunService {
     private final RunStore store;
     private final ArtifactCache cache;
     private final Clock clock;
+    private final Secrets secrets;
 
     public RunService(Acp acp) {
         Path home = Acp.acpHome(acp.environment());
         this.acp = acp;
         this.store = new RunStore(home.resolve("runs"));
-        this.cache = new ArtifactCache(home.resolve("cache"), acp.secrets());
+        this.secrets = acp.secrets();
+        this.cache = new ArtifactCache(home.resolve("cache"), secrets);
         this.clock = acp.engineOptions().clock();
     }
 
@@ -88,8 +91,17 @@ public final class RunService {
         RunMeta meta = new RunMeta(runId, plan.spec().name(), pipelineFile.toAbsolutePath().normalize().toString(), sha,
                 "pipeline" + extension(name), clock.instant(), Version.current(), settings.offline(), settings.parallel(),
                 settings.inputValues(), plan.outputDirectory().toString(), mode.name());
-        RunFolder folder = RunFolder.create(store.folder(runId), meta, bytes);
-        folder.journal().append(new JournalRecord.RunStarted(runId, plan.spec().name(), sha, clock.instant()), true);
+        RunFolder folder = RunFolder.create(store.folder(runId), meta, bytes, secrets);
+        try {
+            folder.journal().append(new JournalRecord.RunStarted(runId, plan.spec().name(), sha, clock.instant()), true);
+        } catch (RuntimeException e) {
+            try {
+                folder.close();
+            } catch (IOException | RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
         return new Session(folder, plan, planned.warnings(), List.of(), ResumeState.NONE, mode,
                 ArtifactCache.pipelineId(pipelineFile, plan.spec().name()));
     }
@@ -104,7 +116,7 @@ public final class RunService {
     public Session resume(String idOrLatest, @Nullable Path pipelineFile, @Nullable CacheMode modeOverride)
             throws IOException {
         Path dir = store.resolve(idOrLatest);
-        RunFolder folder = RunFolder.openForResume(dir);
+        RunFolder folder = RunFolder.openForResume(dir, secrets);
         try {
             return resume(folder, pipelineFile, modeOverride);
         } catch (IOException | RuntimeException e) {

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -302,5 +303,34 @@ class PaidJobSafetyTest {
         assertThat(step(again, "a").cache().reason()).isEqualTo("the cached output was damaged or removed");
         assertThat(dir.resolve("out/a.png")).hasContent("bytes of alpha");
         assertThat(jobs.submissions).hasSize(6);
+    }
+
+    @Test
+    void a_secret_rendered_into_a_step_reaches_neither_the_journal_nor_the_cache() throws Exception {
+        String canary = "canary-key-123456789";
+        env.put("JOBS_API_KEY", canary);
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, """
+                pipeline_name: leaky
+                output_directory: out
+                steps:
+                  - { step_type: prompt_generation, id: p, provider: jobs, config: { prompt: "sign with {{env.JOBS_API_KEY}}" } }
+                """);
+        RunService service = service();
+        RunService.Session s = service.start(file, RunSettings.run(dir), CacheMode.USE);
+        String runId = s.runId();
+        assertThat(run(s).status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<Path> written;
+        try (Stream<Path> files = Stream.concat(Files.walk(dir.resolve("home/runs/" + runId)),
+                Files.walk(dir.resolve("home/cache")))) {
+            written = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(written).extracting(p -> p.getFileName().toString()).contains("journal.jsonl");
+        for (Path f : written) {
+            assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+                    .doesNotContain(canary);
+        }
+        // The masked journal still reads back whole.
+        assertThat(JournalReader.read(dir.resolve("home/runs/" + runId + "/journal.jsonl")).warnings()).isEmpty();
     }
 }
