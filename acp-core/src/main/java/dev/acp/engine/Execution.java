@@ -366,8 +366,10 @@ final class Execution {
             }
             results.put(n.id(), r);
             journal(r);
-            unsettled.countDown();
+            // Before the count-down: once the last step counts down the run ends, and a listener
+            // (the progress display) must have seen every step by then.
             listener.stepFinished(r);
+            unsettled.countDown();
             boolean ok = r.status() == StepStatus.SUCCEEDED || r.status() == StepStatus.DISABLED;
             for (StepNode d : n.dependents) {
                 if (ok) {
