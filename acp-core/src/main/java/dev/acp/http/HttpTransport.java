@@ -128,6 +128,7 @@ public final class HttpTransport {
 
     private ProviderException networkFailure(HttpCall call, IOException e) {
         String host = call.uri().getHost();
+        // HttpConnectTimeoutException is an HttpTimeoutException, but nothing was sent.
         boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
                 || e.getCause() instanceof UnresolvedAddressException || e instanceof UnknownHostException
                 || e.getCause() instanceof ConnectException;
@@ -140,7 +141,7 @@ public final class HttpTransport {
             return new ProviderException(ErrorKind.UNKNOWN_OUTCOME, mask(message + notRepeated(call), call), null, null,
                     null);
         }
-        ErrorKind kind = e instanceof HttpTimeoutException ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
+        ErrorKind kind = timedOut ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
         return new ProviderException(kind, mask(message, call), null, null, null);
     }
 
