@@ -50,7 +50,20 @@ public final class Governors {
     }
 
     private int integer(String name, int fallback) {
-        return environment.get(name).map(v -> (int) Math.max(1, number(name, v))).orElse(fallback);
+        return environment.get(name).map(v -> wholeNumber(name, v)).orElse(fallback);
+    }
+
+    /** A count of requests or jobs: a whole number above 0, like {@code max_concurrency} in config.yaml. */
+    private static int wholeNumber(String name, String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new dev.acp.error.UsageException(name + " must be a whole number above 0, not '" + v + "'");
     }
 
     private static double number(String name, String v) {

@@ -128,22 +128,46 @@ public final class HttpTransport {
 
     private ProviderException networkFailure(HttpCall call, IOException e) {
         String host = call.uri().getHost();
+        // HttpConnectTimeoutException is an HttpTimeoutException, but nothing was sent.
         boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
                 || e.getCause() instanceof UnresolvedAddressException || e instanceof UnknownHostException
                 || e.getCause() instanceof ConnectException;
-        String what = e instanceof HttpTimeoutException && !notSent ? "no answer within " + call.timeout().toSeconds() + " s"
+        boolean timedOut = e instanceof HttpTimeoutException && !notSent;
+        String what = timedOut ? "no answer within " + call.timeout().toSeconds() + " s"
                 : notSent ? "cannot connect to " + host + " (" + describe(e) + ")" : describe(e);
         String message = call.governor().provider() + ": " + what + " (" + call.method() + " " + redactedUri(call) + ")";
-        // A paid submission that may have reached the provider must not be sent again blindly.
-        ErrorKind kind = call.retry() == HttpCall.Retry.ONCE && !notSent ? ErrorKind.UNKNOWN_OUTCOME
-                : e instanceof HttpTimeoutException ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
+        if (call.retry() == HttpCall.Retry.ONCE && !notSent) {
+            // A paid submission that may have reached the provider must not be sent again blindly.
+            return new ProviderException(ErrorKind.UNKNOWN_OUTCOME, mask(message + notRepeated(call), call), null, null,
+                    null);
+        }
+        ErrorKind kind = timedOut ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
         return new ProviderException(kind, mask(message, call), null, null, null);
+    }
+
+    /**
+     * A failure after the server answered with a success status but before its result was read
+     * whole (a wrong content type, a body cut short or broken off): retryable for a SAFE call, and
+     * for a ONCE call {@code UNKNOWN_OUTCOME}, since the provider may have billed it.
+     */
+    private static ProviderException badAnswer(HttpCall call, String message) {
+        return call.retry() == HttpCall.Retry.ONCE
+                ? new ProviderException(ErrorKind.UNKNOWN_OUTCOME, mask(message + notRepeated(call), call))
+                : new ProviderException(ErrorKind.TRANSIENT, mask(message, call));
+    }
+
+    private static String notRepeated(HttpCall call) {
+        return "; the " + call.method() + " may have reached " + call.governor().provider()
+                + " and been billed, so it was not repeated";
     }
 
     /**
      * Downloads a result to {@code target} (a temporary name the engine moves into place),
      * streaming: never more than a buffer in memory. Checks the size limit, the content type and
-     * that the body is as long as announced; a short body is retried.
+     * that the body is as long as announced. A SAFE call's short body or connection failure is
+     * retried; a ONCE call (a paid request answered with the media itself) is sent once, like in
+     * {@link #execute}: its error status is returned classified, and any failure after the request
+     * may have reached the provider is {@code UNKNOWN_OUTCOME}.
      *
      * @param acceptedTypes content-type prefixes that fit ("image/", "video/mp4"); empty accepts any
      * @return the number of bytes written
@@ -157,14 +181,14 @@ public final class HttpTransport {
             } catch (ProviderException e) {
                 failure = e;
             } catch (IOException e) {
-                failure = networkFailure(call.withRetry(HttpCall.Retry.SAFE), e);
+                failure = networkFailure(call, e);
             }
             try {
                 Files.deleteIfExists(target);
             } catch (IOException e) {
                 // The engine deletes its temporary names anyway.
             }
-            if (!failure.retryable() || attempt >= MAX_ATTEMPTS) {
+            if (call.retry() == HttpCall.Retry.ONCE || !failure.retryable() || attempt >= MAX_ATTEMPTS) {
                 throw failure;
             }
             int done = attempt;
@@ -184,8 +208,8 @@ public final class HttpTransport {
                 String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
                 if (!acceptedTypes.isEmpty() && !type.isEmpty() && acceptedTypes.stream().noneMatch(type::startsWith)
                         && !type.startsWith("application/octet-stream") && !type.startsWith("binary/")) {
-                    throw new ProviderException(ErrorKind.TRANSIENT, mask(call.governor().provider() + ": the result at "
-                            + redactedUri(call) + " is " + type + ", not " + String.join(" or ", acceptedTypes), call));
+                    throw badAnswer(call, call.governor().provider() + ": the result at " + redactedUri(call) + " is "
+                            + type + ", not " + String.join(" or ", acceptedTypes));
                 }
                 long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (announced > maxBytes) {
@@ -194,8 +218,8 @@ public final class HttpTransport {
                 }
                 long written = copy(in, target, maxBytes, call);
                 if (announced >= 0 && written != announced) {
-                    throw new ProviderException(ErrorKind.TRANSIENT, call.governor().provider() + ": the download was cut"
-                            + " short (" + written + " of " + announced + " bytes)");
+                    throw badAnswer(call, call.governor().provider() + ": the download was cut short (" + written
+                            + " of " + announced + " bytes)");
                 }
                 call.governor().succeeded();
                 return written;
@@ -220,8 +244,8 @@ public final class HttpTransport {
         } catch (IOException e) {
             if (total > 0 && (e.getMessage() == null || !e.getMessage().contains("No space"))) {
                 // The connection broke mid-body.
-                throw new ProviderException(ErrorKind.TRANSIENT, call.governor().provider() + ": the download broke off after "
-                        + total + " bytes (" + describe(e) + ")");
+                throw badAnswer(call, call.governor().provider() + ": the download broke off after " + total + " bytes ("
+                        + describe(e) + ")");
             }
             throw e;
         }

@@ -1,0 +1,342 @@
+package dev.acp.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.acp.engine.RetryPolicy;
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Authenticator;
+import java.net.ConnectException;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the transport classifies failures no mock server can produce on demand (a connect
+ * timeout, a body that ends early without an error), with an {@link HttpClient} that plays back
+ * scripted answers.
+ */
+class HttpTransportFailureTest {
+    private static final String SECRET = "canary-key-123456789";
+    private static final URI URL = URI.create("https://api.example.test/v1/tts/voice?key=" + SECRET);
+
+    @TempDir
+    Path dir;
+
+    private final ScriptedClient client = new ScriptedClient();
+    private final List<Duration> sleeps = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final HttpTransport transport = new HttpTransport(client, clock, sleeps::add, new Random(1),
+            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)));
+    private final Governor governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {});
+
+    private HttpCall call(HttpCall.Retry retry) {
+        return new HttpCall("POST", URL, Map.of("xi-api-key", SECRET), HttpRequest.BodyPublishers.ofString("{}"),
+                Duration.ofSeconds(2), retry, ErrorMapper.STANDARD, governor, List.of(SECRET));
+    }
+
+    private ProviderException executeFails(HttpCall call) {
+        return catchThrowableOfType(ProviderException.class, () -> transport.execute(call));
+    }
+
+    private ProviderException downloadFails(HttpCall call, Path target) {
+        return catchThrowableOfType(ProviderException.class,
+                () -> transport.download(call, target, 1 << 20, List.of("audio/")));
+    }
+
+    @Test
+    void should_classify_a_connect_timeout_of_a_once_call_as_transient_since_nothing_was_sent() {
+        client.fail(new HttpConnectTimeoutException("HTTP connect timed out"));
+        ProviderException e = executeFails(call(HttpCall.Retry.ONCE));
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(e.getMessage()).contains("cannot connect to api.example.test").doesNotContain(SECRET);
+        assertThat(client.sent).isEqualTo(1);
+    }
+
+    @Test
+    void should_retry_a_connect_timeout_of_a_safe_call() throws Exception {
+        client.fail(new HttpConnectTimeoutException("HTTP connect timed out"));
+        client.answer(200, Map.of(), "{}".getBytes());
+        assertThat(transport.execute(call(HttpCall.Retry.SAFE)).status()).isEqualTo(200);
+        assertThat(client.sent).isEqualTo(2);
+    }
+
+    @Test
+    void should_classify_a_timeout_of_a_once_call_as_unknown_outcome_and_not_send_it_again() {
+        client.fail(new HttpTimeoutException("request timed out"));
+        client.answer(200, Map.of(), "{}".getBytes());
+        ProviderException e = executeFails(call(HttpCall.Retry.ONCE));
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("no answer within 2 s").contains("may have reached test and been billed")
+                .contains("not repeated").doesNotContain(SECRET);
+        assertThat(client.sent).isEqualTo(1);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void should_classify_a_timeout_of_a_safe_call_as_timeout_and_retry_it() throws Exception {
+        client.fail(new HttpTimeoutException("request timed out"));
+        client.answer(200, Map.of(), "{}".getBytes());
+        assertThat(transport.execute(call(HttpCall.Retry.SAFE)).status()).isEqualTo(200);
+        assertThat(client.sent).isEqualTo(2);
+
+        for (int i = 0; i < HttpTransport.MAX_ATTEMPTS; i++) {
+            client.fail(new HttpTimeoutException("request timed out"));
+        }
+        assertThat(executeFails(call(HttpCall.Retry.SAFE)).kind()).isEqualTo(ErrorKind.TIMEOUT);
+    }
+
+    @Test
+    void should_classify_an_unresolved_host_of_a_once_call_as_transient() {
+        ConnectException unresolved = new ConnectException();
+        unresolved.initCause(new UnresolvedAddressException());
+        client.fail(unresolved);
+        assertThat(executeFails(call(HttpCall.Retry.ONCE)).kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(client.sent).isEqualTo(1);
+    }
+
+    @Test
+    void should_classify_a_download_cut_short_of_a_once_call_as_unknown_outcome_without_sending_it_again() {
+        Path target = dir.resolve("speech.mp3.tmp");
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
+                new byte[400]);
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")), new byte[1000]);
+        ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(e.getMessage()).contains("cut short (400 of 1000 bytes)").contains("billed")
+                .contains("not repeated");
+        assertThat(client.sent).isEqualTo(1);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void should_retry_a_download_cut_short_of_a_safe_call() throws Exception {
+        Path target = dir.resolve("speech.mp3.tmp");
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
+                new byte[400]);
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
+                new byte[1000]);
+        assertThat(transport.download(call(HttpCall.Retry.SAFE), target, 1 << 20, List.of("audio/"))).isEqualTo(1000);
+        assertThat(client.sent).isEqualTo(2);
+        assertThat(target).hasSize(1000);
+    }
+
+    @Test
+    void should_classify_a_download_broken_off_mid_body_of_a_once_call_as_unknown_outcome() {
+        Path target = dir.resolve("speech.mp3.tmp");
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")),
+                new BreakingStream(new byte[300], new IOException("Connection reset")));
+        ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(e.getMessage()).contains("broke off after 300 bytes").contains("not repeated");
+        assertThat(client.sent).isEqualTo(1);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void should_classify_a_download_timeout_of_a_once_call_as_unknown_outcome() {
+        client.fail(new HttpTimeoutException("request timed out"));
+        ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), dir.resolve("a.tmp"));
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(client.sent).isEqualTo(1);
+    }
+
+    @Test
+    void should_classify_a_download_connect_timeout_of_a_once_call_as_transient() {
+        client.fail(new HttpConnectTimeoutException("HTTP connect timed out"));
+        ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), dir.resolve("a.tmp"));
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(client.sent).isEqualTo(1);
+    }
+
+    /** The body's bytes, then a failure instead of the end of the stream. */
+    private static final class BreakingStream extends InputStream {
+        private final ByteArrayInputStream bytes;
+        private final IOException failure;
+
+        BreakingStream(byte[] bytes, IOException failure) {
+            this.bytes = new ByteArrayInputStream(bytes);
+            this.failure = failure;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = bytes.read();
+            if (b < 0) {
+                throw failure;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = bytes.read(b, off, len);
+            if (n < 0) {
+                throw failure;
+            }
+            return n;
+        }
+    }
+
+    /** Plays back one scripted answer (a response or a failure) per request sent. */
+    private static final class ScriptedClient extends HttpClient {
+        private final Deque<Object> script = new ArrayDeque<>();
+        int sent;
+
+        void fail(IOException e) {
+            script.add(e);
+        }
+
+        void answer(int status, Map<String, List<String>> headers, byte[] body) {
+            answer(status, headers, new ByteArrayInputStream(body));
+        }
+
+        void answer(int status, Map<String, List<String>> headers, InputStream body) {
+            script.add(new Answer(status, HttpHeaders.of(headers, (k, v) -> true), body));
+        }
+
+        private record Answer(int status, HttpHeaders headers, InputStream body) {}
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+            sent++;
+            Object next = script.poll();
+            if (next == null) {
+                throw new AssertionError("request " + sent + " was not scripted: " + request);
+            }
+            if (next instanceof IOException e) {
+                throw e;
+            }
+            Answer a = (Answer) next;
+            return (HttpResponse<T>) new HttpResponse<InputStream>() {
+                @Override
+                public int statusCode() {
+                    return a.status();
+                }
+
+                @Override
+                public HttpRequest request() {
+                    return request;
+                }
+
+                @Override
+                public Optional<HttpResponse<InputStream>> previousResponse() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public HttpHeaders headers() {
+                    return a.headers();
+                }
+
+                @Override
+                public InputStream body() {
+                    return a.body();
+                }
+
+                @Override
+                public Optional<SSLSession> sslSession() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public URI uri() {
+                    return request.uri();
+                }
+
+                @Override
+                public Version version() {
+                    return Version.HTTP_1_1;
+                }
+            };
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h,
+                HttpResponse.PushPromiseHandler<T> p) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<CookieHandler> cookieHandler() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Duration> connectTimeout() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return Redirect.NEVER;
+        }
+
+        @Override
+        public Optional<ProxySelector> proxy() {
+            return Optional.empty();
+        }
+
+        @Override
+        public SSLContext sslContext() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SSLParameters sslParameters() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Authenticator> authenticator() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Version version() {
+            return Version.HTTP_1_1;
+        }
+
+        @Override
+        public Optional<Executor> executor() {
+            return Optional.empty();
+        }
+    }
+}
