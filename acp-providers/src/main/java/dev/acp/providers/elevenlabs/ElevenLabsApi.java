@@ -70,7 +70,7 @@ final class ElevenLabsApi {
         URI uri = URI.create(baseUrl + "/v1/text-to-speech/" + encode(voiceId) + "?output_format="
                 + encode(format.wireName()));
         HttpCall call = new HttpCall("POST", uri,
-                Map.of("xi-api-key", apiKey, "Content-Type", "application/json", "Accept", "audio/*"),
+                Map.of("xi-api-key", apiKey, "Content-Type", "application/json"),
                 Json.body(body), speechTimeout, HttpCall.Retry.ONCE, errors, governor, List.of(apiKey));
         return transport.execute(call);
     }

@@ -486,7 +486,6 @@ class ElevenLabsProviderContractTest {
     void should_send_no_voice_settings_and_no_absent_fields() throws Exception {
         server.stubFor(speech(RACHEL, "mp3_44100_128")
                 .withRequestBody(equalToJson("{\"text\":\"x\",\"model_id\":\"eleven_v3\"}", false, false))
-                .withHeader("Accept", containing("audio"))
                 .withQueryParam("enable_logging", absent())
                 .willReturn(audioAnswer(audio(3), "application/octet-stream")));
 
