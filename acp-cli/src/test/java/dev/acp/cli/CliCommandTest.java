@@ -144,12 +144,12 @@ class CliCommandTest {
     }
 
     @Test
-    void should_point_to_offline_mode_when_a_provider_is_not_in_this_build() {
+    void should_name_the_missing_key_before_anything_is_paid() {
         Path seed = Path.of("../examples/seed/simple_tts.yaml").toAbsolutePath().normalize();
         CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "--config", seed.toString());
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("provider 'elevenlabs'").contains("not available in this build")
-                .contains("--offline");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("provider 'elevenlabs' needs ELEVENLABS_API_KEY").contains("--offline")
+                .contains("nothing was run");
     }
 
     @Test

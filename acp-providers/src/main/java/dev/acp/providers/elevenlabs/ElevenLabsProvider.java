@@ -1,0 +1,246 @@
+package dev.acp.providers.elevenlabs;
+
+import dev.acp.catalog.ProviderCatalog;
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import dev.acp.http.ErrorMapper;
+import dev.acp.http.Governor;
+import dev.acp.http.HttpResult;
+import dev.acp.provider.Capability;
+import dev.acp.provider.Provider;
+import dev.acp.provider.ProviderContext;
+import dev.acp.provider.ProviderRequest;
+import dev.acp.provider.ProviderResult;
+import dev.acp.providers.elevenlabs.internal.TextToSpeechRequest;
+import dev.acp.providers.support.MediaResponses;
+import dev.acp.providers.support.MediaTypes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * ElevenLabs {@code text_to_speech}: one {@code POST /v1/text-to-speech/{voice_id}} per step,
+ * whose answer is the audio itself, written to the step's output file.
+ *
+ * <p>The speech call is paid and ElevenLabs has no idempotency key, so it is sent exactly once
+ * ({@link dev.acp.http.HttpCall.Retry#ONCE}): rate limits and outages come back classified and
+ * the engine decides about a retry from the step's {@code retry_count}; a failure after the
+ * request may have reached ElevenLabs (timeout, reset, a cut-off body) is
+ * {@link ErrorKind#UNKNOWN_OUTCOME} and is never re-sent. The audio is therefore read with
+ * {@code HttpTransport.execute} and written by {@link MediaResponses}, not streamed with
+ * {@code HttpTransport.download}, which re-sends a request whose body broke off.
+ *
+ * <p>ElevenLabs bills characters (credits), not dollars; the billed count from the
+ * {@code character-cost} header goes into the metadata as {@code characters_billed} and
+ * {@link ProviderResult#actualCost()} stays empty: its dollar value depends on the account's plan.
+ */
+public final class ElevenLabsProvider implements Provider {
+    /** The provider id used in pipeline files. */
+    public static final String ID = "elevenlabs";
+
+    static final String DEFAULT_BASE_URL = "https://api.elevenlabs.io";
+    static final String CREDENTIAL = "ELEVENLABS_API_KEY";
+
+    /**
+     * The model sent when a step names none: ElevenLabs' own default (providers.md 2.2, from its
+     * documentation) and the one that speaks every language the voices do. Sent explicitly so the
+     * report names the model that produced the audio.
+     */
+    static final String DEFAULT_MODEL = "eleven_multilingual_v2";
+
+    /**
+     * Four requests at a time: the Creator plan allows 5 (providers.md 2.4), which leaves one for
+     * other tools sharing the key. Plans with less are learned from the
+     * {@code maximum-concurrent-requests} header (see {@link ConcurrencyLimit}); users on larger
+     * plans raise it with {@code ACP_ELEVENLABS_MAX_CONCURRENCY}. Speech calls are synchronous, so
+     * the job limit only has to be positive; the request rate just spaces bursts, concurrency is
+     * ElevenLabs' real limit.
+     */
+    static final Governor.Settings GOVERNOR_DEFAULTS = new Governor.Settings(4, 4, 10);
+
+    /** One speech call's time limit: long texts take a while, and a timeout is an unknown outcome. */
+    static final Duration SPEECH_TIMEOUT = Duration.ofMinutes(5);
+
+    private final @Nullable ElevenLabsApi api;
+    private final @Nullable VoiceDirectory voices;
+    private final ConcurrencyLimit concurrency;
+    private final ProviderCatalog catalog;
+
+    ElevenLabsProvider(ProviderContext context, Duration speechTimeout) {
+        Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS);
+        this.concurrency = new ConcurrencyLimit(governor.settings().maxConcurrentRequests());
+        ElevenLabsErrorMapper mapper = new ElevenLabsErrorMapper();
+        // Error answers carry the plan's concurrency too (a 429 in particular): learn it there as well.
+        ErrorMapper errors = r -> {
+            concurrency.observe(r);
+            return mapper.classify(r);
+        };
+        String key = context.credential(ID, List.of(CREDENTIAL)).orElse(null);
+        this.api = key == null ? null
+                : new ElevenLabsApi(context.transport(), context.baseUrl(ID, DEFAULT_BASE_URL), key, governor, errors,
+                        speechTimeout);
+        this.voices = api == null ? null : new VoiceDirectory(api);
+        this.catalog = ProviderCatalog.builtIn();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.TEXT_TO_SPEECH);
+    }
+
+    @Override
+    public Set<String> parameters(Capability capability) {
+        return capability == Capability.TEXT_TO_SPEECH ? SpeechConfig.PARAMETERS : Set.of();
+    }
+
+    /**
+     * With a seed ElevenLabs aims to repeat its output ("best effort", so small differences
+     * remain possible); without one every call samples anew.
+     */
+    @Override
+    public boolean deterministic(Capability capability, Map<String, Object> parameters) {
+        return parameters.get("seed") != null;
+    }
+
+    @Override
+    public List<Issue> check(Capability capability, @Nullable String model, Map<String, Object> parameters,
+            String outputExtension) {
+        if (capability != Capability.TEXT_TO_SPEECH) {
+            return List.of(new Issue(null, "ElevenLabs does not offer " + capability.wireName(),
+                    "use provider elevenlabs for text_to_speech steps only"));
+        }
+        return SpeechConfig.parse(parameters, outputExtension, true).issues();
+    }
+
+    @Override
+    public ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException {
+        if (request.capability() != Capability.TEXT_TO_SPEECH) {
+            throw new ProviderException(ErrorKind.VALIDATION, ID + " does not offer " + request.capability().wireName());
+        }
+        SpeechConfig.Parsed parsed = SpeechConfig.parse(request.parameters(), request.outputExtension(), false);
+        if (!parsed.issues().isEmpty()) {
+            throw new ProviderException(ErrorKind.VALIDATION, ID + ": " + parsed.issues().stream()
+                    .map(i -> i.message() + " (" + i.fix() + ")").collect(Collectors.joining("; ")));
+        }
+        SpeechConfig config = parsed.config();
+        if (api == null || voices == null) {
+            throw new ProviderException(ErrorKind.AUTH, ID + ": " + CREDENTIAL + " is not set (or providers." + ID
+                    + ".api_key in ACP_HOME/config.yaml)");
+        }
+        // Both are non-null once the issues above are empty.
+        String text = Objects.requireNonNull(config.text());
+        OutputFormat format = Objects.requireNonNull(config.outputFormat());
+        String model = modelId(request.model());
+
+        request.context().progress(-1, "choosing the voice");
+        VoiceDirectory.Resolved voice = voices.resolve(config.voice());
+        request.context().checkCancelled();
+
+        TextToSpeechRequest body = new TextToSpeechRequest(text, model, config.languageCode(),
+                config.voiceSettings().isEmpty() ? null : config.voiceSettings(), config.seed());
+        request.context().progress(-1, "synthesising speech");
+        HttpResult response;
+        ConcurrencyLimit.Slot slot = concurrency.acquire();
+        try {
+            response = api.textToSpeech(voice.id(), format, body);
+        } catch (ProviderException e) {
+            if (e.kind() != ErrorKind.UNKNOWN_OUTCOME) {
+                throw e;
+            }
+            throw new ProviderException(e.kind(), e.getMessage() + "; not sent again: ElevenLabs may have generated"
+                    + " and billed it (see the history in your ElevenLabs account; run the step again to retry)",
+                    e.retryAfter().orElse(null), e.requestId().orElse(null), e);
+        } finally {
+            slot.close();
+        }
+        concurrency.observe(response);
+        String requestId = response.header("request-id").orElse(null);
+        Object billed = number(response, "character-cost");
+        long bytes;
+        try {
+            bytes = MediaResponses.write(response, request.outputFile(),
+                    MediaTypes.accepted(Capability.TEXT_TO_SPEECH), ID, requestId);
+        } catch (ProviderException e) {
+            // The message quotes the answer, which could echo the key; say what was billed for it.
+            throw new ProviderException(e.kind(), api.mask(e.getMessage()
+                    + (billed == null ? "" : "; ElevenLabs billed " + billed + " characters for it")), null, requestId,
+                    null);
+        }
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("provider", ID);
+        m.put("model", model);
+        if (request.model() != null && !request.model().equals(model)) {
+            m.put("requested_model", request.model());
+        }
+        m.put("voice_id", voice.id());
+        putIfSet(m, "voice_name", voice.name());
+        m.put("voice_source", voice.source().wireName());
+        putIfSet(m, "voice_note", voice.note());
+        m.put("output_format", format.wireName());
+        m.put("characters", text.codePointCount(0, text.length()));
+        putIfSet(m, "characters_billed", billed);
+        putIfSet(m, "request_id", requestId);
+        putIfSet(m, "history_item_id", response.header("history-item-id").orElse(null));
+        putIfSet(m, "current_concurrent_requests", number(response, "current-concurrent-requests"));
+        putIfSet(m, "maximum_concurrent_requests", number(response, "maximum-concurrent-requests"));
+        putIfSet(m, "tts_latency_ms", number(response, "tts-latency-ms"));
+        putIfSet(m, "content_type", response.header("Content-Type").orElse(null));
+        m.put("file_bytes", bytes);
+        if (!config.voiceSettings().isEmpty()) {
+            m.put("voice_settings", config.voiceSettings().asMap());
+        }
+        putIfSet(m, "seed", config.seed());
+        putIfSet(m, "language_code", config.languageCode());
+        if (!config.unapplied().isEmpty()) {
+            m.put("emotion_note", String.join(", ", config.unapplied()) + " not applied: ElevenLabs takes emotion"
+                    + " as v3 audio tags in the text, which ACP does not map yet");
+        }
+        request.context().progress(1, "speech written");
+        return ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
+    }
+
+    /** The concurrency limit in force, for tests. */
+    int concurrencyLimit() {
+        return concurrency.limit();
+    }
+
+    /**
+     * The ElevenLabs model id: a catalog name is translated (today the names equal the ids), any
+     * other id is sent as written, and none means {@link #DEFAULT_MODEL}.
+     */
+    private String modelId(@Nullable String model) {
+        if (model == null || model.isBlank()) {
+            return DEFAULT_MODEL;
+        }
+        return catalog.model(model).filter(e -> e.provider().equals(ID)).map(ProviderCatalog.ModelEntry::providerModelId)
+                .orElse(model.strip());
+    }
+
+    /** A numeric header as a long, or its text when it is not a whole number, or null when absent. */
+    private static @Nullable Object number(HttpResult r, String header) {
+        return r.header(header).map(String::strip).<Object>map(v -> {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                return v;
+            }
+        }).orElse(null);
+    }
+
+    private static void putIfSet(Map<String, Object> m, String key, @Nullable Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}
