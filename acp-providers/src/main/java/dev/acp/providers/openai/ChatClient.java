@@ -80,7 +80,7 @@ final class ChatClient {
         BigDecimal cost = cost(answer.usage());
         String paid = Completion.costNote(cost);
         if (answer.error() != null) {
-            throw failure(answer.error(), "the answer carries an error", paid, generationId);
+            throw failure(answer.error(), requestedModel, "the answer carries an error", paid, generationId);
         }
         if (answer.choices() == null || answer.choices().isEmpty()) {
             throw failure(ErrorKind.TRANSIENT, "the answer has no choices" + paid, generationId);
@@ -88,7 +88,8 @@ final class ChatClient {
         ChatResponse.Choice choice = answer.choices().getFirst();
         String finish = choice.finishReason();
         if ("error".equals(finish)) {
-            throw failure(choice.error(), "the model stopped with an error (finish_reason error)", paid, generationId);
+            throw failure(choice.error(), requestedModel, "the model stopped with an error (finish_reason error)", paid,
+                    generationId);
         }
         if ("content_filter".equals(finish)) {
             throw failure(ErrorKind.CONTENT_POLICY, "the answer was withheld by a content filter (finish_reason"
@@ -168,17 +169,20 @@ final class ChatClient {
         return m;
     }
 
-    private ProviderException failure(@Nullable ApiError error, String what, String paid, @Nullable String id) {
+    private ProviderException failure(@Nullable ApiError error, @Nullable String model, String what, String paid,
+            @Nullable String id) {
         if (error == null) {
             return failure(ErrorKind.TRANSIENT, what + paid, id);
         }
-        var c = new ChatErrors(endpoint.provider(), null, endpoint.free(), endpoint.keyVariable())
+        var c = new ChatErrors(endpoint.provider(), model, endpoint.free(), endpoint.keyVariable())
                 .classifyInBody(error, what);
         return failure(c.kind(), what + ": " + c.message() + paid, id);
     }
 
     private ProviderException failure(ErrorKind kind, String message, @Nullable String id) {
-        return new ProviderException(kind, mask(endpoint.provider() + ": " + message), null, id, null);
+        // The request id is named in the message as the transport does for HTTP errors.
+        String traced = endpoint.provider() + ": " + message + (id == null ? "" : " [request " + id + "]");
+        return new ProviderException(kind, mask(traced), null, id, null);
     }
 
     /** The key out of a message built from the server's words (the transport does the same for its own). */

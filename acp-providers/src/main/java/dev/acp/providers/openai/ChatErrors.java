@@ -79,7 +79,10 @@ record ChatErrors(String provider, @Nullable String model, boolean localServer, 
         } else {
             kind = ErrorMapper.byStatus(status);
         }
-        return new Classified(kind, describe(message, inBody ? -1 : status, error) + fix(kind, status, contextLength));
+        String described = describe(message, inBody ? -1 : status, error);
+        String fix = fix(kind, status, contextLength);
+        return new Classified(kind, fix.isEmpty() ? described
+                : (described.endsWith(".") ? described : described + ".") + " Fix: " + fix);
     }
 
     /** The error object of a body, or null when the body is not one we can read. */
@@ -163,11 +166,15 @@ record ChatErrors(String provider, @Nullable String model, boolean localServer, 
                 details.add("upstream " + upstream);
             }
         }
-        return message + (details.isEmpty() ? "" : " (" + String.join("; ", details) + ")");
+        if (details.isEmpty()) {
+            return message;
+        }
+        String m = message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+        return m + " (" + String.join("; ", details) + ")";
     }
 
     private String fix(ErrorKind kind, int status, boolean contextLength) {
-        String fix = switch (kind) {
+        return switch (kind) {
             case AUTH -> status == 403 ? "the key is not allowed to use this model or endpoint; check its permissions"
                     : "check " + keyVariable;
             case QUOTA -> "add credits or raise the key's spending limit";
@@ -178,7 +185,6 @@ record ChatErrors(String provider, @Nullable String model, boolean localServer, 
             case VALIDATION -> contextLength ? "shorten the input or choose a model with a longer context window" : "";
             case RATE_LIMIT, TRANSIENT, TIMEOUT, UNKNOWN_OUTCOME, LOCAL, INTERNAL -> "";
         };
-        return fix.isEmpty() ? "" : ". Fix: " + fix;
     }
 
     private static String lower(String s) {

@@ -7,6 +7,7 @@ import dev.acp.providers.openai.internal.ResponseFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,9 +56,9 @@ sealed interface ChatTask permits PromptGeneration, ImageUnderstanding, StoryToS
         };
     }
 
-    /** {@code base} plus {@link #COMMON}. */
+    /** A task's own parameters plus {@link #COMMON}. */
     static Set<String> withCommon(String... own) {
-        java.util.Set<String> all = new java.util.TreeSet<>(COMMON);
+        Set<String> all = new TreeSet<>(COMMON);
         all.addAll(List.of(own));
         return Set.copyOf(all);
     }

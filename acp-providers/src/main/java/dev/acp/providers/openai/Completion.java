@@ -36,6 +36,6 @@ record Completion(
     }
 
     static String costNote(@Nullable BigDecimal cost) {
-        return cost == null || cost.signum() == 0 ? "" : " (the answer cost $" + cost.toPlainString() + ")";
+        return cost == null || cost.signum() == 0 ? "" : " (the answer cost $" + cost.stripTrailingZeros().toPlainString() + ")";
     }
 }

@@ -23,7 +23,9 @@ public record Usage(
     /** OpenRouter's breakdown; {@code upstream_inference_cost} is only meaningful for BYOK. */
     public record CostDetails(@JsonProperty("upstream_inference_cost") @Nullable BigDecimal upstreamInferenceCost) {}
 
+    /** Prompt tokens served from the provider's cache. */
     public record PromptTokensDetails(@JsonProperty("cached_tokens") @Nullable Long cachedTokens) {}
 
+    /** Tokens a reasoning model spent thinking; they count against the answer limit. */
     public record CompletionTokensDetails(@JsonProperty("reasoning_tokens") @Nullable Long reasoningTokens) {}
 }
