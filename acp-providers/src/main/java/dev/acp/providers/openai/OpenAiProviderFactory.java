@@ -1,0 +1,123 @@
+package dev.acp.providers.openai;
+
+import dev.acp.catalog.ProviderCatalog;
+import dev.acp.http.Governor;
+import dev.acp.provider.Capability;
+import dev.acp.provider.Provider;
+import dev.acp.provider.ProviderContext;
+import dev.acp.provider.ProviderFactory;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code openai}: OpenAI's chat API, or any OpenAI-compatible server named by
+ * {@code ACP_OPENAI_BASE_URL} (or {@code providers.openai.base_url}), such as Ollama at
+ * {@code http://localhost:11434/v1}. Serves {@code prompt_generation}, {@code image_understanding}
+ * and {@code story_to_scenes}; speech and images come later and are not claimed.
+ *
+ * <p>What the base URL's host says decides the rest ({@link ServerKind}):
+ * <ul>
+ *   <li>{@code api.openai.com}: {@code OPENAI_API_KEY} is required; calls cost money, but the
+ *       answers carry no price, so the cost is unknown (the estimate stands). Default model
+ *       {@code gpt-4o-mini}; 8 calls at once, 10 per second.
+ *   <li>this machine or the private network (loopback, RFC 1918, {@code .local}, single-label
+ *       names): no key needed, calls are free and cost zero. Default models {@code llama3.2} and,
+ *       for images, {@code llama3.2-vision}; 2 calls at once, because Ollama runs only a few
+ *       requests in parallel and queues the rest, where they would eat into their own timeouts.
+ *       Timeout 600 s: a first call loads the model, and CPUs are slow.
+ *   <li>any other host: the key is sent when set but not required; calls may cost money and an
+ *       unreported price is unknown. 4 calls at once, 5 per second, until the server's 429s
+ *       say more.
+ * </ul>
+ * {@code ACP_OPENAI_MODEL} sets the default model of all three capabilities (the usual way to
+ * name the model pulled on a local server); {@code ACP_OPENAI_TIMEOUT} the time limit of one call
+ * in seconds.
+ */
+public final class OpenAiProviderFactory implements ProviderFactory {
+    public static final String ID = "openai";
+    static final String KEY_VARIABLE = "OPENAI_API_KEY";
+    static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+    private final Function<URI, ServerKind> classifier;
+
+    /** For {@link java.util.ServiceLoader}: the server kind is read from the base URL. */
+    public OpenAiProviderFactory() {
+        this(ServerKind::of);
+    }
+
+    /** For tests: a WireMock on localhost can then play api.openai.com or a remote server. */
+    OpenAiProviderFactory(Function<URI, ServerKind> classifier) {
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return ChatProvider.CAPABILITIES;
+    }
+
+    @Override
+    public List<String> credentialVariables() {
+        return List.of(KEY_VARIABLE);
+    }
+
+    /** A key is needed only by OpenAI itself; a local or other compatible server is asked as it is. */
+    @Override
+    public Optional<String> missingCredentials(ProviderContext context) {
+        if (server(context) != ServerKind.OPENAI) {
+            return Optional.empty();
+        }
+        return ProviderFactory.super.missingCredentials(context);
+    }
+
+    @Override
+    public Provider create(ProviderContext context) {
+        URI base = ChatEndpoint.baseUri(context, ID, DEFAULT_BASE_URL);
+        ServerKind server = classifier.apply(base);
+        ChatEndpoint endpoint = new ChatEndpoint(
+                ID,
+                base,
+                context.credential(ID, credentialVariables()).orElse(null),
+                KEY_VARIABLE,
+                server == ServerKind.OPENAI,
+                Map.of(),
+                server,
+                // OpenAI's newer models refuse max_tokens; Ollama and most compatible servers read only it.
+                server == ServerKind.OPENAI,
+                ChatEndpoint.timeout(context, ID, Duration.ofSeconds(server == ServerKind.LOCAL ? 600 : 180)),
+                ChatEndpoint.defaultModels(context, ID, defaultModels(server)),
+                limits(server));
+        return new ChatProvider(endpoint, context, ProviderCatalog.builtIn());
+    }
+
+    private ServerKind server(ProviderContext context) {
+        return classifier.apply(ChatEndpoint.baseUri(context, ID, DEFAULT_BASE_URL));
+    }
+
+    static Map<Capability, String> defaultModels(ServerKind server) {
+        return switch (server) {
+            case OPENAI, REMOTE -> Map.of(Capability.PROMPT_GENERATION, "gpt-4o-mini",
+                    Capability.IMAGE_UNDERSTANDING, "gpt-4o-mini", Capability.STORY_TO_SCENES, "gpt-4o-mini");
+            case LOCAL -> Map.of(Capability.PROMPT_GENERATION, "llama3.2",
+                    Capability.IMAGE_UNDERSTANDING, "llama3.2-vision", Capability.STORY_TO_SCENES, "llama3.2");
+        };
+    }
+
+    static Governor.Settings limits(ServerKind server) {
+        return switch (server) {
+            case OPENAI -> new Governor.Settings(8, 8, 10);
+            case LOCAL -> new Governor.Settings(2, 2, 10);
+            case REMOTE -> new Governor.Settings(4, 4, 5);
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package dev.acp.providers.openai;
+
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
+import dev.acp.providers.openai.internal.ChatMessage;
+import dev.acp.providers.openai.internal.ResponseFormat;
+import dev.acp.providers.support.SceneSchema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * {@code story_to_scenes}: splits a {@code story} (or {@code text}) into scenes for an illustrated,
+ * narrated video. The model is asked for {@link SceneSchema}'s JSON through
+ * {@code response_format: json_schema} (OpenRouter and OpenAI honour it whole, Ollama reads its
+ * schema) and in words; the answer is validated and returned as the canonical JSON text.
+ *
+ * <p>An answer that is not scene JSON fails as TRANSIENT: the request was valid, a language model
+ * sampled a bad answer, and a new attempt (bounded by the step's {@code retry_count}) usually
+ * gives a good one. When the answer was cut off at the token limit it fails as VALIDATION
+ * instead, because asking again would be cut off the same way; the fix is a higher
+ * {@code max_tokens}.
+ */
+final class StoryToScenes implements ChatTask {
+    static final int MAX_SCENES = 50;
+    static final String SYSTEM = "You are a storyboard writer. You split stories into scenes for an illustrated,"
+            + " narrated video. Each scene gets an image prompt that stands on its own (describe characters and"
+            + " places again instead of naming them only), and narration that is faithful to the story.";
+    private static final Set<String> PARAMETERS = ChatTask.withCommon("story", "text", "num_scenes", "style");
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public Exchange exchange(StepParams params, String provider) {
+        String story = params.required("story_to_scenes needs a story", "set config.story to the story or script",
+                "story", "text");
+        OptionalInt scenes = params.integer("num_scenes", 1, MAX_SCENES);
+        StringBuilder user = new StringBuilder();
+        user.append(scenes.isPresent() ? "Split the story into exactly " + scenes.getAsInt() + " scene"
+                + (scenes.getAsInt() == 1 ? "" : "s") + "."
+                : "Split the story into as many scenes as it needs, usually 3 to 8.");
+        params.text("style").ifPresent(s -> user.append(" Visual style of every image prompt: ").append(s).append('.'));
+        user.append("\n\n").append(SceneSchema.describe()).append("\n\nStory:\n").append(story);
+        return new Exchange(List.of(ChatTask.system(params, SYSTEM), ChatMessage.user(user.toString())),
+                ResponseFormat.jsonSchema(SceneSchema.NAME, "scenes of a story for an illustrated, narrated video",
+                        SceneSchema.jsonSchema()));
+    }
+
+    @Override
+    public Answer answer(Completion completion, StepParams params, String provider) throws ProviderException {
+        return switch (SceneSchema.parse(completion.text())) {
+            case SceneSchema.Valid valid -> answer(valid.scenes(), params.integer("num_scenes", 1, MAX_SCENES));
+            case SceneSchema.Invalid invalid -> throw unusable(invalid, completion, provider);
+        };
+    }
+
+    private static Answer answer(List<SceneSchema.Scene> scenes, OptionalInt asked) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scenes", scenes.size());
+        m.put("total_duration_seconds", scenes.stream().mapToDouble(SceneSchema.Scene::duration).sum());
+        if (asked.isPresent() && asked.getAsInt() != scenes.size()) {
+            // Kept rather than failed: the scenes are usable, and the report says what happened.
+            m.put("note", "asked for " + asked.getAsInt() + " scenes, the model wrote " + scenes.size());
+        }
+        return new Answer(SceneSchema.toJson(scenes), m);
+    }
+
+    private static ProviderException unusable(SceneSchema.Invalid invalid, Completion completion, String provider) {
+        boolean cut = completion.truncated();
+        String message = provider + ": the model's scenes are not usable: " + invalid.reason()
+                + (cut ? "; the answer was cut off at the token limit" : "") + completion.costNote()
+                + (cut ? ". Fix: raise max_tokens or ask for fewer scenes" : "");
+        return new ProviderException(cut ? ErrorKind.VALIDATION : ErrorKind.TRANSIENT, message, null,
+                PromptGeneration.firstId(completion), null);
+    }
+}
