@@ -159,9 +159,10 @@ public final class FalProvider implements JobProvider {
             issues.add(new Issue("model", e.getMessage(), e.fix()));
             return issues;
         }
-        if (issues.isEmpty()) {
-            issues.addAll(FalInput.check(target, parameters, outputExtension));
-        }
+        boolean outputRefused = !issues.isEmpty();
+        // One finding about the output file is enough: the model's own format rule would repeat it.
+        FalInput.check(target, parameters, outputExtension).stream()
+                .filter(i -> !(outputRefused && i.parameter() == null)).forEach(issues::add);
         return issues;
     }
 

@@ -308,6 +308,25 @@ final class FalProviderTest {
         wm.verify(1, putRequestedFor(urlEqualTo("/elsewhere/res-1/c")));
     }
 
+    @Test
+    void a_gateway_request_id_that_differs_from_the_queues_is_kept_for_tracing() throws Exception {
+        String base = wm.baseUrl() + "/fal-ai/flux/requests/req-9";
+        wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).willReturn(okJson("{\"request_id\":\"req-9\",\"status_url\":\""
+                + base + "/status\",\"response_url\":\"" + base + "\",\"cancel_url\":\"" + base + "/cancel\"}")
+                .withHeader("x-fal-request-id", "gw-9")));
+        wm.stubFor(get(urlEqualTo("/fal-ai/flux/requests/req-9")).willReturn(okJson(
+                "{\"images\":[{\"url\":\"" + wm.baseUrl() + "/media/g.png\"}]}")));
+        stubMedia("/media/g.png", "image/png", PNG);
+        ProviderRequest request = FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev", Map.of("prompt", "x"),
+                dir.resolve("g.png"));
+
+        JobHandle handle = fal.submit(request, "k");
+        ProviderResult result = fal.fetch(handle, request);
+
+        assertThat(handle.id()).isEqualTo("req-9");
+        assertThat(result.requestIds()).containsExactly("req-9", "gw-9");
+    }
+
     // ---- failures of a finished request --------------------------------------------------------
 
     @ParameterizedTest
