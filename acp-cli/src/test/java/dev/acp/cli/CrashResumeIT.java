@@ -56,7 +56,7 @@ class CrashResumeIT {
 
     /**
      * 20 steps: five images, five edits of them, five speeches and five prompts, in parallel
-     * groups. The third step of each group has its first status polls fail (503), so that kills
+     * groups. The third step of each group has its first status poll fail (503), so that kills
      * also land while the engine rides out a failing provider.
      */
     static String pipeline() {
@@ -74,7 +74,7 @@ class CrashResumeIT {
             for (int i = 1; i <= 5; i++) {
                 sb.append("      - { step_type: ").append(g[1]).append(", id: ").append(g[0]).append(i)
                         .append(", provider: fakejobs, config: { ").append(g[2].formatted(i))
-                        .append(i == 3 ? ", fake_poll_503: 3" : "").append(" } }\n");
+                        .append(i == 3 ? ", fake_poll_503: 1" : "").append(" } }\n");
             }
         }
         return sb.toString();

@@ -415,12 +415,18 @@ final class TaskRunner {
         }
 
         private ProviderResult fetch(JobProvider jobs, JobHandle handle, ProviderRequest request)
-                throws JobLeftAtProvider, InterruptedException {
+                throws ProviderException, JobLeftAtProvider, InterruptedException {
             for (int tries = 1; ; tries++) {
                 try {
                     return jobs.fetch(handle, request);
                 } catch (ProviderException e) {
                     deleteQuietly(request.outputFile());
+                    if (e.kind() == ErrorKind.CONTENT_POLICY || e.kind() == ErrorKind.VALIDATION) {
+                        // The result itself is unusable (flagged, empty, too large): downloading it
+                        // again cannot help, so the job is over like one the provider failed.
+                        job = null;
+                        throw e;
+                    }
                     if (!e.retryable() || tries >= MAX_FETCH_ATTEMPTS || n.stopRequested()) {
                         // The job is done and paid for: a failed download must not lead to a new submission.
                         throw new JobLeftAtProvider(handle, new ProviderException(e.kind(), "the result of job "
