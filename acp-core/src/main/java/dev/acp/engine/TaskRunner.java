@@ -312,6 +312,7 @@ final class TaskRunner {
         private ProviderResult runJobInSlot(JobProvider jobs, ProviderRequest request)
                 throws ProviderException, JobLeftAtProvider, InterruptedException {
             JobHandle handle;
+            boolean reattached = prior instanceof ResumeState.Attached at0 && at0.attempt() == attempt;
             if (prior instanceof ResumeState.Attached at && at.attempt() == attempt) {
                 handle = at.handle();
                 x.listener.stepProgress(t, -1, "re-attached to job " + handle.id());
@@ -341,7 +342,7 @@ final class TaskRunner {
             // From here on this attempt never submits again: only the provider's own word that the
             // job failed (JobStatus.Failed, thrown as a ProviderException) lets a retry submit anew.
             try {
-                waitFor(jobs, handle);
+                waitFor(jobs, handle, reattached);
             } catch (ProviderException e) {
                 job = null; // The provider says it failed: nothing is left to cancel or collect.
                 throw e;
@@ -377,10 +378,15 @@ final class TaskRunner {
          * Polls until the job ends. A job the provider says failed is thrown as a ProviderException
          * (a retry may submit anew); polls that keep failing leave the job where it is.
          */
-        private void waitFor(JobProvider jobs, JobHandle handle)
+        private void waitFor(JobProvider jobs, JobHandle handle, boolean reattached)
                 throws ProviderException, JobLeftAtProvider, InterruptedException {
             int failures = 0;
+            Instant since = x.options.clock().instant();
             Duration backoff = Duration.ofMillis(200);
+            if (!reattached) {
+                // A job just submitted is not done yet: the first question waits a little.
+                x.options.sleeper().sleep(PollSchedule.DEFAULT.next(Duration.ZERO));
+            }
             while (true) {
                 JobStatus status;
                 try {
@@ -407,8 +413,8 @@ final class TaskRunner {
                             + f.message(), null, handle.id(), null);
                     case JobStatus.Pending p -> {
                         x.listener.stepProgress(t, p.progress(), p.message());
-                        x.options.sleeper().sleep(p.pollAfter() != null ? p.pollAfter() : backoff);
-                        backoff = grow(backoff);
+                        x.options.sleeper().sleep(p.pollAfter() != null ? p.pollAfter()
+                                : PollSchedule.DEFAULT.next(Duration.between(since, x.options.clock().instant())));
                     }
                 }
             }
