@@ -11,6 +11,7 @@ import dev.acp.http.HttpTransport;
 import dev.acp.providers.elevenlabs.internal.TextToSpeechRequest;
 import dev.acp.providers.elevenlabs.internal.Voice;
 import dev.acp.providers.elevenlabs.internal.VoicesResponse;
+import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -50,6 +51,17 @@ final class ElevenLabsApi {
      */
     List<Voice> listVoices() throws ProviderException, InterruptedException {
         return voices(transport.execute(get("/v1/voices?show_legacy=true")), "voice list");
+    }
+
+    /**
+     * {@code GET /v1/models} for {@code acp doctor}: free, and answered only for a valid key.
+     *
+     * @return how many models the account can use
+     */
+    int countModels() throws ProviderException, InterruptedException {
+        HttpResult r = transport.execute(AccessChecks.quick(get("/v1/models")));
+        JsonNode node = Json.read(r, ElevenLabsProvider.ID, ErrorKind.TRANSIENT);
+        return node.isArray() ? node.size() : 0;
     }
 
     /**

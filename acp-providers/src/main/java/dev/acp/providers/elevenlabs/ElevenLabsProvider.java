@@ -6,12 +6,14 @@ import dev.acp.error.ProviderException;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.Governor;
 import dev.acp.http.HttpResult;
+import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.providers.elevenlabs.internal.TextToSpeechRequest;
+import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.MediaResponses;
 import dev.acp.providers.support.MediaTypes;
 import java.time.Duration;
@@ -120,6 +122,20 @@ public final class ElevenLabsProvider implements Provider {
                     "use provider elevenlabs for text_to_speech steps only"));
         }
         return SpeechConfig.parse(parameters, outputExtension, true).issues();
+    }
+
+    /** Lists the account's models ({@code GET /v1/models}): free, and refused for a bad key. */
+    @Override
+    public AccessCheck checkAccess() throws InterruptedException {
+        if (api == null) {
+            return AccessCheck.notChecked(CREDENTIAL + " is not set");
+        }
+        try {
+            int models = api.countModels();
+            return AccessCheck.ok("key accepted; " + models + " models available");
+        } catch (ProviderException e) {
+            return AccessChecks.failed(e, CREDENTIAL, ProviderContext.envName(ID, "BASE_URL"));
+        }
     }
 
     @Override

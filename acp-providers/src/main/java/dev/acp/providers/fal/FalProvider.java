@@ -8,6 +8,7 @@ import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
+import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
@@ -18,8 +19,10 @@ import dev.acp.provider.ProviderResult;
 import dev.acp.providers.fal.FalModels.Target;
 import dev.acp.providers.fal.internal.QueueStatus;
 import dev.acp.providers.fal.internal.QueueSubmitted;
+import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.Json;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,6 +179,30 @@ public final class FalProvider implements JobProvider {
                             + " file cannot hold", "name the output .mp4"));
             case AUDIO, TEXT -> Optional.empty();
         };
+    }
+
+    /**
+     * Asks fal's storage for an upload token ({@code POST {rest}/storage/auth/token}, providers.md
+     * 1.7): free, and answered only for a valid key. Nothing is uploaded or queued.
+     */
+    @Override
+    public AccessCheck checkAccess() throws InterruptedException {
+        if (key == null) {
+            return AccessCheck.notChecked(String.join(" or ", FalProviderFactory.CREDENTIALS) + " is not set");
+        }
+        Map<String, String> headers = new HashMap<>(auth());
+        headers.put("Content-Type", "application/json");
+        URI uri = URI.create(storageBase + "/storage/auth/token?storage_type=fal-cdn-v3");
+        try {
+            HttpResult r = transport.execute(AccessChecks.quick(new HttpCall("POST", uri, headers,
+                    HttpRequest.BodyPublishers.ofString("{}"), timeouts.poll(), HttpCall.Retry.SAFE, FalErrors.INSTANCE,
+                    governor, secrets)));
+            Json.read(r, "fal", ErrorKind.TRANSIENT);
+            return AccessCheck.ok("key accepted by fal storage (" + storageBase + "); queue at " + queueBase);
+        } catch (ProviderException e) {
+            return AccessChecks.failed(e, String.join(" or ", FalProviderFactory.CREDENTIALS),
+                    ProviderContext.envName(FalProviderFactory.ID, "BASE_URL"));
+        }
     }
 
     // ---- submit --------------------------------------------------------------------------------

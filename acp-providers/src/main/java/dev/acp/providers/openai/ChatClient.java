@@ -6,13 +6,18 @@ import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
+import dev.acp.provider.AccessCheck;
+import dev.acp.provider.ProviderContext;
 import dev.acp.providers.openai.internal.ApiError;
 import dev.acp.providers.openai.internal.ChatRequest;
 import dev.acp.providers.openai.internal.ChatResponse;
 import dev.acp.providers.openai.internal.ResponseMessage;
 import dev.acp.providers.openai.internal.Usage;
+import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +52,66 @@ final class ChatClient {
                 HttpCall.Retry.ONCE, new ChatErrors(provider, body.model(), endpoint.free(), endpoint.keyVariable()),
                 governor, secrets());
         return read(transport.execute(call), body.model());
+    }
+
+    /**
+     * The doctor's free call: OpenRouter's {@code GET /key} (the key's limit and what is left of
+     * it, providers.md 3.3), and {@code GET /models} of any other server (a local server should
+     * have the default models pulled).
+     */
+    AccessCheck checkAccess() throws InterruptedException {
+        String provider = endpoint.provider();
+        if (endpoint.keyRequired() && endpoint.apiKey() == null) {
+            return AccessCheck.notChecked(endpoint.keyVariable() + " is not set");
+        }
+        boolean openRouter = provider.equals(OpenRouterProviderFactory.ID);
+        URI uri = URI.create(endpoint.baseUri() + (openRouter ? "/key" : "/models"));
+        try {
+            HttpResult r = transport.execute(AccessChecks.quick(HttpCall.get(uri, headers(), governor,
+                    new ChatErrors(provider, null, endpoint.free(), endpoint.keyVariable()), secrets())));
+            JsonNode json = Json.read(r, provider, ErrorKind.TRANSIENT);
+            return openRouter ? keyCheck(json.path("data")) : modelsCheck(json);
+        } catch (ProviderException e) {
+            return AccessChecks.failed(e, endpoint.keyVariable(), ProviderContext.envName(provider, "BASE_URL"));
+        }
+    }
+
+    private static AccessCheck keyCheck(JsonNode data) {
+        JsonNode remaining = data.path("limit_remaining");
+        JsonNode limit = data.path("limit");
+        String detail = "key accepted" + (data.path("is_free_tier").asBoolean(false) ? " (free tier)" : "");
+        if (remaining.isNumber() && limit.isNumber()) {
+            detail += "; $" + remaining.decimalValue().stripTrailingZeros().toPlainString() + " left of its $"
+                    + limit.decimalValue().stripTrailingZeros().toPlainString() + " limit";
+            if (remaining.decimalValue().compareTo(BigDecimal.ONE) < 0) {
+                return new AccessCheck(AccessCheck.Status.WARNING, detail,
+                        "raise the key's limit or add credits at openrouter.ai/credits: paid steps will be refused (402)");
+            }
+        } else {
+            detail += "; no limit set on the key";
+        }
+        return AccessCheck.ok(detail);
+    }
+
+    private AccessCheck modelsCheck(JsonNode json) {
+        List<String> ids = new java.util.ArrayList<>();
+        json.path("data").forEach(m -> {
+            if (m.path("id").isTextual()) {
+                ids.add(m.path("id").asText());
+            }
+        });
+        String who = endpoint.apiKey() == null ? "server answered" : "key accepted";
+        String detail = who + " at " + endpoint.baseUri() + "; " + ids.size() + " models";
+        if (endpoint.server() == ServerKind.LOCAL) {
+            List<String> missing = endpoint.defaultModels().values().stream().distinct()
+                    .filter(m -> ids.stream().noneMatch(id -> id.equals(m) || id.startsWith(m + ":"))).toList();
+            if (!missing.isEmpty()) {
+                return new AccessCheck(AccessCheck.Status.WARNING, detail + "; default models not pulled: "
+                        + String.join(", ", missing), "ollama pull " + String.join(" && ollama pull ", missing)
+                        + ", or name a model you have in each step");
+            }
+        }
+        return AccessCheck.ok(detail);
     }
 
     private Map<String, String> headers() {

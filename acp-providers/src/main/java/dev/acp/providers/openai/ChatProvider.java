@@ -2,6 +2,7 @@ package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.error.ProviderException;
+import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
@@ -48,6 +49,11 @@ final class ChatProvider implements Provider {
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public AccessCheck checkAccess() throws InterruptedException {
+        return client.checkAccess();
     }
 
     /** OpenRouter and remote servers bill per call; a server on this machine or network does not. */
