@@ -27,6 +27,15 @@ class ForEachCliTest {
             """;
 
     @Test
+    void should_validate_the_for_each_example_online_and_offline() {
+        Path example = Path.of("../examples/for-each.yaml").toAbsolutePath().normalize();
+        CliRunner.Result r = new CliRunner(dir).run("config", "validate", example.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        CliRunner.Result offline = new CliRunner(dir).run("config", "validate", "--offline", example.toString());
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+    }
+
+    @Test
     void should_accept_a_valid_block_and_report_every_for_each_mistake_with_its_location() throws IOException {
         Files.writeString(dir.resolve("ok.yaml"), HEAD + """
                       - id: image
