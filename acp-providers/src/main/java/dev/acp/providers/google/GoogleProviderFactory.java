@@ -20,11 +20,13 @@ import java.util.Set;
  * {@code ACP_GOOGLE_BASE_URL} (or {@code base_url} in config.yaml) says otherwise, with or
  * without the {@code /v1beta} of providers.md.
  *
- * <p>Governor defaults ({@link #GOVERNOR}): 4 requests at once, 10 Veo operations in flight and
- * 2 requests per second. Gemini's limits are per project and small on the lower tiers (Veo's a
- * few requests a minute); its 429s halve the rate and honour {@code RetryInfo}. Raise them with
+ * <p>Governor defaults ({@link #GOVERNOR}): 8 requests at once, 10 Veo operations in flight and
+ * 5 requests per second. Gemini's limits are per project and tier (from a few requests a minute
+ * on the free tier to thousands on paid ones, and far fewer for Veo), so the defaults suit a paid
+ * tier and a 429 halves the rate and pauses for its {@code RetryInfo} or Retry-After; 10 Veo
+ * operations polled every few seconds take about 2 requests a second. Change them with
  * {@code providers.google.max_concurrency}, {@code max_jobs} and {@code requests_per_second} in
- * config.yaml on a higher tier.
+ * config.yaml.
  */
 public final class GoogleProviderFactory implements ProviderFactory {
     public static final String ID = "google";
@@ -36,7 +38,7 @@ public final class GoogleProviderFactory implements ProviderFactory {
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.IMAGE_UNDERSTANDING, Capability.PROMPT_GENERATION, Capability.STORY_TO_SCENES,
             Capability.TEXT_TO_VIDEO, Capability.IMAGE_TO_VIDEO));
-    static final Governor.Settings GOVERNOR = new Governor.Settings(4, 10, 2);
+    static final Governor.Settings GOVERNOR = new Governor.Settings(8, 10, 5);
 
     /** For {@link java.util.ServiceLoader}. */
     public GoogleProviderFactory() {}
