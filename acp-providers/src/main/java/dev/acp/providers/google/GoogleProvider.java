@@ -145,6 +145,10 @@ public final class GoogleProvider implements JobProvider {
             if (GoogleProviderFactory.VIDEO.contains(capability)) {
                 Veo.prepare(capability, modelId == null ? "" : modelId, p, outputExtension, null);
             } else {
+                if (modelId != null && (modelId.startsWith("veo") || modelId.startsWith("imagen"))) {
+                    p.issue("model", modelId + " makes media, not text", "use a Gemini model such as "
+                            + DEFAULT_TEXT_MODEL);
+                }
                 GeminiText.prepare(capability, p, null);
             }
         } catch (ProviderException | InterruptedException e) {

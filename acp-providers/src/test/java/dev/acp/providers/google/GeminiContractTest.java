@@ -405,9 +405,10 @@ final class GeminiContractTest {
 
     @Test
     void a_generation_that_times_out_is_not_resent_because_it_may_be_billed() {
-        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer("late", "STOP")).withFixedDelay(4000)));
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer("late", "STOP")).withFixedDelay(2500)));
+        GoogleProvider impatient = support.impatientProvider();
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> google.execute(
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> impatient.execute(
                 GoogleTestSupport.request(Capability.PROMPT_GENERATION, null, Map.of("prompt", "x"), dir.resolve("p.txt"))));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
@@ -426,6 +427,15 @@ final class GeminiContractTest {
         wm.verify(1, postRequestedFor(urlEqualTo(GENERATE)));
     }
 
+    @Test
+    void the_doctor_sends_nothing_since_google_documents_no_free_call() throws Exception {
+        assertThat(google.checkAccess().status()).isEqualTo(dev.acp.provider.AccessCheck.Status.NOT_CHECKED);
+        assertThat(google.checkAccess().detail()).contains("a key is set").doesNotContain(GoogleTestSupport.KEY);
+        GoogleProvider keyless = new GoogleTestSupport(dir, Map.of("ACP_GOOGLE_BASE_URL", wm.baseUrl())).provider();
+        assertThat(keyless.checkAccess().detail()).contains("GOOGLE_API_KEY or GEMINI_API_KEY is not set");
+        assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
     // ---- validation ----------------------------------------------------------------------------
 
     @Test
@@ -437,6 +447,8 @@ final class GeminiContractTest {
         assertThat(google.check(Capability.IMAGE_UNDERSTANDING, null, Map.of("image", "{{steps.a.output}}"), "txt"))
                 .isEmpty();
         assertThat(google.check(Capability.TEXT_TO_IMAGE, null, Map.of("prompt", "x"), "png")).hasSize(1);
+        assertThat(google.check(Capability.PROMPT_GENERATION, "veo-3.0-generate-001", Map.of("prompt", "x"), "txt"))
+                .extracting(i -> i.parameter()).containsExactly("model");
         assertThat(google.check(Capability.STORY_TO_SCENES, "models/../x", Map.of("story", "s"), "json"))
                 .extracting(i -> i.parameter()).containsExactly("model");
         assertThat(wm.getAllServeEvents()).isEmpty();

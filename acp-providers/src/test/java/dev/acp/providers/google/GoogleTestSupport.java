@@ -50,11 +50,18 @@ final class GoogleTestSupport {
         return new ProviderContext(environment, home, clock, transport, governors, AcpConfig.empty());
     }
 
-    /** Short time limits (so timeout tests end quickly) and a small inline limit (so uploads are testable). */
+    /** Generous time limits (a loaded build machine is slow), with the inline limit given. */
     GoogleProvider provider(long inlineLimit) {
-        return new GoogleProvider(context(), ProviderCatalog.builtIn(), new GoogleApi.Timeouts(Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5)),
-                sleeps::add, inlineLimit);
+        Duration limit = Duration.ofSeconds(30);
+        return new GoogleProvider(context(), ProviderCatalog.builtIn(), new GoogleApi.Timeouts(limit, limit, limit,
+                limit, limit), sleeps::add, inlineLimit);
+    }
+
+    /** Short time limits, for the tests of timeouts (whose mock answers later than these). */
+    GoogleProvider impatientProvider() {
+        Duration limit = Duration.ofMillis(700);
+        return new GoogleProvider(context(), ProviderCatalog.builtIn(), new GoogleApi.Timeouts(limit, limit, limit,
+                limit, limit), sleeps::add, GeminiFiles.DEFAULT_INLINE_LIMIT);
     }
 
     GoogleProvider provider() {

@@ -314,13 +314,31 @@ final class VeoContractTest {
 
     @Test
     void polls_that_time_out_are_retried_then_a_timeout() {
-        wm.stubFor(get(urlEqualTo("/v1beta/" + OP)).willReturn(okJson("{\"name\":\"" + OP + "\"}").withFixedDelay(2000)));
+        wm.stubFor(get(urlEqualTo("/v1beta/" + OP)).willReturn(okJson("{\"name\":\"" + OP + "\"}").withFixedDelay(2500)));
+        GoogleProvider impatient = new GoogleTestSupport(wm.baseUrl(), dir).impatientProvider();
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> google.poll(
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> impatient.poll(
                 new JobHandle("google", OP, Map.of())));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
         wm.verify(5, getRequestedFor(urlEqualTo("/v1beta/" + OP)));
+    }
+
+    @Test
+    void a_rate_limited_poll_waits_as_google_asks_and_is_asked_again() throws Exception {
+        GoogleTestSupport support = new GoogleTestSupport(wm.baseUrl(), dir);
+        GoogleProvider veo = support.provider();
+        wm.stubFor(get(urlEqualTo("/v1beta/" + OP)).inScenario("busy").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3").withHeader("Content-Type",
+                        "application/json").withBody(GeminiContractTest.error(429, "RESOURCE_EXHAUSTED", "slow", "")))
+                .willSetStateTo("ok"));
+        wm.stubFor(get(urlEqualTo("/v1beta/" + OP)).inScenario("busy").whenScenarioStateIs("ok")
+                .willReturn(okJson("{\"name\":\"" + OP + "\",\"done\":false}")));
+
+        assertThat(veo.poll(new JobHandle("google", OP, Map.of()))).isInstanceOf(JobStatus.Pending.class);
+
+        assertThat(support.sleeps).contains(java.time.Duration.ofSeconds(3));
+        wm.verify(2, getRequestedFor(urlEqualTo("/v1beta/" + OP)));
     }
 
     @Test
@@ -400,9 +418,10 @@ final class VeoContractTest {
 
     @Test
     void a_submission_that_times_out_is_an_unknown_outcome_and_not_resent() {
-        wm.stubFor(post(urlEqualTo(SUBMIT)).willReturn(okJson("{\"name\":\"" + OP + "\"}").withFixedDelay(4000)));
+        wm.stubFor(post(urlEqualTo(SUBMIT)).willReturn(okJson("{\"name\":\"" + OP + "\"}").withFixedDelay(2500)));
+        GoogleProvider impatient = new GoogleTestSupport(wm.baseUrl(), dir).impatientProvider();
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> google.submit(
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> impatient.submit(
                 textToVideo(Map.of("prompt", "x"), "o.mp4"), "k"));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
