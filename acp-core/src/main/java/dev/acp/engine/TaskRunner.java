@@ -158,7 +158,8 @@ final class TaskRunner {
                         new Context());
                 ProviderResult result;
                 try {
-                    result = provider instanceof JobProvider jobs ? runJob(jobs, request) : provider.execute(request);
+                    result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
+                            : provider.execute(request);
                 } catch (JobLeftAtProvider e) {
                     deleteQuietly(tmp);
                     if (n.stopRequested()) {
