@@ -186,10 +186,11 @@ public final class PricingCatalog {
             int version = 1;
             Node v = map.get("version");
             if (v != null) {
-                if (!(v instanceof Node.ScalarNode s && s.value() instanceof Integer i && i >= 1)) {
+                if (!(v instanceof Node.ScalarNode s && s.value() instanceof Number num && num.doubleValue() >= 1
+                        && num.doubleValue() == Math.rint(num.doubleValue()))) {
                     throw error(v.location(), "version must be a whole number, found " + v.describe(), "write 'version: 1'");
                 }
-                version = (Integer) ((Node.ScalarNode) v).value();
+                version = ((Number) ((Node.ScalarNode) v).value()).intValue();
             }
             Map<String, ProviderPricing> providers = new LinkedHashMap<>();
             Node ps = map.get("providers");

@@ -171,6 +171,24 @@ final class TaskRunner {
             return ticket == null || ticket.estimate() == null ? null : ticket.estimate().expected();
         }
 
+        /**
+         * Settles a successful call's cost together with what its failed attempts cost at a
+         * provider that bills failures (journaled as its own record); returns the latter, or null.
+         */
+        private @Nullable BigDecimal settleWithFailedCalls(@Nullable Settlement cost) {
+            if (cost == null || ticket == null) {
+                return null;
+            }
+            CostControl.Charge failures = x.request.costs().failureCharge(ticket, failedCalls);
+            if (failures == null || failures.amount().signum() == 0) {
+                settleTicket(cost.amount());
+                return null;
+            }
+            x.request.recorder().costSettled(t, new Settlement(failures.amount(), failures.source(), null), true);
+            settleTicket(cost.amount().add(failures.amount()));
+            return failures.amount();
+        }
+
         /** Records a settled cost in the ledger, after the journal has it. */
         private void settleTicket(BigDecimal amount) {
             if (ticket != null) {
@@ -595,7 +613,7 @@ final class TaskRunner {
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
                 if (cost != null) {
                     x.request.recorder().costSettled(t, cost, true);
-                    settleTicket(cost.amount());
+                    settleWithFailedCalls(cost);
                 }
                 StepResult failed = failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL,
                         "cannot put the output in place: " + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
@@ -615,14 +633,18 @@ final class TaskRunner {
             } else if (cost != null) {
                 x.request.recorder().costSettled(t, cost, true);
             }
-            if (cost != null) {
-                settleTicket(cost.amount());
+            BigDecimal retryCost = settleWithFailedCalls(cost);
+            if (retryCost != null) {
+                actual = actual == null ? retryCost : actual.add(retryCost);
             }
             CacheInfo cache = store(result, lookup, output, sha, actual);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());
             if (cost != null && !"provider".equals(cost.source())) {
                 metadata.put("cost_source", cost.source());
+            }
+            if (retryCost != null) {
+                metadata.put("retry_cost", retryCost);
             }
             return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED,
                     output, result.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt,
