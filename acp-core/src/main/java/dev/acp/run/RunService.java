@@ -415,6 +415,28 @@ public final class RunService {
             return acp.engine().run(request);
         }
 
+        /**
+         * Runs (or continues) the run under a cost control; build it with {@link #spentByStep()}
+         * so that spend before a crash counts against the limits.
+         */
+        public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs) {
+            RunRequest request = new RunRequest(plan, runId(), listener, control,
+                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+                    resume, costs);
+            return acp.engine().run(request);
+        }
+
+        /** What each step settled in earlier sessions of this run, from the journal; each job once. */
+        public Map<String, BigDecimal> spentByStep() throws IOException {
+            Map<String, BigDecimal> out = new LinkedHashMap<>();
+            RunHistory.of(folder.readJournal().records()).steps().forEach((id, st) -> {
+                if (st.cost().signum() != 0) {
+                    out.put(id, st.cost());
+                }
+            });
+            return out;
+        }
+
         /** What the run has spent over all its sessions, each job counted once. */
         public BigDecimal spent() throws IOException {
             return RunHistory.of(folder.readJournal().records()).spent();

@@ -49,7 +49,7 @@ public final class PipelineLoader {
             List.of("pipeline_name", "description", "output_directory", "global_config", "inputs", "steps");
     static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider");
     static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
-            "enabled", "timeout", "retry_count", "depends_on", "provider");
+            "enabled", "timeout", "retry_count", "depends_on", "provider", "max_cost");
     static final List<String> GROUP_KEYS = List.of("step_type", "id", "description", "parallel_config", "steps",
             "output_directory", "enabled", "depends_on");
     static final List<String> FOR_EACH_KEYS = List.of("for_each", "id", "description", "max_workers", "steps",
@@ -195,6 +195,10 @@ public final class PipelineLoader {
         }
 
         private @Nullable BigDecimal money(Node.MapNode map, String key) {
+            return money(map, key, null);
+        }
+
+        private @Nullable BigDecimal money(Node.MapNode map, String key, @Nullable String step) {
             Node n = map.get(key);
             if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
                 return null;
@@ -202,13 +206,13 @@ public final class PipelineLoader {
             if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (v.signum() < 0) {
-                    error(n.location(), null, key + " is negative (" + v.toPlainString() + ")",
+                    error(n.location(), step, key + " is negative (" + v.toPlainString() + ")",
                             "give an amount in US dollars of 0 or more");
                     return null;
                 }
                 return v;
             }
-            error(n.location(), null, key + " must be a number of US dollars, found " + n.describe(),
+            error(n.location(), step, key + " must be a number of US dollars, found " + n.describe(),
                     "write for example '" + key + ": 5.0'");
             return null;
         }
@@ -432,8 +436,9 @@ public final class PipelineLoader {
             List<String> dependsOn = dependsOn(map, label);
             String provider = optionalString(map, "provider", label);
             String description = optionalString(map, "description", label);
+            BigDecimal maxCost = money(map, "max_cost", label);
             return new TaskStepSpec(id, map.has("id"), capability, config, outputFilename, enabled == null || enabled,
-                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where));
+                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where), maxCost);
         }
 
         private @Nullable GroupStepSpec group(Node.MapNode map, String position) {
