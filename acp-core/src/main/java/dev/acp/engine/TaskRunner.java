@@ -133,6 +133,9 @@ final class TaskRunner {
                 Map<String, Object> params;
                 try {
                     params = x.renderer.render(t);
+                } catch (ItemLists.ItemListException e) {
+                    // The pipeline is fine but this item's data does not fit it: the item's own error.
+                    return failed(ErrorInfo.of(ErrorKind.VALIDATION, e.getMessage()));
                 } catch (TemplateSyntaxException | IllegalStateException e) {
                     return failed(ErrorInfo.of(ErrorKind.INTERNAL, "cannot prepare the step's parameters: "
                             + e.getMessage()));
@@ -155,7 +158,8 @@ final class TaskRunner {
                         new Context());
                 ProviderResult result;
                 try {
-                    result = provider instanceof JobProvider jobs ? runJob(jobs, request) : provider.execute(request);
+                    result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
+                            : provider.execute(request);
                 } catch (JobLeftAtProvider e) {
                     deleteQuietly(tmp);
                     if (n.stopRequested()) {
