@@ -110,6 +110,11 @@ final class RunwareTasks {
                 issues.add(new Issue("delivery", "Runware delivers videos only async", "remove delivery: sync"));
             }
         }
+        if (p.containsKey("width") != p.containsKey("height")) {
+            String given = p.containsKey("width") ? "width" : "height";
+            issues.add(new Issue(given, "Runware needs width and height together; only " + given + " is set",
+                    "set both width and height, or use image_size or aspect_ratio"));
+        }
         positive(p, "num_images", issues);
         positive(p, "width", issues);
         positive(p, "height", issues);

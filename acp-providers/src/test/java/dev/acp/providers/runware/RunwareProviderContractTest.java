@@ -568,6 +568,8 @@ final class RunwareProviderContractTest {
                 .anySatisfy(i -> assertThat(i.parameter()).isEqualTo("delivery"));
         assertThat(runware.check(Capability.TEXT_TO_IMAGE, null, Map.of("prompt", "x", "outputQuality", 5), "png"))
                 .anySatisfy(i -> assertThat(i.parameter()).isEqualTo("outputQuality"));
+        assertThat(runware.check(Capability.TEXT_TO_IMAGE, null, Map.of("prompt", "x", "width", 768), "png"))
+                .anySatisfy(i -> assertThat(i.message()).contains("width and height together"));
         assertThat(runware.check(Capability.TEXT_TO_IMAGE, null, Map.of("prompt", "x"), "mp3"))
                 .anySatisfy(i -> assertThat(i.message()).contains(".mp3"));
         assertThat(runware.check(Capability.TEXT_TO_SPEECH, null, Map.of("text", "x"), "mp3")).isNotEmpty();
