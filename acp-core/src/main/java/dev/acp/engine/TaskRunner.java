@@ -689,10 +689,12 @@ final class TaskRunner {
         StepResult stopped() {
             JobHandle running = job;
             // A job that succeeded is paid for: it is never cancelled, and a resume downloads it.
-            boolean keepJob = running != null && (x.cancelled() || jobSucceeded);
+            boolean billedByTime = provider instanceof JobProvider jp && jp.cancelOnInterrupt();
+            boolean keepJob = running != null && ((x.cancelled() && !billedByTime) || jobSucceeded);
             if (running != null && !keepJob && provider instanceof JobProvider jobs) {
                 // A timeout or a lost first_success race: the job is not wanted any more. An
-                // interrupted run leaves it running, so that a resume can collect what is paid for.
+                // interrupted run leaves it running, so that a resume can collect what is paid for,
+                // unless the provider bills by running time: then the job is cancelled at once.
                 cancelQuietly(jobs, running);
             }
             if (running != null && jobSucceeded && !x.cancelled()) {
@@ -712,11 +714,14 @@ final class TaskRunner {
             }
             String reason = n.cancelReason != null ? n.cancelReason : "interrupted";
             StepResult result = failed(null).withStatus(StepStatus.CANCELLED, reason);
-            if (running != null && x.cancelled()) {
+            if (running != null && x.cancelled() && keepJob) {
                 // Still running and paid for: the journal must keep it in flight for the resume.
                 result = result.withStatus(StepStatus.CANCELLED, reason + "; job " + running.id()
                         + " was left running at " + provider.id() + " and is collected when the run is resumed")
                         .withMetadata(JOB_IN_FLIGHT, running.id());
+            } else if (running != null && x.cancelled()) {
+                result = result.withStatus(StepStatus.CANCELLED, reason + "; job " + running.id() + " was cancelled at "
+                        + provider.id() + ", which bills by running time; a resume submits the step again");
             } else if (submitting != null) {
                 // The submission was sent and never answered: the provider may have the job.
                 result = result.withMetadata(SUBMISSION_UNANSWERED, submitting);

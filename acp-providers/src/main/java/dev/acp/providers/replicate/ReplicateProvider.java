@@ -132,6 +132,16 @@ public final class ReplicateProvider implements JobProvider {
         return true;
     }
 
+    /**
+     * Replicate bills most models by the time a prediction runs ({@code metrics.predict_time}), so
+     * Ctrl-C cancels it rather than leaving it running (and billing) until a resume; the resume
+     * submits the step again.
+     */
+    @Override
+    public boolean cancelOnInterrupt() {
+        return true;
+    }
+
     /** Replicate has no idempotency key (providers.md 7.5): a lost create cannot be found again. */
     @Override
     public boolean idempotentSubmit() {
