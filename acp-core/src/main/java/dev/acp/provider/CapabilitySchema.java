@@ -109,9 +109,9 @@ public final class CapabilitySchema {
                         .param("speed", ParamType.NUMBER, "speaking speed, 1 = normal")
                         .param("rate", ParamType.NUMBER, "alias of speed")
                         .param("pitch", ParamType.NUMBER, "pitch shift where supported")
-                        .param("emotion", ParamType.TEXT, "emotion where supported")
-                        .param("intensity", ParamType.NUMBER, "emotion intensity 0..1")
-                        .param("description", ParamType.TEXT, "delivery instructions where supported")
+                        .param("emotion", ParamType.TEXT, "one of " + Emotion.names() + "; mapped per provider")
+                        .param("intensity", ParamType.NUMBER, "how strongly to apply the emotion, 0..1 (default 0.5)")
+                        .param("description", ParamType.TEXT, "free-text delivery direction where supported")
                         .param("language", ParamType.TEXT, "language code");
                 case TEXT_TO_VIDEO -> b.required("prompt", "text")
                         .param("prompt", ParamType.TEXT, "what to show")
