@@ -40,6 +40,11 @@ class EmotionalSpeechValidationTest {
     }
 
     @Test
+    void should_know_openai_style_instructions_as_a_speech_parameter() {
+        assertThat(check("{ text: hi, instructions: \"British accent\" }").problems()).isEmpty();
+    }
+
+    @Test
     void should_suggest_the_member_a_synonym_or_a_typo_meant() {
         assertThat(rendered(check("{ text: hi, emotion: cheerful }").errors())).singleElement().asString()
                 .contains("pipeline.yaml:5:").contains("unknown emotion 'cheerful'").contains("did you mean 'happy'?");
