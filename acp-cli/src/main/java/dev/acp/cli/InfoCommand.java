@@ -4,13 +4,17 @@ import dev.acp.Acp;
 import dev.acp.Version;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.provider.Capability;
+import dev.acp.provider.Emotion;
 import dev.acp.provider.ProviderFactory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -44,6 +48,8 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.println("  " + pad("parallel_group", 20) + "runs member steps side by side (collect_all, first_success,"
                 + " best_quality)");
+        out.println("  text_to_speech emotion: " + Emotion.names() + t.dim(" (with intensity 0..1 and a free-text"
+                + " description; each provider reports what it applied)"));
         out.println();
 
         ProviderCatalog catalog = acp.catalog();
@@ -76,9 +82,30 @@ final class InfoCommand implements Callable<Integer> {
         out.println();
 
         out.println(t.bold("Models") + t.dim(" (name -> provider, capability; other ids work with 'provider:')"));
-        catalog.models().values().forEach(m -> out.println("  " + pad(m.name(), 24) + m.provider() + ", "
-                + m.capability().wireName() + t.dim("  (" + m.providerModelId() + ")")));
+        Map<String, String> parameters = new HashMap<>();
+        for (ProviderCatalog.ModelEntry m : catalog.models().values()) {
+            out.println("  " + pad(m.name(), 24) + m.provider() + ", " + m.capability().wireName()
+                    + t.dim("  (" + m.providerModelId() + ")"));
+            String params = parameters.computeIfAbsent(m.provider() + "/" + m.capability().wireName(),
+                    k -> parameters(acp, m.provider(), m.capability()));
+            if (!params.isEmpty()) {
+                out.println("  " + pad("", 24) + t.dim("parameters: " + params));
+            }
+        }
         return ExitCode.OK.code();
+    }
+
+    /** The config keys an installed provider reads for a capability, sorted; empty when unknown. */
+    private static String parameters(Acp acp, String provider, Capability capability) {
+        if (acp.registry().factory(provider).isEmpty()) {
+            return "";
+        }
+        try {
+            return String.join(", ", new TreeSet<>(acp.registry().provider(provider).parameters(capability)));
+        } catch (RuntimeException e) {
+            // A provider that cannot be created here (a bad base URL) still lists its models.
+            return "";
+        }
     }
 
     private static String sorted(Set<Capability> caps) {

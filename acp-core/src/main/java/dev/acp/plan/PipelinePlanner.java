@@ -18,6 +18,7 @@ import dev.acp.provider.ParamType;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderFactory;
 import dev.acp.provider.ProviderRegistry;
+import dev.acp.provider.SpeechDirection;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
@@ -988,6 +989,7 @@ public final class PipelinePlanner {
                 }
             }
             Set<String> read = r.installed() == null ? Set.of() : r.installed().parameters(t.capability());
+            Set<String> mistyped = new HashSet<>();
             for (var e : config.entrySet()) {
                 String key = e.getKey();
                 Object value = e.getValue();
@@ -1006,6 +1008,7 @@ public final class PipelinePlanner {
                     if (!type.accepts(value)) {
                         error(at, t.id(), "config." + key + " must be " + type.description() + ", found "
                                 + describe(value), "write for example '" + key + ": " + example(type) + "'");
+                        mistyped.add(key);
                         continue;
                     }
                     if (type == ParamType.FILE) {
@@ -1017,13 +1020,29 @@ public final class PipelinePlanner {
                             "remove it, or choose a provider that uses it");
                 }
             }
+            if (t.capability() == Capability.TEXT_TO_SPEECH) {
+                // Emotional speech is portable: the same values are refused whichever provider runs it.
+                for (Provider.Issue issue : SpeechDirection.read(config, true).issues()) {
+                    if (!mistyped.contains(issue.parameter())) {
+                        report(t, issue);
+                    }
+                }
+            }
             if (r.installed() != null && output != null) {
                 for (Provider.Issue issue : r.installed().check(t.capability(), t.model(), config,
                         OutputFiles.extension(output.getFileName().toString()))) {
-                    SourceLocation at = issue.parameter() == null ? t.locations().at("output_filename")
-                            : t.locations().at("config." + issue.parameter());
-                    error(at, t.id(), issue.message(), issue.fix());
+                    report(t, issue);
                 }
+            }
+        }
+
+        private void report(TaskStepSpec t, Provider.Issue issue) {
+            SourceLocation at = issue.parameter() == null ? t.locations().at("output_filename")
+                    : t.locations().at("config." + issue.parameter());
+            if (issue.isWarning()) {
+                warning(at, t.id(), issue.message(), issue.fix());
+            } else {
+                error(at, t.id(), issue.message(), issue.fix());
             }
         }
 

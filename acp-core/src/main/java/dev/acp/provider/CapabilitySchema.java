@@ -78,7 +78,9 @@ public final class CapabilitySchema {
                         .param("num_inference_steps", ParamType.INTEGER, "diffusion steps")
                         .param("guidance_scale", ParamType.NUMBER, "prompt adherence")
                         .param("enable_safety_checker", ParamType.BOOLEAN, "provider safety filter")
-                        .param("style", ParamType.TEXT, "style hint");
+                        .param("style", ParamType.TEXT, "style hint")
+                        .param("quality", ParamType.TEXT, "model quality setting, for example high or hd")
+                        .param("background", ParamType.TEXT, "transparent, opaque or auto where supported");
                 case IMAGE_TO_IMAGE -> b.required("image", "image_url", "image_path")
                         .param("image", ParamType.FILE, "input image")
                         .param("image_url", ParamType.FILE, "alias of image")
@@ -109,9 +111,10 @@ public final class CapabilitySchema {
                         .param("speed", ParamType.NUMBER, "speaking speed, 1 = normal")
                         .param("rate", ParamType.NUMBER, "alias of speed")
                         .param("pitch", ParamType.NUMBER, "pitch shift where supported")
-                        .param("emotion", ParamType.TEXT, "emotion where supported")
-                        .param("intensity", ParamType.NUMBER, "emotion intensity 0..1")
-                        .param("description", ParamType.TEXT, "delivery instructions where supported")
+                        .param("emotion", ParamType.TEXT, "one of " + Emotion.names() + "; mapped per provider")
+                        .param("intensity", ParamType.NUMBER, "how strongly to apply the emotion, 0..1 (default 0.5)")
+                        .param("description", ParamType.TEXT, "free-text delivery direction where supported")
+                        .param("instructions", ParamType.TEXT, "OpenAI-style speech instructions, sent as written")
                         .param("language", ParamType.TEXT, "language code");
                 case TEXT_TO_VIDEO -> b.required("prompt", "text")
                         .param("prompt", ParamType.TEXT, "what to show")
