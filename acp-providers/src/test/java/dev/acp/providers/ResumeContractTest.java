@@ -63,11 +63,17 @@ final class ResumeContractTest {
     Path dir;
 
     @Test
-    void a_replicate_prediction_interrupted_mid_poll_is_collected_on_resume_with_exactly_one_create() throws Exception {
-        wm.stubFor(post(urlEqualTo("/v1/models/minimax/video-01/predictions")).willReturn(aResponse().withStatus(201)
+    void a_replicate_prediction_interrupted_mid_poll_is_cancelled_and_the_resume_creates_one_new_prediction()
+            throws Exception {
+        // Replicate bills by running time: Ctrl-C cancels the prediction instead of letting it run
+        // (and bill) until a resume. A SIGKILL leaves it running; the jar-level crash tests cover that.
+        wm.stubFor(post(urlEqualTo("/v1/models/minimax/video-01/predictions")).inScenario("r").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":\"pred-1\",\"status\":\"starting\"}")));
         wm.stubFor(get(urlEqualTo("/v1/predictions/pred-1")).willReturn(okJson(
                 "{\"id\":\"pred-1\",\"status\":\"processing\",\"logs\":\"10%\"}")));
+        wm.stubFor(post(urlEqualTo("/v1/predictions/pred-1/cancel")).inScenario("r").willReturn(okJson(
+                "{\"id\":\"pred-1\",\"status\":\"canceled\"}")).willSetStateTo("cancelled"));
         RunService service = service();
         RunService.Session first = service.start(pipeline("""
                   - step_type: text_to_video
@@ -81,11 +87,13 @@ final class ResumeContractTest {
         RunResult interrupted = runUntil(first, getRequestedFor(urlEqualTo("/v1/predictions/pred-1")));
 
         assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
-        assertThat(interrupted.steps().get(0).reason()).contains("pred-1").contains("collected when the run is resumed");
-        // Ctrl-C keeps a paid job running for the resume: no cancel was sent.
-        wm.verify(0, postRequestedFor(urlEqualTo("/v1/predictions/pred-1/cancel")));
+        assertThat(interrupted.steps().get(0).reason()).contains("pred-1").contains("cancelled at replicate");
+        wm.verify(1, postRequestedFor(urlEqualTo("/v1/predictions/pred-1/cancel")));
 
-        wm.stubFor(get(urlEqualTo("/v1/predictions/pred-1")).willReturn(okJson("{\"id\":\"pred-1\",\"status\":"
+        wm.stubFor(post(urlEqualTo("/v1/models/minimax/video-01/predictions")).inScenario("r")
+                .whenScenarioStateIs("cancelled").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"pred-2\",\"status\":\"starting\"}")));
+        wm.stubFor(get(urlEqualTo("/v1/predictions/pred-2")).willReturn(okJson("{\"id\":\"pred-2\",\"status\":"
                 + "\"succeeded\",\"output\":\"" + wm.baseUrl().replace("localhost", "127.0.0.1")
                 + "/d/clip.mp4\",\"metrics\":{\"predict_time\":41.5}}")));
         wm.stubFor(get(urlEqualTo("/d/clip.mp4")).willReturn(aResponse().withHeader("Content-Type", "video/mp4")
@@ -94,10 +102,10 @@ final class ResumeContractTest {
 
         assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
         StepResult clip = resumed.steps().get(0);
-        assertThat(clip.requestIds()).contains("pred-1");
+        assertThat(clip.requestIds()).contains("pred-2");
         assertThat(clip.metadata()).containsEntry("predict_time_s", 41.5);
         assertThat(Files.readAllBytes(clip.outputPath())).isEqualTo(MP4);
-        wm.verify(1, postRequestedFor(urlEqualTo("/v1/models/minimax/video-01/predictions")));
+        wm.verify(2, postRequestedFor(urlEqualTo("/v1/models/minimax/video-01/predictions")));
     }
 
     @Test
