@@ -46,7 +46,8 @@ public final class LocalProvider implements Provider {
             Capability.TEXT_TO_VIDEO,
             Capability.IMAGE_TO_VIDEO,
             Capability.PROMPT_GENERATION,
-            Capability.IMAGE_UNDERSTANDING));
+            Capability.IMAGE_UNDERSTANDING,
+            Capability.STORY_TO_SCENES));
 
     private final Map<Capability, CapabilityHandler> handlers;
     private final LocalServices services;
@@ -71,6 +72,7 @@ public final class LocalProvider implements Provider {
         map.put(Capability.IMAGE_TO_VIDEO, new VideoHandler(services, Capability.IMAGE_TO_VIDEO));
         map.put(Capability.PROMPT_GENERATION, new PromptGenerationHandler());
         map.put(Capability.IMAGE_UNDERSTANDING, new ImageUnderstandingHandler(services));
+        map.put(Capability.STORY_TO_SCENES, new StoryToScenesHandler());
         this.handlers = Collections.unmodifiableMap(map);
         this.services = services;
     }
