@@ -47,7 +47,8 @@ public final class LocalProvider implements Provider {
             Capability.IMAGE_TO_VIDEO,
             Capability.PROMPT_GENERATION,
             Capability.IMAGE_UNDERSTANDING,
-            Capability.STORY_TO_SCENES));
+            Capability.STORY_TO_SCENES,
+            Capability.ASSEMBLE_VIDEO));
 
     private final Map<Capability, CapabilityHandler> handlers;
     private final LocalServices services;
@@ -73,6 +74,7 @@ public final class LocalProvider implements Provider {
         map.put(Capability.PROMPT_GENERATION, new PromptGenerationHandler());
         map.put(Capability.IMAGE_UNDERSTANDING, new ImageUnderstandingHandler(services));
         map.put(Capability.STORY_TO_SCENES, new StoryToScenesHandler());
+        map.put(Capability.ASSEMBLE_VIDEO, new AssembleVideoHandler(services));
         this.handlers = Collections.unmodifiableMap(map);
         this.services = services;
     }
