@@ -14,7 +14,7 @@ import java.util.Set;
 sealed interface CapabilityHandler
         permits TextToImageHandler, ImageToImageHandler, TextToSpeechHandler, VideoHandler, PromptGenerationHandler,
                 ImageUnderstandingHandler, StoryToScenesHandler,
-                AssembleVideoHandler {
+                AssembleVideoHandler, VideoToVideoHandler {
 
     /** The parameters this handler reads for its capability. */
     Set<String> parameters();

@@ -48,7 +48,8 @@ public final class LocalProvider implements Provider {
             Capability.PROMPT_GENERATION,
             Capability.IMAGE_UNDERSTANDING,
             Capability.STORY_TO_SCENES,
-            Capability.ASSEMBLE_VIDEO));
+            Capability.ASSEMBLE_VIDEO,
+            Capability.VIDEO_TO_VIDEO));
 
     private final Map<Capability, CapabilityHandler> handlers;
     private final LocalServices services;
@@ -75,6 +76,7 @@ public final class LocalProvider implements Provider {
         map.put(Capability.IMAGE_UNDERSTANDING, new ImageUnderstandingHandler(services));
         map.put(Capability.STORY_TO_SCENES, new StoryToScenesHandler());
         map.put(Capability.ASSEMBLE_VIDEO, new AssembleVideoHandler(services));
+        map.put(Capability.VIDEO_TO_VIDEO, new VideoToVideoHandler(services));
         this.handlers = Collections.unmodifiableMap(map);
         this.services = services;
     }

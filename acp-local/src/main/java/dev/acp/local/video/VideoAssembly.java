@@ -206,7 +206,7 @@ public final class VideoAssembly {
         if (!s.container().equals("mkv")) {
             args.addAll(List.of("-movflags", "+faststart"));
         }
-        args.addAll(List.of("-f", muxer(s.container()), output.toAbsolutePath().toString()));
+        args.addAll(List.of("-f", muxerName(s.container()), output.toAbsolutePath().toString()));
         return args;
     }
 
@@ -226,7 +226,8 @@ public final class VideoAssembly {
         return String.format(Locale.ROOT, "%.6f", value).replaceFirst("\\.?0+$", "");
     }
 
-    static String muxer(String container) {
+    /** The ffmpeg muxer for a container extension: {@code mov}, {@code matroska} or {@code mp4}. */
+    public static String muxerName(String container) {
         return switch (container) {
             case "mov" -> "mov";
             case "mkv" -> "matroska";
