@@ -346,7 +346,13 @@ final class AssembleVideoHandler implements CapabilityHandler {
         if (plan.burn()) {
             Path fonts = scratch.resolve("fonts");
             Files.createDirectories(fonts);
-            Files.copy(services.fonts().regularFile(), fonts.resolve("LiberationSans-Regular.ttf"));
+            try {
+                Files.copy(services.fonts().regularFile(), fonts.resolve("LiberationSans-Regular.ttf"));
+            } catch (IllegalStateException e) {
+                // The font ships inside the jar; without it burnt subtitles would fall back to whatever libass finds.
+                throw new ProviderException(ErrorKind.LOCAL, "cannot burn subtitles: " + e.getMessage()
+                        + "; set burn_subtitles: false (the .srt is still written) or reinstall ACP", e);
+            }
             burn = new VideoAssembly.Burn(java.util.Objects.requireNonNull(srtPartial), fonts, FONT_NAME);
         }
         List<VideoAssembly.Scene> scenes = prepared.stream()
