@@ -18,7 +18,36 @@ public record CliContext(
         Path workingDirectory,
         Terminal terminal,
         Interrupts interrupts,
-        Function<Environment, Acp> acpFactory) {
+        Function<Environment, Acp> acpFactory,
+        Prompt prompt) {
+
+    /** A context that cannot ask the user anything (no terminal). */
+    public CliContext(PrintWriter out, PrintWriter err, Environment environment, Path workingDirectory,
+            Terminal terminal, Interrupts interrupts, Function<Environment, Acp> acpFactory) {
+        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, Prompt.NONE);
+    }
+
+    /** Asks the user a yes/no question on the terminal. */
+    public interface Prompt {
+        /** The answer, or null when there is no terminal to ask on. */
+        @org.jspecify.annotations.Nullable Boolean confirm(String question);
+
+        Prompt NONE = question -> null;
+
+        /** Asks on this process's console when stdin and stderr are a terminal; answers "y"/"yes" mean yes. */
+        static Prompt console(Terminal terminal, PrintWriter err) {
+            return question -> {
+                java.io.Console console = System.console();
+                if (console == null || !terminal.interactive()) {
+                    return null;
+                }
+                err.print(question + " [y/N] ");
+                err.flush();
+                String line = console.readLine();
+                return line != null && (line.strip().equalsIgnoreCase("y") || line.strip().equalsIgnoreCase("yes"));
+            };
+        }
+    }
 
     /** Installs a handler for Ctrl-C for the duration of a run. */
     public interface Interrupts {

@@ -119,4 +119,30 @@ final class SummaryPrinter {
         return ProgressDisplay.relative(workingDirectory, p);
     }
 
+
+    /**
+     * The money lines after the table: the estimate beside the actual cost, the limit, what
+     * retries cost, budget-skipped steps, and overruns in red (a provider billed more than the
+     * step reserved).
+     */
+    void printCosts(RunResult run, dev.acp.report.RunReportWriter.Extras extras) {
+        java.util.Map<String, Object> c = dev.acp.report.RunReportWriter.costSummary(run, extras);
+        BigDecimal estimated = run.totalEstimatedCost();
+        if (estimated.signum() > 0 || extras.costLimit() != null) {
+            out.println("Estimated: " + dev.acp.cost.Money.format(estimated) + ", settled: "
+                    + dev.acp.cost.Money.format(run.totalActualCost())
+                    + (extras.costLimit() == null ? "" : ", limit " + dev.acp.cost.Money.format(extras.costLimit())));
+        }
+        if (c.get("retry_spend") instanceof Double d && d > 0) {
+            out.println("Spent on failed attempts and retries: " + dev.acp.cost.Money.format(BigDecimal.valueOf(d)));
+        }
+        for (Object o : (List<?>) c.get("budget_skipped")) {
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+            out.println(terminal.yellow("Skipped for budget: " + m.get("step_id") + " (" + m.get("reason") + ")"));
+        }
+        for (Object o : (List<?>) c.get("overruns")) {
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+            out.println(terminal.red("COST OVERRUN: " + m.get("step_id") + ": " + m.get("overrun")));
+        }
+    }
 }

@@ -24,23 +24,42 @@ final class ConfigRenderer {
     private final Environment environment;
     private final Path baseDirectory;
     private final Function<String, @Nullable StepResult> results;
+    private final Function<String, @Nullable ItemScope> scopes;
+    private final Function<String, @Nullable List<StepResult>> expansions;
 
+    /**
+     * The item an expanded step of a for_each block runs for.
+     *
+     * @param index the item's position, from 1
+     * @param siblings the ids of the same item's expanded steps, by inner step id
+     */
+    record ItemScope(String blockId, int index, Object item, Map<String, String> siblings) {}
+
+    /**
+     * @param scopes the item scope of an expanded step, by its id; null for other steps
+     * @param expansions the results of an inner step's expansions in item order, by inner id;
+     *     null while its block has not expanded
+     */
     ConfigRenderer(Map<String, Object> inputs, Environment environment, Path baseDirectory,
-            Function<String, @Nullable StepResult> results) {
+            Function<String, @Nullable StepResult> results, Function<String, @Nullable ItemScope> scopes,
+            Function<String, @Nullable List<StepResult>> expansions) {
         this.inputs = inputs;
         this.environment = environment;
         this.baseDirectory = baseDirectory;
         this.results = results;
+        this.scopes = scopes;
+        this.expansions = expansions;
     }
 
     Map<String, Object> render(PlannedTask task) throws TemplateSyntaxException {
         java.util.Set<String> files = CapabilitySchema.of(task.capability()).fileParameters();
+        ItemScope scope = scopes.apply(task.id());
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : task.spec().config().entrySet()) {
             if (e.getValue() == null) {
                 continue;
             }
-            Object v = renderValue(e.getValue());
+            Object v = renderValue(e.getValue(), scope);
             if (v instanceof String s && files.contains(e.getKey())) {
                 v = resolveFile(s);
             }
@@ -49,15 +68,28 @@ final class ConfigRenderer {
         return out;
     }
 
-    private Object renderValue(Object value) throws TemplateSyntaxException {
+    /** Renders a file name of an expanded step: inputs, environment, item and index. */
+    String renderName(String name, ItemScope scope) throws TemplateSyntaxException {
+        return ItemLists.text(renderValue(name, scope));
+    }
+
+    private Object renderValue(Object value, @Nullable ItemScope scope) throws TemplateSyntaxException {
         if (value instanceof String s) {
-            return Template.hasReferences(s) ? Template.parse(s).render(this::resolve) : s;
+            if (!Template.hasReferences(s)) {
+                return s;
+            }
+            Template template = Template.parse(s);
+            if (template.isSingleReference()) {
+                return resolve(template.references().get(0), scope);
+            }
+            // Lists and maps read as JSON inside text.
+            return template.render(r -> ItemLists.text(resolve(r, scope)));
         }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (var e : m.entrySet()) {
                 if (e.getValue() != null) {
-                    out.put(String.valueOf(e.getKey()), renderValue(e.getValue()));
+                    out.put(String.valueOf(e.getKey()), renderValue(e.getValue(), scope));
                 }
             }
             return out;
@@ -66,7 +98,7 @@ final class ConfigRenderer {
             List<Object> out = new ArrayList<>(l.size());
             for (Object o : l) {
                 if (o != null) {
-                    out.add(renderValue(o));
+                    out.add(renderValue(o, scope));
                 }
             }
             return out;
@@ -81,19 +113,63 @@ final class ConfigRenderer {
         return baseDirectory.resolve(value).toAbsolutePath().normalize().toString();
     }
 
-    private Object resolve(Reference reference) {
+    private Object resolve(Reference reference, @Nullable ItemScope scope) {
         return switch (reference) {
             case Reference.InputRef in -> require(inputs.get(in.name()), reference);
             case Reference.EnvRef env -> environment.get(env.name())
                     .orElseThrow(() -> new IllegalStateException("environment variable " + env.name() + " is not set"));
+            case Reference.IndexRef index -> {
+                if (scope == null) {
+                    throw new IllegalStateException("{{" + reference.expression() + "}} is used outside a for_each block");
+                }
+                yield (long) (index.zeroBased() ? scope.index() - 1 : scope.index());
+            }
+            case Reference.ItemRef item -> {
+                if (scope == null) {
+                    throw new IllegalStateException("{{" + reference.expression() + "}} is used outside a for_each block");
+                }
+                Object v = scope.item();
+                for (String field : item.path()) {
+                    if (!(v instanceof Map<?, ?> m) || !m.containsKey(field) || m.get(field) == null) {
+                        String has = v instanceof Map<?, ?> m2 && !m2.isEmpty()
+                                ? "; it has " + String.join(", ", m2.keySet().stream().map(String::valueOf).toList())
+                                : v instanceof Map<?, ?> ? "; it is an empty object" : "; it is " + ItemLists.text(v);
+                        throw new ItemLists.ItemListException("{{" + reference.expression() + "}}: item " + scope.index()
+                                + " of for_each block '" + scope.blockId() + "' has no field '" + field + "'" + has);
+                    }
+                    v = m.get(field);
+                }
+                yield v;
+            }
             case Reference.StepRef step -> {
-                StepResult r = results.apply(step.stepId());
+                if (step.field() == Reference.StepField.OUTPUTS || step.field() == Reference.StepField.TEXTS) {
+                    List<StepResult> each = expansions.apply(step.stepId());
+                    if (each == null) {
+                        throw new IllegalStateException("the for_each block of '" + step.stepId() + "' has not run");
+                    }
+                    List<Object> values = new ArrayList<>(each.size());
+                    for (StepResult r : each) {
+                        if (!r.succeeded()) {
+                            throw new IllegalStateException("step '" + r.stepId() + "' has no result");
+                        }
+                        Object v = step.field() == Reference.StepField.OUTPUTS
+                                ? (r.outputPath() == null ? null : r.outputPath().toString()) : r.text();
+                        values.add(require(v, reference));
+                    }
+                    yield values;
+                }
+                // Inside a for_each block a sibling's name means the same item's expansion.
+                String id = scope != null && scope.siblings().containsKey(step.stepId())
+                        ? scope.siblings().get(step.stepId()) : step.stepId();
+                StepResult r = results.apply(id);
                 if (r == null || !r.succeeded()) {
-                    throw new IllegalStateException("step '" + step.stepId() + "' has no result");
+                    throw new IllegalStateException("step '" + id + "' has no result");
                 }
                 yield switch (step.field()) {
                     case OUTPUT -> require(r.outputPath() == null ? null : r.outputPath().toString(), reference);
                     case TEXT -> require(r.text(), reference);
+                    case ITEMS -> ItemLists.parse(id, (String) require(r.text(), reference));
+                    case OUTPUTS, TEXTS -> throw new IllegalStateException("handled above");
                 };
             }
         };

@@ -4,6 +4,7 @@ import dev.acp.cache.CacheKey;
 import dev.acp.cache.FileHashes;
 import dev.acp.error.ErrorKind;
 import dev.acp.plan.ExecutionPlan;
+import dev.acp.plan.PlannedForEach;
 import dev.acp.plan.PlannedGroup;
 import dev.acp.plan.PlannedStep;
 import dev.acp.plan.PlannedTask;
@@ -57,6 +58,12 @@ final class Execution {
 
     private final RunControl control;
     private final Map<String, StepNode> nodes = new LinkedHashMap<>();
+    /** Nodes for_each blocks created at run time, by id; they settle before their block does. */
+    private final Map<String, StepNode> expandedNodes = new ConcurrentHashMap<>();
+    private final Map<String, ConfigRenderer.ItemScope> scopes = new ConcurrentHashMap<>();
+    /** The for_each block of each inner step id. */
+    private final Map<String, ForEachRun> blockOfInner = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextIndex = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, StepResult> results = new ConcurrentHashMap<>();
     private final CountDownLatch unsettled;
     private final TaskRunner tasks;
@@ -82,14 +89,20 @@ final class Execution {
             if (n.step instanceof PlannedGroup g) {
                 n.group = new GroupRun(n, g, this);
             }
+            if (n.step instanceof PlannedForEach f) {
+                n.forEach = new ForEachRun(n, f, this);
+                f.templates().forEach(t -> blockOfInner.put(t.id(), n.forEach));
+            }
         }
+        nextIndex.set(index);
         for (StepNode n : nodes.values()) {
             if (n.step instanceof PlannedTask t && t.groupId() != null) {
                 n.group = nodes.get(t.groupId()).group;
             }
         }
         this.unsettled = new CountDownLatch(nodes.size());
-        this.renderer = new ConfigRenderer(plan.inputs(), options.environment(), plan.spec().baseDirectory(), results::get);
+        this.renderer = new ConfigRenderer(plan.inputs(), options.environment(), plan.spec().baseDirectory(), results::get,
+                scopes::get, inner -> blockOfInner.containsKey(inner) ? blockOfInner.get(inner).results(inner) : null);
         this.previousKeyParts = request.cache() != null && request.pipelineId() != null
                 ? new HashMap<>(request.cache().history(request.pipelineId()))
                 : Map.of();
@@ -218,6 +231,38 @@ final class Execution {
         return nodes.get(id);
     }
 
+    /** Positions for a block's expanded nodes, after every node of the plan: ordering only. */
+    int reserveIndexes(int count) {
+        return nextIndex.getAndAdd(count);
+    }
+
+    void scope(String expandedId, ConfigRenderer.ItemScope scope) {
+        scopes.put(expandedId, scope);
+    }
+
+    /** Adds a block's expanded nodes to the run, so that cancellation reaches them. */
+    void register(List<StepNode> expanded) {
+        expanded.forEach(n -> expandedNodes.put(n.id(), n));
+    }
+
+    /** Starts an expanded node with no dependencies within its item. */
+    void startExpanded(StepNode n) {
+        start(n);
+    }
+
+    void journalFailed(RuntimeException e) {
+        if (journalFailure.compareAndSet(null, e)) {
+            control.cancel();
+        }
+    }
+
+    /** The plan's nodes followed by the expanded ones. */
+    private List<StepNode> allNodes() {
+        List<StepNode> all = new ArrayList<>(nodes.values());
+        all.addAll(expandedNodes.values());
+        return all;
+    }
+
     @Nullable StepResult result(String id) {
         return results.get(id);
     }
@@ -255,14 +300,14 @@ final class Execution {
      * contradicts the files. A step already putting a finished output in place gets a moment more.
      */
     private void giveUpOnRunningSteps() throws InterruptedException {
-        for (StepNode n : nodes.values()) {
+        for (StepNode n : allNodes()) {
             if (!n.settled.get() && n.step instanceof PlannedTask && n.abandon()) {
                 settle(n, notRun(n, StepStatus.CANCELLED, "did not stop within " + options.cancelGrace().toSeconds()
                         + " s of the interruption; anything it produces later is discarded"));
             }
         }
         if (!unsettled.await(5, TimeUnit.SECONDS)) {
-            for (StepNode n : nodes.values()) {
+            for (StepNode n : allNodes()) {
                 settle(n, notRun(n, StepStatus.CANCELLED, "outcome unknown: the run ended while this step was"
                         + " putting its output in place"));
             }
@@ -289,21 +334,31 @@ final class Execution {
             settle(n, notRun(n, StepStatus.DISABLED, "enabled: false"));
             return;
         }
-        if (request.resume().steps().get(n.id()) instanceof ResumeState.Done done && stillValid(n, done)) {
+        if (mayReuse(n)) {
             // Finished in an earlier session, its output checked: reused, nothing runs or is paid.
-            settle(n, done.result().withMetadata("resumed", true));
+            settle(n, ((ResumeState.Done) request.resume().steps().get(n.id())).result().withMetadata("resumed", true));
             return;
         }
         switch (n.step) {
             case PlannedGroup g -> n.group.open();
+            // Never reused as a whole: it expands again, and its items are reused one by one.
+            case PlannedForEach f -> n.forEach.open();
             case PlannedTask t -> {
                 if (n.group != null) {
                     n.group.offer(n);
+                } else if (n.forEach != null) {
+                    n.forEach.offer(n);
                 } else {
                     launch(n);
                 }
             }
         }
+    }
+
+    /** Whether a node finished in an earlier session may be reused instead of run. */
+    private boolean mayReuse(StepNode n) {
+        return !(n.step instanceof PlannedForEach) && (n.forEach == null || n.forEach.mayResume())
+                && request.resume().steps().get(n.id()) instanceof ResumeState.Done done && stillValid(n, done);
     }
 
     void launch(StepNode n) {
@@ -369,7 +424,9 @@ final class Execution {
             // Before the count-down: once the last step counts down the run ends, and a listener
             // (the progress display) must have seen every step by then.
             listener.stepFinished(r);
-            unsettled.countDown();
+            if (!n.expanded) {
+                unsettled.countDown();
+            }
             boolean ok = r.status() == StepStatus.SUCCEEDED || r.status() == StepStatus.DISABLED;
             for (StepNode d : n.dependents) {
                 if (ok) {
@@ -394,12 +451,17 @@ final class Execution {
                 }
                 work.addAll(n.group.drainCancellations());
             }
+            if (n.forEach != null && n.expanded) {
+                StepResult blockResult = n.forEach.itemSettled(n);
+                if (blockResult != null) {
+                    work.add(Map.entry(n.forEach.node, blockResult));
+                }
+            }
         }
         StepNode next = null;
         for (StepNode n : toStart) {
-            if (mayContinue && next == null && n.group == null && n.step instanceof PlannedTask && n.step.enabled()
-                    && !control.isCancelled() && !(request.resume().steps().get(n.id()) instanceof ResumeState.Done d
-                            && stillValid(n, d))
+            if (mayContinue && next == null && n.group == null && n.forEach == null && n.step instanceof PlannedTask
+                    && n.step.enabled() && !control.isCancelled() && !mayReuse(n)
                     && n.started.compareAndSet(false, true)) {
                 next = n;
             } else {
@@ -429,7 +491,7 @@ final class Execution {
         // Mark every task first, so that one launched but not yet running sees the mark when it
         // starts (the task runner checks it after publishing its thread) and never calls its provider.
         List<StepNode> notRunning = new ArrayList<>();
-        for (StepNode n : nodes.values()) {
+        for (StepNode n : allNodes()) {
             if (n.settled.get() || !(n.step instanceof PlannedTask)) {
                 continue;
             }
@@ -459,11 +521,19 @@ final class Execution {
         List<StepResult> ordered = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (StepNode n : nodes.values()) {
-            StepResult r = results.get(n.id());
-            if (r == null) {
-                r = notRun(n, StepStatus.CANCELLED, "the run ended before this step settled");
+            List<StepNode> here = new ArrayList<>();
+            here.add(n);
+            if (n.forEach != null) {
+                // A block's expansions follow it, in item order.
+                here.addAll(n.forEach.nodes());
             }
-            ordered.add(r);
+            for (StepNode x : here) {
+                StepResult r = results.get(x.id());
+                if (r == null) {
+                    r = notRun(x, StepStatus.CANCELLED, "the run ended before this step settled");
+                }
+                ordered.add(r);
+            }
         }
         Map<String, StepResult> byId = new HashMap<>();
         ordered.forEach(r -> byId.put(r.stepId(), r));

@@ -10,12 +10,23 @@ import org.jspecify.annotations.Nullable;
  * and the resume checks confirmed (outputs present with their recorded hashes). Steps not listed
  * run from the start.
  */
-public record ResumeState(Map<String, Prior> steps) {
+public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions) {
     public static final ResumeState NONE = new ResumeState(Map.of());
 
     public ResumeState {
         steps = Map.copyOf(steps);
+        expansions = Map.copyOf(expansions);
     }
+
+    public ResumeState(Map<String, Prior> steps) {
+        this(steps, Map.of());
+    }
+
+    /**
+     * The list a for_each block expanded in the earlier session: when it differs now (its source
+     * ran again and answered differently), the block's items all run again.
+     */
+    public record Expansion(int items, String itemsSha256) {}
 
     /** An earlier session's progress on one step. */
     public sealed interface Prior permits Done, Attached, Submitting {}

@@ -37,6 +37,12 @@ public interface RunRecorder {
     /** A cost settled without an output (a paid result that could not be put in place). */
     default void costSettled(PlannedTask task, Settlement cost, boolean force) {}
 
+    /**
+     * A for_each block read its list and is about to run {@code items} items: recorded so that a
+     * resume notices when the list it would expand differs.
+     */
+    default void expanded(String blockId, int items, String itemsSha256) {}
+
     /** The step or group has its final result; recorded before its dependents start. */
     default void stepFinished(StepResult result, boolean force) {}
 

@@ -24,6 +24,10 @@ final class StepNode {
     final AtomicBoolean started = new AtomicBoolean();
     final AtomicBoolean settled = new AtomicBoolean();
     @Nullable GroupRun group;
+    /** The for_each block this node is (for the block's own node) or belongs to (for an expansion). */
+    @Nullable ForEachRun forEach;
+    /** Created at run time by a for_each block, not part of the plan. */
+    volatile boolean expanded;
     volatile @Nullable String cancelReason;
     volatile boolean timedOut;
     volatile boolean groupTimedOut;

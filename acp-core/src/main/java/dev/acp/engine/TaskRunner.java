@@ -6,6 +6,9 @@ import dev.acp.cache.CacheKey;
 import dev.acp.cache.CacheMode;
 import dev.acp.cache.Hashing;
 import dev.acp.cache.SingleFlight;
+import dev.acp.cost.CostControl;
+import dev.acp.cost.SpendLedger;
+import dev.acp.cost.StepEstimate;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.plan.PlannedTask;
@@ -66,9 +69,18 @@ final class TaskRunner {
         }
         Attempts a = new Attempts(n, t, x.registry.provider(t.providerId()));
         try {
-            return a.run();
-        } catch (InterruptedException e) {
-            return a.stopped();
+            // The one place a step is dispatched: its pessimistic estimate must fit every limit first.
+            StepResult refused = a.admit();
+            if (refused != null) {
+                return refused;
+            }
+            StepResult r;
+            try {
+                r = a.run();
+            } catch (InterruptedException e) {
+                r = a.stopped();
+            }
+            return a.closeCosts(r);
         } finally {
             a.cleanUp();
             n.detach();
@@ -98,6 +110,12 @@ final class TaskRunner {
         private boolean jobSucceeded;
         /** The idempotency key of a submission sent and not yet answered. */
         private @Nullable String submitting;
+        /** The step's reservation against the cost limits, until it is settled or released. */
+        private CostControl.@Nullable Go ticket;
+        /** Attempts that the provider answered with a failure: billed only by providers that bill failures. */
+        private int failedCalls;
+        /** Set when the provider billed more than the step reserved. */
+        private SpendLedger.@Nullable Overrun overrun;
 
         Attempts(StepNode n, PlannedTask t, Provider provider) {
             this.n = n;
@@ -119,7 +137,111 @@ final class TaskRunner {
             }
         }
 
+        /**
+         * Reserves the step's estimate (with its parameters rendered) against the limits; the
+         * budget-skipped result when it does not fit, else null. Free engines reserve nothing.
+         */
+        @Nullable StepResult admit() {
+            if (!costsMoney) {
+                return null;
+            }
+            Map<String, Object> params;
+            try {
+                params = x.renderer.render(t);
+            } catch (TemplateSyntaxException | RuntimeException e) {
+                // The attempt reports the rendering problem; the estimate uses the step as written.
+                params = t.spec().config();
+            }
+            switch (x.request.costs().admit(t, params)) {
+                case CostControl.Go go -> {
+                    ticket = go;
+                    return null;
+                }
+                case CostControl.Refused refused -> {
+                    StepResult skipped = x.notRun(n, StepStatus.SKIPPED, refused.reason()).withMetadata("skipped_for",
+                            "budget");
+                    StepEstimate e = refused.estimate();
+                    return e == null || e.expected() == null ? skipped : skipped.withEstimatedCost(e.expected());
+                }
+            }
+        }
+
+        /** The step's estimate as dispatched, or null. */
+        private @Nullable BigDecimal estimated() {
+            return ticket == null || ticket.estimate() == null ? null : ticket.estimate().expected();
+        }
+
+        /**
+         * Settles a successful call's cost together with what its failed attempts cost at a
+         * provider that bills failures (journaled as its own record); returns the latter, or null.
+         */
+        private @Nullable BigDecimal settleWithFailedCalls(@Nullable Settlement cost) {
+            if (cost == null || ticket == null) {
+                return null;
+            }
+            CostControl.Charge failures = x.request.costs().failureCharge(ticket, failedCalls);
+            if (failures == null || failures.amount().signum() == 0) {
+                settleTicket(cost.amount());
+                return null;
+            }
+            x.request.recorder().costSettled(t, new Settlement(failures.amount(), failures.source(), null), true);
+            settleTicket(cost.amount().add(failures.amount()));
+            return failures.amount();
+        }
+
+        /** Records a settled cost in the ledger, after the journal has it. */
+        private void settleTicket(BigDecimal amount) {
+            if (ticket != null) {
+                CostControl.Go go = ticket;
+                ticket = null;
+                if (x.request.costs().settle(go, amount) instanceof SpendLedger.Overrun o) {
+                    overrun = o;
+                }
+            }
+        }
+
+        private void releaseTicket() {
+            if (ticket != null) {
+                CostControl.Go go = ticket;
+                ticket = null;
+                x.request.costs().release(go);
+            }
+        }
+
+        /**
+         * Ends the step's reservation if the step did not settle it: a job left at the provider
+         * keeps it (it may be billed; a resume settles it), failed calls of a provider that bills
+         * failures are settled at the catalog's price, anything else is released in full.
+         */
+        StepResult closeCosts(StepResult r) {
+            StepResult out = overrun == null ? r : r.withMetadata("cost_overrun", "billed "
+                    + dev.acp.cost.Money.format(overrun.amount()) + ", " + dev.acp.cost.Money.format(overrun.excess())
+                    + " more than the " + dev.acp.cost.Money.format(overrun.reserved()) + " reserved");
+            if (ticket == null) {
+                return out.estimatedCost() == null && estimatedAtDispatch != null
+                        ? out.withEstimatedCost(estimatedAtDispatch) : out;
+            }
+            BigDecimal estimate = estimated();
+            if (r.metadata().containsKey(JOB_IN_FLIGHT) || r.metadata().containsKey(SUBMISSION_UNANSWERED)) {
+                ticket = null;
+                return estimate == null ? out : out.withEstimatedCost(estimate);
+            }
+            CostControl.Charge charge = x.request.costs().failureCharge(ticket, failedCalls);
+            if (charge != null && charge.amount().signum() > 0) {
+                x.request.recorder().costSettled(t, new Settlement(charge.amount(), charge.source(), null), true);
+                settleTicket(charge.amount());
+                out = out.withActualCost(charge.amount()).withMetadata("cost_source", charge.source());
+            } else {
+                releaseTicket();
+            }
+            return estimate == null ? out : out.withEstimatedCost(estimate);
+        }
+
+        /** The estimate the step was dispatched with, kept after the ticket is settled. */
+        private @Nullable BigDecimal estimatedAtDispatch;
+
         StepResult run() throws InterruptedException {
+            estimatedAtDispatch = estimated();
             while (true) {
                 attempt++;
                 if (n.stopRequested()) {
@@ -133,6 +255,9 @@ final class TaskRunner {
                 Map<String, Object> params;
                 try {
                     params = x.renderer.render(t);
+                } catch (ItemLists.ItemListException e) {
+                    // The pipeline is fine but this item's data does not fit it: the item's own error.
+                    return failed(ErrorInfo.of(ErrorKind.VALIDATION, e.getMessage()));
                 } catch (TemplateSyntaxException | IllegalStateException e) {
                     return failed(ErrorInfo.of(ErrorKind.INTERNAL, "cannot prepare the step's parameters: "
                             + e.getMessage()));
@@ -155,7 +280,8 @@ final class TaskRunner {
                         new Context());
                 ProviderResult result;
                 try {
-                    result = provider instanceof JobProvider jobs ? runJob(jobs, request) : provider.execute(request);
+                    result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
+                            : provider.execute(request);
                 } catch (JobLeftAtProvider e) {
                     deleteQuietly(tmp);
                     if (n.stopRequested()) {
@@ -174,6 +300,7 @@ final class TaskRunner {
                         return stopped();
                     }
                     ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
+                    failedCalls++;
                     if (e.kind() == ErrorKind.UNKNOWN_OUTCOME && submitting != null) {
                         return failed(error).withMetadata(SUBMISSION_UNANSWERED, submitting);
                     }
@@ -259,6 +386,8 @@ final class TaskRunner {
         private @Nullable StepResult fromCache(Lookup lookup) throws InterruptedException {
             CacheEntry e = lookup.hit();
             Path output = null;
+            // Served for nothing: the reservation returns in full.
+            releaseTicket();
             Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, "cache", null) : null;
             try {
                 if (e.objectSha256() != null) {
@@ -452,9 +581,12 @@ final class TaskRunner {
         // ---- results --------------------------------------------------------------------------
 
         private StepResult keep(ProviderResult result, Lookup lookup) {
-            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : result.actualCost();
-            Settlement cost = costsMoney ? new Settlement(actual == null ? BigDecimal.ZERO : actual,
-                    actual == null ? "unknown" : "provider", paidJob) : null;
+            BigDecimal reported = provider.preview() ? BigDecimal.ZERO : result.actualCost();
+            CostControl.Charge charge = !costsMoney ? null : x.request.costs().charge(
+                    ticket != null ? ticket : new CostControl.Go(null, null), reported, result.metadata());
+            // The provider's report, else the catalog's expected amount: what the journal and the ledger settle.
+            Settlement cost = charge == null ? null : new Settlement(charge.amount(), charge.source(), paidJob);
+            BigDecimal actual = charge == null || "unknown".equals(charge.source()) ? reported : charge.amount();
             Path output;
             String sha = null;
             try {
@@ -485,6 +617,7 @@ final class TaskRunner {
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
                 if (cost != null) {
                     x.request.recorder().costSettled(t, cost, true);
+                    settleWithFailedCalls(cost);
                 }
                 StepResult failed = failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL,
                         "cannot put the output in place: " + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
@@ -504,12 +637,22 @@ final class TaskRunner {
             } else if (cost != null) {
                 x.request.recorder().costSettled(t, cost, true);
             }
+            BigDecimal retryCost = settleWithFailedCalls(cost);
+            if (retryCost != null) {
+                actual = actual == null ? retryCost : actual.add(retryCost);
+            }
             CacheInfo cache = store(result, lookup, output, sha, actual);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());
+            if (cost != null && !"provider".equals(cost.source())) {
+                metadata.put("cost_source", cost.source());
+            }
+            if (retryCost != null) {
+                metadata.put("retry_cost", retryCost);
+            }
             return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED,
                     output, result.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt,
-                    provider.preview() ? BigDecimal.ZERO : null, actual, cache, provider.preview(), result.qualityScore(),
+                    provider.preview() ? BigDecimal.ZERO : estimatedAtDispatch, actual, cache, provider.preview(), result.qualityScore(),
                     result.requestIds());
         }
 

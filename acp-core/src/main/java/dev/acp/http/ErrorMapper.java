@@ -1,6 +1,8 @@
 package dev.acp.http;
 
 import dev.acp.error.ErrorKind;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a provider's error response into the one classification of {@link ErrorKind}: each
@@ -12,8 +14,17 @@ public interface ErrorMapper {
     /** The kind and message of an error response (status outside 2xx). */
     Classified classify(HttpResult response);
 
-    /** A classification: kind plus a one-line message naming what the provider said. */
-    record Classified(ErrorKind kind, String message) {}
+    /**
+     * A classification: kind plus a one-line message naming what the provider said.
+     *
+     * @param retryAfter a wait the provider asked for in the body rather than in a header (Google's
+     *     {@code RetryInfo.retryDelay}), or null; a {@code Retry-After} header wins over it
+     */
+    record Classified(ErrorKind kind, String message, @Nullable Duration retryAfter) {
+        public Classified(ErrorKind kind, String message) {
+            this(kind, message, null);
+        }
+    }
 
     /** The classification by status alone, as the providers' documentation describes it. */
     static ErrorKind byStatus(int status) {

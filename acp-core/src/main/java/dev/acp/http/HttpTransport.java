@@ -115,7 +115,7 @@ public final class HttpTransport {
     /** The classified failure of an error response. */
     private ProviderException failure(HttpCall call, HttpResult r) {
         ErrorMapper.Classified c = call.errors().classify(r);
-        Optional<Duration> retryAfter = RetryAfter.of(r, clock);
+        Optional<Duration> retryAfter = RetryAfter.of(r, clock).or(() -> Optional.ofNullable(c.retryAfter()));
         if (r.status() == 429 || c.kind() == ErrorKind.RATE_LIMIT) {
             call.governor().rateLimited(retryAfter);
         }

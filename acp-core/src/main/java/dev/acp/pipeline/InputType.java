@@ -13,7 +13,12 @@ public enum InputType {
     NUMBER("number"),
     BOOLEAN("boolean"),
     /** A path to an existing file, relative to the working directory when given with --set. */
-    FILE("file");
+    FILE("file"),
+    /**
+     * A list of values, for a for_each block to run over; with --set given as a JSON array or as
+     * comma-separated text.
+     */
+    LIST("list");
 
     private final String wireName;
 
@@ -54,7 +59,23 @@ public enum InputType {
                 case "false", "no", "off", "0" -> Boolean.FALSE;
                 default -> null;
             };
+            case LIST -> parseList(t);
         };
+    }
+
+    private static @Nullable Object parseList(String t) {
+        if (t.startsWith("[")) {
+            try {
+                Object v = new com.fasterxml.jackson.databind.ObjectMapper().readValue(t, Object.class);
+                return v instanceof java.util.List<?> ? v : null;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return null;
+            }
+        }
+        if (t.isEmpty()) {
+            return java.util.List.of();
+        }
+        return Arrays.stream(t.split(",", -1)).map(String::trim).toList();
     }
 
     /** Whether a value read from the pipeline file (a default) has this type. */
@@ -64,6 +85,7 @@ public enum InputType {
             case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger;
             case NUMBER -> value instanceof Number;
             case BOOLEAN -> value instanceof Boolean;
+            case LIST -> value instanceof java.util.List<?>;
         };
     }
 }

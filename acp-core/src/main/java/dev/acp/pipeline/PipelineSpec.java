@@ -30,13 +30,14 @@ public record PipelineSpec(
         steps = List.copyOf(steps);
     }
 
-    /** Every task step, including members of groups, in file order. */
+    /** Every task step, including members of groups and for_each blocks, in file order. */
     public List<TaskStepSpec> tasks() {
         List<TaskStepSpec> out = new ArrayList<>();
         for (StepSpec s : steps) {
             switch (s) {
                 case TaskStepSpec t -> out.add(t);
                 case GroupStepSpec g -> out.addAll(g.steps());
+                case ForEachStepSpec f -> out.addAll(f.steps());
             }
         }
         return out;
@@ -49,6 +50,8 @@ public record PipelineSpec(
             out.add(s);
             if (s instanceof GroupStepSpec g) {
                 out.addAll(g.steps());
+            } else if (s instanceof ForEachStepSpec f) {
+                out.addAll(f.steps());
             }
         }
         return out;

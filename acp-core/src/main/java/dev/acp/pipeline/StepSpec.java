@@ -3,8 +3,9 @@ package dev.acp.pipeline;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** One entry of a pipeline's {@code steps}: a task for a provider, or a parallel group of tasks. */
-public sealed interface StepSpec permits TaskStepSpec, GroupStepSpec {
+/** One entry of a pipeline's {@code steps}: a task for a provider, a parallel group of tasks, or a
+ * for_each block of tasks run once per item. */
+public sealed interface StepSpec permits TaskStepSpec, GroupStepSpec, ForEachStepSpec {
 
     /** The step's id: given with {@code id:} or derived as {@code <step_type>_<n>}. */
     String id();

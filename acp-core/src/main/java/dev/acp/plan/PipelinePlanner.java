@@ -2,6 +2,7 @@ package dev.acp.plan;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.env.Environment;
+import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GroupStepSpec;
 import dev.acp.pipeline.InputSpec;
 import dev.acp.pipeline.InputType;
@@ -44,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  * reported together, sorted by position in the file.
  */
 public final class PipelinePlanner {
+    /** The fields of every item of a story_to_scenes step's list (see SceneSchema in acp-providers). */
+    public static final List<String> SCENE_FIELDS = List.of("title", "description", "image_prompt", "narration",
+            "duration");
     private static final java.util.regex.Pattern DRIVE_LETTER = java.util.regex.Pattern.compile("^[A-Za-z]:.*");
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
@@ -66,6 +70,10 @@ public final class PipelinePlanner {
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, StepSpec> byId = new LinkedHashMap<>();
         private final Map<String, String> groupOf = new HashMap<>();
+        /** The for_each block of each inner step. */
+        private final Map<String, ForEachStepSpec> blockOf = new HashMap<>();
+        /** Per inner step, its output file name with item references still in it. */
+        private final Map<String, String> outputNames = new HashMap<>();
         private final Set<String> disabled = new HashSet<>();
         private final Map<String, Set<String>> deps = new LinkedHashMap<>();
         /** Typo suggestions per capability and key: large pipelines repeat the same keys. */
@@ -98,11 +106,23 @@ public final class PipelinePlanner {
                         }
                     }
                 }
+                if (s instanceof ForEachStepSpec f) {
+                    for (TaskStepSpec m : f.steps()) {
+                        blockOf.put(m.id(), f);
+                        if (!f.enabled()) {
+                            disabled.add(m.id());
+                        }
+                    }
+                }
             }
             for (StepSpec s : spec.steps()) {
                 if (s instanceof GroupStepSpec g && !g.steps().isEmpty()
                         && g.steps().stream().allMatch(m -> disabled.contains(m.id()))) {
                     disabled.add(g.id());
+                }
+                if (s instanceof ForEachStepSpec f && !f.steps().isEmpty()
+                        && f.steps().stream().allMatch(m -> disabled.contains(m.id()))) {
+                    disabled.add(f.id());
                 }
             }
             Map<String, Object> inputs = resolveInputs();
@@ -130,15 +150,26 @@ public final class PipelinePlanner {
             List<PlannedStep> nodes = new ArrayList<>();
             for (StepSpec s : spec.steps()) {
                 switch (s) {
-                    case TaskStepSpec t -> nodes.add(task(t, null, providers, outputs));
+                    case TaskStepSpec t -> nodes.add(task(t, (String) null, providers, outputs));
                     case GroupStepSpec g -> {
                         int workers = !parallel ? 1
                                 : g.maxWorkers() != null ? g.maxWorkers() : Math.max(1, g.steps().size());
                         nodes.add(new PlannedGroup(g, g.steps().stream().map(TaskStepSpec::id).toList(),
                                 List.copyOf(deps.get(g.id())), workers, g.enabled()));
                         for (TaskStepSpec m : g.steps()) {
-                            nodes.add(task(m, g, providers, outputs));
+                            nodes.add(task(m, g.id(), providers, outputs));
                         }
+                    }
+                    case ForEachStepSpec f -> {
+                        int workers = !parallel ? 1 : f.maxWorkers() != null ? f.maxWorkers() : Integer.MAX_VALUE;
+                        List<PlannedTask> templates = new ArrayList<>();
+                        Map<String, String> names = new LinkedHashMap<>();
+                        for (TaskStepSpec m : f.steps()) {
+                            templates.add(task(m, f.id(), providers, outputs));
+                            names.put(m.id(), outputNames.get(m.id()));
+                        }
+                        nodes.add(new PlannedForEach(f, parseSource(f), templates, names, outputDirectory,
+                                List.copyOf(deps.get(f.id())), workers, !disabled.contains(f.id()), itemFields(f)));
                     }
                 }
             }
@@ -146,11 +177,11 @@ public final class PipelinePlanner {
             return new PlanResult(new ExecutionPlan(spec, outputDirectory, parallel, inputs, nodes, warnings), problems);
         }
 
-        private PlannedTask task(TaskStepSpec t, @Nullable GroupStepSpec g, Map<String, Resolved> providers,
+        private PlannedTask task(TaskStepSpec t, @Nullable String groupId, Map<String, Resolved> providers,
                 Map<String, Path> outputs) {
             Resolved r = providers.get(t.id());
-            return new PlannedTask(t, r.providerId(), r.reason(), t.model(), outputs.get(t.id()),
-                    g == null ? null : g.id(), List.copyOf(deps.get(t.id())), !disabled.contains(t.id()));
+            return new PlannedTask(t, r.providerId(), r.reason(), t.model(), outputs.get(t.id()), groupId,
+                    List.copyOf(deps.get(t.id())), !disabled.contains(t.id()));
         }
 
         // ---- inputs ------------------------------------------------------------------------
@@ -233,7 +264,7 @@ public final class PipelinePlanner {
                     d.add(previous);
                 }
                 if (s instanceof TaskStepSpec t) {
-                    d.addAll(templateDependencies(t, null));
+                    d.addAll(templateDependencies(t, null, null));
                 }
                 deps.put(s.id(), d);
                 if (s instanceof GroupStepSpec g) {
@@ -242,7 +273,31 @@ public final class PipelinePlanner {
                         if (m.dependsOn() != null) {
                             md.addAll(explicit(m, g));
                         }
-                        md.addAll(templateDependencies(m, g));
+                        md.addAll(templateDependencies(m, g, null));
+                        deps.put(m.id(), md);
+                    }
+                }
+                if (s instanceof ForEachStepSpec f) {
+                    String source = disabled.contains(f.id()) ? null : checkSource(f);
+                    if (source != null) {
+                        d.add(source);
+                    }
+                    for (TaskStepSpec m : f.steps()) {
+                        // Within an item an inner step waits for its siblings; whatever it needs from
+                        // outside the block, the whole block waits for, so that items start together.
+                        Set<String> md = new LinkedHashSet<>();
+                        List<String> wanted = new ArrayList<>();
+                        if (m.dependsOn() != null) {
+                            wanted.addAll(explicit(m, null));
+                        }
+                        wanted.addAll(templateDependencies(m, null, f));
+                        for (String w : wanted) {
+                            if (blockOf.get(w) == f) {
+                                md.add(w);
+                            } else if (!w.equals(f.id())) {
+                                d.add(w);
+                            }
+                        }
                         deps.put(m.id(), md);
                     }
                 }
@@ -269,6 +324,12 @@ public final class PipelinePlanner {
                 } else if (group != null && group.id().equals(groupOf.get(d))) {
                     error(at, s.id(), "members of a parallel_group run side by side and cannot depend on each other ('"
                             + d + "')", "move '" + s.id() + "' out of the group and make it depend on '" + d + "'");
+                } else if (blockOf.get(s.id()) != null && d.equals(blockOf.get(s.id()).id())) {
+                    error(at, s.id(), "a step cannot depend on its own for_each block '" + d + "'",
+                            "remove it; the block's steps start when the block starts");
+                } else if (blockOf.get(d) != null && blockOf.get(d) != blockOf.get(s.id())) {
+                    // Outside the block a step waits for all items: the block as a whole.
+                    out.add(blockOf.get(d).id());
                 } else {
                     out.add(d);
                 }
@@ -289,7 +350,8 @@ public final class PipelinePlanner {
         }
 
         /** Steps a task references in templates; also checks every reference. */
-        private Set<String> templateDependencies(TaskStepSpec t, @Nullable GroupStepSpec group) {
+        private Set<String> templateDependencies(TaskStepSpec t, @Nullable GroupStepSpec group,
+                @Nullable ForEachStepSpec block) {
             Set<String> out = new LinkedHashSet<>();
             if (disabled.contains(t.id())) {
                 return out; // a disabled step never runs, so what it refers to does not matter
@@ -309,54 +371,76 @@ public final class PipelinePlanner {
                 for (Reference ref : template.references()) {
                     switch (ref) {
                         case Reference.StepRef sr -> {
-                            if (checkStepReference(t, group, sr, at)) {
-                                out.add(sr.stepId());
+                            String dependency = checkStepReference(t, group, block, sr, at);
+                            if (dependency != null) {
+                                out.add(dependency);
                             }
                         }
                         case Reference.InputRef ir -> checkInputReference(t, ir, at);
                         case Reference.EnvRef er -> checkEnvReference(t, er, at);
+                        case Reference.ItemRef ir -> checkItemReference(t.id(), block, ir, at);
+                        case Reference.IndexRef ir -> checkItemReference(t.id(), block, ir, at);
                     }
                 }
             });
             return out;
         }
 
-        private boolean checkStepReference(TaskStepSpec t, @Nullable GroupStepSpec group, Reference.StepRef ref,
-                SourceLocation at) {
+        /** Checks a step reference; returns the step the referring step must wait for, or null. */
+        private @Nullable String checkStepReference(TaskStepSpec t, @Nullable GroupStepSpec group,
+                @Nullable ForEachStepSpec block, Reference.StepRef ref, SourceLocation at) {
             StepSpec target = byId.get(ref.stepId());
             String expr = "{{" + ref.expression() + "}}";
             if (target == null) {
                 error(at, t.id(), expr + " names unknown step '" + ref.stepId() + "'", suggestStep(ref.stepId()));
-                return false;
+                return null;
             }
             if (target.id().equals(t.id())) {
                 error(at, t.id(), expr + " refers to the step itself", "refer to an earlier step");
-                return false;
+                return null;
+            }
+            if (!checkBlockReference(t.id(), block, target, ref, at)) {
+                return null;
             }
             if (group != null && (target.id().equals(group.id()) || group.id().equals(groupOf.get(target.id())))) {
                 error(at, t.id(), expr + " refers to its own parallel group; members run side by side",
                         "move '" + t.id() + "' after the group and refer to it from there");
-                return false;
+                return null;
             }
             if (firstSuccessMember(target.id()) != null) {
                 String g = firstSuccessMember(target.id());
                 error(at, t.id(), expr + ": '" + target.id() + "' is a member of first_success group '" + g
                         + "' and is cancelled when another member wins", "use {{steps." + g + "." + ref.field().wireName()
                         + "}}, the winner's result");
-                return false;
+                return null;
             }
             if (disabled.contains(target.id())) {
                 error(at, t.id(), expr + " refers to step '" + target.id() + "', which is disabled",
                         "enable '" + target.id() + "' or stop referring to it");
-                return false;
+                return null;
             }
             switch (ref.field()) {
+                case ITEMS -> {
+                    if (!(target instanceof TaskStepSpec tt) || !tt.capability().producesText()) {
+                        error(at, t.id(), expr + ": step '" + target.id() + "' (" + target.typeName()
+                                + ") produces a file, not a JSON list", "refer to a text step such as story_to_scenes");
+                        return null;
+                    }
+                }
+                case OUTPUTS, TEXTS -> {
+                    if (ref.field() == Reference.StepField.TEXTS && target instanceof TaskStepSpec tt
+                            && !tt.capability().producesText()) {
+                        error(at, t.id(), expr + ": step '" + target.id() + "' (" + target.typeName()
+                                + ") produces files, not text", "use {{steps." + target.id() + ".outputs}}");
+                        return null;
+                    }
+                }
                 case OUTPUT -> {
                     if (target instanceof GroupStepSpec g && g.mergeStrategy() == MergeStrategy.COLLECT_ALL) {
                         error(at, t.id(), expr + ": group '" + g.id() + "' collects all members' outputs, so it has no"
                                 + " single output", "refer to one member, e.g. {{steps." + g.steps().get(0).id()
                                 + ".output}}, or use merge_strategy first_success or best_quality");
-                        return false;
+                        return null;
                     }
                 }
                 case TEXT -> {
@@ -364,15 +448,177 @@ public final class PipelinePlanner {
                         case TaskStepSpec tt -> tt.capability().producesText();
                         case GroupStepSpec g -> g.mergeStrategy() != MergeStrategy.COLLECT_ALL
                                 && g.steps().stream().allMatch(m -> m.capability().producesText());
+                        case ForEachStepSpec f -> false;
                     };
                     if (!text) {
                         error(at, t.id(), expr + ": step '" + target.id() + "' (" + target.typeName()
                                 + ") produces a file, not text", "use {{steps." + target.id() + ".output}} for its file");
-                        return false;
+                        return null;
                     }
                 }
             }
+            ForEachStepSpec targetBlock = blockOf.get(target.id());
+            // Outside its block an inner step's outputs are ready when the whole block is.
+            return targetBlock != null && targetBlock != block ? targetBlock.id() : target.id();
+        }
+
+        /** Checks the for_each block rules of a step reference; false after reporting a problem. */
+        private boolean checkBlockReference(String stepId, @Nullable ForEachStepSpec block, StepSpec target,
+                Reference.StepRef ref, SourceLocation at) {
+            String expr = "{{" + ref.expression() + "}}";
+            if (target instanceof ForEachStepSpec f) {
+                String first = f.steps().isEmpty() ? "<step>" : f.steps().get(0).id();
+                error(at, stepId, expr + " refers to for_each block '" + f.id() + "', which has no result of its own",
+                        "refer to one of its steps, for example {{steps." + first + ".outputs}}");
+                return false;
+            }
+            ForEachStepSpec targetBlock = blockOf.get(target.id());
+            Reference.StepField field = ref.field();
+            boolean perItem = field == Reference.StepField.OUTPUTS || field == Reference.StepField.TEXTS;
+            if (targetBlock != null && targetBlock == block) {
+                if (perItem) {
+                    String single = field == Reference.StepField.OUTPUTS ? "output" : "text";
+                    error(at, stepId, expr + ": inside for_each block '" + block.id() + "' a step sees only its own"
+                            + " item's results", "use {{steps." + target.id() + "." + single + "}}, the same item's "
+                            + single);
+                    return false;
+                }
+                return true;
+            }
+            if (targetBlock != null) {
+                if (!perItem) {
+                    String list = field == Reference.StepField.OUTPUT ? "outputs" : "texts";
+                    error(at, stepId, expr + ": '" + target.id() + "' runs once per item of for_each block '"
+                            + targetBlock.id() + "', so it has no single " + field.wireName() + " outside the block",
+                            "use {{steps." + target.id() + "." + list + "}}, the list in item order");
+                    return false;
+                }
+                return true;
+            }
+            if (perItem) {
+                String single = field == Reference.StepField.OUTPUTS ? "output" : "text";
+                error(at, stepId, expr + ": only steps inside a for_each block have ." + field.wireName(),
+                        "use {{steps." + target.id() + "." + single + "}}");
+                return false;
+            }
             return true;
+        }
+
+        /** Checks an {@code {{item...}}} or {@code {{index}}} reference against the step's block. */
+        private void checkItemReference(String stepId, @Nullable ForEachStepSpec block, Reference ref,
+                SourceLocation at) {
+            String expr = "{{" + ref.expression() + "}}";
+            if (block == null) {
+                error(at, stepId, expr + " is only valid inside a for_each block",
+                        "move '" + stepId + "' into a for_each block's steps, or refer to a list with"
+                                + " {{steps.<id>.items}}");
+                return;
+            }
+            List<String> fields = itemFields(block);
+            if (ref instanceof Reference.ItemRef ir && !ir.path().isEmpty() && fields != null
+                    && !fields.contains(ir.path().get(0))) {
+                String field = ir.path().get(0);
+                error(at, stepId, expr + ": the items of for_each block '" + block.id() + "' have no field '" + field
+                        + "'", Suggestions.nearest(field, fields).map(x -> "did you mean 'item." + x + "'?")
+                                .orElse("items have " + String.join(", ", fields)));
+            }
+        }
+
+        /** The block's source reference, or null when it does not parse (reported elsewhere). */
+        private @Nullable Reference parseSourceQuietly(ForEachStepSpec f) {
+            try {
+                Template t = Template.parse(f.source());
+                return t.isSingleReference() ? t.references().get(0) : null;
+            } catch (TemplateSyntaxException e) {
+                return null;
+            }
+        }
+
+        private Reference parseSource(ForEachStepSpec f) {
+            Reference r = parseSourceQuietly(f);
+            if (r == null) {
+                throw new IllegalStateException("for_each source of '" + f.id() + "' was validated");
+            }
+            return r;
+        }
+
+        /** The fields every item has, when the source says (a story_to_scenes step), else null. */
+        private @Nullable List<String> itemFields(ForEachStepSpec f) {
+            if (parseSourceQuietly(f) instanceof Reference.StepRef sr && sr.field() == Reference.StepField.ITEMS
+                    && byId.get(sr.stepId()) instanceof TaskStepSpec t && t.capability() == Capability.STORY_TO_SCENES) {
+                return SCENE_FIELDS;
+            }
+            return null;
+        }
+
+        /** Checks a block's for_each expression; returns the step it reads, or null. */
+        private @Nullable String checkSource(ForEachStepSpec f) {
+            if (f.source().isBlank()) {
+                return null; // the loader reported it
+            }
+            SourceLocation at = f.locations().at("for_each");
+            String fix = "write for_each: \"{{steps.<id>.items}}\" (a step's JSON list) or \"{{inputs.<name>}}\""
+                    + " (a list input)";
+            Template template;
+            try {
+                template = Template.parse(f.source());
+            } catch (TemplateSyntaxException e) {
+                error(at, f.id(), e.getMessage() + " in for_each", e.fix());
+                return null;
+            }
+            if (!template.isSingleReference()) {
+                error(at, f.id(), "for_each must be one reference to a list, found '" + f.source() + "'", fix);
+                return null;
+            }
+            Reference ref = template.references().get(0);
+            String expr = "{{" + ref.expression() + "}}";
+            switch (ref) {
+                case Reference.StepRef sr -> {
+                    StepSpec target = byId.get(sr.stepId());
+                    if (target == null) {
+                        error(at, f.id(), expr + " names unknown step '" + sr.stepId() + "'", suggestStep(sr.stepId()));
+                        return null;
+                    }
+                    if (target == f || blockOf.get(target.id()) != null) {
+                        error(at, f.id(), expr + ": a for_each block cannot run over a list made inside a for_each"
+                                + " block", "run over a step before the block");
+                        return null;
+                    }
+                    if (!(target instanceof TaskStepSpec tt) || !tt.capability().producesText()) {
+                        error(at, f.id(), expr + ": '" + target.id() + "' (" + target.typeName()
+                                + ") does not produce a list", "run over a text step whose result is a JSON list, such"
+                                + " as story_to_scenes");
+                        return null;
+                    }
+                    if (sr.field() != Reference.StepField.ITEMS) {
+                        error(at, f.id(), expr + " is " + (sr.field() == Reference.StepField.TEXT ? "text" : "a file")
+                                + ", not a list", "use {{steps." + target.id() + ".items}}, the JSON list in its result");
+                        return null;
+                    }
+                    if (disabled.contains(target.id())) {
+                        error(at, f.id(), expr + " refers to step '" + target.id() + "', which is disabled",
+                                "enable '" + target.id() + "' or disable the block");
+                        return null;
+                    }
+                    return target.id();
+                }
+                case Reference.InputRef ir -> {
+                    InputSpec in = spec.inputs().get(ir.name());
+                    if (in == null) {
+                        error(at, f.id(), expr + " names an undeclared input", Suggestions.nearest(ir.name(),
+                                spec.inputs().keySet()).map(x -> "did you mean '" + x + "'?")
+                                .orElse("declare it under 'inputs:' with 'type: list'"));
+                    } else if (in.type() != InputType.LIST) {
+                        error(at, f.id(), expr + ": input '" + in.name() + "' is a " + in.type().wireName()
+                                + ", not a list", "declare it with 'type: list'");
+                    }
+                    return null;
+                }
+                default -> {
+                    error(at, f.id(), "for_each cannot run over " + expr, fix);
+                    return null;
+                }
+            }
         }
 
         private void checkInputReference(TaskStepSpec t, Reference.InputRef ref, SourceLocation at) {
@@ -397,6 +643,9 @@ public final class PipelinePlanner {
             for (StepSpec s : spec.steps()) {
                 if (s instanceof GroupStepSpec g) {
                     g.steps().forEach(m -> edges.get(g.id()).add(m.id()));
+                }
+                if (s instanceof ForEachStepSpec f) {
+                    f.steps().forEach(m -> edges.get(f.id()).add(m.id()));
                 }
             }
             Map<String, Integer> state = new HashMap<>();
@@ -462,9 +711,10 @@ public final class PipelinePlanner {
                 List<TaskStepSpec> tasks = switch (s) {
                     case TaskStepSpec t -> List.of(t);
                     case GroupStepSpec g -> g.steps();
+                    case ForEachStepSpec f -> f.steps();
                 };
                 for (TaskStepSpec t : tasks) {
-                    Path p = outputPath(t, base, inputs);
+                    Path p = outputPath(t, base, inputs, s instanceof ForEachStepSpec f ? f : null);
                     if (p == null) {
                         continue;
                     }
@@ -492,15 +742,30 @@ public final class PipelinePlanner {
             return out;
         }
 
-        private @Nullable Path outputPath(TaskStepSpec t, Path base, Map<String, Object> inputs) {
+        /**
+         * The step's output path; for a step inside a for_each block, the path of the first item,
+         * after checking that every item gets its own file name.
+         */
+        private @Nullable Path outputPath(TaskStepSpec t, Path base, Map<String, Object> inputs,
+                @Nullable ForEachStepSpec block) {
             String name = t.outputFilename();
             SourceLocation at = t.locations().at("output_filename");
             Capability.OutputKind kind = t.capability().outputKind();
-            if (name == null) {
+            if (block != null) {
+                if (name == null) {
+                    name = t.id() + "_{{index}}." + kind.defaultExtension();
+                } else if (!perItem(t, name, at)) {
+                    error(at, t.id(), "output_filename '" + name + "' is the same for every item of for_each block '"
+                            + block.id() + "', so each item would overwrite the last",
+                            "put {{index}} in it, for example '" + withIndex(name) + "'");
+                    return null;
+                }
+                outputNames.put(t.id(), name);
+            } else if (name == null) {
                 return base.resolve(t.id() + "." + kind.defaultExtension());
             }
             if (Template.hasReferences(name)) {
-                name = renderStatic(t, name, at, inputs);
+                name = renderStatic(t, name, at, inputs, block != null);
                 if (name == null) {
                     return null;
                 }
@@ -524,11 +789,38 @@ public final class PipelinePlanner {
             return base.resolve(rel).normalize();
         }
 
-        /** Renders input and environment references, which are known before the run. */
-        private @Nullable String renderStatic(TaskStepSpec t, String text, SourceLocation at, Map<String, Object> inputs) {
+        /** Whether a file name differs per item: it uses {{index}}, {{index0}} or {{item...}}. */
+        private boolean perItem(TaskStepSpec t, String name, SourceLocation at) {
+            if (!Template.hasReferences(name)) {
+                return false;
+            }
+            try {
+                return Template.parse(name).references().stream()
+                        .anyMatch(r -> r instanceof Reference.ItemRef || r instanceof Reference.IndexRef);
+            } catch (TemplateSyntaxException e) {
+                return true; // reported when the name is rendered
+            }
+        }
+
+        private static String withIndex(String name) {
+            int dot = name.lastIndexOf('.');
+            return dot <= 0 ? name + "_{{index}}" : name.substring(0, dot) + "_{{index}}" + name.substring(dot);
+        }
+
+        /**
+         * Renders input and environment references, which are known before the run. In a for_each
+         * block item references render as the first item's placeholders, for checking the name.
+         */
+        private @Nullable String renderStatic(TaskStepSpec t, String text, SourceLocation at, Map<String, Object> inputs,
+                boolean itemScope) {
             try {
                 Template template = Template.parse(text);
                 for (Reference r : template.references()) {
+                    if ((r instanceof Reference.ItemRef || r instanceof Reference.IndexRef) && !itemScope) {
+                        error(at, t.id(), "output_filename uses {{" + r.expression() + "}}, which is only valid inside"
+                                + " a for_each block", "use {{inputs.<name>}} or {{env.NAME}} in file names");
+                        return null;
+                    }
                     if (r instanceof Reference.StepRef) {
                         error(at, t.id(), "output_filename cannot refer to other steps' results",
                                 "use {{inputs.<name>}} or {{env.NAME}} in file names");
@@ -547,6 +839,8 @@ public final class PipelinePlanner {
                     case Reference.InputRef ir -> inputs.get(ir.name());
                     case Reference.EnvRef er -> environment.get(er.name()).orElseThrow();
                     case Reference.StepRef sr -> throw new IllegalStateException("checked above");
+                    case Reference.ItemRef ir -> "item";
+                    case Reference.IndexRef ir -> ir.zeroBased() ? 0 : 1;
                 }).toString();
             } catch (TemplateSyntaxException e) {
                 error(at, t.id(), e.getMessage() + " in output_filename", e.fix());

@@ -3,7 +3,7 @@ package dev.acp.plan;
 import java.util.List;
 
 /** A node of an {@link ExecutionPlan}: a task or a parallel group, with resolved dependencies. */
-public sealed interface PlannedStep permits PlannedTask, PlannedGroup {
+public sealed interface PlannedStep permits PlannedTask, PlannedGroup, PlannedForEach {
 
     String id();
 

@@ -20,6 +20,15 @@ public interface JobProvider extends Provider {
     boolean idempotentSubmit();
 
     /**
+     * Whether steps of {@code capability} run as jobs (submit, poll, fetch). A provider that
+     * answers some capabilities in one call (Gemini's text next to Veo's video operations) says
+     * false for those, and the engine calls {@link #execute} for them instead.
+     */
+    default boolean runsAsJob(Capability capability) {
+        return true;
+    }
+
+    /**
      * Submits the job.
      *
      * @param idempotencyKey stable across retries and resumes of the same step attempt

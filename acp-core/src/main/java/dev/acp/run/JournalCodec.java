@@ -138,6 +138,12 @@ final class JournalCodec {
                 g.writeFieldName("result");
                 writeResult(g, s.result());
             }
+            case JournalRecord.Expanded s -> {
+                g.writeStringField("type", "expanded");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("items", s.items());
+                g.writeStringField("items_sha256", s.itemsSha256());
+            }
             case JournalRecord.RunFinished s -> {
                 g.writeStringField("type", "run_finished");
                 g.writeStringField("status", s.status());
@@ -295,6 +301,8 @@ final class JournalCodec {
                     java.util.Objects.requireNonNull(cost(m), "amount"), at);
             case "step_finished" -> new JournalRecord.StepFinished(result((Map<String, Object>) m.get("result")), at);
             case "run_finished" -> new JournalRecord.RunFinished(str(m, "status"), at);
+            case "expanded" -> new JournalRecord.Expanded(str(m, "step"), num(m, "items").intValue(),
+                    str(m, "items_sha256"), at);
             default -> throw new IllegalArgumentException("unknown journal record type " + type);
         };
     }

@@ -42,6 +42,9 @@ public sealed interface JournalRecord {
     /** A cost settled without an output: a paid result that could not be put in place. */
     record CostSettled(String step, Settlement cost, Instant at) implements JournalRecord {}
 
+    /** A for_each block read its list: how many items, and a hash of them. */
+    record Expanded(String step, int items, String itemsSha256, Instant at) implements JournalRecord {}
+
     /** A step or group has its final result for this session. */
     record StepFinished(StepResult result, Instant at) implements JournalRecord {}
 

@@ -48,6 +48,12 @@ public final class JournalRecorder implements RunRecorder {
     }
 
     @Override
+    public void expanded(String blockId, int items, String itemsSha256) {
+        // Forced: the items' own records follow, and a resume compares against this one.
+        journal.append(new JournalRecord.Expanded(blockId, items, itemsSha256, clock.instant()), true);
+    }
+
+    @Override
     public void stepFinished(StepResult result, boolean force) {
         journal.append(new JournalRecord.StepFinished(result, clock.instant()), force);
     }

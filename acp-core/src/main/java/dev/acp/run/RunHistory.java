@@ -120,6 +120,8 @@ public final class RunHistory {
     }
 
     private final Map<String, StepState> steps = new LinkedHashMap<>();
+    /** The latest expansion of each for_each block. */
+    private final Map<String, JournalRecord.Expanded> expansions = new LinkedHashMap<>();
     private @Nullable String status;
     private @Nullable String runId;
     private @Nullable String pipelineSha256;
@@ -207,7 +209,13 @@ public final class RunHistory {
                 }
             }
             case JournalRecord.RunFinished s -> status = s.status();
+            case JournalRecord.Expanded s -> expansions.put(s.step(), s);
         }
+    }
+
+    /** The latest list each for_each block expanded, by block id. */
+    public Map<String, JournalRecord.Expanded> expansions() {
+        return java.util.Collections.unmodifiableMap(expansions);
     }
 
     public Map<String, StepState> steps() {

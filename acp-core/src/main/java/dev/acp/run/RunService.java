@@ -19,6 +19,7 @@ import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.load.NodeReader;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PlanResult;
+import dev.acp.plan.PlannedForEach;
 import dev.acp.plan.PlannedGroup;
 import dev.acp.plan.PlannedStep;
 import dev.acp.plan.PlannedTask;
@@ -169,13 +170,13 @@ public final class RunService {
 
         Map<String, ResumeState.Prior> priors = new LinkedHashMap<>();
         Set<String> rerunAfterSuccess = new HashSet<>();
-        for (PlannedTask t : plan.tasks()) {
+        for (PlannedTask t : resumable(plan, history)) {
             RunHistory.StepState st = history.step(t.id());
             if (st == null) {
                 continue;
             }
             boolean inFlight = st.inFlight();
-            if (changed.contains(t.id())) {
+            if (changed.contains(innerId(t.id()))) {
                 if (inFlight) {
                     throw new UsageException("step '" + t.id() + "' changed since run " + meta.runId()
                             + " started, while its job " + (st.handle() != null ? st.handle().id() + " " : "")
@@ -218,7 +219,9 @@ public final class RunService {
             }
         }
         folder.journal().append(new JournalRecord.RunResumed(sha, List.copyOf(changed), clock.instant()), true);
-        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors), mode,
+        Map<String, ResumeState.Expansion> expansions = new LinkedHashMap<>();
+        history.expansions().forEach((id, e) -> expansions.put(id, new ResumeState.Expansion(e.items(), e.itemsSha256())));
+        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors, expansions), mode,
                 ArtifactCache.pipelineId(original, plan.spec().name()));
     }
 
@@ -268,18 +271,57 @@ public final class RunService {
                 java.time.Duration.ZERO, st.attempt(), null, st.cost(), null, false, null, List.of());
     }
 
+    /**
+     * The plan's tasks, plus, for each for_each block, every expansion the journal knows of
+     * ({@code image[2]}): its inner step under the expanded id, so it resumes like any task.
+     */
+    private static List<PlannedTask> resumable(ExecutionPlan plan, RunHistory history) {
+        List<PlannedTask> out = new ArrayList<>(plan.tasks());
+        for (PlannedStep s : plan.steps()) {
+            if (!(s instanceof PlannedForEach f)) {
+                continue;
+            }
+            for (PlannedTask t : f.templates()) {
+                for (String id : history.steps().keySet()) {
+                    if (id.startsWith(t.id() + "[") && innerId(id).equals(t.id())) {
+                        var spec = t.spec();
+                        out.add(new PlannedTask(new dev.acp.pipeline.TaskStepSpec(id, true, spec.capability(),
+                                spec.config(), spec.outputFilename(), spec.enabled(), spec.timeout(), spec.retryCount(),
+                                spec.dependsOn(), spec.provider(), spec.description(), spec.locations()),
+                                t.providerId(), t.providerReason(), t.model(), t.outputPath(), t.groupId(),
+                                t.dependencies(), t.enabled()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inner step of an expanded id ({@code image} for {@code image[2]}); other ids unchanged. */
+    private static String innerId(String id) {
+        int bracket = id.indexOf('[');
+        return bracket > 0 && id.endsWith("]") ? id.substring(0, bracket) : id;
+    }
+
     /** Ids of steps whose definition differs between two plans of the same pipeline. */
     private static Set<String> changedSteps(@Nullable ExecutionPlan before, ExecutionPlan after) {
         Set<String> out = new LinkedHashSet<>();
         Map<String, String> old = new HashMap<>();
         if (before != null) {
-            before.tasks().forEach(t -> old.put(t.id(), definition(t)));
+            templatesAndTasks(before).forEach(t -> old.put(t.id(), definition(t)));
         }
-        for (PlannedTask t : after.tasks()) {
+        for (PlannedTask t : templatesAndTasks(after)) {
             if (!Objects.equals(old.get(t.id()), definition(t))) {
                 out.add(t.id());
             }
         }
+        return out;
+    }
+
+    private static List<PlannedTask> templatesAndTasks(ExecutionPlan plan) {
+        List<PlannedTask> out = new ArrayList<>(plan.tasks());
+        plan.steps().stream().filter(PlannedForEach.class::isInstance)
+                .forEach(s -> out.addAll(((PlannedForEach) s).templates()));
         return out;
     }
 
@@ -371,6 +413,28 @@ public final class RunService {
                     new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
                     resume);
             return acp.engine().run(request);
+        }
+
+        /**
+         * Runs (or continues) the run under a cost control; build it with {@link #spentByStep()}
+         * so that spend before a crash counts against the limits.
+         */
+        public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs) {
+            RunRequest request = new RunRequest(plan, runId(), listener, control,
+                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+                    resume, costs);
+            return acp.engine().run(request);
+        }
+
+        /** What each step settled in earlier sessions of this run, from the journal; each job once. */
+        public Map<String, BigDecimal> spentByStep() throws IOException {
+            Map<String, BigDecimal> out = new LinkedHashMap<>();
+            RunHistory.of(folder.readJournal().records()).steps().forEach((id, st) -> {
+                if (st.cost().signum() != 0) {
+                    out.put(id, st.cost());
+                }
+            });
+            return out;
         }
 
         /** What the run has spent over all its sessions, each job counted once. */

@@ -1,7 +1,10 @@
 package dev.acp.template;
 
+import java.util.List;
+
 /** What a {@code {{...}}} expression refers to. */
-public sealed interface Reference permits Reference.StepRef, Reference.InputRef, Reference.EnvRef {
+public sealed interface Reference permits Reference.StepRef, Reference.InputRef, Reference.EnvRef, Reference.ItemRef,
+        Reference.IndexRef {
 
     /** The expression as ACP writes it back in messages, for example {@code steps.a.output}. */
     String expression();
@@ -30,12 +33,46 @@ public sealed interface Reference permits Reference.StepRef, Reference.InputRef,
         }
     }
 
+    /**
+     * The current item of a {@code for_each} block: {@code item} (the whole item) or
+     * {@code item.<field>.<field>} (a field of it), valid only inside the block.
+     *
+     * @param path the field names, empty for the whole item
+     */
+    record ItemRef(List<String> path) implements Reference {
+        public ItemRef {
+            path = List.copyOf(path);
+        }
+
+        @Override
+        public String expression() {
+            return path.isEmpty() ? "item" : "item." + String.join(".", path);
+        }
+    }
+
+    /**
+     * The current item's position in a {@code for_each} block: {@code index} counts from 1 (like
+     * Jinja's loop.index), {@code index0} from 0.
+     */
+    record IndexRef(boolean zeroBased) implements Reference {
+        @Override
+        public String expression() {
+            return zeroBased ? "index0" : "index";
+        }
+    }
+
     /** The parts of a step's result a template can use. */
     enum StepField {
         /** The absolute path of the step's output file. */
         OUTPUT("output"),
         /** The text result of a text step (prompt_generation, image_understanding, ...). */
-        TEXT("text");
+        TEXT("text"),
+        /** The list a text step's JSON result holds (an array, or an object's one array field). */
+        ITEMS("items"),
+        /** The output files of a step inside a for_each block, one per item, in item order. */
+        OUTPUTS("outputs"),
+        /** The text results of a text step inside a for_each block, one per item, in item order. */
+        TEXTS("texts");
 
         private final String wireName;
 

@@ -7,12 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * A string with {@code {{...}}} references. Supported forms: {@code {{steps.<id>.output}}},
- * {@code {{steps.<id>.text}}}, {@code {{inputs.<name>}}} and {@code {{env.<NAME>}}}; spaces inside
+ * {@code {{steps.<id>.text}}}, {@code {{steps.<id>.items}}}, {@code {{steps.<id>.outputs}}},
+ * {@code {{steps.<id>.texts}}}, {@code {{inputs.<name>}}}, {@code {{env.<NAME>}}} and, inside a
+ * for_each block, {@code {{item}}}, {@code {{item.<field>}}}, {@code {{index}}} and {@code {{index0}}}; spaces inside
  * the braces are allowed. A literal {@code {{} is written {@code \{{}.
  */
 public final class Template {
     private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-    private static final List<String> ROOTS = List.of("steps", "inputs", "env");
+    private static final List<String> ROOTS = List.of("steps", "inputs", "env", "item", "index", "index0");
 
     /** A piece of the template: fixed text or a reference. */
     public sealed interface Part permits Literal, Ref {}
@@ -84,9 +86,10 @@ public final class Template {
                 }
                 var field = Reference.StepField.fromWireName(segs[2]);
                 if (field.isEmpty()) {
-                    String hint = Suggestions.nearest(segs[2], List.of("output", "text"))
+                    String hint = Suggestions.nearest(segs[2], List.of("output", "text", "items", "outputs", "texts"))
                             .map(s -> "did you mean 'steps." + segs[1] + "." + s + "'?")
-                            .orElse("use 'output' (the file) or 'text' (the text result)");
+                            .orElse("use 'output' (the file), 'text' (the text result), 'items' (a JSON list result)"
+                                    + " or 'outputs'/'texts' (of a step inside a for_each block)");
                     throw new TemplateSyntaxException("unknown step field '" + segs[2] + "' in '{{" + expr + "}}'",
                             offset, hint);
                 }
@@ -106,10 +109,26 @@ public final class Template {
                 }
                 return new Reference.EnvRef(segs[1]);
             }
+            case "item" -> {
+                for (int k = 1; k < segs.length; k++) {
+                    if (!ID.matcher(segs[k]).matches()) {
+                        throw new TemplateSyntaxException("'{{" + expr + "}}' is not an item reference", offset,
+                                "write {{item}} or {{item.<field>}}");
+                    }
+                }
+                return new Reference.ItemRef(java.util.Arrays.asList(segs).subList(1, segs.length));
+            }
+            case "index", "index0" -> {
+                if (segs.length != 1) {
+                    throw new TemplateSyntaxException("'{{" + expr + "}}' is not an index reference", offset,
+                            "write {{index}} (from 1) or {{index0}} (from 0)");
+                }
+                return new Reference.IndexRef(root.equals("index0"));
+            }
             default -> {
                 String hint = Suggestions.nearest(root, ROOTS)
                         .map(s -> "did you mean '" + s + "'?")
-                        .orElse("references start with steps., inputs. or env.");
+                        .orElse("references start with steps., inputs., env., item or index");
                 throw new TemplateSyntaxException("unknown reference '{{" + expr + "}}'", offset, hint);
             }
         }

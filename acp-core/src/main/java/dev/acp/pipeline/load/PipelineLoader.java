@@ -1,6 +1,7 @@
 package dev.acp.pipeline.load;
 
 import dev.acp.env.Environment;
+import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GlobalConfig;
 import dev.acp.pipeline.GroupStepSpec;
 import dev.acp.pipeline.InputSpec;
@@ -48,14 +49,15 @@ public final class PipelineLoader {
             List.of("pipeline_name", "description", "output_directory", "global_config", "inputs", "steps");
     static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider");
     static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
-            "enabled", "timeout", "retry_count", "depends_on", "provider");
+            "enabled", "timeout", "retry_count", "depends_on", "provider", "max_cost");
     static final List<String> GROUP_KEYS = List.of("step_type", "id", "description", "parallel_config", "steps",
             "output_directory", "enabled", "depends_on");
+    static final List<String> FOR_EACH_KEYS = List.of("for_each", "id", "description", "max_workers", "steps",
+            "enabled", "depends_on");
     static final List<String> PARALLEL_KEYS = List.of("merge_strategy", "max_workers", "timeout");
     static final List<String> INPUT_KEYS = List.of("type", "default", "description", "enum");
     /** Keys of later ACP versions, refused with a clear message rather than silently ignored. */
     static final Map<String, String> FUTURE_KEYS = Map.of(
-            "for_each", "per-item fan-out (for_each) is not available in this version of ACP",
             "fallback", "fallback chains are not available in this version of ACP");
     /** Names people write from habit or other tools, mapped to ACP's key. */
     static final Map<String, String> KEY_ALIASES = Map.ofEntries(
@@ -193,6 +195,10 @@ public final class PipelineLoader {
         }
 
         private @Nullable BigDecimal money(Node.MapNode map, String key) {
+            return money(map, key, null);
+        }
+
+        private @Nullable BigDecimal money(Node.MapNode map, String key, @Nullable String step) {
             Node n = map.get(key);
             if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
                 return null;
@@ -200,13 +206,13 @@ public final class PipelineLoader {
             if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (v.signum() < 0) {
-                    error(n.location(), null, key + " is negative (" + v.toPlainString() + ")",
+                    error(n.location(), step, key + " is negative (" + v.toPlainString() + ")",
                             "give an amount in US dollars of 0 or more");
                     return null;
                 }
                 return v;
             }
-            error(n.location(), null, key + " must be a number of US dollars, found " + n.describe(),
+            error(n.location(), step, key + " must be a number of US dollars, found " + n.describe(),
                     "write for example '" + key + ": 5.0'");
             return null;
         }
@@ -238,6 +244,10 @@ public final class PipelineLoader {
 
         private @Nullable InputSpec input(String name, Node.Entry e) {
             Node v = e.value();
+            if (v instanceof Node.ListNode) {
+                // Shorthand: 'topics: [a, b]' declares a list input with that default.
+                return new InputSpec(name, InputType.LIST, v.toPlain(), null, List.of(), e.keyLocation());
+            }
             if (v instanceof Node.ScalarNode s) {
                 // Shorthand: 'topic: mountains' declares an input with that default; its type follows the value.
                 if (s.isNull()) {
@@ -336,7 +346,7 @@ public final class PipelineLoader {
                 error(node.location(), null, "the pipeline has no steps", "add at least one step");
             }
             for (int i = 0; i < list.items().size(); i++) {
-                StepSpec s = step(list.items().get(i), "steps[" + (i + 1) + "]", false);
+                StepSpec s = step(list.items().get(i), "steps[" + (i + 1) + "]", null);
                 if (s != null) {
                     out.add(s);
                 }
@@ -344,15 +354,30 @@ public final class PipelineLoader {
             return out;
         }
 
-        private @Nullable StepSpec step(Node node, String position, boolean inGroup) {
+        /** @param container the kind of block the step is inside (parallel_group, for_each), or null */
+        private @Nullable StepSpec step(Node node, String position, @Nullable String container) {
             if (!(node instanceof Node.MapNode map)) {
                 error(node.location(), position, "a step must be a map with step_type, found " + node.describe(),
                         "write '- step_type: text_to_image' followed by its keys");
                 return null;
             }
+            boolean inGroup = container != null;
             String label = position;
             if (map.get("id") instanceof Node.ScalarNode s && s.value() instanceof String id) {
                 label = id;
+            }
+            if (map.has("for_each")) {
+                if (container != null) {
+                    error(map.entries().get("for_each").keyLocation(), label, "a for_each block cannot be inside a "
+                            + container, "move the block to the top level of 'steps:'");
+                    return null;
+                }
+                if (map.has("step_type")) {
+                    error(locationOf(map, "step_type"), label, "a for_each block has no step_type; its steps do",
+                            "remove 'step_type' and list the steps to repeat under 'steps:'");
+                    return null;
+                }
+                return forEach(map, label);
             }
             String type = requiredString(map, "step_type", label, "add 'step_type:' with one of " + stepTypeNames());
             if (type == null) {
@@ -360,8 +385,12 @@ public final class PipelineLoader {
             }
             if (type.equals(GroupStepSpec.TYPE_NAME)) {
                 if (inGroup) {
-                    error(locationOf(map, "step_type"), label, "parallel groups cannot be nested",
-                            "move the inner group's steps into the outer group, or the group out of it");
+                    error(locationOf(map, "step_type"), label, GroupStepSpec.TYPE_NAME.equals(container)
+                                    ? "parallel groups cannot be nested" : "a parallel_group cannot be inside a " + container,
+                            GroupStepSpec.TYPE_NAME.equals(container)
+                                    ? "move the inner group's steps into the outer group, or the group out of it"
+                                    : "list the steps directly in the for_each block; max_workers there limits how"
+                                            + " many run at once");
                     return null;
                 }
                 return group(map, label);
@@ -407,8 +436,9 @@ public final class PipelineLoader {
             List<String> dependsOn = dependsOn(map, label);
             String provider = optionalString(map, "provider", label);
             String description = optionalString(map, "description", label);
+            BigDecimal maxCost = money(map, "max_cost", label);
             return new TaskStepSpec(id, map.has("id"), capability, config, outputFilename, enabled == null || enabled,
-                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where));
+                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where), maxCost);
         }
 
         private @Nullable GroupStepSpec group(Node.MapNode map, String position) {
@@ -463,7 +493,7 @@ public final class PipelineLoader {
                     error(stepsNode.location(), label, "the parallel_group has no steps", "add at least one member step");
                 }
                 for (int i = 0; i < list.items().size(); i++) {
-                    StepSpec s = step(list.items().get(i), label + ".steps[" + (i + 1) + "]", true);
+                    StepSpec s = step(list.items().get(i), label + ".steps[" + (i + 1) + "]", GroupStepSpec.TYPE_NAME);
                     if (s instanceof TaskStepSpec t) {
                         members.add(t);
                     }
@@ -474,6 +504,54 @@ public final class PipelineLoader {
             String outputDirectory = optionalString(map, "output_directory", label);
             return new GroupStepSpec(id, map.has("id"), merge, maxWorkers, timeout, members, enabled == null || enabled,
                     dependsOn, outputDirectory, new Locations(map.location(), where));
+        }
+
+        private @Nullable ForEachStepSpec forEach(Node.MapNode map, String position) {
+            String id = id(map, position, ForEachStepSpec.TYPE_NAME);
+            String label = id;
+            checkKeys(map, FOR_EACH_KEYS, label, "a for_each block");
+            Map<String, SourceLocation> where = new HashMap<>();
+            map.entries().values().forEach(e -> where.put(e.key(), e.value().location()));
+            String source = optionalString(map, "for_each", label);
+            if (source != null && source.isBlank() || source == null && map.get("for_each") instanceof Node.ScalarNode fs
+                    && fs.isNull()) {
+                error(locationOf(map, "for_each"), label, "for_each is empty",
+                        "name the list to run over, for example 'for_each: \"{{steps.scenes.items}}\"'");
+                source = null;
+            }
+            Integer maxWorkers = null;
+            Node mw = map.get("max_workers");
+            if (mw != null && !(mw instanceof Node.ScalarNode mws && mws.isNull())) {
+                if (mw instanceof Node.ScalarNode s && s.value() instanceof Long l && l >= 1 && l <= 100_000) {
+                    maxWorkers = l.intValue();
+                } else {
+                    error(mw.location(), label, "max_workers must be a whole number from 1 to 100000, found "
+                            + mw.describe(), "write for example 'max_workers: 4', or remove it for no limit");
+                }
+            }
+            List<TaskStepSpec> inner = new ArrayList<>();
+            Node stepsNode = map.get("steps");
+            if (stepsNode == null) {
+                error(map.location(), label, "the for_each block has no 'steps'",
+                        "list the steps to run for each item under 'steps:'");
+            } else if (!(stepsNode instanceof Node.ListNode list)) {
+                error(stepsNode.location(), label, "steps of a for_each block must be a list, found "
+                        + stepsNode.describe(), "write each step as a list item '- step_type: ...'");
+            } else {
+                if (list.items().isEmpty()) {
+                    error(stepsNode.location(), label, "the for_each block has no steps", "add at least one step");
+                }
+                for (int i = 0; i < list.items().size(); i++) {
+                    StepSpec s = step(list.items().get(i), label + ".steps[" + (i + 1) + "]", ForEachStepSpec.TYPE_NAME);
+                    if (s instanceof TaskStepSpec t) {
+                        inner.add(t);
+                    }
+                }
+            }
+            Boolean enabled = optionalBoolean(map, "enabled", label);
+            List<String> dependsOn = dependsOn(map, label);
+            return new ForEachStepSpec(id, map.has("id"), source == null ? "" : source, maxWorkers, inner,
+                    enabled == null || enabled, dependsOn, new Locations(map.location(), where));
         }
 
         private String id(Node.MapNode map, String label, String typeName) {
