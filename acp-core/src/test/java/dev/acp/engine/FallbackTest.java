@@ -159,6 +159,78 @@ class FallbackTest {
     }
 
     @Test
+    void billed_failures_of_the_abandoned_provider_are_settled_before_the_switch_and_reported_as_fallback_spend() {
+        TestAcp acp = new TestAcp(dir, failing("prim", ErrorKind.TRANSIENT), working("second"));
+        ExecutionPlan plan = acp.plan(pipeline(""));
+        PricingCatalog pricing = PricingCatalog.parse("""
+                version: 1
+                providers:
+                  prim:
+                    bills_failures: true
+                    models:
+                      m1: { unit: request, price: 1.00, source: test, as_of: '2026-11-22' }
+                  second:
+                    models:
+                      m2: { unit: request, price: 0.50, source: test, as_of: '2026-11-22' }
+                """, "test-pricing.yaml");
+        SpendLedger ledger = new SpendLedger(new BigDecimal("10.00"), Map.of(), DailySpend.NONE);
+        List<String> journal = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunRecorder recorder = new RunRecorder() {
+            @Override
+            public void costSettled(dev.acp.plan.PlannedTask task, Settlement cost, boolean force) {
+                journal.add("cost " + task.providerId() + " " + cost.amount().setScale(2).toPlainString());
+            }
+
+            @Override
+            public void fallbackSwitched(dev.acp.plan.PlannedTask task, int attempt, FallbackSwitch change) {
+                journal.add("switch to " + change.provider() + " at attempt " + attempt);
+            }
+        };
+        RunRequest request = new RunRequest(plan, "run-1", RunListener.NONE, new RunControl(), recorder, null,
+                CacheMode.OFF, null, ResumeState.NONE, new RunBudget(new Estimator(pricing), ledger, false));
+        RunResult r = acp.acp().engine().run(request);
+        StepResult hero = step(r, "hero");
+        assertThat(hero.status()).isEqualTo(StepStatus.SUCCEEDED);
+        // Settled first, then switched: a crash between the two cannot lose the failed calls' cost.
+        assertThat(journal).containsExactly("cost prim 2.00", "switch to second at attempt 3");
+        assertThat(hero.actualCost()).isEqualByComparingTo("2.50");
+        assertThat((BigDecimal) hero.metadata().get("fallback_cost")).isEqualByComparingTo("2.00");
+        assertThat(ledger.settled()).isEqualByComparingTo("2.50");
+        assertThat(ledger.reserved()).isEqualByComparingTo("0");
+        Map<String, Object> costs = dev.acp.report.RunReportWriter.costSummary(r, dev.acp.report.RunReportWriter.Extras.NONE);
+        assertThat(costs).containsEntry("fallback_spend", 2.0).containsEntry("retry_spend", 0.0);
+        assertThat((List<?>) costs.get("fallbacks")).singleElement().asString().contains("step_id=hero")
+                .contains("provider=second");
+    }
+
+    @Test
+    void the_estimate_puts_the_alternatives_in_the_high_end_only() {
+        TestAcp acp = new TestAcp(dir, failing("prim", ErrorKind.TRANSIENT), working("second"));
+        ExecutionPlan plan = acp.plan(pipeline(""));
+        String prices = """
+                version: 1
+                providers:
+                  prim:
+                    bills_failures: %s
+                    models:
+                      m1: { unit: request, price: 1.00, source: test, as_of: '2026-11-22' }
+                  second:
+                    models:
+                      m2: { unit: request, price: 5.00, source: test, as_of: '2026-11-22' }
+                """;
+        var unbilled = dev.acp.cost.PipelineEstimate.of(plan, new Estimator(PricingCatalog.parse(prices.formatted(false),
+                "p.yaml")), null);
+        assertThat(unbilled.expected()).isEqualByComparingTo("1.00");
+        assertThat(unbilled.high()).isEqualByComparingTo("5.00");
+        assertThat(unbilled.steps().get(0).formula()).contains("fallbacks second/m2 $5.00");
+        // Both of the primary's attempts billed, then the alternative.
+        var billed = dev.acp.cost.PipelineEstimate.of(plan, new Estimator(PricingCatalog.parse(prices.formatted(true),
+                "p.yaml")), null);
+        assertThat(billed.expected()).isEqualByComparingTo("1.00");
+        assertThat(billed.high()).isEqualByComparingTo("7.00");
+    }
+
+    @Test
     void a_job_left_at_the_provider_is_never_abandoned_but_a_failed_job_falls_back() {
         FakeJobs jobs = new FakeJobs("jobs", true);
         TestAcp acp = new TestAcp(dir, jobs, working("second"));
