@@ -120,6 +120,60 @@ class FallbackTest {
     }
 
     @Test
+    void rate_limits_exhausted_quota_and_an_unserved_model_fall_back() {
+        for (ErrorKind kind : List.of(ErrorKind.RATE_LIMIT, ErrorKind.QUOTA, ErrorKind.NOT_FOUND, ErrorKind.TIMEOUT)) {
+            secondaryCalls.set(0);
+            TestAcp acp = new TestAcp(dir.resolve(kind.wireName()), failing("prim", kind), working("second"));
+            StepResult hero = step(acp.run(pipeline("")), "hero");
+            assertThat(hero.status()).as(kind.name()).isEqualTo(StepStatus.SUCCEEDED);
+            assertThat(hero.provider()).as(kind.name()).isEqualTo("second");
+            assertThat(secondaryCalls).as(kind.name()).hasValue(1);
+        }
+    }
+
+    @Test
+    void the_cache_keeps_the_output_under_the_alternative_that_made_it() {
+        AtomicInteger primaryOk = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        LambdaProvider prim = LambdaProvider.of("prim", request -> {
+            if (down.get()) {
+                throw new ProviderException(ErrorKind.TRANSIENT, "HTTP 503");
+            }
+            primaryOk.incrementAndGet();
+            try {
+                Files.writeString(request.outputFile(), "image by prim");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return ProviderResult.file(Map.of());
+        });
+        TestAcp acp = new TestAcp(dir, prim, working("second"));
+        dev.acp.cache.ArtifactCache cache = new dev.acp.cache.ArtifactCache(dir.resolve("cache"));
+        ExecutionPlan plan = acp.plan(pipeline("").replace("model: m1 }", "model: m1, seed: 1 }"));
+        AtomicInteger runs = new AtomicInteger();
+        java.util.function.Supplier<StepResult> run = () -> step(acp.acp().engine().run(new RunRequest(plan,
+                "run-" + runs.incrementAndGet(), RunListener.NONE, new RunControl(), RunRecorder.NONE, cache,
+                CacheMode.USE, "fb", ResumeState.NONE, dev.acp.cost.CostControl.NONE)), "hero");
+        assertThat(run.get().provider()).isEqualTo("second");
+        // Still down: the primary is tried again, and the alternative's output comes from the cache.
+        StepResult again = run.get();
+        assertThat(again.cacheHit()).isTrue();
+        assertThat(again.provider()).isEqualTo("second");
+        assertThat(secondaryCalls).hasValue(1);
+        // Back up: the alternative's output is not the primary's, so the primary makes its own.
+        down.set(false);
+        StepResult up = run.get();
+        assertThat(up.provider()).isEqualTo("prim");
+        assertThat(up.cacheHit()).isFalse();
+        assertThat(primaryOk).hasValue(1);
+        // And now a hit on the primary's key serves the step as usual.
+        StepResult cached = run.get();
+        assertThat(cached.cacheHit()).isTrue();
+        assertThat(cached.provider()).isEqualTo("prim");
+        assertThat(primaryOk).hasValue(1);
+    }
+
+    @Test
     void the_last_alternatives_error_is_reported_with_every_switch() {
         TestAcp acp = new TestAcp(dir, failing("prim", ErrorKind.TRANSIENT), failing("second", ErrorKind.RATE_LIMIT),
                 working("third"));
