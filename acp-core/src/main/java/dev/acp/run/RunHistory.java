@@ -222,7 +222,19 @@ public final class RunHistory {
                     st.switches.clear();
                 }
             }
-            case JournalRecord.FallbackSwitched s -> state(s.step()).switches.add(s);
+            case JournalRecord.FallbackSwitched s -> {
+                StepState st = state(s.step());
+                st.switches.add(s);
+                // A switch happens only once the earlier provider's job failed or was never
+                // accepted: nothing of it is left to collect (as with a later attempt's start).
+                if (st.handle != null && st.handleAttempt < s.attempt()) {
+                    st.handle = null;
+                    st.handleKey = null;
+                }
+                if (st.submittingKey != null && st.submittingAttempt < s.attempt()) {
+                    st.submittingKey = null;
+                }
+            }
             case JournalRecord.RunFinished s -> status = s.status();
             case JournalRecord.Expanded s -> expansions.put(s.step(), s);
         }

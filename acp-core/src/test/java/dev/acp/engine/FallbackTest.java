@@ -400,6 +400,11 @@ class FallbackTest {
                     fallback: [ { provider: second } ]
                     steps:
                       - { step_type: text_to_image, provider: prim, config: { prompt: b } }
+                  - for_each: "{{inputs.names}}"
+                    id: each
+                    fallback: [ { provider: second } ]
+                    steps:
+                      - { step_type: text_to_image, provider: prim, config: { prompt: c } }
                 """);
         List<String> errors = r.problems().stream().filter(Problem::isError).map(Problem::render).toList();
         assertThat(errors).anySatisfy(e -> assertThat(e).contains(":8:").contains("fallback 1: unknown provider 'secnd'")
@@ -411,5 +416,7 @@ class FallbackTest {
         assertThat(errors).anySatisfy(e -> assertThat(e).contains(":11:").contains("unknown key 'colour'"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains(":14:")
                 .contains("fallback is not allowed on a parallel_group").contains("move 'fallback:' onto the steps"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains(":19:")
+                .contains("fallback is not allowed on a for_each block"));
     }
 }
