@@ -54,6 +54,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
             StepEstimate e = billed.test(t.providerId()) ? estimator.estimate(t)
                     : new StepEstimate(t.id(), t.providerId(), t.model(), null, StepEstimate.Range.FREE,
                             "free (" + t.providerId() + " does not bill)");
+            e = withFallbacks(e, t, estimator, billed);
             steps.add(e);
             if (e.cost() instanceof StepEstimate.Range r) {
                 low = low.add(r.low());
@@ -67,6 +68,46 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
         BigDecimal limit = limitOverride != null ? limitOverride : global.costLimit();
         BigDecimal confirm = global.confirmAbove() != null ? global.confirmAbove() : DEFAULT_CONFIRM_ABOVE;
         return new PipelineEstimate(steps, low, expected, high, unknown, limit, confirm);
+    }
+
+    /**
+     * Widens a step's high end by its {@code fallback:} alternatives: at worst every provider of
+     * the chain fails (billed only where failures are billed, with their retries) and the
+     * dearest one then succeeds. Low and expected stay the primary's: an alternative is only
+     * called when the primary fails. Alternatives of unknown price are named in the formula.
+     */
+    static StepEstimate withFallbacks(StepEstimate e, PlannedTask t, Estimator estimator,
+            java.util.function.Predicate<String> billed) {
+        if (t.fallbacks().isEmpty() || !(e.cost() instanceof StepEstimate.Range r)) {
+            return e;
+        }
+        BigDecimal failures = billed.test(t.providerId()) && estimator.pricing().billsFailures(t.providerId())
+                ? r.high() : BigDecimal.ZERO;
+        BigDecimal dearest = r.high();
+        List<String> unknown = new ArrayList<>();
+        List<String> priced = new ArrayList<>();
+        for (PlannedTask.Fallback f : t.fallbacks()) {
+            if (!billed.test(f.providerId())) {
+                priced.add(f.label() + " free");
+                continue;
+            }
+            StepEstimate alt = estimator.estimate(t.on(f));
+            if (!(alt.cost() instanceof StepEstimate.Range ar)) {
+                unknown.add(f.label());
+                continue;
+            }
+            priced.add(f.label() + " " + Money.format(ar.high()));
+            dearest = dearest.max(ar.high());
+            if (estimator.pricing().billsFailures(f.providerId())) {
+                failures = failures.add(ar.high());
+            }
+        }
+        BigDecimal high = r.high().max(failures.add(dearest));
+        String formula = e.formula() + "; fallbacks " + String.join(", ", priced)
+                + (unknown.isEmpty() ? "" : (priced.isEmpty() ? "" : ", ") + String.join(", ", unknown) + " price unknown")
+                + " (high end if they are used)";
+        return new StepEstimate(e.stepId(), e.provider(), e.model(), e.entry(),
+                new StepEstimate.Range(r.low(), r.expected(), high), formula);
     }
 
     /** Whether a step with an unknown price would run under a limit (refused unless allowed). */

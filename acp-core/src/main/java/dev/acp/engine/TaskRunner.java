@@ -80,23 +80,44 @@ final class TaskRunner {
             } catch (InterruptedException e) {
                 r = a.stopped();
             }
-            return a.closeCosts(r);
+            return a.withFallbacks(a.closeCosts(r));
         } finally {
             a.cleanUp();
             n.detach();
         }
     }
 
+    /**
+     * Error kinds after which a step moves on to its next fallback alternative: failures that
+     * belong to one provider (an outage, a rate limit beyond the wait budget, a call that timed
+     * out, exhausted credits or quota at that account, a model that provider does not (or no
+     * longer) serve). Never for what another provider would refuse too or what could pay twice:
+     * invalid requests, content policy, credentials, an unknown submission outcome, local failures.
+     */
+    static final java.util.Set<ErrorKind> FALLBACK_KINDS = java.util.EnumSet.of(ErrorKind.TRANSIENT,
+            ErrorKind.RATE_LIMIT, ErrorKind.TIMEOUT, ErrorKind.QUOTA, ErrorKind.NOT_FOUND);
+
     /** The state of one task's attempts. */
     private final class Attempts {
         private final StepNode n;
-        private final PlannedTask t;
-        private final Provider provider;
+        /** The step as planned, with its primary provider and its alternatives. */
+        private final PlannedTask base;
+        /** The step as the provider in use serves it: the primary, or the alternative switched to. */
+        private PlannedTask t;
+        private Provider provider;
         private final Instant startedAt;
         private final @Nullable Instant deadline;
         private final @Nullable ScheduledFuture<?> timer;
         private final LazyScratch scratch;
-        private final boolean costsMoney;
+        private boolean costsMoney;
+        /** Alternatives already switched to (0 while on the primary). */
+        private int route;
+        /** The attempts made before the provider in use: its own retries count from here. */
+        private int routeStart;
+        /** The switches made, for the report. */
+        private final List<FallbackSwitch> switches = new java.util.ArrayList<>();
+        /** What the abandoned providers' failed calls were settled at. */
+        private BigDecimal fallbackCost = BigDecimal.ZERO;
         private ResumeState.@Nullable Prior prior;
         private int attempt;
         private @Nullable Path tmp;
@@ -119,6 +140,7 @@ final class TaskRunner {
 
         Attempts(StepNode n, PlannedTask t, Provider provider) {
             this.n = n;
+            this.base = t;
             this.t = t;
             this.provider = provider;
             this.startedAt = x.options.clock().instant();
@@ -135,6 +157,103 @@ final class TaskRunner {
             } else if (prior instanceof ResumeState.Submitting s) {
                 attempt = s.attempt() - 1;
             }
+            ResumeState.Route r = p instanceof ResumeState.Done ? null : x.request.resume().routes().get(t.id());
+            if (r != null && r.index() >= 1 && r.index() <= t.fallbacks().size()
+                    && t.fallbacks().get(r.index() - 1).providerId().equals(r.provider())) {
+                // An earlier session switched to this alternative: continue there (re-attaching its
+                // job), never calling the providers before it again.
+                moveTo(r.index());
+                routeStart = r.firstAttempt() - 1;
+                attempt = Math.max(attempt, routeStart);
+                switches.addAll(r.switches());
+                fallbackCost = r.cost();
+            }
+        }
+
+        /** Serves the step with alternative {@code index} (from 1) of its fallback list from now on. */
+        private void moveTo(int index) {
+            PlannedTask.Fallback alt = base.fallbacks().get(index - 1);
+            route = index;
+            t = base.on(alt);
+            provider = x.registry.provider(alt.providerId());
+            costsMoney = provider.costsMoney();
+        }
+
+        /**
+         * After the provider in use gave up (retries spent, or no time for another): moves on to
+         * the next alternative when the error is one another provider can fix, the step's time is
+         * not up, and the alternative's reservation fits the limits. Returns null when it switched,
+         * else the step's failure ({@code reported}, with a refused alternative named in it).
+         */
+        private @Nullable StepResult fallBack(ErrorInfo error, ErrorInfo reported) {
+            if (route >= base.fallbacks().size() || !FALLBACK_KINDS.contains(error.kind()) || n.stopRequested()
+                    || deadline != null && !x.options.clock().instant().isBefore(deadline)) {
+                return failed(reported);
+            }
+            PlannedTask.Fallback alt = base.fallbacks().get(route);
+            String fromProvider = provider.id();
+            String fromModel = modelOf();
+            // Money first: the abandoned provider's failed calls are settled (if it bills them) or
+            // its reservation released, and only then is the alternative's reserved.
+            BigDecimal spent = null;
+            if (ticket != null) {
+                CostControl.Charge charge = x.request.costs().failureCharge(ticket, failedCalls);
+                if (charge != null && charge.amount().signum() > 0) {
+                    x.request.recorder().costSettled(t, new Settlement(charge.amount(), charge.source(), null), true);
+                    settleTicket(charge.amount());
+                    spent = charge.amount();
+                } else {
+                    releaseTicket();
+                }
+            }
+            failedCalls = 0;
+            if (spent != null) {
+                fallbackCost = fallbackCost.add(spent);
+            }
+            PlannedTask next = base.on(alt);
+            Provider nextProvider = x.registry.provider(alt.providerId());
+            if (nextProvider.costsMoney()) {
+                Map<String, Object> params;
+                try {
+                    params = x.renderer.render(next);
+                } catch (TemplateSyntaxException | RuntimeException e) {
+                    params = next.spec().config();
+                }
+                CostControl.Dispatch dispatch = x.request.costs().admit(next, params);
+                if (dispatch instanceof CostControl.Refused refused) {
+                    return failed(new ErrorInfo(reported.kind(), reported.message() + "; fallback to " + alt.label()
+                            + " refused: would exceed the limit (" + oneLine(refused.reason()) + ")", reported.requestId()))
+                            .withMetadata("fallback_refused", Map.of("provider", alt.providerId(), "model",
+                                    alt.model() == null ? "" : alt.model(), "reason", oneLine(refused.reason())));
+                } else if (dispatch instanceof CostControl.Go go) {
+                    ticket = go;
+                }
+            }
+            FallbackSwitch change = new FallbackSwitch(alt.index(), fromProvider, fromModel, alt.providerId(),
+                    nextProvider.preview() ? null : alt.model(), error.kind(), error.message(), spent,
+                    x.options.clock().instant());
+            // On record before the alternative is called: a resume continues there.
+            x.request.recorder().fallbackSwitched(base, attempt + 1, change);
+            switches.add(change);
+            moveTo(alt.index());
+            routeStart = attempt;
+            x.listener.stepProgress(t, -1, "falling back to " + alt.label() + " after " + error.kind().wireName()
+                    + " from " + fromProvider);
+            return null;
+        }
+
+        /** The step's result with its fallback switches and what the abandoned providers cost. */
+        StepResult withFallbacks(StepResult r) {
+            if (switches.isEmpty()) {
+                return r;
+            }
+            StepResult out = r.withMetadata(FallbackSwitch.METADATA_KEY, switches.stream()
+                    .map(FallbackSwitch::toMetadata).toList());
+            if (fallbackCost.signum() > 0) {
+                out = out.withMetadata(FallbackSwitch.COST_KEY, fallbackCost)
+                        .withActualCost(r.actualCost() == null ? fallbackCost : r.actualCost().add(fallbackCost));
+            }
+            return out;
         }
 
         /**
@@ -304,13 +423,26 @@ final class TaskRunner {
                     if (e.kind() == ErrorKind.UNKNOWN_OUTCOME && submitting != null) {
                         return failed(error).withMetadata(SUBMISSION_UNANSWERED, submitting);
                     }
-                    if (!e.retryable() || attempt > t.spec().retryCount()) {
-                        return failed(error);
+                    // Retries count per provider: an alternative gets its own retry_count.
+                    int tries = attempt - routeStart;
+                    if (!e.retryable() || tries > t.spec().retryCount()) {
+                        StepResult end = fallBack(error, error);
+                        if (end != null) {
+                            return end;
+                        }
+                        releaseClaim();
+                        continue;
                     }
-                    Duration delay = x.options.retryPolicy().delay(attempt, e.retryAfter(), x.options.random());
+                    Duration delay = x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random());
                     if (deadline != null && x.options.clock().instant().plus(delay).isAfter(deadline)) {
-                        return failed(new ErrorInfo(error.kind(), error.message()
+                        // Waiting out this provider would pass the step's timeout; an alternative may not need to.
+                        StepResult end = fallBack(error, new ErrorInfo(error.kind(), error.message()
                                 + " (no time left for a retry within the step's timeout)", error.requestId()));
+                        if (end != null) {
+                            return end;
+                        }
+                        releaseClaim();
+                        continue;
                     }
                     releaseClaim();
                     x.listener.stepRetrying(t, attempt + 1, delay, error);

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param retryCount how many times a retryable failure is retried (0 = one attempt)
  * @param provider the provider named with {@code provider:}, or null to infer it
  * @param maxCost the most this step may spend in US dollars ({@code max_cost}), or null for no step limit
+ * @param fallback the alternatives tried in order when the provider fails for a reason another
+ *     provider can fix; empty when the step has none
  */
 public record TaskStepSpec(
         String id,
@@ -32,8 +34,18 @@ public record TaskStepSpec(
         @Nullable String provider,
         @Nullable String description,
         Locations locations,
-        @Nullable BigDecimal maxCost)
+        @Nullable BigDecimal maxCost,
+        List<FallbackSpec> fallback)
         implements StepSpec {
+
+    /** A step without alternatives. */
+    public TaskStepSpec(String id, boolean idExplicit, Capability capability, Map<String, Object> config,
+            @Nullable String outputFilename, boolean enabled, @Nullable Duration timeout, int retryCount,
+            @Nullable List<String> dependsOn, @Nullable String provider, @Nullable String description,
+            Locations locations, @Nullable BigDecimal maxCost) {
+        this(id, idExplicit, capability, config, outputFilename, enabled, timeout, retryCount, dependsOn, provider,
+                description, locations, maxCost, List.of());
+    }
 
     /** A step without a limit of its own. */
     public TaskStepSpec(String id, boolean idExplicit, Capability capability, Map<String, Object> config,
@@ -41,7 +53,7 @@ public record TaskStepSpec(
             @Nullable List<String> dependsOn, @Nullable String provider, @Nullable String description,
             Locations locations) {
         this(id, idExplicit, capability, config, outputFilename, enabled, timeout, retryCount, dependsOn, provider,
-                description, locations, null);
+                description, locations, null, List.of());
     }
 
     public TaskStepSpec {
@@ -49,6 +61,7 @@ public record TaskStepSpec(
         Objects.requireNonNull(capability, "capability");
         config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
         dependsOn = dependsOn == null ? null : List.copyOf(dependsOn);
+        fallback = fallback == null ? List.of() : List.copyOf(fallback);
         if (retryCount < 0) {
             throw new IllegalArgumentException("retryCount must be >= 0");
         }

@@ -143,6 +143,11 @@ public final class RunReportWriter {
             m.put("text", s.text());
         }
         m.put("metadata", s.metadata());
+        if (s.metadata().get(dev.acp.engine.FallbackSwitch.METADATA_KEY) instanceof List<?> switches) {
+            // Also at the step's top level: provider and model above say what produced the output,
+            // this says which providers were given up on first, and why.
+            m.put("fallbacks", switches);
+        }
         if (s.error() != null) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("kind", s.error().kind().wireName());
@@ -215,10 +220,35 @@ public final class RunReportWriter {
         m.put("by_provider", byProvider);
         m.put("cache_savings", money(tasks.stream().filter(StepResult::cacheHit).map(RunReportWriter::saving)
                 .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add)));
+        // Failed calls of providers a step fell back from are counted under fallback_spend, not twice.
+        BigDecimal fallbackSpend = tasks.stream().map(RunReportWriter::fallbackCost).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
         m.put("retry_spend", money(tasks.stream().map(s -> s.metadata().get("retry_cost"))
                 .filter(v -> v instanceof BigDecimal).map(v -> (BigDecimal) v).reduce(BigDecimal.ZERO, BigDecimal::add)
-                .add(tasks.stream().filter(s -> !s.succeeded() && s.actualCost() != null).map(StepResult::actualCost)
-                        .reduce(BigDecimal.ZERO, BigDecimal::add))));
+                .add(tasks.stream().filter(s -> !s.succeeded() && s.actualCost() != null)
+                        .map(s -> s.actualCost().subtract(fallbackCost(s))).reduce(BigDecimal.ZERO, BigDecimal::add))));
+        m.put("fallback_spend", money(fallbackSpend));
+        List<Map<String, Object>> fallbacks = new ArrayList<>();
+        for (StepResult s : tasks) {
+            if (s.metadata().get(dev.acp.engine.FallbackSwitch.METADATA_KEY) instanceof List<?> switches) {
+                for (Object o : switches) {
+                    if (o instanceof Map<?, ?> sw) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("step_id", s.stepId());
+                        sw.forEach((k, v) -> row.put(String.valueOf(k), v));
+                        fallbacks.add(row);
+                    }
+                }
+            }
+            if (s.metadata().get("fallback_refused") instanceof Map<?, ?> refused) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step_id", s.stepId());
+                row.put("refused", true);
+                refused.forEach((k, v) -> row.put(String.valueOf(k), v));
+                fallbacks.add(row);
+            }
+        }
+        m.put("fallbacks", fallbacks);
         List<Map<String, Object>> skipped = new ArrayList<>();
         for (StepResult s : tasks) {
             if ("budget".equals(s.metadata().get("skipped_for"))) {
@@ -234,6 +264,13 @@ public final class RunReportWriter {
         }
         m.put("overruns", overruns);
         return m;
+    }
+
+    /** What a step's abandoned providers billed before it fell back (zero when it did not). */
+    static BigDecimal fallbackCost(StepResult s) {
+        Object v = s.metadata().get(dev.acp.engine.FallbackSwitch.COST_KEY);
+        // A number read back from a journal of an earlier session is a plain Number.
+        return v instanceof BigDecimal d ? d : v instanceof Number n ? new BigDecimal(n.toString()) : BigDecimal.ZERO;
     }
 
     private static Map<String, Object> costByProvider(List<StepResult> tasks) {
