@@ -87,6 +87,10 @@ import org.jspecify.annotations.Nullable;
  *       client masks what a provider echoes. Files are still served.
  * </ul>
  *
+ * <p>More than 200 clients at once: set the system property
+ * {@code sun.net.httpserver.maxIdleConnections} above their number before the first server
+ * starts, or the JDK's server closes connections that go idle while a client may be reusing them.
+ *
  * <p>Thread-safe: requests are served on virtual threads; job state and counters are guarded by
  * one lock, and file bodies are generated outside it.
  */
@@ -737,7 +741,8 @@ public final class FakeFalServer implements AutoCloseable {
 
     /**
      * Signature, IHDR, a filler chunk of seeded random bytes, IDAT, IEND: exactly
-     * {@link Settings#imageBytes()} bytes when the pixels fit, streamed in 64 KiB pieces.
+     * {@link Settings#imageBytes()} bytes when the pixels fit, streamed in 8 KiB pieces: a
+     * benchmark may run thousands of downloads at once in the heap it measures.
      */
     private void writePng(Job job, OutputStream out) throws IOException {
         byte[] idat = idat(job);
@@ -760,7 +765,7 @@ public final class FakeFalServer implements AutoCloseable {
             CRC32 crc = new CRC32();
             crc.update(FILLER_TYPE);
             SplittableRandom random = new SplittableRandom(job.seed);
-            byte[] buf = new byte[64 * 1024];
+            byte[] buf = new byte[8 * 1024];
             for (long left = filler; left > 0; ) {
                 int n = (int) Math.min(buf.length, left);
                 for (int i = 0; i < n; i += 8) {
