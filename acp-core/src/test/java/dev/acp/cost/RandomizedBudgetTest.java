@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * session the ledger's invariants must hold. Seeded: a failure names its iteration's seed.
  */
 class RandomizedBudgetTest {
-    private static final int ITERATIONS = 1000;
+    private static final int ITERATIONS = Integer.getInteger("acp.budget.iterations", 2000);
 
     @TempDir
     Path dir;
