@@ -73,6 +73,12 @@ public final class ArtifactCache {
             if (e.objectSha256() != null && !Files.isRegularFile(objectFile(e.objectSha256()))) {
                 return Optional.empty();
             }
+            for (SideObject side : e.sideFiles()) {
+                // A folder's files are checked as they are restored; its manifest must be here.
+                if (!Files.isRegularFile(objectFile(side.sha256()))) {
+                    return Optional.empty();
+                }
+            }
             return Optional.of(e);
         } catch (IOException | RuntimeException e) {
             // A damaged entry is a miss; the next store replaces it.
@@ -88,30 +94,76 @@ public final class ArtifactCache {
             String extension, Map<String, Object> metadata, @Nullable BigDecimal cost, boolean deterministic,
             String provider, @Nullable String model, @Nullable Double qualityScore, List<String> requestIds)
             throws IOException {
+        return store(key, output, outputSha256, text, extension, metadata, cost, deterministic, provider, model,
+                qualityScore, requestIds, Map.of());
+    }
+
+    /**
+     * Stores a result with its side files: each file or folder (the values, in place under their
+     * final names) is stored by content like the output, and the entry lists them, so that a hit
+     * restores them all. A side file whose content no longer matches its hash fails the store.
+     */
+    public CacheEntry store(CacheKey key, @Nullable Path output, @Nullable String outputSha256, @Nullable String text,
+            String extension, Map<String, Object> metadata, @Nullable BigDecimal cost, boolean deterministic,
+            String provider, @Nullable String model, @Nullable Double qualityScore, List<String> requestIds,
+            Map<SideObject, Path> sideFiles) throws IOException {
         String object = null;
         if (output != null) {
             object = outputSha256 != null ? outputSha256 : Hashing.sha256(output);
-            Path target = objectFile(object);
-            if (!Files.isRegularFile(target)) {
-                Files.createDirectories(target.getParent());
-                Path tmp = temporary(target);
-                try {
-                    // Hashed while copied: an output edited since it was hashed must not be stored
-                    // under a name that promises other content.
-                    String copied = Hashing.copy(output, tmp);
-                    if (!copied.equals(object)) {
-                        throw new IOException(output + " changed before it could be cached");
-                    }
-                    AtomicFiles.moveIntoPlace(tmp, target);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+            storeObject(output, object);
+        }
+        for (Map.Entry<SideObject, Path> side : sideFiles.entrySet()) {
+            if (side.getKey().folder()) {
+                storeFolder(side.getValue(), side.getKey().sha256());
+            } else {
+                storeObject(side.getValue(), side.getKey().sha256());
             }
         }
         CacheEntry e = new CacheEntry(key.hash(), key.parts(), object, text, extension, metadata, cost, deterministic,
-                provider, model, qualityScore, requestIds, Instant.now());
+                provider, model, qualityScore, requestIds, Instant.now(), List.copyOf(sideFiles.keySet()));
         writeAtomically(entryFile(key.hash()), masked(toMap(e)));
         return e;
+    }
+
+    /** Copies a file into {@code objects/} under its content hash, unless it is there already. */
+    private void storeObject(Path file, String sha256) throws IOException {
+        Path target = objectFile(sha256);
+        if (Files.isRegularFile(target)) {
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = temporary(target);
+        try {
+            // Hashed while copied: a file edited since it was hashed must not be stored under a
+            // name that promises other content.
+            String copied = Hashing.copy(file, tmp);
+            if (!copied.equals(sha256)) {
+                throw new IOException(file + " changed before it could be cached");
+            }
+            AtomicFiles.moveIntoPlace(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Stores a folder: each file as an object, then its manifest as the object named by the
+     * folder's hash, last, so that the manifest never names a file the cache lacks.
+     */
+    private void storeFolder(Path folder, String sha256) throws IOException {
+        String manifest = Hashing.manifest(folder);
+        if (!Hashing.sha256(manifest).equals(sha256)) {
+            throw new IOException(folder + " changed before it could be cached");
+        }
+        for (String line : manifest.split("\n")) {
+            if (!line.isEmpty()) {
+                storeObject(folder.resolve(line.substring(65)), line.substring(0, 64));
+            }
+        }
+        Path target = objectFile(sha256);
+        if (!Files.isRegularFile(target)) {
+            writeAtomically(target, manifest.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /**
@@ -144,6 +196,53 @@ public final class ArtifactCache {
             Files.deleteIfExists(object);
             Files.deleteIfExists(target);
             return false;
+        }
+        return true;
+    }
+
+    /**
+     * Copies a stored side file or folder to {@code target} (a temporary name of the caller,
+     * which must not exist yet for a folder), checking every file's content on the way.
+     *
+     * @return false when something is gone or damaged (damaged objects are deleted); nothing is
+     *     left at {@code target} then, and the caller treats the entry as a miss
+     */
+    public boolean restoreSideFile(SideObject side, Path target) throws IOException {
+        if (!side.folder()) {
+            return restoreObject(side.sha256(), target);
+        }
+        Path manifestFile = objectFile(side.sha256());
+        String manifest;
+        try {
+            manifest = Files.readString(manifestFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            Files.deleteIfExists(manifestFile);
+            return false;
+        }
+        if (!Hashing.sha256(manifest).equals(side.sha256())) {
+            Files.deleteIfExists(manifestFile);
+            return false;
+        }
+        Files.createDirectories(target);
+        Path root = target.toAbsolutePath().normalize();
+        for (String line : manifest.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            Path file = line.length() > 65 ? root.resolve(line.substring(65)).normalize() : root;
+            if (file.equals(root) || !file.startsWith(root) || line.charAt(64) != ' ') {
+                // Not a manifest the cache wrote: it could name a file outside the folder.
+                Files.deleteIfExists(manifestFile);
+                dev.acp.provider.SideFile.deleteTree(target);
+                return false;
+            }
+            Files.createDirectories(file.getParent());
+            if (!restoreObject(line.substring(0, 64), file)) {
+                dev.acp.provider.SideFile.deleteTree(target);
+                return false;
+            }
         }
         return true;
     }
@@ -310,6 +409,10 @@ public final class ArtifactCache {
         m.put("quality_score", e.qualityScore());
         m.put("request_ids", e.requestIds());
         m.put("created", e.created().toString());
+        if (!e.sideFiles().isEmpty()) {
+            m.put("side_files", e.sideFiles().stream().map(f -> Map.of("suffix", f.suffix(), "sha256", f.sha256(),
+                    "folder", f.folder())).toList());
+        }
         return m;
     }
 
@@ -324,7 +427,11 @@ public final class ArtifactCache {
                 cost == null ? null : new BigDecimal(cost.toString()), Boolean.TRUE.equals(m.get("deterministic")),
                 (String) m.getOrDefault("provider", ""), (String) m.get("model"),
                 quality instanceof Number q ? q.doubleValue() : null,
-                (List<String>) m.getOrDefault("request_ids", List.of()), Instant.parse((String) m.get("created")));
+                (List<String>) m.getOrDefault("request_ids", List.of()), Instant.parse((String) m.get("created")),
+                ((List<Map<String, Object>>) m.getOrDefault("side_files", List.of())).stream()
+                        .map(f -> new SideObject((String) f.get("suffix"), (String) f.get("sha256"),
+                                Boolean.TRUE.equals(f.get("folder"))))
+                        .toList());
     }
 
     /** A stable id for a pipeline file, for its history. */

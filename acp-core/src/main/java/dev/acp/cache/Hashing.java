@@ -41,6 +41,29 @@ public final class Hashing {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * The manifest of a folder: one line {@code <sha256> <relative path>} per regular file, with
+     * {@code /} separators, sorted by path. Its hash is the folder's content hash; the cache
+     * stores it as an object, so a folder is restored from that hash alone.
+     */
+    public static String manifest(Path folder) throws IOException {
+        java.util.TreeMap<String, String> files = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                String rel = folder.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                files.put(rel, sha256(p));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        files.forEach((rel, sha) -> out.append(sha).append(' ').append(rel).append('\n'));
+        return out.toString();
+    }
+
+    /** The content hash of a file, or of a folder's {@link #manifest}. */
+    public static String sha256OfFileOrFolder(Path path) throws IOException {
+        return Files.isDirectory(path) ? sha256(manifest(path)) : sha256(path);
+    }
+
     public static String sha256(String text) {
         return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -3,6 +3,7 @@ package dev.acp.engine;
 import dev.acp.plan.PlannedTask;
 import dev.acp.provider.JobHandle;
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,16 @@ public interface RunRecorder {
      */
     default void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
             @Nullable Settlement cost, boolean force) {}
+
+    /**
+     * Like {@link #outputWritten(PlannedTask, Path, String, long, String, Settlement, boolean)},
+     * with the side files placed beside the output in the same record: a resume checks them like
+     * the output. Recorders that do not know side files get the output alone.
+     */
+    default void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
+            @Nullable Settlement cost, boolean force, List<WrittenSideFile> sideFiles) {
+        outputWritten(task, path, sha256, size, fingerprint, cost, force);
+    }
 
     /** A cost settled without an output (a paid result that could not be put in place). */
     default void costSettled(PlannedTask task, Settlement cost, boolean force) {}

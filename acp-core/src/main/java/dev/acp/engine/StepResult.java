@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param cache how the artifact cache served the step, or null when it was not consulted
  * @param preview true when a local engine produced a stand-in rather than AI output
  * @param qualityScore the score reported for the output, used by best_quality
+ * @param sideFiles files and folders in place beside the output (subtitles, keyframes), final names
  */
 public record StepResult(
         String stepId,
@@ -45,11 +46,23 @@ public record StepResult(
         @Nullable CacheInfo cache,
         boolean preview,
         @Nullable Double qualityScore,
-        List<String> requestIds) {
+        List<String> requestIds,
+        List<Path> sideFiles) {
 
     public StepResult {
         metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
         requestIds = List.copyOf(requestIds);
+        sideFiles = List.copyOf(sideFiles);
+    }
+
+    /** A result without side files. */
+    public StepResult(String stepId, String stepType, @Nullable String groupId, @Nullable String provider,
+            @Nullable String model, StepStatus status, @Nullable Path outputPath, @Nullable String text,
+            Map<String, Object> metadata, @Nullable ErrorInfo error, @Nullable String reason, @Nullable Instant startedAt,
+            Duration executionTime, int attempts, @Nullable BigDecimal estimatedCost, @Nullable BigDecimal actualCost,
+            @Nullable CacheInfo cache, boolean preview, @Nullable Double qualityScore, List<String> requestIds) {
+        this(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error, reason, startedAt,
+                executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore, requestIds, List.of());
     }
 
     public boolean succeeded() {
@@ -64,7 +77,7 @@ public record StepResult(
     public StepResult withStatus(StepStatus newStatus, @Nullable String newReason) {
         return new StepResult(stepId, stepType, groupId, provider, model, newStatus, outputPath, text, metadata, error,
                 newReason, startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore,
-                requestIds);
+                requestIds, sideFiles);
     }
 
     /** This result with one more metadata entry. */
@@ -72,19 +85,26 @@ public record StepResult(
         Map<String, Object> m = new java.util.LinkedHashMap<>(metadata);
         m.put(key, value);
         return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, m, error, reason,
-                startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore, requestIds);
+                startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore, requestIds, sideFiles);
     }
 
     /** This result with the cost estimated when it was dispatched. */
     public StepResult withEstimatedCost(@Nullable BigDecimal value) {
         return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error,
-                reason, startedAt, executionTime, attempts, value, actualCost, cache, preview, qualityScore, requestIds);
+                reason, startedAt, executionTime, attempts, value, actualCost, cache, preview, qualityScore, requestIds, sideFiles);
     }
 
     /** This result with its settled cost. */
     public StepResult withActualCost(@Nullable BigDecimal value) {
         return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error,
-                reason, startedAt, executionTime, attempts, estimatedCost, value, cache, preview, qualityScore, requestIds);
+                reason, startedAt, executionTime, attempts, estimatedCost, value, cache, preview, qualityScore, requestIds, sideFiles);
+    }
+
+    /** This result with the side files placed beside its output. */
+    public StepResult withSideFiles(List<Path> files) {
+        return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error,
+                reason, startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore,
+                requestIds, files);
     }
 
     /** A step that never started, with the reason. */

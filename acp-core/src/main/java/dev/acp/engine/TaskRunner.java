@@ -5,6 +5,7 @@ import dev.acp.cache.CacheEntry;
 import dev.acp.cache.CacheKey;
 import dev.acp.cache.CacheMode;
 import dev.acp.cache.Hashing;
+import dev.acp.cache.SideObject;
 import dev.acp.cache.SingleFlight;
 import dev.acp.cost.CostControl;
 import dev.acp.cost.SpendLedger;
@@ -18,6 +19,7 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.SideFile;
 import dev.acp.provider.StepContext;
 import dev.acp.template.TemplateSyntaxException;
 import dev.acp.util.AtomicFiles;
@@ -122,6 +124,13 @@ final class TaskRunner {
         private int attempt;
         private @Nullable Path tmp;
         private boolean tmpDone;
+        /** The request of the latest attempt, against which its side files are checked. */
+        private @Nullable ProviderRequest request;
+        /**
+         * Attempt tags (see {@link SideFile#attemptTag}) whose side files may lie unplaced beside
+         * the output: deleted when the step ends.
+         */
+        private final java.util.Set<String> sideTags = new java.util.LinkedHashSet<>();
         private SingleFlight.@Nullable Claim claim;
         /** The job in flight, so that a timeout or a lost race can cancel it at the provider. */
         private @Nullable JobHandle job;
@@ -396,7 +405,9 @@ final class TaskRunner {
                 }
                 tmp = temporaryName(t.outputPath(), attempt);
                 ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
-                        new Context());
+                        t.outputPath(), new Context());
+                this.request = request;
+                sideTags.add(SideFile.attemptTag(tmp));
                 ProviderResult result;
                 try {
                     result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
@@ -521,23 +532,33 @@ final class TaskRunner {
             // Served for nothing: the reservation returns in full.
             releaseTicket();
             Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, "cache", null) : null;
+            List<WrittenSideFile> sides = List.of();
             try {
+                tmp = temporaryName(t.outputPath(), attempt);
                 if (e.objectSha256() != null) {
-                    tmp = temporaryName(t.outputPath(), attempt);
                     if (!x.request.cache().restore(e, tmp)) {
                         deleteQuietly(tmp);
                         return null;
                     }
+                }
+                if (e.objectSha256() != null || e.text() != null) {
+                    sides = restoreSideFiles(e);
+                    if (sides == null) {
+                        deleteQuietly(tmp);
+                        return null;
+                    }
+                }
+                if (e.objectSha256() != null) {
                     AtomicFiles.moveIntoPlace(tmp, t.outputPath());
                     tmpDone = true;
                     output = t.outputPath();
                     x.hashes.remember(output, e.objectSha256());
                     x.request.recorder().outputWritten(t, output, e.objectSha256(), Files.size(output),
-                            lookup.key().hash(), free, false);
+                            lookup.key().hash(), free, false, sides);
                 } else if (e.text() != null) {
                     output = writeText(e.text());
                     x.request.recorder().outputWritten(t, output, Hashing.sha256(e.text()), Files.size(output),
-                            lookup.key().hash(), free, false);
+                            lookup.key().hash(), free, false, sides);
                 } else if (free != null) {
                     x.request.recorder().costSettled(t, free, false);
                 }
@@ -557,7 +578,39 @@ final class TaskRunner {
             }
             return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED, output,
                     e.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt, BigDecimal.ZERO,
-                    BigDecimal.ZERO, cache, provider.preview(), e.qualityScore(), List.of());
+                    BigDecimal.ZERO, cache, provider.preview(), e.qualityScore(), List.of(),
+                    sides.stream().map(WrittenSideFile::path).toList());
+        }
+
+        /**
+         * Restores a cache entry's side files beside the output, named after this step's output,
+         * each through a temporary name (checked on the way) and then renamed into place. Returns
+         * null, with nothing placed, when one of them is gone or damaged: the entry is a miss.
+         */
+        private @Nullable List<WrittenSideFile> restoreSideFiles(CacheEntry e) throws IOException {
+            if (e.sideFiles().isEmpty()) {
+                return List.of();
+            }
+            sideTags.add(SideFile.attemptTag(tmp));
+            List<SideFile> restored = new java.util.ArrayList<>();
+            for (SideObject side : e.sideFiles()) {
+                SideFile f = SideFile.of(tmp, t.outputPath(), side.suffix());
+                SideFile.deleteTree(f.written());
+                if (!x.request.cache().restoreSideFile(side, f.written())) {
+                    for (SideFile r : restored) {
+                        SideFile.deleteTree(r.written());
+                    }
+                    SideFile.deleteTree(f.written());
+                    return null;
+                }
+                restored.add(f);
+            }
+            List<WrittenSideFile> placed = new java.util.ArrayList<>();
+            for (int i = 0; i < restored.size(); i++) {
+                restored.get(i).moveIntoPlace();
+                placed.add(new WrittenSideFile(restored.get(i).target(), e.sideFiles().get(i)));
+            }
+            return List.copyOf(placed);
         }
 
         // ---- jobs -----------------------------------------------------------------------------
@@ -721,7 +774,9 @@ final class TaskRunner {
             BigDecimal actual = charge == null || "unknown".equals(charge.source()) ? reported : charge.amount();
             Path output;
             String sha = null;
+            List<WrittenSideFile> sides = List.of();
             try {
+                sides = placeSideFiles(result);
                 if (result.wroteFile()) {
                     if (!Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
                         throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id()
@@ -744,7 +799,8 @@ final class TaskRunner {
                 tmpDone = true;
             } catch (IOException | ProviderException e) {
                 // The result exists but could not be put in place: keep it where it is, name it, and
-                // record what it cost, so that nothing paid for disappears.
+                // record what it cost, so that nothing paid for disappears (its side files stay too).
+                sideTags.clear();
                 tmpDone = tmp != null && Files.exists(tmp);
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
                 if (cost != null) {
@@ -765,7 +821,7 @@ final class TaskRunner {
                     size = -1; // Only the memo of hashes missed it.
                 }
                 // Output and cost in one forced record: a crash cannot keep one and lose the other.
-                x.request.recorder().outputWritten(t, output, sha, size, lookup.key().hash(), cost, costsMoney);
+                x.request.recorder().outputWritten(t, output, sha, size, lookup.key().hash(), cost, costsMoney, sides);
             } else if (cost != null) {
                 x.request.recorder().costSettled(t, cost, true);
             }
@@ -773,7 +829,7 @@ final class TaskRunner {
             if (retryCost != null) {
                 actual = actual == null ? retryCost : actual.add(retryCost);
             }
-            CacheInfo cache = store(result, lookup, output, sha, actual);
+            CacheInfo cache = store(result, lookup, output, sha, actual, sides);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());
             if (cost != null && !"provider".equals(cost.source())) {
@@ -785,11 +841,48 @@ final class TaskRunner {
             return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED,
                     output, result.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt,
                     provider.preview() ? BigDecimal.ZERO : estimatedAtDispatch, actual, cache, provider.preview(), result.qualityScore(),
-                    result.requestIds());
+                    result.requestIds(), sides.stream().map(WrittenSideFile::path).toList());
+        }
+
+        /**
+         * Checks the side files a provider listed and renames them into place, before the main
+         * output: once the output is under its final name, so are they. Returns them with their
+         * content hashes, for the journal and the cache.
+         */
+        private List<WrittenSideFile> placeSideFiles(ProviderResult result) throws IOException, ProviderException {
+            if (result.sideFiles().isEmpty()) {
+                return List.of();
+            }
+            if (!result.wroteFile() && result.text() == null) {
+                throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id()
+                        + "' reported side files without a main output");
+            }
+            java.util.Set<String> suffixes = new java.util.HashSet<>();
+            for (SideFile f : result.sideFiles()) {
+                if (request == null || !f.equals(request.sideFile(f.suffix())) || !suffixes.add(f.suffix())) {
+                    throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id() + "' reported a side"
+                            + " file it did not get from ProviderRequest.sideFile (or twice): " + f.target());
+                }
+                if (!Files.exists(f.written())) {
+                    throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id()
+                            + "' reported the side file " + f.target() + " but wrote nothing");
+                }
+            }
+            List<WrittenSideFile> placed = new java.util.ArrayList<>();
+            for (SideFile f : result.sideFiles()) {
+                boolean folder = f.folder();
+                String sha = Hashing.sha256OfFileOrFolder(f.written());
+                f.moveIntoPlace();
+                if (costsMoney && !folder) {
+                    AtomicFiles.sync(f.target());
+                }
+                placed.add(new WrittenSideFile(f.target(), new SideObject(f.suffix(), sha, folder)));
+            }
+            return List.copyOf(placed);
         }
 
         private @Nullable CacheInfo store(ProviderResult result, Lookup lookup, @Nullable Path output,
-                @Nullable String sha, @Nullable BigDecimal actual) {
+                @Nullable String sha, @Nullable BigDecimal actual, List<WrittenSideFile> sides) {
             CacheMode mode = x.request.cacheMode();
             if (!lookup.cached()) {
                 return mode == CacheMode.OFF ? new CacheInfo(CacheInfo.Status.OFF, null, "--no-cache", null, false) : null;
@@ -798,7 +891,7 @@ final class TaskRunner {
             try {
                 x.request.cache().store(lookup.key(), result.wroteFile() ? output : null, result.wroteFile() ? sha : null,
                         result.text(), extension(t.outputPath()), result.metadata(), actual, deterministic, provider.id(),
-                        modelOf(), result.qualityScore(), result.requestIds());
+                        modelOf(), result.qualityScore(), result.requestIds(), sideObjects(sides));
                 x.storedThisRun.add(lookup.key().hash());
             } catch (IOException | RuntimeException e) {
                 // The step succeeded; a full disk in ACP_HOME only costs a future cache hit.
@@ -807,6 +900,12 @@ final class TaskRunner {
             }
             return new CacheInfo(mode == CacheMode.REFRESH ? CacheInfo.Status.REFRESHED : CacheInfo.Status.MISS,
                     lookup.key().hash(), lookup.reason(), null, deterministic);
+        }
+
+        private static Map<SideObject, Path> sideObjects(List<WrittenSideFile> sides) {
+            Map<SideObject, Path> m = new LinkedHashMap<>();
+            sides.forEach(f -> m.put(f.content(), f.path()));
+            return m;
         }
 
         private Path writeText(String text) throws IOException {
@@ -910,10 +1009,33 @@ final class TaskRunner {
             if (!tmpDone) {
                 deleteQuietly(tmp);
             }
+            deleteUnplacedSideFiles();
             if (timer != null) {
                 timer.cancel(false);
             }
             scratch.delete();
+        }
+
+        /**
+         * Deletes side files that the step's attempts wrote but never placed (a failed or
+         * cancelled attempt, an unused result). Their names end in the attempt's tag.
+         */
+        private void deleteUnplacedSideFiles() {
+            if (sideTags.isEmpty()) {
+                return;
+            }
+            Path folder = t.outputPath().toAbsolutePath().getParent();
+            try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(folder, p -> {
+                String name = p.getFileName().toString();
+                int at = name.lastIndexOf(".side-");
+                return name.startsWith(".") && at > 0 && sideTags.contains(name.substring(at + ".side-".length()));
+            })) {
+                for (Path p : left) {
+                    SideFile.deleteTree(p);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Hidden leftovers are clutter, never a final name.
+            }
         }
 
         /**

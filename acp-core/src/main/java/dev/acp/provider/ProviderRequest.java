@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param outputFile where the provider writes its main file: a temporary name in the output
  *     folder with the final extension; the engine renames it atomically once the step succeeds.
  *     Text-producing capabilities may leave it unwritten and return text instead.
+ * @param finalOutputFile the name {@code outputFile} gets once the step succeeds, for what a
+ *     provider reports about its output and to name side files (see {@link #sideFile}); equal to
+ *     {@code outputFile} when a provider is called outside the engine
  * @param context services of the running step (progress, scratch folder, cancellation)
  */
 public record ProviderRequest(
@@ -25,6 +28,7 @@ public record ProviderRequest(
         @Nullable String model,
         Map<String, Object> parameters,
         Path outputFile,
+        Path finalOutputFile,
         StepContext context) {
 
     public ProviderRequest {
@@ -32,7 +36,27 @@ public record ProviderRequest(
         Objects.requireNonNull(capability, "capability");
         parameters = Map.copyOf(parameters);
         Objects.requireNonNull(outputFile, "outputFile");
+        Objects.requireNonNull(finalOutputFile, "finalOutputFile");
         Objects.requireNonNull(context, "context");
+    }
+
+    /** A request whose output file is already its final name: a provider called outside the engine. */
+    public ProviderRequest(String stepId, Capability capability, @Nullable String model, Map<String, Object> parameters,
+            Path outputFile, StepContext context) {
+        this(stepId, capability, model, parameters, outputFile, outputFile, context);
+    }
+
+    /**
+     * Where to write a file or folder that belongs beside the main output, named after it: the
+     * main output's base name followed by {@code suffix} ({@code .srt}, {@code _keyframes}). Write
+     * it completely at {@link SideFile#written()}, report {@link SideFile#target()}, and list it in
+     * {@link ProviderResult#sideFiles()}; the engine moves it into place with the main output.
+     *
+     * @throws IllegalArgumentException for a suffix with a folder separator, or one that would
+     *     name the main output itself
+     */
+    public SideFile sideFile(String suffix) {
+        return SideFile.of(outputFile, finalOutputFile, suffix);
     }
 
     public Optional<String> modelName() {

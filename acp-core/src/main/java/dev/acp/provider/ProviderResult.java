@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param qualityScore a score in [0, 1] when the provider can judge its output, else null
  * @param actualCost the cost the provider reported for this call in US dollars, else null
  * @param requestIds the provider's request or job ids, for tracing with the provider
+ * @param sideFiles files or folders written beside the main output, each got from
+ *     {@link ProviderRequest#sideFile(String)} and complete at its temporary name; the engine moves
+ *     them into place with the main output, journals and caches them
  */
 public record ProviderResult(
         boolean wroteFile,
@@ -23,14 +26,22 @@ public record ProviderResult(
         Map<String, Object> metadata,
         @Nullable Double qualityScore,
         @Nullable BigDecimal actualCost,
-        List<String> requestIds) {
+        List<String> requestIds,
+        List<SideFile> sideFiles) {
 
     public ProviderResult {
         metadata = Map.copyOf(metadata);
         requestIds = List.copyOf(requestIds);
+        sideFiles = List.copyOf(sideFiles);
         if (qualityScore != null && (qualityScore < 0 || qualityScore > 1 || qualityScore.isNaN())) {
             throw new IllegalArgumentException("quality score must be in [0, 1], was " + qualityScore);
         }
+    }
+
+    /** A result without side files. */
+    public ProviderResult(boolean wroteFile, @Nullable String text, Map<String, Object> metadata,
+            @Nullable Double qualityScore, @Nullable BigDecimal actualCost, List<String> requestIds) {
+        this(wroteFile, text, metadata, qualityScore, actualCost, requestIds, List.of());
     }
 
     /** A result whose main output is the file the provider wrote. */
@@ -54,14 +65,19 @@ public record ProviderResult(
     }
 
     public ProviderResult withQualityScore(double score) {
-        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds);
+        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds, sideFiles);
     }
 
     public ProviderResult withActualCost(BigDecimal cost) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds, sideFiles);
     }
 
     public ProviderResult withRequestIds(List<String> ids) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids, sideFiles);
+    }
+
+    /** This result with the side files the provider wrote (see {@link ProviderRequest#sideFile}). */
+    public ProviderResult withSideFiles(List<SideFile> files) {
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files);
     }
 }

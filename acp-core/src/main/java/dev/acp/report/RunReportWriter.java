@@ -139,6 +139,11 @@ public final class RunReportWriter {
         m.put("success", s.succeeded());
         m.put("status", s.status().wireName());
         m.put("output_path", s.outputPath() == null ? null : s.outputPath().toString());
+        if (!s.sideFiles().isEmpty()) {
+            // Files and folders the step wrote beside its output (subtitles, keyframes): restored
+            // with it from the cache and checked with it on resume.
+            m.put("side_files", s.sideFiles().stream().map(Path::toString).toList());
+        }
         if (s.text() != null) {
             m.put("text", s.text());
         }

@@ -3,11 +3,13 @@ package dev.acp.run;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.acp.cache.SideObject;
 import dev.acp.engine.CacheInfo;
 import dev.acp.engine.ErrorInfo;
 import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
+import dev.acp.engine.WrittenSideFile;
 import dev.acp.env.Secrets;
 import dev.acp.error.ErrorKind;
 import dev.acp.provider.JobHandle;
@@ -126,6 +128,18 @@ final class JournalCodec {
                 }
                 if (s.cost() != null) {
                     writeCost(g, s.cost());
+                }
+                if (!s.sideFiles().isEmpty()) {
+                    g.writeArrayFieldStart("side_files");
+                    for (WrittenSideFile f : s.sideFiles()) {
+                        g.writeStartObject();
+                        g.writeStringField("path", f.path().toString());
+                        g.writeStringField("suffix", f.content().suffix());
+                        g.writeStringField("sha256", f.content().sha256());
+                        g.writeBooleanField("folder", f.content().folder());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
                 }
             }
             case JournalRecord.CostSettled s -> {
@@ -249,6 +263,13 @@ final class JournalCodec {
             }
             g.writeEndArray();
         }
+        if (!r.sideFiles().isEmpty()) {
+            g.writeArrayFieldStart("side_files");
+            for (Path p : r.sideFiles()) {
+                g.writeString(p.toString());
+            }
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 
@@ -311,7 +332,11 @@ final class JournalCodec {
                         at);
             }
             case "output_written" -> new JournalRecord.OutputWritten(str(m, "step"), str(m, "path"), str(m, "sha256"),
-                    num(m, "size").longValue(), (String) m.get("fingerprint"), cost(m), at);
+                    num(m, "size").longValue(), (String) m.get("fingerprint"), cost(m), at,
+                    ((List<Map<String, Object>>) m.getOrDefault("side_files", List.of())).stream()
+                            .map(f -> new WrittenSideFile(Path.of(str(f, "path")), new SideObject(str(f, "suffix"),
+                                    str(f, "sha256"), Boolean.TRUE.equals(f.get("folder")))))
+                            .toList());
             case "cost_settled" -> new JournalRecord.CostSettled(str(m, "step"),
                     java.util.Objects.requireNonNull(cost(m), "amount"), at);
             case "step_finished" -> new JournalRecord.StepFinished(result((Map<String, Object>) m.get("result")), at);
@@ -350,7 +375,8 @@ final class JournalCodec {
                 started == null ? null : Instant.parse(started), Duration.ofMillis(num(m, "execution_ms").longValue()),
                 num(m, "attempts").intValue(), decimal(m.get("estimated_cost")), decimal(m.get("actual_cost")), cache,
                 Boolean.TRUE.equals(m.get("preview")), quality instanceof Number q ? q.doubleValue() : null,
-                (List<String>) m.getOrDefault("request_ids", List.of()));
+                (List<String>) m.getOrDefault("request_ids", List.of()),
+                ((List<String>) m.getOrDefault("side_files", List.of())).stream().map(Path::of).toList());
     }
 
     private static @Nullable BigDecimal decimal(@Nullable Object v) {

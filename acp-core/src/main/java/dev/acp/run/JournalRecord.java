@@ -2,6 +2,7 @@ package dev.acp.run;
 
 import dev.acp.engine.Settlement;
 import dev.acp.engine.StepResult;
+import dev.acp.engine.WrittenSideFile;
 import dev.acp.provider.JobHandle;
 import java.time.Instant;
 import java.util.List;
@@ -34,10 +35,20 @@ public sealed interface JournalRecord {
     /**
      * The step's output is in place under its final name, with the fingerprint of what it was
      * made from and, for steps that can cost money, the cost settled with it (one record, so
-     * that a crash cannot separate a paid output from its cost).
+     * that a crash cannot separate a paid output from its cost), and the side files placed beside
+     * it with their content hashes (checked by a resume like the output).
      */
     record OutputWritten(String step, String path, String sha256, long size, @Nullable String fingerprint,
-            @Nullable Settlement cost, Instant at) implements JournalRecord {}
+            @Nullable Settlement cost, Instant at, List<WrittenSideFile> sideFiles) implements JournalRecord {
+        public OutputWritten {
+            sideFiles = List.copyOf(sideFiles);
+        }
+
+        public OutputWritten(String step, String path, String sha256, long size, @Nullable String fingerprint,
+                @Nullable Settlement cost, Instant at) {
+            this(step, path, sha256, size, fingerprint, cost, at, List.of());
+        }
+    }
 
     /** A cost settled without an output: a paid result that could not be put in place. */
     record CostSettled(String step, Settlement cost, Instant at) implements JournalRecord {}

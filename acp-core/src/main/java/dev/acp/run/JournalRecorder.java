@@ -38,8 +38,14 @@ public final class JournalRecorder implements RunRecorder {
     @Override
     public void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
             @Nullable Settlement cost, boolean force) {
+        outputWritten(task, path, sha256, size, fingerprint, cost, force, java.util.List.of());
+    }
+
+    @Override
+    public void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
+            @Nullable Settlement cost, boolean force, java.util.List<dev.acp.engine.WrittenSideFile> sideFiles) {
         journal.append(new JournalRecord.OutputWritten(task.id(), path.toString(), sha256, size, fingerprint, cost,
-                clock.instant()), force);
+                clock.instant(), sideFiles), force);
     }
 
     @Override

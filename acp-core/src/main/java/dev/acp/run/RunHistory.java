@@ -30,6 +30,7 @@ public final class RunHistory {
         private @Nullable String outputPath;
         private @Nullable String outputSha256;
         private @Nullable String fingerprint;
+        private List<dev.acp.engine.WrittenSideFile> sideFiles = List.of();
         /** Costs of calls that are not jobs, summed; of jobs, by job id (a job is paid once). */
         private BigDecimal callCosts = BigDecimal.ZERO;
         private final Map<String, BigDecimal> jobCosts = new LinkedHashMap<>();
@@ -81,6 +82,11 @@ public final class RunHistory {
 
         public @Nullable String outputSha256() {
             return outputSha256;
+        }
+
+        /** The side files recorded with the output, with their content hashes. */
+        public List<dev.acp.engine.WrittenSideFile> sideFiles() {
+            return sideFiles;
         }
 
         /** The fingerprint (cache key) of what the recorded output was made from, or null. */
@@ -198,6 +204,7 @@ public final class RunHistory {
                 st.outputPath = s.path();
                 st.outputSha256 = s.sha256();
                 st.fingerprint = s.fingerprint();
+                st.sideFiles = s.sideFiles();
                 st.outputSinceStart = true;
                 if (s.cost() != null) {
                     st.settle(s.cost());

@@ -250,6 +250,46 @@ public final class RunService {
         if (done.outputPath() == null) {
             return null;
         }
+        String problem = verifyOutput(t, done, st);
+        if (problem != null) {
+            return problem;
+        }
+        for (dev.acp.engine.WrittenSideFile side : st.sideFiles()) {
+            problem = verifySideFile(t, side);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks a side file recorded with a finished step's output; restores it from the cache when
+     * it was deleted or changed. Returns a note when the step must run again to make it.
+     */
+    private @Nullable String verifySideFile(PlannedTask t, dev.acp.engine.WrittenSideFile side) throws IOException {
+        Path path = side.path();
+        boolean present = side.content().folder() ? Files.isDirectory(path) : Files.isRegularFile(path);
+        if (present && Hashing.sha256OfFileOrFolder(path).equals(side.content().sha256())) {
+            return null;
+        }
+        Files.createDirectories(path.getParent());
+        Path tmp = path.resolveSibling("." + path.getFileName() + ".restore-" + ProcessHandle.current().pid());
+        try {
+            dev.acp.provider.SideFile.deleteTree(tmp);
+            if (cache.restoreSideFile(side.content(), tmp)) {
+                dev.acp.provider.SideFile.moveIntoPlace(tmp, path);
+                return null;
+            }
+        } finally {
+            dev.acp.provider.SideFile.deleteTree(tmp);
+        }
+        return "step '" + t.id() + "': the file " + path + " written beside its output"
+                + (Files.exists(path) ? " was changed" : " was deleted")
+                + " since the step finished and is not in the cache; it runs again";
+    }
+
+    private @Nullable String verifyOutput(PlannedTask t, StepResult done, RunHistory.StepState st) throws IOException {
         Path out = done.outputPath();
         String expected = st.outputSha256();
         if (expected == null) {
@@ -285,7 +325,8 @@ public final class RunService {
         }
         return new StepResult(t.id(), t.typeName(), t.groupId(), t.providerId(), t.model(), StepStatus.SUCCEEDED, out,
                 text, Map.of("provider_reason", t.providerReason(), "reconstructed_from_journal", true), null, null, null,
-                java.time.Duration.ZERO, st.attempt(), null, st.cost(), null, false, null, List.of());
+                java.time.Duration.ZERO, st.attempt(), null, st.cost(), null, false, null, List.of(),
+                st.sideFiles().stream().map(dev.acp.engine.WrittenSideFile::path).toList());
     }
 
     /**

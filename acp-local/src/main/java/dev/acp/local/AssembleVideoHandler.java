@@ -15,8 +15,8 @@ import dev.acp.local.video.VideoAssembly;
 import dev.acp.provider.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.SideFile;
 import dev.acp.provider.StepContext;
-import dev.acp.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,8 +60,8 @@ final class AssembleVideoHandler implements CapabilityHandler {
             "transition_duration", "music", "music_volume", "ducking", "loudness", "subtitles", "burn_subtitles",
             "aspect_ratio", "fit", "resolution", "fps", "model");
     private static final Pattern PIXELS = Pattern.compile("(\\d+)\\s*[x×]\\s*(\\d+)");
-    /** The engine writes to {@code .<stem>.partial-<run>-<attempt>.<ext>}; the sidecar takes the final stem. */
-    private static final Pattern PARTIAL_NAME = Pattern.compile("^\\.(.+)\\.partial-[^.]*\\.[^.]+$");
+    /** The subtitles go beside the video under its base name: {@code story.mp4} gets {@code story.srt}. */
+    static final String SUBTITLE_SUFFIX = ".srt";
     private static final String FONT_NAME = "Liberation Sans";
 
     private final LocalServices services;
@@ -318,7 +318,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
                     + " pass scenes (with a narration field per scene) or set subtitles: false");
         }
         Path srtPartial = null;
-        Path srtFinal = null;
+        SideFile srtFile = null;
         List<Subtitles.Cue> cues = List.of();
         if (writeSubtitles) {
             List<Subtitles.Spoken> spoken = new ArrayList<>();
@@ -333,7 +333,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
                 spoken.add(new Subtitles.Spoken(s.text().get(), start, start + speech));
             }
             cues = Subtitles.cues(spoken);
-            srtFinal = sidecar(request.outputFile());
+            srtFile = request.sideFile(SUBTITLE_SUFFIX);
             srtPartial = scratch.resolve("subtitles.srt");
             Files.writeString(srtPartial, Subtitles.srt(cues), StandardCharsets.UTF_8);
         }
@@ -359,13 +359,14 @@ final class AssembleVideoHandler implements CapabilityHandler {
         context.progress(0.3, "assembling " + n + " scene" + (n == 1 ? "" : "s"));
         new VideoAssembly(services.ffmpeg()).render(scenes, timeline, settings, request.outputFile(),
                 f -> context.progress(0.3 + 0.7 * f, "assembling the video"));
-        if (srtPartial != null && srtFinal != null) {
-            // The sidecar goes into place only once the video is complete, through a temporary name beside it.
-            Path beside = srtFinal.resolveSibling("." + srtFinal.getFileName() + ".partial");
-            Files.copy(srtPartial, beside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.moveIntoPlace(beside, srtFinal);
+        if (srtPartial == null || srtFile == null) {
+            return ProviderResult.file(metadata(request, plan, prepared, timeline, null, cues.size()).build());
         }
-        return ProviderResult.file(metadata(request, plan, prepared, timeline, srtFinal, cues.size()).build());
+        // Written at its temporary name only once the video is complete; the engine renames it into
+        // place together with the video (and caches it with the video).
+        Files.copy(srtPartial, srtFile.written(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return ProviderResult.file(metadata(request, plan, prepared, timeline, srtFile.target(), cues.size()).build())
+                .withSideFiles(List.of(srtFile));
     }
 
     private Prepared prepare(Plan plan, int k, MediaProbe probe) throws ProviderException, InterruptedException {
@@ -477,20 +478,6 @@ final class AssembleVideoHandler implements CapabilityHandler {
                     + " list an audio file (wav, mp3, ...)");
         }
         return info;
-    }
-
-    /** The {@code .srt} beside the step's final output: same folder, same base name. */
-    static Path sidecar(Path outputFile) {
-        String name = outputFile.getFileName().toString();
-        Matcher partial = PARTIAL_NAME.matcher(name);
-        String stem;
-        if (partial.matches()) {
-            stem = partial.group(1);
-        } else {
-            int dot = name.lastIndexOf('.');
-            stem = dot <= 0 ? name : name.substring(0, dot);
-        }
-        return outputFile.resolveSibling(stem + ".srt");
     }
 
     private static String extension(Path file) {

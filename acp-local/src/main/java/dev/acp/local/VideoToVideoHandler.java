@@ -11,8 +11,8 @@ import dev.acp.local.video.VideoAssembly;
 import dev.acp.provider.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.SideFile;
 import dev.acp.provider.StepContext;
-import dev.acp.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -61,6 +61,8 @@ final class VideoToVideoHandler implements CapabilityHandler {
     private static final Pattern PTS_TIME = Pattern.compile("pts_time:\\s*(-?\\d+(?:\\.\\d+)?)");
     private static final int CONTACT_COLUMNS = 4;
     private static final String CONTACT_SHEET = "contact_sheet.png";
+    /** The keyframes go into a folder beside the reel: {@code keys.mp4} gets {@code keys_keyframes/}. */
+    static final String KEYFRAME_SUFFIX = "_keyframes";
     private static final int CONTACT_TILE_WIDTH = 320;
 
     /** The helpers, by their {@code operation} names. */
@@ -253,11 +255,12 @@ final class VideoToVideoHandler implements CapabilityHandler {
             meta.put("prompt_note", "the local editing helpers do not follow prompts; the prompt was ignored");
         }
         DoubleConsumer progress = f -> context.progress(f, operation.wireName().replace('_', ' '));
+        List<SideFile> sideFiles = List.of();
         switch (operation) {
             case TRIM -> trim(plan, probe, request, meta, progress);
             case CONCAT -> concat(plan, probe, request, meta, progress);
             case ADD_AUDIO, REPLACE_AUDIO -> audio(plan, operation == Operation.ADD_AUDIO, probe, request, meta, progress);
-            case EXTRACT_KEYFRAMES -> keyframes(plan, probe, request, meta, progress);
+            case EXTRACT_KEYFRAMES -> sideFiles = List.of(keyframes(plan, probe, request, meta, progress));
         }
         MediaInfo result = probe.probe(request.outputFile());
         if (result.durationSeconds() != null) {
@@ -266,7 +269,8 @@ final class VideoToVideoHandler implements CapabilityHandler {
         result.video().ifPresent(v -> meta.put("width", v.width()).put("height", v.height()));
         meta.put("has_audio", result.audio().isPresent()).put("file_bytes", Files.size(request.outputFile()));
         context.progress(1, "video written");
-        return ProviderResult.file(meta.build());
+        // The engine renames the keyframe folder into place together with the reel, and caches both.
+        return ProviderResult.file(meta.build()).withSideFiles(sideFiles);
     }
 
     private void trim(Plan plan, MediaProbe probe, ProviderRequest request, Metadata meta, DoubleConsumer progress)
@@ -386,8 +390,9 @@ final class VideoToVideoHandler implements CapabilityHandler {
         }
     }
 
-    private void keyframes(Plan plan, MediaProbe probe, ProviderRequest request, Metadata meta, DoubleConsumer progress)
-            throws ProviderException, InterruptedException, IOException {
+    /** Writes the reel as the main output and returns the keyframe folder, written at its temporary name. */
+    private SideFile keyframes(Plan plan, MediaProbe probe, ProviderRequest request, Metadata meta,
+            DoubleConsumer progress) throws ProviderException, InterruptedException, IOException {
         Path video = java.util.Objects.requireNonNull(plan.video());
         MediaInfo info = input(probe, video, "video");
         Path scratch = request.context().scratchDirectory();
@@ -433,8 +438,9 @@ final class VideoToVideoHandler implements CapabilityHandler {
         reel.addAll(output(request));
         services.ffmpeg().run("making the keyframe reel", reel, FfmpegProgress.ofFrames((long) perFrame * files.size(),
                 f -> progress.accept(0.6 + 0.35 * f)));
-        Path folder = keyframeFolder(request.outputFile());
-        publish(files, sheet, folder);
+        SideFile side = request.sideFile(KEYFRAME_SUFFIX);
+        Path folder = side.target();
+        stage(files, sheet, side.written());
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Map<String, Object> k = new LinkedHashMap<>();
@@ -457,34 +463,21 @@ final class VideoToVideoHandler implements CapabilityHandler {
         if (files.size() == plan.maxKeyframes()) {
             meta.put("keyframe_note", "stopped at max_keyframes (" + plan.maxKeyframes() + ")");
         }
-    }
-
-    /** {@code <stem>_keyframes} beside the step's final output (the engine writes to a temporary name first). */
-    static Path keyframeFolder(Path outputFile) {
-        Path sidecar = AssembleVideoHandler.sidecar(outputFile);
-        String srt = sidecar.getFileName().toString();
-        return sidecar.resolveSibling(srt.substring(0, srt.length() - ".srt".length()) + "_keyframes");
+        return side;
     }
 
     /**
-     * Moves the finished keyframes into {@code folder}: copied into a hidden folder beside it, then
-     * renamed, so the final name never holds a half-written set. An earlier set is replaced.
+     * Copies the finished keyframes and contact sheet into {@code staging}, the keyframe folder's
+     * temporary name: the engine renames it to {@code <stem>_keyframes} once the reel is in place,
+     * replacing an earlier set, so the final name never holds a half-written one.
      */
-    private static void publish(List<Path> keyframes, Path sheet, Path folder) throws IOException {
-        Path staging = folder.resolveSibling("." + folder.getFileName() + ".partial");
+    private static void stage(List<Path> keyframes, Path sheet, Path staging) throws IOException {
         deleteTree(staging);
         Files.createDirectories(staging);
         for (Path file : keyframes) {
             Files.copy(file, staging.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.copy(sheet, staging.resolve(CONTACT_SHEET), StandardCopyOption.REPLACE_EXISTING);
-        Path old = folder.resolveSibling("." + folder.getFileName() + ".old");
-        deleteTree(old);
-        if (Files.exists(folder)) {
-            Files.move(folder, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        AtomicFiles.moveIntoPlace(staging, folder);
-        deleteTree(old);
     }
 
     private static List<Path> listPngs(Path folder) throws IOException {

@@ -77,7 +77,7 @@ class AssembleVideoStepTest {
         params.put("resolution", "320x180");
         params.put("fps", 24);
 
-        ProviderResult result = run(params, out);
+        ProviderResult result = run(params, out, dir.resolve("story.mp4"));
 
         MediaInfo info = TestHome.probe().probe(out);
         double expected = 0;
@@ -300,10 +300,25 @@ class AssembleVideoStepTest {
     }
 
     @Test
-    void should_place_the_sidecar_beside_the_final_name() {
-        assertThat(AssembleVideoHandler.sidecar(Path.of("/out/.my.story.partial-20260101-1.mp4")))
-                .isEqualTo(Path.of("/out/my.story.srt"));
-        assertThat(AssembleVideoHandler.sidecar(Path.of("/out/final.mp4"))).isEqualTo(Path.of("/out/final.srt"));
+    void should_write_the_subtitles_at_a_temporary_name_and_report_the_final_one() throws Exception {
+        Path image = TestImages.writePng(TestImages.solid(160, 90, 0x2040C0), dir.resolve("sub.png"));
+        Path finalOut = dir.resolve("my.story.mp4");
+        Path partial = dir.resolve(".my.story.partial-20260101-1.mp4");
+
+        ProviderResult result = Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, Map.of(
+                "visuals", List.of(image.toString()), "scenes", scenes("One line."), "durations", List.of(1),
+                "resolution", "160x90", "motion", "none"), partial, finalOut,
+                new RecordingContext(dir.resolve("scratch-sub"))));
+
+        Path srt = dir.resolve("my.story.srt");
+        assertThat(result.sideFiles()).singleElement().satisfies(f -> {
+            assertThat(f.target()).isEqualTo(srt);
+            assertThat(f.written()).exists().isNotEqualTo(srt);
+            assertThat(f.written().getFileName().toString()).startsWith(".");
+        });
+        // The final name is the engine's to fill, once the video is in place too.
+        assertThat(srt).doesNotExist();
+        assertThat(result.metadata()).containsEntry("subtitle_file", srt.toString());
     }
 
     private static int brightPixelsInLowerThird(Path png) {
@@ -335,8 +350,14 @@ class AssembleVideoStepTest {
                 + Integer.parseInt(m.group(group + 2)) + Integer.parseInt(m.group(group + 3)) / 1000.0;
     }
 
+    /** Runs the step as the engine does: written at {@code out}, a temporary name of {@code finalOut}. */
+    private ProviderResult run(Map<String, Object> params, Path out, Path finalOut) throws Exception {
+        return Steps.placeSideFiles(Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, params, out,
+                finalOut, new RecordingContext(dir.resolve("scratch-" + out.getFileName())))));
+    }
+
     private ProviderResult run(Map<String, Object> params, Path out) throws Exception {
-        return Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, params, out,
-                new RecordingContext(dir.resolve("scratch-" + out.getFileName()))));
+        return Steps.placeSideFiles(Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, params, out,
+                new RecordingContext(dir.resolve("scratch-" + out.getFileName())))));
     }
 }

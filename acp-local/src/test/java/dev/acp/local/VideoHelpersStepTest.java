@@ -102,7 +102,7 @@ class VideoHelpersStepTest {
                 "resolution", "160x90"), assembled, new RecordingContext(dir.resolve("scratch-assemble"))));
         Path out = dir.resolve(".keys.partial-run-1.mp4");
 
-        ProviderResult result = run(Map.of("operation", "extract_keyframes", "video", assembled.toString()), out);
+        ProviderResult result = keyframes(Map.of("operation", "extract_keyframes", "video", assembled.toString()), out);
 
         Path folder = dir.resolve("keys_keyframes");
         assertThat(result.metadata()).containsEntry("keyframe_count", 2).containsEntry("mode", "scene")
@@ -119,9 +119,9 @@ class VideoHelpersStepTest {
         assertThat(TestImages.red(firstPixel)).isGreaterThan(150);
         // The main output is a reel: one second per keyframe.
         assertThat(TestHome.probe().probe(out).durationSeconds()).isCloseTo(2.0, within(0.1));
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial") || n.endsWith(".old"));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".side-") || n.contains(".old"));
 
-        ProviderResult every = run(Map.of("operation", "extract_keyframes", "video", assembled.toString(),
+        ProviderResult every = keyframes(Map.of("operation", "extract_keyframes", "video", assembled.toString(),
                 "interval", 0.5, "reel_seconds", 0.2), out);
         assertThat(every.metadata()).containsEntry("keyframe_count", 4).containsEntry("mode", "interval");
         assertThat(Files.list(folder).filter(p -> p.getFileName().toString().startsWith("keyframe_")).count()).isEqualTo(4);
@@ -150,8 +150,14 @@ class VideoHelpersStepTest {
         return Steps.provider().check(Capability.VIDEO_TO_VIDEO, null, params, "mp4");
     }
 
+    /** Runs extract_keyframes as the engine does: the reel written at {@code out}, a temporary name of keys.mp4. */
+    private ProviderResult keyframes(Map<String, Object> params, Path out) throws Exception {
+        return Steps.placeSideFiles(Steps.provider().execute(request(Capability.VIDEO_TO_VIDEO, null, params, out,
+                dir.resolve("keys.mp4"), new RecordingContext(dir.resolve("scratch-keys")))));
+    }
+
     private ProviderResult run(Map<String, Object> params, Path out) throws Exception {
-        return Steps.provider().execute(request(Capability.VIDEO_TO_VIDEO, null, params, out,
-                new RecordingContext(dir.resolve("scratch-" + out.getFileName()))));
+        return Steps.placeSideFiles(Steps.provider().execute(request(Capability.VIDEO_TO_VIDEO, null, params, out,
+                new RecordingContext(dir.resolve("scratch-" + out.getFileName())))));
     }
 }
