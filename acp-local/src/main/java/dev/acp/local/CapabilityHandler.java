@@ -13,7 +13,8 @@ import java.util.Set;
 /** Serves one or two capabilities of the local provider. */
 sealed interface CapabilityHandler
         permits TextToImageHandler, ImageToImageHandler, TextToSpeechHandler, VideoHandler, PromptGenerationHandler,
-                ImageUnderstandingHandler {
+                ImageUnderstandingHandler, StoryToScenesHandler,
+                AssembleVideoHandler, VideoToVideoHandler {
 
     /** The parameters this handler reads for its capability. */
     Set<String> parameters();

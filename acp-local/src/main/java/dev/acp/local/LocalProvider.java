@@ -46,7 +46,10 @@ public final class LocalProvider implements Provider {
             Capability.TEXT_TO_VIDEO,
             Capability.IMAGE_TO_VIDEO,
             Capability.PROMPT_GENERATION,
-            Capability.IMAGE_UNDERSTANDING));
+            Capability.IMAGE_UNDERSTANDING,
+            Capability.STORY_TO_SCENES,
+            Capability.ASSEMBLE_VIDEO,
+            Capability.VIDEO_TO_VIDEO));
 
     private final Map<Capability, CapabilityHandler> handlers;
     private final LocalServices services;
@@ -71,6 +74,9 @@ public final class LocalProvider implements Provider {
         map.put(Capability.IMAGE_TO_VIDEO, new VideoHandler(services, Capability.IMAGE_TO_VIDEO));
         map.put(Capability.PROMPT_GENERATION, new PromptGenerationHandler());
         map.put(Capability.IMAGE_UNDERSTANDING, new ImageUnderstandingHandler(services));
+        map.put(Capability.STORY_TO_SCENES, new StoryToScenesHandler());
+        map.put(Capability.ASSEMBLE_VIDEO, new AssembleVideoHandler(services));
+        map.put(Capability.VIDEO_TO_VIDEO, new VideoToVideoHandler(services));
         this.handlers = Collections.unmodifiableMap(map);
         this.services = services;
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 final class OutputFormats {
     static final List<String> AUDIO = List.of("wav", "mp3", "ogg", "opus", "flac", "m4a", "aac");
     static final List<String> VIDEO = List.of("mp4", "mov", "mkv");
-    static final List<String> TEXT = List.of("txt", "md", "text");
+    static final List<String> TEXT = List.of("txt", "md", "text", "json");
 
     private OutputFormats() {}
 
@@ -21,7 +21,7 @@ final class OutputFormats {
                     : Optional.of("use an output_filename ending in " + ImageFormat.extensions());
             case AUDIO -> AUDIO.contains(extension) ? Optional.empty() : Optional.of("use an output_filename ending in ." + String.join(", .", AUDIO));
             case VIDEO -> VIDEO.contains(extension) ? Optional.empty() : Optional.of("use an output_filename ending in ." + String.join(", .", VIDEO));
-            case TEXT -> extension.isEmpty() || TEXT.contains(extension) ? Optional.empty() : Optional.of("use an output_filename ending in .txt or .md");
+            case TEXT -> extension.isEmpty() || TEXT.contains(extension) ? Optional.empty() : Optional.of("use an output_filename ending in .txt, .md or .json");
         };
         problem.ifPresent(fix -> params.issue(null, "the local provider cannot write "
                 + (extension.isEmpty() ? "files without an extension" : "." + extension + " files") + " for " + capability, fix));

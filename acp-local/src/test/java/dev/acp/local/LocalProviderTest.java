@@ -32,7 +32,8 @@ class LocalProviderTest {
         assertThat(factory.credentialVariables()).isEmpty();
         assertThat(factory.capabilities()).isEqualTo(EnumSet.of(
                 Capability.TEXT_TO_IMAGE, Capability.IMAGE_TO_IMAGE, Capability.TEXT_TO_SPEECH, Capability.TEXT_TO_VIDEO,
-                Capability.IMAGE_TO_VIDEO, Capability.PROMPT_GENERATION, Capability.IMAGE_UNDERSTANDING));
+                Capability.IMAGE_TO_VIDEO, Capability.PROMPT_GENERATION, Capability.IMAGE_UNDERSTANDING,
+                Capability.STORY_TO_SCENES, Capability.ASSEMBLE_VIDEO, Capability.VIDEO_TO_VIDEO));
         assertThat(created.id()).isEqualTo("local");
         assertThat(created.capabilities()).isEqualTo(factory.capabilities());
         assertThat(created.preview()).isTrue();
