@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
         description = "Show the version, step types, providers with their capabilities, which credentials are set"
                 + " (never their values) and the known models.")
 final class InfoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--format", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    RunsCommand.Format format;
+
     private final CliContext context;
 
     InfoCommand(CliContext context) {
@@ -30,6 +34,10 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         Acp acp = context.acp();
         PrintWriter out = context.out();
+        if (format == RunsCommand.Format.json) {
+            out.println(json(acp));
+            return ExitCode.OK.code();
+        }
         Terminal t = context.terminal();
         out.println(t.bold("ACP " + Version.current()) + " - AI Content Platform");
         out.println("Java " + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -75,10 +83,93 @@ final class InfoCommand implements Callable<Integer> {
         catalog.retired().forEach((id, why) -> out.println("  " + pad(id, 12) + t.yellow("retired") + ": " + why));
         out.println();
 
-        out.println(t.bold("Models") + t.dim(" (name -> provider, capability; other ids work with 'provider:')"));
-        catalog.models().values().forEach(m -> out.println("  " + pad(m.name(), 24) + m.provider() + ", "
-                + m.capability().wireName() + t.dim("  (" + m.providerModelId() + ")")));
+        out.println(t.bold("Models") + t.dim(" (the catalog's names; any other id works with 'provider:'."
+                + " Parameters: the config keys the provider reads for that step type)"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"MODEL", "PROVIDER", "STEP TYPE", "PROVIDER'S ID", "PARAMETERS"});
+        for (ModelRow m : models(acp)) {
+            rows.add(new String[] {m.name(), m.provider(), m.capability().wireName(), m.providerModelId(),
+                m.parameters() == null ? "(provider not in this build)" : String.join(", ", m.parameters())});
+        }
+        Table.print(out, t, rows);
         return ExitCode.OK.code();
+    }
+
+    /**
+     * A row of the models table: a catalog model, or for the local provider (which has no model
+     * names) one row per step type. {@code parameters} is null when the provider is not installed;
+     * empty means the provider passes any parameter through.
+     */
+    record ModelRow(String name, String provider, Capability capability, String providerModelId,
+            @org.jspecify.annotations.Nullable List<String> parameters) {}
+
+    static List<ModelRow> models(Acp acp) {
+        List<ModelRow> rows = new ArrayList<>();
+        for (ProviderCatalog.ModelEntry m : acp.catalog().models().values()) {
+            rows.add(new ModelRow(m.name(), m.provider(), m.capability(), m.providerModelId(),
+                    parameters(acp, m.provider(), m.capability())));
+        }
+        if (acp.registry().has("local")) {
+            for (Capability c : EnumSet.copyOf(acp.registry().factory("local").orElseThrow().capabilities())) {
+                rows.add(new ModelRow("-", "local", c, "offline engine", parameters(acp, "local", c)));
+            }
+        }
+        return rows;
+    }
+
+    private static @org.jspecify.annotations.Nullable List<String> parameters(Acp acp, String provider,
+            Capability capability) {
+        if (!acp.registry().has(provider)) {
+            return null;
+        }
+        Set<String> names = acp.registry().provider(provider).parameters(capability);
+        return names.isEmpty() ? List.of("(any: passed through)") : names.stream().sorted().toList();
+    }
+
+    private String json(Acp acp) {
+        ProviderCatalog catalog = acp.catalog();
+        java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("version", Version.current());
+        List<Object> providers = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        acp.registry().factories().forEach(f -> ids.add(f.id()));
+        ids.addAll(catalog.providers().keySet());
+        for (String id : ids) {
+            var factory = acp.registry().factory(id);
+            var entry = catalog.provider(id);
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("id", id);
+            p.put("installed", factory.isPresent());
+            Set<Capability> caps = factory.map(ProviderFactory::capabilities)
+                    .orElseGet(() -> entry.map(ProviderCatalog.ProviderEntry::capabilities).orElse(Set.of()));
+            p.put("capabilities", caps.isEmpty() ? List.of()
+                    : EnumSet.copyOf(caps).stream().map(Capability::wireName).toList());
+            List<String> credentials = factory.map(ProviderFactory::credentialVariables).filter(l -> !l.isEmpty())
+                    .orElseGet(() -> entry.map(ProviderCatalog.ProviderEntry::credentials).orElse(List.of()));
+            java.util.Map<String, Boolean> set = new java.util.LinkedHashMap<>();
+            credentials.forEach(v -> set.put(v, context.environment().get(v).isPresent()));
+            p.put("credentials_set", set);
+            providers.add(p);
+        }
+        root.put("providers", providers);
+        root.put("retired", catalog.retired());
+        List<Object> models = new ArrayList<>();
+        for (ModelRow m : models(acp)) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("name", m.name());
+            row.put("provider", m.provider());
+            row.put("step_type", m.capability().wireName());
+            row.put("provider_model_id", m.providerModelId());
+            row.put("parameters", m.parameters());
+            models.add(row);
+        }
+        root.put("models", models);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String sorted(Set<Capability> caps) {

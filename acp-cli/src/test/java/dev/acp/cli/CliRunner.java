@@ -17,6 +17,7 @@ final class CliRunner {
     private final Map<String, String> env = new HashMap<>();
     private CliContext.Interrupts interrupts = CliContext.Interrupts.NONE;
     private Function<Environment, Acp> acpFactory = Acp::create;
+    private CliContext.Input input = CliContext.Input.NONE;
 
     CliRunner(Path workDir) {
         this.workDir = workDir;
@@ -39,11 +40,17 @@ final class CliRunner {
         return this;
     }
 
+    /** Plays a person typing {@code lines} at a terminal. */
+    CliRunner typing(String lines) {
+        input = CliContext.Input.of(new java.io.BufferedReader(new java.io.StringReader(lines)), true);
+        return this;
+    }
+
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Environment.of(env),
-                workDir, Terminal.plain(), interrupts, acpFactory);
+                workDir, Terminal.plain(), interrupts, acpFactory, input);
         int code = new Cli(ctx).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
