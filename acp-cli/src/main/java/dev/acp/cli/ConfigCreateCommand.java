@@ -103,8 +103,10 @@ final class ConfigCreateCommand implements Callable<Integer> {
         }
         Path directory = context.workingDirectory().resolve(question("Project folder", ".")).normalize();
         String fileName = question("Pipeline file name", Path.of(template.pipelineFile()).getFileName().toString());
-        if (!fileName.matches("[^/\\\\]+\\.(yaml|yml)")) {
-            fileName = fileName.replaceAll("[/\\\\]", "_") + (fileName.endsWith(".yaml") ? "" : ".yaml");
+        // One file in the project folder, with an extension the loader reads.
+        fileName = fileName.replaceAll("[/\\\\]", "_");
+        if (!fileName.matches(".+\\.(yaml|yml)")) {
+            fileName = fileName + ".yaml";
         }
         String outputDirectory = question("Folder for the results (relative to where you run it)",
                 outputDirectory(template));

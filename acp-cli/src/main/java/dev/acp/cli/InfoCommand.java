@@ -86,12 +86,12 @@ final class InfoCommand implements Callable<Integer> {
         out.println(t.bold("Models") + t.dim(" (the catalog's names; any other id works with 'provider:'."
                 + " Parameters: the config keys the provider reads for that step type)"));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"MODEL", "PROVIDER", "STEP TYPE", "PROVIDER'S ID", "PARAMETERS"});
+        rows.add(new String[] {"MODEL", "PROVIDER", "STEP TYPE", "PROVIDER'S ID", ""});
         for (ModelRow m : models(acp)) {
             rows.add(new String[] {m.name(), m.provider(), m.capability().wireName(), m.providerModelId(),
                 m.parameters() == null ? "(provider not in this build)" : String.join(", ", m.parameters())});
         }
-        Table.print(out, t, rows);
+        printWrapped(out, t, rows);
         return ExitCode.OK.code();
     }
 
@@ -170,6 +170,52 @@ final class InfoCommand implements Callable<Integer> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The models table: one aligned row per model, its parameter list below it, indented and
+     * wrapped at the terminal's width (the lists are long; as a last column they would run far
+     * past the screen).
+     */
+    private static void printWrapped(PrintWriter out, Terminal t, List<String[]> rows) {
+        int columns = rows.getFirst().length - 1;
+        int[] widths = new int[columns];
+        for (String[] r : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        for (int row = 0; row < rows.size(); row++) {
+            String[] r = rows.get(row);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append("  ").append(r[i]).append(" ".repeat(widths[i] - r[i].length()));
+            }
+            if (row == 0) {
+                out.println(t.bold(line.toString().stripTrailing()));
+                continue;
+            }
+            out.println(line.toString().stripTrailing());
+            String label = "      parameters: ";
+            List<String> lines = wrap(r[columns], Math.max(30, t.width() - label.length()));
+            out.println(label + t.dim(lines.getFirst()));
+            lines.subList(1, lines.size()).forEach(l -> out.println(" ".repeat(label.length()) + t.dim(l)));
+        }
+    }
+
+    /** Splits a comma-separated list into lines of at most {@code width} characters, breaking after commas. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String part : text.split("(?<=, )")) {
+            if (!line.isEmpty() && line.length() + part.stripTrailing().length() > width) {
+                lines.add(line.toString().stripTrailing());
+                line.setLength(0);
+            }
+            line.append(part);
+        }
+        lines.add(line.toString().stripTrailing());
+        return lines;
     }
 
     private static String sorted(Set<Capability> caps) {

@@ -102,10 +102,13 @@ class ProjectCommandsTest {
     void should_list_every_catalog_model_with_its_step_type_and_parameters() throws IOException {
         CliRunner.Result r = new CliRunner(dir).run("info");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("flux-dev +fal +text_to_image +fal-ai/flux/dev +.*image_size")
-                .containsPattern("eleven_multilingual_v2 +elevenlabs +text_to_speech .*voice")
-                .containsPattern("- +local +assemble_video +offline engine +.*burn_subtitles")
+        assertThat(r.out()).containsPattern("flux-dev +fal +text_to_image +fal-ai/flux/dev\\R +parameters: .*guidance_scale")
+                .containsPattern("eleven_multilingual_v2 +elevenlabs +text_to_speech +eleven_multilingual_v2\\R +parameters: ")
+                .containsPattern("- +local +assemble_video +offline engine\\R +parameters: .*burn_subtitles")
                 .contains("hume").contains("retired");
+        assertThat(parametersOf(r.out(), "eleven_multilingual_v2 ")).contains("voice").contains("stability");
+        // Wrapped at the terminal's width (100 in tests).
+        assertThat(r.out().lines().filter(l -> l.contains("parameters:"))).allMatch(l -> l.length() <= 100);
 
         JsonNode info = JSON.readTree(new CliRunner(dir).run("info", "--format", "json").out());
         JsonNode models = info.get("models");
@@ -118,5 +121,19 @@ class ProjectCommandsTest {
             }
         }
         assertThat(info.get("retired").has("hume")).isTrue();
+    }
+
+    /** The parameter lines printed under the model row that starts with {@code model}, joined. */
+    private static String parametersOf(String info, String model) {
+        java.util.List<String> lines = info.lines().toList();
+        int row = 0;
+        while (!lines.get(row).strip().startsWith(model)) {
+            row++;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = row + 1; i < lines.size() && lines.get(i).startsWith("      "); i++) {
+            sb.append(lines.get(i).strip()).append(' ');
+        }
+        return sb.toString();
     }
 }
