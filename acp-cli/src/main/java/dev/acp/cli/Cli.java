@@ -27,7 +27,7 @@ public final class Cli {
                 new PrintWriter(new RedactingWriter(context.out(), secrets), true),
                 new PrintWriter(new RedactingWriter(context.err(), secrets), true),
                 context.environment(), context.workingDirectory(), context.terminal(), context.interrupts(),
-                context.acpFactory(), context.input());
+                context.acpFactory(), context.prompt(), context.input());
     }
 
     /** The CLI of this process: real streams, environment, terminal and Ctrl-C. */
@@ -35,8 +35,9 @@ public final class Cli {
         Environment env = Environment.system();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        return new Cli(new CliContext(out, err, env, Path.of("").toAbsolutePath(), Terminal.detect(env),
-                SignalInterrupts.install(), Acp::create,
+        Terminal terminal = Terminal.detect(env);
+        return new Cli(new CliContext(out, err, env, Path.of("").toAbsolutePath(), terminal,
+                SignalInterrupts.install(), Acp::create, CliContext.Prompt.console(terminal, err),
                 CliContext.Input.of(new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)),
                         Terminal.stdinIsTerminal())));
     }

@@ -19,15 +19,25 @@ public record CliContext(
         Terminal terminal,
         Interrupts interrupts,
         Function<Environment, Acp> acpFactory,
+        Prompt prompt,
         Input input) {
 
-    /** Without typed input: for callers (and tests) of commands that never ask questions. */
+    /** A context that cannot ask the user anything (no terminal). */
     public CliContext(PrintWriter out, PrintWriter err, Environment environment, Path workingDirectory,
             Terminal terminal, Interrupts interrupts, Function<Environment, Acp> acpFactory) {
-        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, Input.NONE);
+        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, Prompt.NONE, Input.NONE);
     }
 
-    /** Answers typed at a terminal, for the commands that ask questions ({@code config create --interactive}). */
+    /** A context that can ask yes/no questions but takes no typed answers. */
+    public CliContext(PrintWriter out, PrintWriter err, Environment environment, Path workingDirectory,
+            Terminal terminal, Interrupts interrupts, Function<Environment, Acp> acpFactory, Prompt prompt) {
+        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, prompt, Input.NONE);
+    }
+
+    /**
+     * Lines typed at a terminal, for the commands that ask open questions
+     * ({@code config create --interactive}); {@link Prompt} answers yes/no questions.
+     */
     public interface Input {
         /** Whether someone can answer: standard input is a terminal (or a test plays one). */
         boolean interactive();
@@ -59,6 +69,28 @@ public record CliContext(
                 public String readLine() throws java.io.IOException {
                     return reader.readLine();
                 }
+            };
+        }
+    }
+
+    /** Asks the user a yes/no question on the terminal. */
+    public interface Prompt {
+        /** The answer, or null when there is no terminal to ask on. */
+        @org.jspecify.annotations.Nullable Boolean confirm(String question);
+
+        Prompt NONE = question -> null;
+
+        /** Asks on this process's console when stdin and stderr are a terminal; answers "y"/"yes" mean yes. */
+        static Prompt console(Terminal terminal, PrintWriter err) {
+            return question -> {
+                java.io.Console console = System.console();
+                if (console == null || !terminal.interactive()) {
+                    return null;
+                }
+                err.print(question + " [y/N] ");
+                err.flush();
+                String line = console.readLine();
+                return line != null && (line.strip().equalsIgnoreCase("y") || line.strip().equalsIgnoreCase("yes"));
             };
         }
     }

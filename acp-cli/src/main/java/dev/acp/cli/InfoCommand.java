@@ -4,6 +4,7 @@ import dev.acp.Acp;
 import dev.acp.Version;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.provider.Capability;
+import dev.acp.provider.Emotion;
 import dev.acp.provider.ProviderFactory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.println("  " + pad("parallel_group", 20) + "runs member steps side by side (collect_all, first_success,"
                 + " best_quality)");
+        out.println("  text_to_speech emotion: " + Emotion.names() + t.dim(" (with intensity 0..1 and a free-text"
+                + " description; each provider reports what it applied)"));
         out.println();
 
         ProviderCatalog catalog = acp.catalog();
@@ -122,7 +125,13 @@ final class InfoCommand implements Callable<Integer> {
         if (!acp.registry().has(provider)) {
             return null;
         }
-        Set<String> names = acp.registry().provider(provider).parameters(capability);
+        Set<String> names;
+        try {
+            names = acp.registry().provider(provider).parameters(capability);
+        } catch (RuntimeException e) {
+            // A provider that cannot be created here (a bad base URL) still lists its models.
+            return List.of("(unknown: the provider could not be set up here)");
+        }
         return names.isEmpty() ? List.of("(any: passed through)") : names.stream().sorted().toList();
     }
 

@@ -11,7 +11,20 @@ import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.RunSettings;
 import dev.acp.report.RunReportWriter;
 import dev.acp.run.RunService;
+import dev.acp.cost.DailySpend;
+import dev.acp.cost.DailySpendFile;
+import dev.acp.cost.Estimator;
+import dev.acp.cost.Money;
+import dev.acp.cost.PipelineEstimate;
+import dev.acp.cost.PricingCatalog;
+import dev.acp.cost.RunBudget;
+import dev.acp.cost.SpendLedger;
+import dev.acp.error.BudgetRefusedException;
+import dev.acp.plan.PlanResult;
 import java.io.IOException;
+import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,7 +88,19 @@ final class RunCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format;
 
+    @Option(names = {"-y", "--yes"}, description = "Run without asking, even when the estimate is above"
+            + " global_config.confirm_above (default $1.00).")
+    boolean yes;
+
+    @Option(names = "--allow-unknown-prices", description = "Run steps whose price is unknown even under a cost"
+            + " limit; they reserve nothing and settle what the provider reports.")
+    boolean allowUnknownPrices;
+
+    @Mixin
+    CostOptions cost = new CostOptions();
+
     private final CliContext context;
+    private Acp acp;
 
     RunCommand(CliContext context) {
         this.context = context;
@@ -97,7 +122,9 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--resume continues a run with the settings it started with; drop --offline,"
                     + " --parallel, --set and --output-dir, or start a new run");
         }
-        Acp acp = context.acp();
+        BigDecimal limit = cost.limit(); // a bad --cost-limit is refused before anything starts
+        acp = context.acp();
+        PricingCatalog pricing = cost.catalog(context);
         RunService service = new RunService(acp);
         Path file = config == null ? null : context.workingDirectory().resolve(config);
         RunService.Session session;
@@ -108,14 +135,82 @@ final class RunCommand implements Callable<Integer> {
                     .withParallel(parallel).withInputs(inputs)
                     .withOutputDirectory(outputDirectory == null ? null
                             : context.workingDirectory().resolve(outputDirectory));
+            // Estimated, and confirmed if need be, before the run's folder exists: a refused run leaves nothing.
+            PlanResult planned = acp.check(file, settings);
+            if (planned.plan() != null) {
+                checkCost(planned.plan(), pricing, limit, true);
+            }
             session = service.start(file, settings, cacheMode());
         }
         try (session) {
-            return run(session);
+            if (resume != null) {
+                // Confirmed when it started; the limits still hold, with what earlier sessions spent.
+                checkCost(session.plan(), pricing, limit, false);
+            }
+            DailySpend daily = dailySpend(acp);
+            SpendLedger ledger = new SpendLedger(effectiveLimit(session.plan(), limit), session.spentByStep(), daily);
+            RunBudget budget = new RunBudget(new Estimator(pricing), ledger, allowUnknownPrices);
+            return run(session, budget, effectiveLimit(session.plan(), limit));
         }
     }
 
-    private int run(RunService.Session session) throws IOException {
+    /** Whether a provider's calls can cost money; one that is not installed is assumed to. */
+    private boolean billed(String provider) {
+        var registry = acp.registry();
+        return !registry.has(provider) || registry.provider(provider).costsMoney();
+    }
+
+    private static @Nullable BigDecimal effectiveLimit(ExecutionPlan plan, @Nullable BigDecimal override) {
+        return override != null ? override : plan.spec().global().costLimit();
+    }
+
+    private DailySpend dailySpend(Acp acp) {
+        Map<String, BigDecimal> limits = acp.registry().context().config().dailyLimits();
+        return limits.isEmpty() ? DailySpend.NONE
+                : new DailySpendFile(Acp.acpHome(context.environment()), limits, acp.engineOptions().clock());
+    }
+
+    /**
+     * Shows the estimate, refuses a run whose price is unknown under a limit or whose expected
+     * cost is above it, and asks for confirmation above confirm_above (the pessimistic total is
+     * compared). Offline runs cost nothing and never ask.
+     */
+    private void checkCost(ExecutionPlan plan, PricingCatalog pricing, @Nullable BigDecimal limit, boolean confirm) {
+        if (plan.tasks().stream().filter(t -> t.enabled()).noneMatch(t -> billed(t.providerId()))) {
+            return; // offline engines only: nothing to pay, nothing to ask
+        }
+        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(pricing), limit, this::billed);
+        context.err().println("acp: estimated cost: " + Money.format(estimate.low()) + " – " + Money.format(estimate.high())
+                + " (expected " + Money.format(estimate.expected()) + ")" + (estimate.unknownSteps().isEmpty() ? ""
+                        : ", unknown for " + String.join(", ", estimate.unknownSteps())) + "; " + estimate.limitSummary());
+        if (estimate.unknownUnderLimit(plan) && !allowUnknownPrices) {
+            throw new BudgetRefusedException("the cost of " + String.join(", ", estimate.unknownSteps()) + " is unknown"
+                    + " and a cost limit applies; set the price in ACP_HOME/pricing.yaml or --pricing FILE, or pass"
+                    + " --allow-unknown-prices ('acp pipeline estimate' shows why)");
+        }
+        if (estimate.limit() != null && estimate.expected().compareTo(estimate.limit()) > 0) {
+            throw new BudgetRefusedException("the expected cost " + Money.format(estimate.expected()) + " is above the"
+                    + " cost limit of " + Money.format(estimate.limit()) + "; raise --cost-limit or"
+                    + " global_config.cost_limit, or make the pipeline cheaper");
+        }
+        if (!confirm || yes || !estimate.needsConfirmation()) {
+            return;
+        }
+        String what = "this run may cost up to " + Money.format(estimate.high())
+                + (estimate.unknownSteps().isEmpty() ? "" : " plus the unknown cost of "
+                        + String.join(", ", estimate.unknownSteps()));
+        Boolean answer = context.prompt().confirm("acp: " + what + " (confirm_above " + Money.format(
+                estimate.confirmAbove()) + "). Run it?");
+        if (answer == null) {
+            throw new BudgetRefusedException(what + ", above confirm_above " + Money.format(estimate.confirmAbove())
+                    + ", and there is no terminal to confirm on; pass --yes to run it");
+        }
+        if (!answer) {
+            throw new BudgetRefusedException("not confirmed; nothing was run");
+        }
+    }
+
+    private int run(RunService.Session session, RunBudget budget, @Nullable BigDecimal limit) throws IOException {
         ExecutionPlan plan = session.plan();
         session.warnings().forEach(p -> context.err().println(p.render()));
         session.notes().forEach(n -> context.err().println("acp: resume: " + n));
@@ -124,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
         RunResult result;
         String journalError = null;
         try (AutoCloseable ignored = context.interrupts().onInterrupt(control::cancel)) {
-            result = session.run(progress, control);
+            result = session.run(progress, control, budget);
         } catch (JournalFailedException e) {
             result = e.result();
             journalError = e.getMessage();
@@ -137,7 +232,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunReportWriter writer = new RunReportWriter(context.secrets());
         RunReportWriter.Extras extras = new RunReportWriter.Extras(session.runDirectory(), spent(session),
-                session.notes());
+                session.notes(), limit);
         Path report = null;
         String reportError = null;
         try {
@@ -151,6 +246,8 @@ final class RunCommand implements Callable<Integer> {
         } else {
             new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory())
                     .print(plan, result, report, session.runId(), extras.spent());
+            new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory())
+                    .printCosts(result, extras);
         }
         int code = ExitCode.of(result.status()).code();
         if (journalError != null) {

@@ -59,6 +59,12 @@ final class SummaryPrinter {
                 out.println("  " + f.stepId() + ": " + ProgressDisplay.errorText(f.error()));
             }
         }
+        List<String> switches = fallbackLines(run);
+        if (!switches.isEmpty()) {
+            out.println();
+            out.println(terminal.yellow("Fallbacks:"));
+            switches.forEach(line -> out.println("  " + line));
+        }
         BigDecimal total = run.totalActualCost();
         out.println();
         out.println("Total cost: $" + total.setScale(2, RoundingMode.HALF_UP).toPlainString()
@@ -82,6 +88,31 @@ final class SummaryPrinter {
         if (run.status() == dev.acp.engine.RunStatus.INTERRUPTED) {
             out.println("Completed outputs were kept.");
         }
+    }
+
+    /** One line per switch to a fallback alternative, and per alternative refused for the budget. */
+    private static List<String> fallbackLines(RunResult run) {
+        List<String> lines = new ArrayList<>();
+        for (StepResult s : run.taskResults()) {
+            if (s.metadata().get(dev.acp.engine.FallbackSwitch.METADATA_KEY) instanceof List<?> switches) {
+                for (Object o : switches) {
+                    if (o instanceof java.util.Map<?, ?> m) {
+                        lines.add(s.stepId() + ": " + route(m.get("from_provider"), m.get("from_model")) + " -> "
+                                + route(m.get("provider"), m.get("model")) + " after " + m.get("error_kind")
+                                + (m.get("cost") == null ? "" : " (the failed calls cost $" + m.get("cost") + ")"));
+                    }
+                }
+            }
+            if (s.metadata().get("fallback_refused") instanceof java.util.Map<?, ?> m) {
+                lines.add(s.stepId() + ": fallback to " + route(m.get("provider"), m.get("model"))
+                        + " refused: would exceed the limit");
+            }
+        }
+        return lines;
+    }
+
+    private static String route(Object provider, Object model) {
+        return model == null || "".equals(model) ? String.valueOf(provider) : provider + "/" + model;
     }
 
     private String counts(RunResult run) {
@@ -119,4 +150,33 @@ final class SummaryPrinter {
         return ProgressDisplay.relative(workingDirectory, p);
     }
 
+
+    /**
+     * The money lines after the table: the estimate beside the actual cost, the limit, what
+     * retries cost, budget-skipped steps, and overruns in red (a provider billed more than the
+     * step reserved).
+     */
+    void printCosts(RunResult run, dev.acp.report.RunReportWriter.Extras extras) {
+        java.util.Map<String, Object> c = dev.acp.report.RunReportWriter.costSummary(run, extras);
+        BigDecimal estimated = run.totalEstimatedCost();
+        if (estimated.signum() > 0 || extras.costLimit() != null) {
+            out.println("Estimated: " + dev.acp.cost.Money.format(estimated) + ", settled: "
+                    + dev.acp.cost.Money.format(run.totalActualCost())
+                    + (extras.costLimit() == null ? "" : ", limit " + dev.acp.cost.Money.format(extras.costLimit())));
+        }
+        if (c.get("retry_spend") instanceof Double d && d > 0) {
+            out.println("Spent on failed attempts and retries: " + dev.acp.cost.Money.format(BigDecimal.valueOf(d)));
+        }
+        if (c.get("fallback_spend") instanceof Double d && d > 0) {
+            out.println("Spent at providers abandoned for a fallback: " + dev.acp.cost.Money.format(BigDecimal.valueOf(d)));
+        }
+        for (Object o : (List<?>) c.get("budget_skipped")) {
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+            out.println(terminal.yellow("Skipped for budget: " + m.get("step_id") + " (" + m.get("reason") + ")"));
+        }
+        for (Object o : (List<?>) c.get("overruns")) {
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+            out.println(terminal.red("COST OVERRUN: " + m.get("step_id") + ": " + m.get("overrun")));
+        }
+    }
 }

@@ -18,6 +18,7 @@ final class CliRunner {
     private CliContext.Interrupts interrupts = CliContext.Interrupts.NONE;
     private Function<Environment, Acp> acpFactory = Acp::create;
     private CliContext.Input input = CliContext.Input.NONE;
+    private CliContext.Prompt prompt = CliContext.Prompt.NONE;
 
     CliRunner(Path workDir) {
         this.workDir = workDir;
@@ -46,11 +47,17 @@ final class CliRunner {
         return this;
     }
 
+    /** Answers the run's confirmation question as a terminal user would. */
+    CliRunner prompt(CliContext.Prompt value) {
+        prompt = value;
+        return this;
+    }
+
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Environment.of(env),
-                workDir, Terminal.plain(), interrupts, acpFactory, input);
+                workDir, Terminal.plain(), interrupts, acpFactory, prompt, input);
         int code = new Cli(ctx).execute(args);
         return new Result(code, out.toString(), err.toString());
     }

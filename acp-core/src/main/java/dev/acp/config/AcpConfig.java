@@ -27,16 +27,38 @@ import org.jspecify.annotations.Nullable;
 public record AcpConfig(Map<String, ProviderConfig> providers) {
     public static final String FILE_NAME = "config.yaml";
     static final List<String> PROVIDER_KEYS =
-            List.of("base_url", "api_key", "max_concurrency", "max_jobs", "requests_per_second");
+            List.of("base_url", "api_key", "max_concurrency", "max_jobs", "requests_per_second", "daily_limit");
 
-    /** One provider's settings; null means "not set here". */
+    /**
+     * One provider's settings; null means "not set here".
+     *
+     * @param dailyLimit the most ACP may spend at this provider per day (UTC), over all runs and
+     *     processes sharing this ACP_HOME, in US dollars
+     */
     public record ProviderConfig(
             @Nullable String baseUrl,
             @Nullable String apiKey,
             @Nullable Integer maxConcurrency,
             @Nullable Integer maxJobs,
-            @Nullable Double requestsPerSecond) {
-        static final ProviderConfig EMPTY = new ProviderConfig(null, null, null, null, null);
+            @Nullable Double requestsPerSecond,
+            java.math.@Nullable BigDecimal dailyLimit) {
+        static final ProviderConfig EMPTY = new ProviderConfig(null, null, null, null, null, null);
+
+        public ProviderConfig(@Nullable String baseUrl, @Nullable String apiKey, @Nullable Integer maxConcurrency,
+                @Nullable Integer maxJobs, @Nullable Double requestsPerSecond) {
+            this(baseUrl, apiKey, maxConcurrency, maxJobs, requestsPerSecond, null);
+        }
+    }
+
+    /** The daily limits of the providers that have one. */
+    public Map<String, java.math.BigDecimal> dailyLimits() {
+        Map<String, java.math.BigDecimal> out = new LinkedHashMap<>();
+        providers.forEach((id, p) -> {
+            if (p.dailyLimit() != null) {
+                out.put(id, p.dailyLimit());
+            }
+        });
+        return out;
     }
 
     public AcpConfig {
@@ -104,7 +126,7 @@ public record AcpConfig(Map<String, ProviderConfig> providers) {
         }
         return new ProviderConfig(text(file, id, m, "base_url"), text(file, id, m, "api_key"),
                 positiveInt(file, id, m, "max_concurrency"), positiveInt(file, id, m, "max_jobs"),
-                positive(file, id, m, "requests_per_second"));
+                positive(file, id, m, "requests_per_second"), dailyLimit(file, id, m));
     }
 
     private static @Nullable String text(Path file, String id, Map<?, ?> m, String key) {
@@ -127,6 +149,18 @@ public record AcpConfig(Map<String, ProviderConfig> providers) {
             return i;
         }
         throw new UsageException(file + ": providers." + id + "." + key + " must be a whole number above 0");
+    }
+
+    private static java.math.@Nullable BigDecimal dailyLimit(Path file, String id, Map<?, ?> m) {
+        Object v = m.get("daily_limit");
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n && n.doubleValue() >= 0) {
+            return new java.math.BigDecimal(n.toString());
+        }
+        throw new UsageException(file + ": providers." + id + ".daily_limit must be an amount of US dollars of 0 or"
+                + " more, found '" + v + "'");
     }
 
     private static @Nullable Double positive(Path file, String id, Map<?, ?> m, String key) {

@@ -158,8 +158,19 @@ final class Execution {
             return true;
         }
         try {
-            Map<String, Object> params = renderer.render(t);
-            return done.fingerprint().equals(cacheKey(t, registry.provider(t.providerId()), params).hash());
+            // A step that an alternative finished was made by that alternative: compare its fingerprint.
+            PlannedTask made = t;
+            String by = done.result().provider();
+            String model = done.result().model();
+            boolean primary = t.providerId().equals(by) && (model == null || model.equals(t.model()));
+            for (PlannedTask.Fallback f : t.fallbacks()) {
+                if (!primary && f.providerId().equals(by) && (model == null || model.equals(f.model()))) {
+                    made = t.on(f);
+                    break;
+                }
+            }
+            Map<String, Object> params = renderer.render(made);
+            return done.fingerprint().equals(cacheKey(made, registry.provider(made.providerId()), params).hash());
         } catch (IOException | TemplateSyntaxException | RuntimeException e) {
             // It cannot be made the same way now: running it reports why.
             return false;

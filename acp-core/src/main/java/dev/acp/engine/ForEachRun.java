@@ -156,7 +156,7 @@ final class ForEachRun {
                         s.locations());
                 List<String> deps = t.dependencies().stream().map(siblings::get).toList();
                 PlannedTask task = new PlannedTask(spec, t.providerId(), t.providerReason(), t.model(), output,
-                        block.id(), deps, t.enabled() && block.enabled());
+                        block.id(), deps, t.enabled() && block.enabled(), t.fallbacks());
                 StepNode n = new StepNode(task, firstIndex + i * inner + k, execution::timers);
                 n.forEach = this;
                 n.expanded = true;

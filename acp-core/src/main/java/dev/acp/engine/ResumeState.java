@@ -10,16 +10,36 @@ import org.jspecify.annotations.Nullable;
  * and the resume checks confirmed (outputs present with their recorded hashes). Steps not listed
  * run from the start.
  */
-public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions) {
+public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions, Map<String, Route> routes) {
     public static final ResumeState NONE = new ResumeState(Map.of());
 
     public ResumeState {
         steps = Map.copyOf(steps);
         expansions = Map.copyOf(expansions);
+        routes = Map.copyOf(routes);
+    }
+
+    public ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions) {
+        this(steps, expansions, Map.of());
     }
 
     public ResumeState(Map<String, Prior> steps) {
-        this(steps, Map.of());
+        this(steps, Map.of(), Map.of());
+    }
+
+    /**
+     * Where an unfinished step's fallback chain was: it continues on alternative {@code index}
+     * (its job, if one was journaled, is re-attached there) and never calls the earlier ones again.
+     *
+     * @param firstAttempt the first attempt made on that alternative, from which its retries count
+     * @param switches the switches made so far, for the report
+     * @param cost what the abandoned providers' failed calls were settled at, in total
+     */
+    public record Route(int index, String provider, @org.jspecify.annotations.Nullable String model, int firstAttempt,
+            java.util.List<FallbackSwitch> switches, java.math.BigDecimal cost) {
+        public Route {
+            switches = java.util.List.copyOf(switches);
+        }
     }
 
     /**

@@ -38,6 +38,12 @@ public interface RunRecorder {
     default void costSettled(PlannedTask task, Settlement cost, boolean force) {}
 
     /**
+     * The step switches to one of its {@code fallback:} alternatives from {@code attempt} on.
+     * Always forced: a resume must continue on that provider, never call the earlier ones again.
+     */
+    default void fallbackSwitched(PlannedTask task, int attempt, FallbackSwitch change) {}
+
+    /**
      * A for_each block read its list and is about to run {@code items} items: recorded so that a
      * resume notices when the list it would expand differs.
      */

@@ -2,6 +2,7 @@ package dev.acp.engine;
 
 import dev.acp.cache.ArtifactCache;
 import dev.acp.cache.CacheMode;
+import dev.acp.cost.CostControl;
 import dev.acp.plan.ExecutionPlan;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param cache the artifact cache, or null to run without one
  * @param pipelineId names the pipeline in the cache's history, to explain why steps ran again
  * @param resume what an earlier session of this run already did
+ * @param costs reserves each step's estimate before it is dispatched and settles its cost after
  */
 public record RunRequest(
         ExecutionPlan plan,
@@ -24,7 +26,14 @@ public record RunRequest(
         @Nullable ArtifactCache cache,
         CacheMode cacheMode,
         @Nullable String pipelineId,
-        ResumeState resume) {
+        ResumeState resume,
+        CostControl costs) {
+
+    /** A run without cost control. */
+    public RunRequest(ExecutionPlan plan, String runId, RunListener listener, RunControl control, RunRecorder recorder,
+            @Nullable ArtifactCache cache, CacheMode cacheMode, @Nullable String pipelineId, ResumeState resume) {
+        this(plan, runId, listener, control, recorder, cache, cacheMode, pipelineId, resume, CostControl.NONE);
+    }
 
     public RunRequest {
         Objects.requireNonNull(plan, "plan");
@@ -34,6 +43,7 @@ public record RunRequest(
         Objects.requireNonNull(recorder, "recorder");
         Objects.requireNonNull(cacheMode, "cacheMode");
         Objects.requireNonNull(resume, "resume");
+        Objects.requireNonNull(costs, "costs");
     }
 
     /** A run with no journal, no cache and nothing to resume. */
@@ -43,14 +53,18 @@ public record RunRequest(
     }
 
     public RunRequest withCache(@Nullable ArtifactCache value, CacheMode mode, @Nullable String pipeline) {
-        return new RunRequest(plan, runId, listener, control, recorder, value, mode, pipeline, resume);
+        return new RunRequest(plan, runId, listener, control, recorder, value, mode, pipeline, resume, costs);
     }
 
     public RunRequest withRecorder(RunRecorder value) {
-        return new RunRequest(plan, runId, listener, control, value, cache, cacheMode, pipelineId, resume);
+        return new RunRequest(plan, runId, listener, control, value, cache, cacheMode, pipelineId, resume, costs);
+    }
+
+    public RunRequest withCosts(CostControl value) {
+        return new RunRequest(plan, runId, listener, control, recorder, cache, cacheMode, pipelineId, resume, value);
     }
 
     public RunRequest withResume(ResumeState value) {
-        return new RunRequest(plan, runId, listener, control, recorder, cache, cacheMode, pipelineId, value);
+        return new RunRequest(plan, runId, listener, control, recorder, cache, cacheMode, pipelineId, value, costs);
     }
 }

@@ -75,6 +75,18 @@ public record StepResult(
                 startedAt, executionTime, attempts, estimatedCost, actualCost, cache, preview, qualityScore, requestIds);
     }
 
+    /** This result with the cost estimated when it was dispatched. */
+    public StepResult withEstimatedCost(@Nullable BigDecimal value) {
+        return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error,
+                reason, startedAt, executionTime, attempts, value, actualCost, cache, preview, qualityScore, requestIds);
+    }
+
+    /** This result with its settled cost. */
+    public StepResult withActualCost(@Nullable BigDecimal value) {
+        return new StepResult(stepId, stepType, groupId, provider, model, status, outputPath, text, metadata, error,
+                reason, startedAt, executionTime, attempts, estimatedCost, value, cache, preview, qualityScore, requestIds);
+    }
+
     /** A step that never started, with the reason. */
     static StepResult notRun(String stepId, String stepType, @Nullable String groupId, @Nullable String provider,
             @Nullable String model, StepStatus status, @Nullable String reason) {

@@ -6,6 +6,9 @@ import dev.acp.cache.CacheKey;
 import dev.acp.cache.CacheMode;
 import dev.acp.cache.Hashing;
 import dev.acp.cache.SingleFlight;
+import dev.acp.cost.CostControl;
+import dev.acp.cost.SpendLedger;
+import dev.acp.cost.StepEstimate;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.plan.PlannedTask;
@@ -66,25 +69,55 @@ final class TaskRunner {
         }
         Attempts a = new Attempts(n, t, x.registry.provider(t.providerId()));
         try {
-            return a.run();
-        } catch (InterruptedException e) {
-            return a.stopped();
+            // The one place a step is dispatched: its pessimistic estimate must fit every limit first.
+            StepResult refused = a.admit();
+            if (refused != null) {
+                return refused;
+            }
+            StepResult r;
+            try {
+                r = a.run();
+            } catch (InterruptedException e) {
+                r = a.stopped();
+            }
+            return a.withFallbacks(a.closeCosts(r));
         } finally {
             a.cleanUp();
             n.detach();
         }
     }
 
+    /**
+     * Error kinds after which a step moves on to its next fallback alternative: failures that
+     * belong to one provider (an outage, a rate limit beyond the wait budget, a call that timed
+     * out, exhausted credits or quota at that account, a model that provider does not (or no
+     * longer) serve). Never for what another provider would refuse too or what could pay twice:
+     * invalid requests, content policy, credentials, an unknown submission outcome, local failures.
+     */
+    static final java.util.Set<ErrorKind> FALLBACK_KINDS = java.util.EnumSet.of(ErrorKind.TRANSIENT,
+            ErrorKind.RATE_LIMIT, ErrorKind.TIMEOUT, ErrorKind.QUOTA, ErrorKind.NOT_FOUND);
+
     /** The state of one task's attempts. */
     private final class Attempts {
         private final StepNode n;
-        private final PlannedTask t;
-        private final Provider provider;
+        /** The step as planned, with its primary provider and its alternatives. */
+        private final PlannedTask base;
+        /** The step as the provider in use serves it: the primary, or the alternative switched to. */
+        private PlannedTask t;
+        private Provider provider;
         private final Instant startedAt;
         private final @Nullable Instant deadline;
         private final @Nullable ScheduledFuture<?> timer;
         private final LazyScratch scratch;
-        private final boolean costsMoney;
+        private boolean costsMoney;
+        /** Alternatives already switched to (0 while on the primary). */
+        private int route;
+        /** The attempts made before the provider in use: its own retries count from here. */
+        private int routeStart;
+        /** The switches made, for the report. */
+        private final List<FallbackSwitch> switches = new java.util.ArrayList<>();
+        /** What the abandoned providers' failed calls were settled at. */
+        private BigDecimal fallbackCost = BigDecimal.ZERO;
         private ResumeState.@Nullable Prior prior;
         private int attempt;
         private @Nullable Path tmp;
@@ -98,9 +131,16 @@ final class TaskRunner {
         private boolean jobSucceeded;
         /** The idempotency key of a submission sent and not yet answered. */
         private @Nullable String submitting;
+        /** The step's reservation against the cost limits, until it is settled or released. */
+        private CostControl.@Nullable Go ticket;
+        /** Attempts that the provider answered with a failure: billed only by providers that bill failures. */
+        private int failedCalls;
+        /** Set when the provider billed more than the step reserved. */
+        private SpendLedger.@Nullable Overrun overrun;
 
         Attempts(StepNode n, PlannedTask t, Provider provider) {
             this.n = n;
+            this.base = t;
             this.t = t;
             this.provider = provider;
             this.startedAt = x.options.clock().instant();
@@ -117,9 +157,210 @@ final class TaskRunner {
             } else if (prior instanceof ResumeState.Submitting s) {
                 attempt = s.attempt() - 1;
             }
+            ResumeState.Route r = p instanceof ResumeState.Done ? null : x.request.resume().routes().get(t.id());
+            if (r != null && r.index() >= 1 && r.index() <= t.fallbacks().size()
+                    && t.fallbacks().get(r.index() - 1).providerId().equals(r.provider())) {
+                // An earlier session switched to this alternative: continue there (re-attaching its
+                // job), never calling the providers before it again.
+                moveTo(r.index());
+                routeStart = r.firstAttempt() - 1;
+                attempt = Math.max(attempt, routeStart);
+                switches.addAll(r.switches());
+                fallbackCost = r.cost();
+            }
         }
 
+        /** Serves the step with alternative {@code index} (from 1) of its fallback list from now on. */
+        private void moveTo(int index) {
+            PlannedTask.Fallback alt = base.fallbacks().get(index - 1);
+            route = index;
+            t = base.on(alt);
+            provider = x.registry.provider(alt.providerId());
+            costsMoney = provider.costsMoney();
+        }
+
+        /**
+         * After the provider in use gave up (retries spent, or no time for another): moves on to
+         * the next alternative when the error is one another provider can fix, the step's time is
+         * not up, and the alternative's reservation fits the limits. Returns null when it switched,
+         * else the step's failure ({@code reported}, with a refused alternative named in it).
+         */
+        private @Nullable StepResult fallBack(ErrorInfo error, ErrorInfo reported) {
+            if (route >= base.fallbacks().size() || !FALLBACK_KINDS.contains(error.kind()) || n.stopRequested()
+                    || deadline != null && !x.options.clock().instant().isBefore(deadline)) {
+                return failed(reported);
+            }
+            PlannedTask.Fallback alt = base.fallbacks().get(route);
+            String fromProvider = provider.id();
+            String fromModel = modelOf();
+            // Money first: the abandoned provider's failed calls are settled (if it bills them) or
+            // its reservation released, and only then is the alternative's reserved.
+            BigDecimal spent = null;
+            if (ticket != null) {
+                CostControl.Charge charge = x.request.costs().failureCharge(ticket, failedCalls);
+                if (charge != null && charge.amount().signum() > 0) {
+                    x.request.recorder().costSettled(t, new Settlement(charge.amount(), charge.source(), null), true);
+                    settleTicket(charge.amount());
+                    spent = charge.amount();
+                } else {
+                    releaseTicket();
+                }
+            }
+            failedCalls = 0;
+            if (spent != null) {
+                fallbackCost = fallbackCost.add(spent);
+            }
+            PlannedTask next = base.on(alt);
+            Provider nextProvider = x.registry.provider(alt.providerId());
+            if (nextProvider.costsMoney()) {
+                Map<String, Object> params;
+                try {
+                    params = x.renderer.render(next);
+                } catch (TemplateSyntaxException | RuntimeException e) {
+                    params = next.spec().config();
+                }
+                CostControl.Dispatch dispatch = x.request.costs().admit(next, params);
+                if (dispatch instanceof CostControl.Refused refused) {
+                    return failed(new ErrorInfo(reported.kind(), reported.message() + "; fallback to " + alt.label()
+                            + " refused: would exceed the limit (" + oneLine(refused.reason()) + ")", reported.requestId()))
+                            .withMetadata("fallback_refused", Map.of("provider", alt.providerId(), "model",
+                                    alt.model() == null ? "" : alt.model(), "reason", oneLine(refused.reason())));
+                } else if (dispatch instanceof CostControl.Go go) {
+                    ticket = go;
+                }
+            }
+            FallbackSwitch change = new FallbackSwitch(alt.index(), fromProvider, fromModel, alt.providerId(),
+                    nextProvider.preview() ? null : alt.model(), error.kind(), error.message(), spent,
+                    x.options.clock().instant());
+            // On record before the alternative is called: a resume continues there.
+            x.request.recorder().fallbackSwitched(base, attempt + 1, change);
+            switches.add(change);
+            moveTo(alt.index());
+            routeStart = attempt;
+            x.listener.stepProgress(t, -1, "falling back to " + alt.label() + " after " + error.kind().wireName()
+                    + " from " + fromProvider);
+            return null;
+        }
+
+        /** The step's result with its fallback switches and what the abandoned providers cost. */
+        StepResult withFallbacks(StepResult r) {
+            if (switches.isEmpty()) {
+                return r;
+            }
+            StepResult out = r.withMetadata(FallbackSwitch.METADATA_KEY, switches.stream()
+                    .map(FallbackSwitch::toMetadata).toList());
+            if (fallbackCost.signum() > 0) {
+                out = out.withMetadata(FallbackSwitch.COST_KEY, fallbackCost)
+                        .withActualCost(r.actualCost() == null ? fallbackCost : r.actualCost().add(fallbackCost));
+            }
+            return out;
+        }
+
+        /**
+         * Reserves the step's estimate (with its parameters rendered) against the limits; the
+         * budget-skipped result when it does not fit, else null. Free engines reserve nothing.
+         */
+        @Nullable StepResult admit() {
+            if (!costsMoney) {
+                return null;
+            }
+            Map<String, Object> params;
+            try {
+                params = x.renderer.render(t);
+            } catch (TemplateSyntaxException | RuntimeException e) {
+                // The attempt reports the rendering problem; the estimate uses the step as written.
+                params = t.spec().config();
+            }
+            switch (x.request.costs().admit(t, params)) {
+                case CostControl.Go go -> {
+                    ticket = go;
+                    return null;
+                }
+                case CostControl.Refused refused -> {
+                    StepResult skipped = x.notRun(n, StepStatus.SKIPPED, refused.reason()).withMetadata("skipped_for",
+                            "budget");
+                    StepEstimate e = refused.estimate();
+                    return e == null || e.expected() == null ? skipped : skipped.withEstimatedCost(e.expected());
+                }
+            }
+        }
+
+        /** The step's estimate as dispatched, or null. */
+        private @Nullable BigDecimal estimated() {
+            return ticket == null || ticket.estimate() == null ? null : ticket.estimate().expected();
+        }
+
+        /**
+         * Settles a successful call's cost together with what its failed attempts cost at a
+         * provider that bills failures (journaled as its own record); returns the latter, or null.
+         */
+        private @Nullable BigDecimal settleWithFailedCalls(@Nullable Settlement cost) {
+            if (cost == null || ticket == null) {
+                return null;
+            }
+            CostControl.Charge failures = x.request.costs().failureCharge(ticket, failedCalls);
+            if (failures == null || failures.amount().signum() == 0) {
+                settleTicket(cost.amount());
+                return null;
+            }
+            x.request.recorder().costSettled(t, new Settlement(failures.amount(), failures.source(), null), true);
+            settleTicket(cost.amount().add(failures.amount()));
+            return failures.amount();
+        }
+
+        /** Records a settled cost in the ledger, after the journal has it. */
+        private void settleTicket(BigDecimal amount) {
+            if (ticket != null) {
+                CostControl.Go go = ticket;
+                ticket = null;
+                if (x.request.costs().settle(go, amount) instanceof SpendLedger.Overrun o) {
+                    overrun = o;
+                }
+            }
+        }
+
+        private void releaseTicket() {
+            if (ticket != null) {
+                CostControl.Go go = ticket;
+                ticket = null;
+                x.request.costs().release(go);
+            }
+        }
+
+        /**
+         * Ends the step's reservation if the step did not settle it: a job left at the provider
+         * keeps it (it may be billed; a resume settles it), failed calls of a provider that bills
+         * failures are settled at the catalog's price, anything else is released in full.
+         */
+        StepResult closeCosts(StepResult r) {
+            StepResult out = overrun == null ? r : r.withMetadata("cost_overrun", "billed "
+                    + dev.acp.cost.Money.format(overrun.amount()) + ", " + dev.acp.cost.Money.format(overrun.excess())
+                    + " more than the " + dev.acp.cost.Money.format(overrun.reserved()) + " reserved");
+            if (ticket == null) {
+                return out.estimatedCost() == null && estimatedAtDispatch != null
+                        ? out.withEstimatedCost(estimatedAtDispatch) : out;
+            }
+            BigDecimal estimate = estimated();
+            if (r.metadata().containsKey(JOB_IN_FLIGHT) || r.metadata().containsKey(SUBMISSION_UNANSWERED)) {
+                ticket = null;
+                return estimate == null ? out : out.withEstimatedCost(estimate);
+            }
+            CostControl.Charge charge = x.request.costs().failureCharge(ticket, failedCalls);
+            if (charge != null && charge.amount().signum() > 0) {
+                x.request.recorder().costSettled(t, new Settlement(charge.amount(), charge.source(), null), true);
+                settleTicket(charge.amount());
+                out = out.withActualCost(charge.amount()).withMetadata("cost_source", charge.source());
+            } else {
+                releaseTicket();
+            }
+            return estimate == null ? out : out.withEstimatedCost(estimate);
+        }
+
+        /** The estimate the step was dispatched with, kept after the ticket is settled. */
+        private @Nullable BigDecimal estimatedAtDispatch;
+
         StepResult run() throws InterruptedException {
+            estimatedAtDispatch = estimated();
             while (true) {
                 attempt++;
                 if (n.stopRequested()) {
@@ -178,16 +419,30 @@ final class TaskRunner {
                         return stopped();
                     }
                     ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
+                    failedCalls++;
                     if (e.kind() == ErrorKind.UNKNOWN_OUTCOME && submitting != null) {
                         return failed(error).withMetadata(SUBMISSION_UNANSWERED, submitting);
                     }
-                    if (!e.retryable() || attempt > t.spec().retryCount()) {
-                        return failed(error);
+                    // Retries count per provider: an alternative gets its own retry_count.
+                    int tries = attempt - routeStart;
+                    if (!e.retryable() || tries > t.spec().retryCount()) {
+                        StepResult end = fallBack(error, error);
+                        if (end != null) {
+                            return end;
+                        }
+                        releaseClaim();
+                        continue;
                     }
-                    Duration delay = x.options.retryPolicy().delay(attempt, e.retryAfter(), x.options.random());
+                    Duration delay = x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random());
                     if (deadline != null && x.options.clock().instant().plus(delay).isAfter(deadline)) {
-                        return failed(new ErrorInfo(error.kind(), error.message()
+                        // Waiting out this provider would pass the step's timeout; an alternative may not need to.
+                        StepResult end = fallBack(error, new ErrorInfo(error.kind(), error.message()
                                 + " (no time left for a retry within the step's timeout)", error.requestId()));
+                        if (end != null) {
+                            return end;
+                        }
+                        releaseClaim();
+                        continue;
                     }
                     releaseClaim();
                     x.listener.stepRetrying(t, attempt + 1, delay, error);
@@ -263,6 +518,8 @@ final class TaskRunner {
         private @Nullable StepResult fromCache(Lookup lookup) throws InterruptedException {
             CacheEntry e = lookup.hit();
             Path output = null;
+            // Served for nothing: the reservation returns in full.
+            releaseTicket();
             Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, "cache", null) : null;
             try {
                 if (e.objectSha256() != null) {
@@ -456,9 +713,12 @@ final class TaskRunner {
         // ---- results --------------------------------------------------------------------------
 
         private StepResult keep(ProviderResult result, Lookup lookup) {
-            BigDecimal actual = provider.preview() ? BigDecimal.ZERO : result.actualCost();
-            Settlement cost = costsMoney ? new Settlement(actual == null ? BigDecimal.ZERO : actual,
-                    actual == null ? "unknown" : "provider", paidJob) : null;
+            BigDecimal reported = provider.preview() ? BigDecimal.ZERO : result.actualCost();
+            CostControl.Charge charge = !costsMoney ? null : x.request.costs().charge(
+                    ticket != null ? ticket : new CostControl.Go(null, null), reported, result.metadata());
+            // The provider's report, else the catalog's expected amount: what the journal and the ledger settle.
+            Settlement cost = charge == null ? null : new Settlement(charge.amount(), charge.source(), paidJob);
+            BigDecimal actual = charge == null || "unknown".equals(charge.source()) ? reported : charge.amount();
             Path output;
             String sha = null;
             try {
@@ -489,6 +749,7 @@ final class TaskRunner {
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
                 if (cost != null) {
                     x.request.recorder().costSettled(t, cost, true);
+                    settleWithFailedCalls(cost);
                 }
                 StepResult failed = failedAfterProvider(result, ErrorInfo.of(ErrorKind.LOCAL,
                         "cannot put the output in place: " + oneLine(e.getMessage()) + where), tmpDone ? tmp : null);
@@ -508,12 +769,22 @@ final class TaskRunner {
             } else if (cost != null) {
                 x.request.recorder().costSettled(t, cost, true);
             }
+            BigDecimal retryCost = settleWithFailedCalls(cost);
+            if (retryCost != null) {
+                actual = actual == null ? retryCost : actual.add(retryCost);
+            }
             CacheInfo cache = store(result, lookup, output, sha, actual);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());
+            if (cost != null && !"provider".equals(cost.source())) {
+                metadata.put("cost_source", cost.source());
+            }
+            if (retryCost != null) {
+                metadata.put("retry_cost", retryCost);
+            }
             return new StepResult(t.id(), t.typeName(), t.groupId(), provider.id(), modelOf(), StepStatus.SUCCEEDED,
                     output, result.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt,
-                    provider.preview() ? BigDecimal.ZERO : null, actual, cache, provider.preview(), result.qualityScore(),
+                    provider.preview() ? BigDecimal.ZERO : estimatedAtDispatch, actual, cache, provider.preview(), result.qualityScore(),
                     result.requestIds());
         }
 
@@ -550,10 +821,12 @@ final class TaskRunner {
         StepResult stopped() {
             JobHandle running = job;
             // A job that succeeded is paid for: it is never cancelled, and a resume downloads it.
-            boolean keepJob = running != null && (x.cancelled() || jobSucceeded);
+            boolean billedByTime = provider instanceof JobProvider jp && jp.cancelOnInterrupt();
+            boolean keepJob = running != null && ((x.cancelled() && !billedByTime) || jobSucceeded);
             if (running != null && !keepJob && provider instanceof JobProvider jobs) {
                 // A timeout or a lost first_success race: the job is not wanted any more. An
-                // interrupted run leaves it running, so that a resume can collect what is paid for.
+                // interrupted run leaves it running, so that a resume can collect what is paid for,
+                // unless the provider bills by running time: then the job is cancelled at once.
                 cancelQuietly(jobs, running);
             }
             if (running != null && jobSucceeded && !x.cancelled()) {
@@ -573,11 +846,14 @@ final class TaskRunner {
             }
             String reason = n.cancelReason != null ? n.cancelReason : "interrupted";
             StepResult result = failed(null).withStatus(StepStatus.CANCELLED, reason);
-            if (running != null && x.cancelled()) {
+            if (running != null && x.cancelled() && keepJob) {
                 // Still running and paid for: the journal must keep it in flight for the resume.
                 result = result.withStatus(StepStatus.CANCELLED, reason + "; job " + running.id()
                         + " was left running at " + provider.id() + " and is collected when the run is resumed")
                         .withMetadata(JOB_IN_FLIGHT, running.id());
+            } else if (running != null && x.cancelled()) {
+                result = result.withStatus(StepStatus.CANCELLED, reason + "; job " + running.id() + " was cancelled at "
+                        + provider.id() + ", which bills by running time; a resume submits the step again");
             } else if (submitting != null) {
                 // The submission was sent and never answered: the provider may have the job.
                 result = result.withMetadata(SUBMISSION_UNANSWERED, submitting);

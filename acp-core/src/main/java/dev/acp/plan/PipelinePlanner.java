@@ -2,6 +2,7 @@ package dev.acp.plan;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.env.Environment;
+import dev.acp.pipeline.FallbackSpec;
 import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GroupStepSpec;
 import dev.acp.pipeline.InputSpec;
@@ -18,6 +19,7 @@ import dev.acp.provider.ParamType;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderFactory;
 import dev.acp.provider.ProviderRegistry;
+import dev.acp.provider.SpeechDirection;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
@@ -78,6 +80,8 @@ public final class PipelinePlanner {
         private final Map<String, String> outputNames = new HashMap<>();
         private final Set<String> disabled = new HashSet<>();
         private final Map<String, Set<String>> deps = new LinkedHashMap<>();
+        /** The validated alternatives of each enabled task. */
+        private final Map<String, List<PlannedTask.Fallback>> fallbacks = new HashMap<>();
         /** Typo suggestions per capability and key: large pipelines repeat the same keys. */
         private final Map<String, Optional<String>> keySuggestions = new HashMap<>();
 
@@ -139,6 +143,7 @@ public final class PipelinePlanner {
                     providers.put(t.id(), r);
                     if (!disabled.contains(t.id())) {
                         checkParameters(t, r, outputs.get(t.id()));
+                        fallbacks.put(t.id(), resolveFallbacks(t, r, outputs.get(t.id())));
                     }
                 }
             }
@@ -183,7 +188,7 @@ public final class PipelinePlanner {
                 Map<String, Path> outputs) {
             Resolved r = providers.get(t.id());
             return new PlannedTask(t, r.providerId(), r.reason(), t.model(), outputs.get(t.id()), groupId,
-                    List.copyOf(deps.get(t.id())), !disabled.contains(t.id()));
+                    List.copyOf(deps.get(t.id())), !disabled.contains(t.id()), fallbacks.getOrDefault(t.id(), List.of()));
         }
 
         // ---- inputs ------------------------------------------------------------------------
@@ -1017,6 +1022,116 @@ public final class PipelinePlanner {
             return new Resolved(id, reason, registry.provider(id));
         }
 
+        /**
+         * Checks a step's {@code fallback:} alternatives as strictly as its own provider (installed,
+         * able to do the capability, model known for it or passed through, credentials, parameters
+         * it ignores), each problem located at the alternative. Offline, every step is served by
+         * the local engines and the alternatives do not apply.
+         */
+        private List<PlannedTask.Fallback> resolveFallbacks(TaskStepSpec t, Resolved primary, @Nullable Path output) {
+            if (t.fallback().isEmpty() || settings.offline()) {
+                return List.of();
+            }
+            Capability cap = t.capability();
+            List<PlannedTask.Fallback> out = new ArrayList<>();
+            java.util.Set<String> seen = new HashSet<>();
+            seen.add(primary.providerId() + "/" + t.model());
+            for (FallbackSpec f : t.fallback()) {
+                String label = f.label();
+                SourceLocation at = f.locations().at(f.provider() != null ? "provider" : "model");
+                SourceLocation modelAt = f.locations().at("model");
+                String model = f.model();
+                var known = model == null ? Optional.<ProviderCatalog.ModelEntry>empty() : catalog.model(model);
+                if (known.isPresent() && known.get().capability() != cap) {
+                    error(modelAt, t.id(), label + ": model '" + model + "' is a " + known.get().capability().wireName()
+                            + " model, but this is a " + cap.wireName() + " step",
+                            "pick a " + cap.wireName() + " model (see 'acp models')");
+                    continue;
+                }
+                String id = f.provider() != null ? f.provider() : known.map(ProviderCatalog.ModelEntry::provider).orElse(null);
+                if (id == null) {
+                    error(modelAt, t.id(), label + ": model '" + model + "' is not in the model catalog, so its provider"
+                            + " is unknown", "name the provider: '{ provider: ..., model: \"" + model + "\" }' (see"
+                            + " 'acp models')");
+                    continue;
+                }
+                String reason = label + (f.provider() != null ? " (provider: " + id + ")" : " (model " + model + ")");
+                String retired = catalog.retired().get(id);
+                if (retired != null) {
+                    error(at, t.id(), label + ": provider '" + id + "' is retired: " + retired, "choose another provider");
+                    continue;
+                }
+                Optional<ProviderFactory> factory = registry.factory(id);
+                var entry = catalog.provider(id);
+                if (factory.isEmpty() && entry.isEmpty()) {
+                    Set<String> names = new TreeSet<>(catalog.providers().keySet());
+                    registry.factories().forEach(x -> names.add(x.id()));
+                    error(at, t.id(), label + ": unknown provider '" + id + "'", Suggestions.nearest(id, names)
+                            .map(x -> "did you mean '" + x + "'?").orElse("known providers: " + String.join(", ", names)));
+                    continue;
+                }
+                Set<Capability> caps = factory.map(ProviderFactory::capabilities)
+                        .orElseGet(() -> entry.get().capabilities());
+                if (!caps.contains(cap)) {
+                    error(at, t.id(), label + ": provider '" + id + "' cannot do " + cap.wireName(),
+                            "use a provider that can: " + String.join(", ", providersFor(cap)));
+                    continue;
+                }
+                if (!seen.add(id + "/" + model)) {
+                    warning(f.locations().self(), t.id(), label + " repeats " + id + (model == null ? "" : "/" + model)
+                            + ", which the step already tries", "remove it; retry_count retries a provider");
+                    continue;
+                }
+                if (factory.isEmpty()) {
+                    String message = label + ": provider '" + id + "' is not available in this build of ACP";
+                    if (settings.mode() == RunSettings.Mode.RUN) {
+                        error(at, t.id(), message, "choose an installed provider, or remove this alternative");
+                        continue;
+                    }
+                    warning(at, t.id(), message, "choose an installed provider, or remove this alternative");
+                    out.add(new PlannedTask.Fallback(f.index(), id, model, reason));
+                    continue;
+                }
+                if (settings.mode() == RunSettings.Mode.RUN) {
+                    var missing = factory.get().missingCredentials(registry.context());
+                    if (missing.isPresent()) {
+                        problems.add(Problem.credentials(at, t.id(), label + ": " + missing.get(), "set it (see 'acp"
+                                + " doctor'), or remove this alternative"));
+                        continue;
+                    }
+                }
+                Provider installed = registry.provider(id);
+                Map<String, Object> config = new LinkedHashMap<>(t.config());
+                if (model == null) {
+                    config.remove("model");
+                } else {
+                    config.put("model", model);
+                }
+                Set<String> read = installed.parameters(cap);
+                for (String key : config.keySet()) {
+                    if (!read.isEmpty() && !read.contains(key) && !key.equals("model")) {
+                        warning(t.locations().at("config." + key), t.id(), "provider '" + id + "' (" + label
+                                + ") ignores config." + key, "remove it, or choose an alternative that uses it");
+                    }
+                }
+                boolean valid = true;
+                if (output != null) {
+                    for (Provider.Issue issue : installed.check(cap, model, config,
+                            OutputFiles.extension(output.getFileName().toString()))) {
+                        SourceLocation where = issue.parameter() == null ? f.locations().self()
+                                : issue.parameter().equals("model") ? modelAt
+                                : t.locations().at("config." + issue.parameter());
+                        error(where, t.id(), label + " (" + id + "): " + issue.message(), issue.fix());
+                        valid = false;
+                    }
+                }
+                if (valid) {
+                    out.add(new PlannedTask.Fallback(f.index(), id, model, reason));
+                }
+            }
+            return List.copyOf(out);
+        }
+
         private List<String> providersFor(Capability cap) {
             Set<String> out = new TreeSet<>();
             registry.factories().stream().filter(f -> f.capabilities().contains(cap)).forEach(f -> out.add(f.id()));
@@ -1038,6 +1153,7 @@ public final class PipelinePlanner {
                 }
             }
             Set<String> read = r.installed() == null ? Set.of() : r.installed().parameters(t.capability());
+            Set<String> mistyped = new HashSet<>();
             for (var e : config.entrySet()) {
                 String key = e.getKey();
                 Object value = e.getValue();
@@ -1056,6 +1172,7 @@ public final class PipelinePlanner {
                     if (!type.accepts(value)) {
                         error(at, t.id(), "config." + key + " must be " + type.description() + ", found "
                                 + describe(value), "write for example '" + key + ": " + example(type) + "'");
+                        mistyped.add(key);
                         continue;
                     }
                     if (type == ParamType.FILE) {
@@ -1067,13 +1184,29 @@ public final class PipelinePlanner {
                             "remove it, or choose a provider that uses it");
                 }
             }
+            if (t.capability() == Capability.TEXT_TO_SPEECH) {
+                // Emotional speech is portable: the same values are refused whichever provider runs it.
+                for (Provider.Issue issue : SpeechDirection.read(config, true).issues()) {
+                    if (!mistyped.contains(issue.parameter())) {
+                        report(t, issue);
+                    }
+                }
+            }
             if (r.installed() != null && output != null) {
                 for (Provider.Issue issue : r.installed().check(t.capability(), t.model(), config,
                         OutputFiles.extension(output.getFileName().toString()))) {
-                    SourceLocation at = issue.parameter() == null ? t.locations().at("output_filename")
-                            : t.locations().at("config." + issue.parameter());
-                    error(at, t.id(), issue.message(), issue.fix());
+                    report(t, issue);
                 }
+            }
+        }
+
+        private void report(TaskStepSpec t, Provider.Issue issue) {
+            SourceLocation at = issue.parameter() == null ? t.locations().at("output_filename")
+                    : t.locations().at("config." + issue.parameter());
+            if (issue.isWarning()) {
+                warning(at, t.id(), issue.message(), issue.fix());
+            } else {
+                error(at, t.id(), issue.message(), issue.fix());
             }
         }
 

@@ -78,7 +78,9 @@ public final class CapabilitySchema {
                         .param("num_inference_steps", ParamType.INTEGER, "diffusion steps")
                         .param("guidance_scale", ParamType.NUMBER, "prompt adherence")
                         .param("enable_safety_checker", ParamType.BOOLEAN, "provider safety filter")
-                        .param("style", ParamType.TEXT, "style hint");
+                        .param("style", ParamType.TEXT, "style hint")
+                        .param("quality", ParamType.TEXT, "model quality setting, for example high or hd")
+                        .param("background", ParamType.TEXT, "transparent, opaque or auto where supported");
                 case IMAGE_TO_IMAGE -> b.required("image", "image_url", "image_path")
                         .param("image", ParamType.FILE, "input image")
                         .param("image_url", ParamType.FILE, "alias of image")
@@ -109,9 +111,10 @@ public final class CapabilitySchema {
                         .param("speed", ParamType.NUMBER, "speaking speed, 1 = normal")
                         .param("rate", ParamType.NUMBER, "alias of speed")
                         .param("pitch", ParamType.NUMBER, "pitch shift where supported")
-                        .param("emotion", ParamType.TEXT, "emotion where supported")
-                        .param("intensity", ParamType.NUMBER, "emotion intensity 0..1")
-                        .param("description", ParamType.TEXT, "delivery instructions where supported")
+                        .param("emotion", ParamType.TEXT, "one of " + Emotion.names() + "; mapped per provider")
+                        .param("intensity", ParamType.NUMBER, "how strongly to apply the emotion, 0..1 (default 0.5)")
+                        .param("description", ParamType.TEXT, "free-text delivery direction where supported")
+                        .param("instructions", ParamType.TEXT, "OpenAI-style speech instructions, sent as written")
                         .param("language", ParamType.TEXT, "language code");
                 case TEXT_TO_VIDEO -> b.required("prompt", "text")
                         .param("prompt", ParamType.TEXT, "what to show")
@@ -145,12 +148,26 @@ public final class CapabilitySchema {
                         .param("prompt_optimizer", ParamType.BOOLEAN, "MiniMax prompt optimizer")
                         .param("cfg_scale", ParamType.NUMBER, "prompt adherence")
                         .param("generate_audio", ParamType.BOOLEAN, "generate a soundtrack where supported");
-                case VIDEO_TO_VIDEO -> b.required("video", "video_url")
+                case VIDEO_TO_VIDEO -> b.required("video", "video_url", "videos")
                         .param("video", ParamType.FILE, "input video")
                         .param("video_url", ParamType.FILE, "alias of video")
                         .param("prompt", ParamType.TEXT, "how to change the video")
                         .param("negative_prompt", ParamType.TEXT, "what to avoid")
-                        .param("strength", ParamType.NUMBER, "how far to move from the input, 0..1");
+                        .param("strength", ParamType.NUMBER, "how far to move from the input, 0..1")
+                        // The local editing helpers.
+                        .param("operation", ParamType.TEXT,
+                                "local: trim, concat, add_audio, replace_audio or extract_keyframes")
+                        .param("videos", ParamType.ANY, "clips to join (concat), in order")
+                        .param("start", ParamType.NUMBER, "trim: seconds from the start")
+                        .param("end", ParamType.NUMBER, "trim: end in seconds")
+                        .param("duration", ParamType.NUMBER, "trim: seconds to keep")
+                        .param("audio", ParamType.FILE, "add_audio / replace_audio: the sound")
+                        .param("volume", ParamType.NUMBER, "add_audio: gain of the added sound, 1 = as is")
+                        .param("mode", ParamType.TEXT, "extract_keyframes: scene or interval")
+                        .param("threshold", ParamType.NUMBER, "extract_keyframes: scene-change threshold 0..1")
+                        .param("interval", ParamType.NUMBER, "extract_keyframes: seconds between keyframes")
+                        .param("max_keyframes", ParamType.INTEGER, "extract_keyframes: most keyframes kept")
+                        .param("reel_seconds", ParamType.NUMBER, "extract_keyframes: seconds per keyframe in the reel");
                 case AVATAR_GENERATION -> b.required("image", "image_url")
                         .required("audio", "audio_url", "text")
                         .param("image", ParamType.FILE, "portrait")
@@ -182,10 +199,30 @@ public final class CapabilitySchema {
                         .param("story", ParamType.TEXT, "story or script")
                         .param("text", ParamType.TEXT, "alias of story")
                         .param("num_scenes", ParamType.INTEGER, "number of scenes")
-                        .param("style", ParamType.TEXT, "cinematic, cartoon, realistic, ...");
-                case ASSEMBLE_VIDEO -> b.param("clips", ParamType.LIST, "clips or stills in order")
-                        .param("audio", ParamType.TEXT_OR_LIST, "narration per clip")
-                        .param("music", ParamType.FILE, "background music");
+                        .param("style", ParamType.TEXT, "cinematic, cartoon, realistic, ...")
+                        .param("words_per_minute", ParamType.NUMBER, "speaking rate for scene durations")
+                        .param("language", ParamType.TEXT, "language tag; detected when absent");
+                // Lists may arrive as rendered templates (text), so they are typed ANY and checked by the provider.
+                case ASSEMBLE_VIDEO -> b.required("visuals")
+                        .param("visuals", ParamType.ANY, "one image or video per scene, in order")
+                        .param("narration", ParamType.ANY, "one audio file per scene")
+                        .param("scenes", ParamType.ANY, "scenes of story_to_scenes (narration text, duration)")
+                        .param("durations", ParamType.ANY, "seconds per scene")
+                        .param("default_duration", ParamType.NUMBER, "seconds of a scene with nothing else to go by")
+                        .param("scene_padding", ParamType.NUMBER, "seconds after each narration")
+                        .param("motion", ParamType.TEXT, "auto, none, zoom_in, zoom_out, pan_left, pan_right")
+                        .param("transition", ParamType.TEXT, "cut or crossfade")
+                        .param("transition_duration", ParamType.NUMBER, "seconds")
+                        .param("music", ParamType.FILE, "background music")
+                        .param("music_volume", ParamType.NUMBER, "0..1")
+                        .param("ducking", ParamType.BOOLEAN, "lower the music under narration")
+                        .param("loudness", ParamType.ANY, "target LUFS, or none")
+                        .param("subtitles", ParamType.BOOLEAN, "write an .srt beside the video")
+                        .param("burn_subtitles", ParamType.BOOLEAN, "draw the subtitles into the picture")
+                        .param("aspect_ratio", ParamType.TEXT, "16:9, 9:16 or 1:1")
+                        .param("fit", ParamType.TEXT, "crop or fit (letterbox)")
+                        .param("resolution", ParamType.TEXT, "720p, 1080p or WIDTHxHEIGHT")
+                        .param("fps", ParamType.INTEGER, "frames per second");
             }
             m.put(c, b.build());
         }

@@ -29,6 +29,17 @@ public interface JobProvider extends Provider {
     }
 
     /**
+     * Whether an interrupted run (Ctrl-C) cancels this provider's running jobs instead of leaving
+     * them to be collected by a resume. True for providers that bill a job by its running time
+     * (Replicate): there, every minute a forgotten job keeps running is paid for, and a resume
+     * simply submits again. False (the default) for providers that bill per result, where the
+     * job is best left to finish and collected without paying twice.
+     */
+    default boolean cancelOnInterrupt() {
+        return false;
+    }
+
+    /**
      * Submits the job.
      *
      * @param idempotencyKey stable across retries and resumes of the same step attempt

@@ -88,10 +88,30 @@ public interface Provider {
     ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException;
 
     /**
-     * A provider-specific validation finding.
+     * A provider-specific validation finding: an error refuses the pipeline, a warning is shown
+     * and the run goes ahead (a part of the step this provider or model ignores, for example).
      *
      * @param parameter the offending config key, or null when it concerns the step as a whole
      *     (for example {@code output_filename})
      */
-    record Issue(@Nullable String parameter, String message, String fix) {}
+    record Issue(@Nullable String parameter, String message, String fix, Severity severity) {
+        public enum Severity { ERROR, WARNING }
+
+        public Issue {
+            java.util.Objects.requireNonNull(severity, "severity");
+        }
+
+        /** An error. */
+        public Issue(@Nullable String parameter, String message, String fix) {
+            this(parameter, message, fix, Severity.ERROR);
+        }
+
+        public static Issue warning(@Nullable String parameter, String message, String fix) {
+            return new Issue(parameter, message, fix, Severity.WARNING);
+        }
+
+        public boolean isWarning() {
+            return severity == Severity.WARNING;
+        }
+    }
 }

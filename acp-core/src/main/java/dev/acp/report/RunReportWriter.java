@@ -47,10 +47,17 @@ public final class RunReportWriter {
      * @param runDirectory the run's folder (journal, snapshot), or null
      * @param spent what the run has spent over all its sessions, or null when unknown
      * @param notes what a resume found and decided
+     * @param costLimit the run's limit as applied (--cost-limit over global_config.cost_limit), or null
      */
     public record Extras(@org.jspecify.annotations.Nullable Path runDirectory,
-            @org.jspecify.annotations.Nullable BigDecimal spent, List<String> notes) {
+            @org.jspecify.annotations.Nullable BigDecimal spent, List<String> notes,
+            @org.jspecify.annotations.Nullable BigDecimal costLimit) {
         public static final Extras NONE = new Extras(null, null, List.of());
+
+        public Extras(@org.jspecify.annotations.Nullable Path runDirectory,
+                @org.jspecify.annotations.Nullable BigDecimal spent, List<String> notes) {
+            this(runDirectory, spent, notes, null);
+        }
 
         public Extras {
             notes = List.copyOf(notes);
@@ -87,10 +94,11 @@ public final class RunReportWriter {
             m.put("total_spent", money(extras.spent()));
         }
         m.put("cost_by_provider", costByProvider(tasks));
-        BigDecimal savings = tasks.stream().filter(StepResult::cacheHit).map(s -> s.cache().saving())
+        BigDecimal savings = tasks.stream().filter(StepResult::cacheHit).map(RunReportWriter::saving)
                 .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
         m.put("cache_hits", tasks.stream().filter(StepResult::cacheHit).count());
         m.put("cache_savings", money(savings));
+        m.put("cost", costSummary(run, extras));
         if (extras.runDirectory() != null) {
             m.put("run_directory", extras.runDirectory().toString());
         }
@@ -135,6 +143,11 @@ public final class RunReportWriter {
             m.put("text", s.text());
         }
         m.put("metadata", s.metadata());
+        if (s.metadata().get(dev.acp.engine.FallbackSwitch.METADATA_KEY) instanceof List<?> switches) {
+            // Also at the step's top level: provider and model above say what produced the output,
+            // this says which providers were given up on first, and why.
+            m.put("fallbacks", switches);
+        }
         if (s.error() != null) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("kind", s.error().kind().wireName());
@@ -169,6 +182,95 @@ public final class RunReportWriter {
         m.put("quality_score", s.qualityScore());
         m.put("provider_request_ids", s.requestIds());
         return m;
+    }
+
+    /** What a cache hit saved: the cost recorded with the cached result, else the step's estimate. */
+    static @org.jspecify.annotations.Nullable BigDecimal saving(StepResult s) {
+        return s.cache() != null && s.cache().saving() != null ? s.cache().saving() : s.estimatedCost();
+    }
+
+    /**
+     * The money of the run in one place: estimated and actual totals and per provider, the limit,
+     * cache savings, what retries cost, budget-skipped steps and overruns (a provider billing
+     * more than the step reserved).
+     */
+    public static Map<String, Object> costSummary(RunResult run, Extras extras) {
+        List<StepResult> tasks = run.taskResults();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("estimated", money(run.totalEstimatedCost()));
+        m.put("actual", money(run.totalActualCost()));
+        if (extras.spent() != null) {
+            m.put("spent_all_sessions", money(extras.spent()));
+        }
+        m.put("limit", extras.costLimit() == null ? null : money(extras.costLimit()));
+        Map<String, Map<String, Object>> byProvider = new java.util.TreeMap<>();
+        for (StepResult s : tasks) {
+            if (s.provider() == null) {
+                continue;
+            }
+            Map<String, Object> p = byProvider.computeIfAbsent(s.provider(), k -> new LinkedHashMap<>(Map.of(
+                    "estimated", 0.0, "actual", 0.0)));
+            if (s.estimatedCost() != null && !s.cacheHit()) {
+                p.put("estimated", money(BigDecimal.valueOf((Double) p.get("estimated")).add(s.estimatedCost())));
+            }
+            if (s.actualCost() != null) {
+                p.put("actual", money(BigDecimal.valueOf((Double) p.get("actual")).add(s.actualCost())));
+            }
+        }
+        m.put("by_provider", byProvider);
+        m.put("cache_savings", money(tasks.stream().filter(StepResult::cacheHit).map(RunReportWriter::saving)
+                .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add)));
+        // Failed calls of providers a step fell back from are counted under fallback_spend, not twice.
+        BigDecimal fallbackSpend = tasks.stream().map(RunReportWriter::fallbackCost).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
+        m.put("retry_spend", money(tasks.stream().map(s -> s.metadata().get("retry_cost"))
+                .filter(v -> v instanceof BigDecimal).map(v -> (BigDecimal) v).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .add(tasks.stream().filter(s -> !s.succeeded() && s.actualCost() != null)
+                        .map(s -> s.actualCost().subtract(fallbackCost(s))).reduce(BigDecimal.ZERO, BigDecimal::add))));
+        m.put("fallback_spend", money(fallbackSpend));
+        List<Map<String, Object>> fallbacks = new ArrayList<>();
+        for (StepResult s : tasks) {
+            if (s.metadata().get(dev.acp.engine.FallbackSwitch.METADATA_KEY) instanceof List<?> switches) {
+                for (Object o : switches) {
+                    if (o instanceof Map<?, ?> sw) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("step_id", s.stepId());
+                        sw.forEach((k, v) -> row.put(String.valueOf(k), v));
+                        fallbacks.add(row);
+                    }
+                }
+            }
+            if (s.metadata().get("fallback_refused") instanceof Map<?, ?> refused) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step_id", s.stepId());
+                row.put("refused", true);
+                refused.forEach((k, v) -> row.put(String.valueOf(k), v));
+                fallbacks.add(row);
+            }
+        }
+        m.put("fallbacks", fallbacks);
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        for (StepResult s : tasks) {
+            if ("budget".equals(s.metadata().get("skipped_for"))) {
+                skipped.add(Map.of("step_id", s.stepId(), "reason", String.valueOf(s.reason())));
+            }
+        }
+        m.put("budget_skipped", skipped);
+        List<Map<String, Object>> overruns = new ArrayList<>();
+        for (StepResult s : tasks) {
+            if (s.metadata().get("cost_overrun") instanceof String o) {
+                overruns.add(Map.of("step_id", s.stepId(), "overrun", o));
+            }
+        }
+        m.put("overruns", overruns);
+        return m;
+    }
+
+    /** What a step's abandoned providers billed before it fell back (zero when it did not). */
+    static BigDecimal fallbackCost(StepResult s) {
+        Object v = s.metadata().get(dev.acp.engine.FallbackSwitch.COST_KEY);
+        // A number read back from a journal of an earlier session is a plain Number.
+        return v instanceof BigDecimal d ? d : v instanceof Number n ? new BigDecimal(n.toString()) : BigDecimal.ZERO;
     }
 
     private static Map<String, Object> costByProvider(List<StepResult> tasks) {

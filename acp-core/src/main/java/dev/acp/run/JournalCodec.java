@@ -138,6 +138,21 @@ final class JournalCodec {
                 g.writeFieldName("result");
                 writeResult(g, s.result());
             }
+            case JournalRecord.FallbackSwitched s -> {
+                g.writeStringField("type", "fallback_switched");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+                g.writeNumberField("index", s.index());
+                g.writeStringField("from_provider", s.fromProvider());
+                g.writeStringField("from_model", s.fromModel());
+                g.writeStringField("provider", s.provider());
+                g.writeStringField("model", s.model());
+                g.writeStringField("error_kind", s.errorKind());
+                g.writeStringField("error", s.error());
+                if (s.cost() != null) {
+                    g.writeStringField("cost", s.cost().toPlainString());
+                }
+            }
             case JournalRecord.Expanded s -> {
                 g.writeStringField("type", "expanded");
                 g.writeStringField("step", s.step());
@@ -301,6 +316,10 @@ final class JournalCodec {
                     java.util.Objects.requireNonNull(cost(m), "amount"), at);
             case "step_finished" -> new JournalRecord.StepFinished(result((Map<String, Object>) m.get("result")), at);
             case "run_finished" -> new JournalRecord.RunFinished(str(m, "status"), at);
+            case "fallback_switched" -> new JournalRecord.FallbackSwitched(str(m, "step"),
+                    num(m, "attempt").intValue(), num(m, "index").intValue(), str(m, "from_provider"),
+                    (String) m.get("from_model"), str(m, "provider"), (String) m.get("model"), str(m, "error_kind"),
+                    str(m, "error"), decimal(m.get("cost")), at);
             case "expanded" -> new JournalRecord.Expanded(str(m, "step"), num(m, "items").intValue(),
                     str(m, "items_sha256"), at);
             default -> throw new IllegalArgumentException("unknown journal record type " + type);

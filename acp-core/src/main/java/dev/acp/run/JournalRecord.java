@@ -42,6 +42,17 @@ public sealed interface JournalRecord {
     /** A cost settled without an output: a paid result that could not be put in place. */
     record CostSettled(String step, Settlement cost, Instant at) implements JournalRecord {}
 
+    /**
+     * The step gave up on its provider and switches to alternative {@code index} of its
+     * {@code fallback:} list, from {@code attempt} on: a resume continues on that provider
+     * (re-attaching its job) and never calls the ones before it again.
+     *
+     * @param cost what the abandoned provider's failed calls were settled at, or null
+     */
+    record FallbackSwitched(String step, int attempt, int index, String fromProvider, @Nullable String fromModel,
+            String provider, @Nullable String model, String errorKind, String error, java.math.@Nullable BigDecimal cost,
+            Instant at) implements JournalRecord {}
+
     /** A for_each block read its list: how many items, and a hash of them. */
     record Expanded(String step, int items, String itemsSha256, Instant at) implements JournalRecord {}
 

@@ -48,6 +48,12 @@ public final class JournalRecorder implements RunRecorder {
     }
 
     @Override
+    public void fallbackSwitched(PlannedTask task, int attempt, dev.acp.engine.FallbackSwitch c) {
+        journal.append(new JournalRecord.FallbackSwitched(task.id(), attempt, c.index(), c.fromProvider(), c.fromModel(),
+                c.provider(), c.model(), c.errorKind().name(), c.error(), c.cost(), c.at()), true);
+    }
+
+    @Override
     public void expanded(String blockId, int items, String itemsSha256) {
         // Forced: the items' own records follow, and a resume compares against this one.
         journal.append(new JournalRecord.Expanded(blockId, items, itemsSha256, clock.instant()), true);

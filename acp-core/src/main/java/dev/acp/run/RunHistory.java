@@ -38,6 +38,8 @@ public final class RunHistory {
         private boolean outputSinceStart;
         private boolean costSinceStart;
         private @Nullable String provider;
+        /** The fallback switches of the step's current chain, cleared when the step ends for good. */
+        private final java.util.List<JournalRecord.FallbackSwitched> switches = new java.util.ArrayList<>();
 
         StepState(String step) {
             this.step = step;
@@ -111,6 +113,14 @@ public final class RunHistory {
         /** The latest final result, or null if the step never finished. */
         public @Nullable StepResult result() {
             return result;
+        }
+
+        /**
+         * The switches to fallback alternatives of an unfinished step (or one that left a job
+         * in flight), oldest first: a resume continues on the latest one's provider.
+         */
+        public java.util.List<JournalRecord.FallbackSwitched> fallbackSwitches() {
+            return java.util.List.copyOf(switches);
         }
 
         /** Whether a job of this step may still be at the provider, to be collected. */
@@ -205,6 +215,23 @@ public final class RunHistory {
                     st.handleKey = null;
                 }
                 if (!m.containsKey(SUBMISSION_UNANSWERED)) {
+                    st.submittingKey = null;
+                }
+                if (!m.containsKey(JOB_IN_FLIGHT) && !m.containsKey(SUBMISSION_UNANSWERED)) {
+                    // The chain ended: a later run of the step starts again at its primary provider.
+                    st.switches.clear();
+                }
+            }
+            case JournalRecord.FallbackSwitched s -> {
+                StepState st = state(s.step());
+                st.switches.add(s);
+                // A switch happens only once the earlier provider's job failed or was never
+                // accepted: nothing of it is left to collect (as with a later attempt's start).
+                if (st.handle != null && st.handleAttempt < s.attempt()) {
+                    st.handle = null;
+                    st.handleKey = null;
+                }
+                if (st.submittingKey != null && st.submittingAttempt < s.attempt()) {
                     st.submittingKey = null;
                 }
             }

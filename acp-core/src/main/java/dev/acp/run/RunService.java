@@ -169,6 +169,7 @@ public final class RunService {
         }
 
         Map<String, ResumeState.Prior> priors = new LinkedHashMap<>();
+        Map<String, ResumeState.Route> routes = new LinkedHashMap<>();
         Set<String> rerunAfterSuccess = new HashSet<>();
         for (PlannedTask t : resumable(plan, history)) {
             RunHistory.StepState st = history.step(t.id());
@@ -209,6 +210,9 @@ public final class RunService {
             } else if (st.unansweredSubmission() != null) {
                 priors.put(t.id(), new ResumeState.Submitting(st.submittingAttempt(), st.unansweredSubmission()));
             }
+            if (!(priors.get(t.id()) instanceof ResumeState.Done) && !st.fallbackSwitches().isEmpty()) {
+                routes.put(t.id(), route(st.fallbackSwitches()));
+            }
         }
         // What depended on an output that is produced again must run again too (the cache makes
         // it free when its inputs turn out the same).
@@ -221,7 +225,7 @@ public final class RunService {
         folder.journal().append(new JournalRecord.RunResumed(sha, List.copyOf(changed), clock.instant()), true);
         Map<String, ResumeState.Expansion> expansions = new LinkedHashMap<>();
         history.expansions().forEach((id, e) -> expansions.put(id, new ResumeState.Expansion(e.items(), e.itemsSha256())));
-        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors, expansions), mode,
+        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors, expansions, routes), mode,
                 ArtifactCache.pipelineId(original, plan.spec().name()));
     }
 
@@ -229,6 +233,19 @@ public final class RunService {
      * Checks a finished step's output against the hash the journal recorded; restores it from
      * the cache when it was deleted or changed. Returns a note when the step must run again.
      */
+    /** Where a step's fallback chain stood, from its journaled switches (oldest first). */
+    private static ResumeState.Route route(List<JournalRecord.FallbackSwitched> switches) {
+        List<dev.acp.engine.FallbackSwitch> made = new ArrayList<>();
+        BigDecimal cost = BigDecimal.ZERO;
+        for (JournalRecord.FallbackSwitched s : switches) {
+            made.add(new dev.acp.engine.FallbackSwitch(s.index(), s.fromProvider(), s.fromModel(), s.provider(),
+                    s.model(), dev.acp.error.ErrorKind.valueOf(s.errorKind()), s.error(), s.cost(), s.at()));
+            cost = s.cost() == null ? cost : cost.add(s.cost());
+        }
+        JournalRecord.FallbackSwitched last = switches.get(switches.size() - 1);
+        return new ResumeState.Route(last.index(), last.provider(), last.model(), last.attempt(), made, cost);
+    }
+
     private @Nullable String verify(PlannedTask t, StepResult done, RunHistory.StepState st) throws IOException {
         if (done.outputPath() == null) {
             return null;
@@ -289,7 +306,7 @@ public final class RunService {
                                 spec.config(), spec.outputFilename(), spec.enabled(), spec.timeout(), spec.retryCount(),
                                 spec.dependsOn(), spec.provider(), spec.description(), spec.locations()),
                                 t.providerId(), t.providerReason(), t.model(), t.outputPath(), t.groupId(),
-                                t.dependencies(), t.enabled()));
+                                t.dependencies(), t.enabled(), t.fallbacks()));
                     }
                 }
             }
@@ -413,6 +430,28 @@ public final class RunService {
                     new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
                     resume);
             return acp.engine().run(request);
+        }
+
+        /**
+         * Runs (or continues) the run under a cost control; build it with {@link #spentByStep()}
+         * so that spend before a crash counts against the limits.
+         */
+        public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs) {
+            RunRequest request = new RunRequest(plan, runId(), listener, control,
+                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+                    resume, costs);
+            return acp.engine().run(request);
+        }
+
+        /** What each step settled in earlier sessions of this run, from the journal; each job once. */
+        public Map<String, BigDecimal> spentByStep() throws IOException {
+            Map<String, BigDecimal> out = new LinkedHashMap<>();
+            RunHistory.of(folder.readJournal().records()).steps().forEach((id, st) -> {
+                if (st.cost().signum() != 0) {
+                    out.put(id, st.cost());
+                }
+            });
+            return out;
         }
 
         /** What the run has spent over all its sessions, each job counted once. */

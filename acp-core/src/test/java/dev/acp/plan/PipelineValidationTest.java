@@ -285,7 +285,7 @@ class PipelineValidationTest {
                 """));
         assertThat(e).singleElement().asString()
                 .contains(":4:15: error: step 'text_to_image_1': provider 'speaker' cannot do text_to_image")
-                .contains("use a provider that can: fake, fal, replicate, runware");
+                .contains("use a provider that can: fake, fal, openai, replicate, runware");
     }
 
     @Test

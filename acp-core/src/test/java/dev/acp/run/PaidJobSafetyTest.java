@@ -156,6 +156,34 @@ class PaidJobSafetyTest {
     }
 
     @Test
+    void an_interrupted_run_leaves_jobs_billed_per_result_running_but_cancels_jobs_billed_by_running_time()
+            throws Exception {
+        RunService.Session kept = service().start(pipeline("hang_poll: true"), RunSettings.run(dir), CacheMode.OFF);
+        String keptId = kept.runId();
+        StepResult left = step(runInterrupted(kept), "b");
+        assertThat(left.status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(left.metadata()).containsKey("job_in_flight");
+        assertThat(jobs.cancellations).isEmpty();
+        run(service().resume(keptId, null, null));
+        assertThat(jobs.submissionsOf("b")).isEqualTo(1);
+
+        jobs = new FakeJobs("jobs", true);
+        jobs.billedByTime = true;
+        Files.writeString(dir.resolve("p.yaml"), Files.readString(dir.resolve("p.yaml")).replace("beta", "delta"));
+        RunService.Session timed = service().start(dir.resolve("p.yaml"), RunSettings.run(dir), CacheMode.OFF);
+        String timedId = timed.runId();
+        StepResult cancelled = step(runInterrupted(timed), "b");
+        assertThat(cancelled.status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(cancelled.metadata()).doesNotContainKey("job_in_flight");
+        assertThat(cancelled.reason()).contains("was cancelled at jobs, which bills by running time");
+        assertThat(jobs.cancellations).hasSize(1);
+
+        RunResult resumed = run(service().resume(timedId, null, null));
+        assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(jobs.submissionsOf("b")).as("the cancelled job is replaced by a new one").isEqualTo(2);
+    }
+
+    @Test
     void a_job_the_provider_reports_as_failed_is_retried_with_a_new_submission_and_only_the_good_one_is_paid()
             throws Exception {
         RunService.Session s = service().start(pipeline("failed_jobs: 1"), RunSettings.run(dir), CacheMode.OFF);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * submissions, charges and cancellations, so tests can check "submitted once, billed once".
  * Parameters steer it: {@code polls} (polls until done, default 1), {@code hang_submit: true}
  * (the job is accepted, then the answer never comes; from the step's {@code hang_submit_from}-th
- * submission on, default 1), {@code hang_poll: true}, {@code hang_fetch: true} (the first download of each job hangs),
+ * submission on, default 1), {@code hang_poll: true} (the first poll of the step's first job), {@code hang_fetch: true} (the first download of each job hangs),
  * {@code poll_failures: n} (the first n polls of each job fail as transient),
  * {@code fetch_failures: n} with {@code fetch_failure_kind} (the first n downloads fail),
  * {@code failed_jobs: n} (the step's first n jobs end as failed, not billed).
@@ -53,6 +53,9 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
     private final AtomicInteger counter = new AtomicInteger();
     /** Counted down when a job hangs, so a test knows when to interrupt the run. */
     public volatile CountDownLatch hanging = new CountDownLatch(1);
+
+    /** Plays a provider that bills by running time (Replicate), which an interrupted run cancels. */
+    public volatile boolean billedByTime;
 
     public FakeJobs(String id, boolean idempotent) {
         this.id = id;
@@ -77,6 +80,11 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
     @Override
     public boolean idempotentSubmit() {
         return idempotent;
+    }
+
+    @Override
+    public boolean cancelOnInterrupt() {
+        return billedByTime;
     }
 
     @Override
@@ -114,7 +122,8 @@ public final class FakeJobs implements JobProvider, ProviderFactory {
         if (job == null) {
             throw new ProviderException(ErrorKind.NOT_FOUND, "no job " + handle.id());
         }
-        if (Boolean.TRUE.equals(job.parameters().get("hang_poll")) && job.polls().get() == 0) {
+        if (Boolean.TRUE.equals(job.parameters().get("hang_poll")) && job.polls().get() == 0
+                && submissions.stream().filter(j -> j.step().equals(job.step())).findFirst().orElse(job) == job) {
             job.polls().incrementAndGet();
             hanging.countDown();
             new CountDownLatch(1).await();

@@ -3,12 +3,8 @@ package dev.acp.local;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.local.image.AspectRatio;
-import dev.acp.local.image.Background;
 import dev.acp.local.image.Fit;
-import dev.acp.local.image.ImageFormat;
-import dev.acp.local.image.ImageOperation;
 import dev.acp.local.image.ImageSize;
-import dev.acp.local.image.LoadedImage;
 import dev.acp.local.media.MediaInfo;
 import dev.acp.local.media.MediaProbe;
 import dev.acp.local.support.StableHash;
@@ -21,7 +17,6 @@ import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
 import dev.acp.util.AtomicFiles;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -311,7 +306,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
         for (int k = 0; k < n; k++) {
             context.checkCancelled();
             context.progress(0.3 * k / n, "preparing scene " + (k + 1) + " of " + n);
-            prepared.add(prepare(plan, k, probe, scratch));
+            prepared.add(prepare(plan, k, probe));
         }
         Timeline timeline = Timeline.of(plan.fps(), prepared.stream().map(Prepared::seconds).toList(),
                 plan.transition() == VideoAssembly.Transition.CUT ? 0 : plan.transitionSeconds());
@@ -346,7 +341,13 @@ final class AssembleVideoHandler implements CapabilityHandler {
         if (plan.burn()) {
             Path fonts = scratch.resolve("fonts");
             Files.createDirectories(fonts);
-            Files.copy(services.fonts().regularFile(), fonts.resolve("LiberationSans-Regular.ttf"));
+            try {
+                Files.copy(services.fonts().regularFile(), fonts.resolve("LiberationSans-Regular.ttf"));
+            } catch (IllegalStateException e) {
+                // The font ships inside the jar; without it burnt subtitles would fall back to whatever libass finds.
+                throw new ProviderException(ErrorKind.LOCAL, "cannot burn subtitles: " + e.getMessage()
+                        + "; set burn_subtitles: false (the .srt is still written) or reinstall ACP", e);
+            }
             burn = new VideoAssembly.Burn(java.util.Objects.requireNonNull(srtPartial), fonts, FONT_NAME);
         }
         List<VideoAssembly.Scene> scenes = prepared.stream()
@@ -367,7 +368,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
         return ProviderResult.file(metadata(request, plan, prepared, timeline, srtFinal, cues.size()).build());
     }
 
-    private Prepared prepare(Plan plan, int k, MediaProbe probe, Path scratch) throws ProviderException, InterruptedException {
+    private Prepared prepare(Plan plan, int k, MediaProbe probe) throws ProviderException, InterruptedException {
         Path visual = plan.visuals().get(k);
         String at = "visuals[" + k + "]";
         requireFile(visual, at);
@@ -388,7 +389,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
         VideoAssembly.Picture picture;
         Double clipSeconds = null;
         if (IMAGE_EXTENSIONS.contains(extension)) {
-            picture = image(plan, k, visual, scratch);
+            picture = image(plan, k, visual, probe);
         } else {
             MediaInfo info = readable(probe, visual, at);
             if (info.video().isEmpty()) {
@@ -397,7 +398,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
             }
             boolean still = info.durationSeconds() == null || info.hasFormat("image2") || info.format().endsWith("_pipe");
             if (still) {
-                picture = image(plan, k, visual, scratch);
+                picture = image(plan, k, visual, probe);
             } else {
                 picture = new VideoAssembly.Picture.Clip(visual);
                 clipSeconds = info.durationSeconds();
@@ -434,22 +435,18 @@ final class AssembleVideoHandler implements CapabilityHandler {
         return new Prepared(picture, narration, seconds, narrationSeconds, source, text);
     }
 
-    /** An image shaped to the frame: twice its size for a pan-and-zoom (smooth sub-pixel motion), else its size. */
-    private VideoAssembly.Picture image(Plan plan, int k, Path file, Path scratch) throws ProviderException, InterruptedException {
-        LoadedImage loaded = services.images().read(file, scratch);
-        ImageSize frame = plan.size();
-        boolean moving = !(plan.motion() instanceof MotionChoice.None);
-        double factor = moving ? Math.min(2, 3840.0 / Math.max(frame.width(), frame.height())) : 1;
-        ImageSize target = frame.scaled(Math.max(1, factor), 2);
-        BufferedImage shaped = new ImageOperation.Resize(target.width(), target.height(), plan.fit(),
-                new Background.Solid(0x000000)).apply(loaded.image());
-        // BMP: written and read fastest, and these files live only in the scratch folder.
-        Path prepared = scratch.resolve("scene-" + k + ".bmp");
-        services.images().write(shaped, ImageFormat.BMP, prepared, scratch);
+    /** An image scene: ffmpeg shapes the image to the frame itself, so it is only checked for readability here. */
+    private static VideoAssembly.Picture image(Plan plan, int k, Path file, MediaProbe probe)
+            throws ProviderException, InterruptedException {
+        MediaInfo info = readable(probe, file, "visuals[" + k + "]");
+        if (info.video().isEmpty()) {
+            throw new ProviderException(ErrorKind.VALIDATION, "visuals[" + k + "] (" + file.getFileName() + ") has no"
+                    + " picture; list an image or a video file for each scene");
+        }
         return switch (plan.motion()) {
-            case MotionChoice.None none -> new VideoAssembly.Picture.Still(prepared);
-            case MotionChoice.Fixed fixed -> new VideoAssembly.Picture.Moving(prepared, fixed.motion());
-            case MotionChoice.Varied varied -> new VideoAssembly.Picture.Moving(prepared,
+            case MotionChoice.None none -> new VideoAssembly.Picture.Still(file);
+            case MotionChoice.Fixed fixed -> new VideoAssembly.Picture.Moving(file, fixed.motion());
+            case MotionChoice.Varied varied -> new VideoAssembly.Picture.Moving(file,
                     Motion.fromHash(StableHash.of("assemble-motion", k, file.getFileName().toString())));
         };
     }
@@ -545,6 +542,8 @@ final class AssembleVideoHandler implements CapabilityHandler {
                 .put("ducking", plan.music() == null ? null : plan.ducking())
                 .put("loudness", plan.loudness() == null ? "none" : plan.loudness() + " LUFS")
                 .put("subtitle_file", srt == null ? null : srt.toString())
+                // Files written beside the main output, for whoever copies or caches results.
+                .put("extra_files", srt == null ? null : List.of(srt.toString()))
                 .put("subtitle_cues", srt == null ? null : cues)
                 .put("burned_subtitles", plan.burn())
                 .put("file_bytes", Files.size(request.outputFile()));

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads list parameters as templates deliver them: a YAML list, a JSON array in a string (what a
- * rendered {@code {{steps.x.outputs}}} or a text result may look like), or a single value. Items
+ * rendered {@code {{steps.x.outputs}}} or a text result may look like), one item per line, or a
+ * single value. Items
  * of file lists may be paths, {@code file:} URLs, or maps with a {@code path}, {@code output} or
  * {@code file} entry. Problems name the parameter and the item's index.
  */
@@ -48,6 +49,10 @@ final class MediaLists {
                             "write " + name + " as a YAML list");
                     return List.of();
                 }
+            }
+            if (t.contains("\n")) {
+                // One item per line, as a list rendered into a block string looks.
+                return new ArrayList<>(t.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
             }
             return t.isEmpty() ? List.of() : List.of(t);
         }

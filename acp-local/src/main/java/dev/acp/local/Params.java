@@ -176,17 +176,23 @@ final class Params {
         issues.add(new Issue(parameter, message, fix));
     }
 
+    /** Records a finding that does not stop the step (a part of it this engine ignores). */
+    void warn(@Nullable String parameter, String message, String fix) {
+        issues.add(Issue.warning(parameter, message, fix));
+    }
+
     List<Issue> issues() {
         return List.copyOf(issues);
     }
 
-    /** At execution, fails with the first problem (and how many more there are). */
+    /** At execution, fails with the first problem (and how many more there are); warnings do not count. */
     void throwIfInvalid() throws ProviderException {
-        if (issues.isEmpty()) {
+        List<Issue> errors = issues.stream().filter(i -> !i.isWarning()).toList();
+        if (errors.isEmpty()) {
             return;
         }
-        Issue first = issues.getFirst();
-        String more = issues.size() > 1 ? " (and " + (issues.size() - 1) + " more problem" + (issues.size() > 2 ? "s" : "") + ")" : "";
+        Issue first = errors.getFirst();
+        String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem" + (errors.size() > 2 ? "s" : "") + ")" : "";
         throw new ProviderException(ErrorKind.VALIDATION, first.message() + "; " + first.fix() + more);
     }
 

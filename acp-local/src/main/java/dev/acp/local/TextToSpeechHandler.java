@@ -10,13 +10,15 @@ import dev.acp.local.speech.SpeechResult;
 import dev.acp.provider.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.SpeechDirection;
 import dev.acp.provider.StepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * ffmpeg when the output file asks for another format.
  */
 final class TextToSpeechHandler implements CapabilityHandler {
-    private static final Set<String> PARAMETERS = Set.of("text", "voice", "speed", "rate", "pitch", "emotion", "model");
+    private static final Set<String> PARAMETERS = Set.of("text", "voice", "speed", "rate", "pitch", "emotion",
+            "intensity", "description", "model");
     private static final double SYNTHESIS_SHARE = 0.85;
 
     private final LocalServices services;
@@ -34,7 +37,12 @@ final class TextToSpeechHandler implements CapabilityHandler {
         this.services = services;
     }
 
-    record Plan(String text, Prosody prosody, @Nullable String voice, @Nullable String emotionNote) {}
+    /**
+     * @param emotionApplied whether the step's emotion was applied; null when it set no direction
+     * @param emotionNote how the direction was approximated or why part of it was not applied
+     */
+    record Plan(String text, Prosody prosody, @Nullable String voice, SpeechDirection direction,
+            @Nullable Boolean emotionApplied, @Nullable String emotionNote) {}
 
     static Plan plan(Params p) {
         String text = p.text("text").orElse("");
@@ -47,18 +55,34 @@ final class TextToSpeechHandler implements CapabilityHandler {
                 .orElse(1.0);
         double pitch = p.number("pitch", Prosody.MIN, Prosody.MAX, "x", "pitch: " + rangeFix).orElse(1.0);
         Prosody prosody = new Prosody(speed, pitch);
-        String emotionNote = null;
-        Optional<String> emotion = p.text("emotion");
-        if (emotion.isPresent() && !p.isDeferred("emotion")) {
-            Optional<Prosody> coloured = prosody.withEmotion(emotion.get());
-            if (coloured.isPresent()) {
-                prosody = coloured.get();
-                emotionNote = "emotion '" + emotion.get() + "' approximated with speaking rate and pitch";
-            } else {
-                emotionNote = "emotion '" + emotion.get() + "' has no local approximation and was ignored";
+        Map<String, Object> given = new HashMap<>();
+        for (String key : SpeechDirection.PARAMETERS) {
+            p.raw(key).ifPresent(v -> given.put(key, v));
+        }
+        SpeechDirection.Parsed parsed = SpeechDirection.read(given, p.checking());
+        if (!p.checking()) {
+            // At validation the planner reports these for every provider; at run time they stop the step.
+            parsed.issues().stream().filter(i -> !i.isWarning()).forEach(i -> p.issue(i.parameter(), i.message(),
+                    i.fix()));
+        }
+        SpeechDirection direction = parsed.direction();
+        List<String> notes = new ArrayList<>();
+        Boolean applied = null;
+        if (direction.emotion() != null) {
+            prosody = prosody.withEmotion(direction.emotion(), direction.level());
+            applied = true;
+            notes.add("emotion '" + direction.emotion().wireName() + "' approximated with speaking rate and pitch");
+        }
+        if (direction.description() != null) {
+            applied = applied != null && applied;
+            String note = "description not applied: the offline engines cannot follow free-text direction";
+            notes.add(note);
+            if (p.checking()) {
+                p.warn("description", note, "use emotion and intensity, or provider openai with model gpt-4o-mini-tts");
             }
         }
-        return new Plan(text, prosody, p.text("voice").orElse(null), emotionNote);
+        String emotionNote = notes.isEmpty() ? null : String.join("; ", notes);
+        return new Plan(text, prosody, p.text("voice").orElse(null), direction, applied, emotionNote);
     }
 
     @Override
@@ -116,6 +140,9 @@ final class TextToSpeechHandler implements CapabilityHandler {
                 .put("format", extension)
                 .putRounded("speed", plan.prosody().speed())
                 .putRounded("pitch", plan.prosody().pitch())
+                .put("emotion", plan.direction().emotion() == null ? null : plan.direction().emotion().wireName())
+                .put("intensity", plan.direction().emotion() == null ? null : plan.direction().level())
+                .put("emotion_applied", plan.emotionApplied())
                 .put("emotion_note", plan.emotionNote())
                 .putRounded("non_silent_share", speech.nonSilentShare())
                 .putRounded("clipped_share", speech.clippedShare())

@@ -450,6 +450,9 @@ final class VideoToVideoHandler implements CapabilityHandler {
                 .put("keyframes", list)
                 .put("keyframe_folder", folder.toString())
                 .put("contact_sheet", folder.resolve(CONTACT_SHEET).toString())
+                .put("extra_files", java.util.stream.Stream.concat(
+                        list.stream().map(k -> (String) k.get("file")),
+                        Stream.of(folder.resolve(CONTACT_SHEET).toString())).toList())
                 .put("main_output", "a reel of the keyframes, " + Params.format(plan.reelSeconds()) + " s each");
         if (files.size() == plan.maxKeyframes()) {
             meta.put("keyframe_note", "stopped at max_keyframes (" + plan.maxKeyframes() + ")");

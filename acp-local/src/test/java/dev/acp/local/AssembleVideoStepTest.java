@@ -96,6 +96,7 @@ class AssembleVideoStepTest {
 
         Path srt = dir.resolve("story.srt");
         assertThat(result.metadata()).containsEntry("subtitle_file", srt.toString()).containsEntry("scene_count", 3)
+                .containsEntry("extra_files", List.of(srt.toString()))
                 .containsEntry("transition", "crossfade").containsEntry("resolution", "320x180");
         List<Cue> cues = cues(srt);
         assertThat(cues).hasSizeGreaterThanOrEqualTo(4);
@@ -150,6 +151,14 @@ class AssembleVideoStepTest {
             assertThat(result.metadata()).containsEntry("transition", "cut").containsEntry("aspect_ratio", ratio);
             assertThat(result.metadata()).doesNotContainKey("subtitle_file");
             assertThat(dir.resolve("cut-" + ratio.replace(':', 'x') + ".srt")).doesNotExist();
+            if (ratio.equals("1:1")) {
+                // A 4:3 image fitted into a square: black bars above and below, picture in the middle.
+                BufferedImage frame = TestImages.read(TestMedia.frame(out, 0.5, dir.resolve("square.png")));
+                int top = frame.getRGB(90, 4);
+                assertThat(TestImages.red(top) + TestImages.green(top) + TestImages.blue(top)).isLessThan(40);
+                int middle = frame.getRGB(90, 90);
+                assertThat(TestImages.red(middle) + TestImages.green(middle) + TestImages.blue(middle)).isGreaterThan(60);
+            }
         }
     }
 

@@ -48,7 +48,8 @@ class StoryToScenesStepTest {
     @Test
     void should_accept_text_as_an_alias_and_json_output() {
         assertThat(Steps.provider().check(Capability.STORY_TO_SCENES, null, Map.of("text", STORY), "json")).isEmpty();
-        assertThat(Steps.provider().check(Capability.STORY_TO_SCENES, null, Map.of("story", "{{inputs.story}}"), "txt")).isEmpty();
+        assertThat(Steps.provider().check(Capability.STORY_TO_SCENES, null, Map.of("story", "{{inputs.story}}",
+                "num_scenes", "{{inputs.scenes}}", "style", "{{inputs.style}}"), "txt")).isEmpty();
     }
 
     @Test

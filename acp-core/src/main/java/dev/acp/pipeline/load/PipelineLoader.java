@@ -1,6 +1,7 @@
 package dev.acp.pipeline.load;
 
 import dev.acp.env.Environment;
+import dev.acp.pipeline.FallbackSpec;
 import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GlobalConfig;
 import dev.acp.pipeline.GroupStepSpec;
@@ -49,7 +50,9 @@ public final class PipelineLoader {
             List.of("pipeline_name", "description", "output_directory", "global_config", "inputs", "steps");
     static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider");
     static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
-            "enabled", "timeout", "retry_count", "depends_on", "provider");
+            "enabled", "timeout", "retry_count", "depends_on", "provider", "max_cost", "fallback");
+    /** The keys of one {@code fallback:} alternative. */
+    static final List<String> FALLBACK_KEYS = List.of("provider", "model");
     static final List<String> GROUP_KEYS = List.of("step_type", "id", "description", "parallel_config", "steps",
             "output_directory", "enabled", "depends_on");
     static final List<String> FOR_EACH_KEYS = List.of("for_each", "id", "description", "max_workers", "steps",
@@ -57,8 +60,7 @@ public final class PipelineLoader {
     static final List<String> PARALLEL_KEYS = List.of("merge_strategy", "max_workers", "timeout");
     static final List<String> INPUT_KEYS = List.of("type", "default", "description", "enum");
     /** Keys of later ACP versions, refused with a clear message rather than silently ignored. */
-    static final Map<String, String> FUTURE_KEYS = Map.of(
-            "fallback", "fallback chains are not available in this version of ACP");
+    static final Map<String, String> FUTURE_KEYS = Map.of();
     /** Names people write from habit or other tools, mapped to ACP's key. */
     static final Map<String, String> KEY_ALIASES = Map.ofEntries(
             Map.entry("retries", "retry_count"), Map.entry("max_retries", "retry_count"),
@@ -195,6 +197,10 @@ public final class PipelineLoader {
         }
 
         private @Nullable BigDecimal money(Node.MapNode map, String key) {
+            return money(map, key, null);
+        }
+
+        private @Nullable BigDecimal money(Node.MapNode map, String key, @Nullable String step) {
             Node n = map.get(key);
             if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
                 return null;
@@ -202,13 +208,13 @@ public final class PipelineLoader {
             if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (v.signum() < 0) {
-                    error(n.location(), null, key + " is negative (" + v.toPlainString() + ")",
+                    error(n.location(), step, key + " is negative (" + v.toPlainString() + ")",
                             "give an amount in US dollars of 0 or more");
                     return null;
                 }
                 return v;
             }
-            error(n.location(), null, key + " must be a number of US dollars, found " + n.describe(),
+            error(n.location(), step, key + " must be a number of US dollars, found " + n.describe(),
                     "write for example '" + key + ": 5.0'");
             return null;
         }
@@ -432,8 +438,49 @@ public final class PipelineLoader {
             List<String> dependsOn = dependsOn(map, label);
             String provider = optionalString(map, "provider", label);
             String description = optionalString(map, "description", label);
+            BigDecimal maxCost = money(map, "max_cost", label);
+            List<FallbackSpec> fallback = fallback(map, label);
             return new TaskStepSpec(id, map.has("id"), capability, config, outputFilename, enabled == null || enabled,
-                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where));
+                    timeout, retries, dependsOn, provider, description, new Locations(map.location(), where), maxCost,
+                    fallback);
+        }
+
+        /** The step's {@code fallback:} list: maps of provider and/or model, in the order they are tried. */
+        private List<FallbackSpec> fallback(Node.MapNode map, String label) {
+            Node n = map.get("fallback");
+            if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+                return List.of();
+            }
+            String example = "write for example 'fallback: [ { model: imagen-4 }, { provider: local } ]'";
+            if (!(n instanceof Node.ListNode list)) {
+                error(n.location(), label, "fallback must be a list of alternatives, found " + n.describe(), example);
+                return List.of();
+            }
+            if (list.items().isEmpty()) {
+                error(n.location(), label, "fallback is empty", "list at least one alternative, or remove 'fallback:'");
+            }
+            List<FallbackSpec> out = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                if (!(item instanceof Node.MapNode alt)) {
+                    error(item.location(), label, "fallback " + (i + 1) + " must be a map with provider and/or model,"
+                            + " found " + item.describe(), example);
+                    continue;
+                }
+                checkKeys(alt, FALLBACK_KEYS, label, "a fallback alternative");
+                String provider = optionalString(alt, "provider", label);
+                String model = optionalString(alt, "model", label);
+                if (provider == null && model == null) {
+                    error(alt.location(), label, "fallback " + (i + 1) + " names neither a provider nor a model",
+                            "write '{ model: imagen-4 }', '{ provider: runware, model: \"runware:101@1\" }' or"
+                                    + " '{ provider: local }'");
+                    continue;
+                }
+                Map<String, SourceLocation> where = new HashMap<>();
+                alt.entries().values().forEach(e -> where.put(e.key(), e.value().location()));
+                out.add(new FallbackSpec(provider, model, i + 1, new Locations(alt.location(), where)));
+            }
+            return out;
         }
 
         private @Nullable GroupStepSpec group(Node.MapNode map, String position) {
@@ -638,6 +685,12 @@ public final class PipelineLoader {
         private void checkKeys(Node.MapNode map, List<String> known, @Nullable String step, String where) {
             for (Node.Entry e : map.entries().values()) {
                 if (known.contains(e.key())) {
+                    continue;
+                }
+                if (e.key().equals("fallback")) {
+                    // Alternatives are per provider call: a block's steps each choose their own.
+                    error(e.keyLocation(), step, "fallback is not allowed on " + where + ": its steps choose their"
+                            + " own providers", "move 'fallback:' onto the steps inside it that should have alternatives");
                     continue;
                 }
                 String future = FUTURE_KEYS.get(e.key());

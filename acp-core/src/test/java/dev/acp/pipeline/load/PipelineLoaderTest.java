@@ -120,14 +120,26 @@ class PipelineLoaderTest {
     }
 
     @Test
-    void should_refuse_keys_of_later_versions_with_a_clear_message() {
-        LoadResult r = loader.parse("""
+    void should_read_fallback_alternatives_and_refuse_malformed_ones_with_their_location() {
+        LoadResult ok = loader.parse("""
                 pipeline_name: t
                 steps:
-                  - { step_type: text_to_image, fallback: [ { provider: x } ], config: { prompt: a } }
+                  - { step_type: text_to_image, fallback: [ { model: imagen-4 }, { provider: local } ], config: { prompt: a } }
                 """, "t.yaml", dir, NodeReader.Format.YAML);
-        assertThat(r.problems()).singleElement().extracting(Problem::render).asString()
-                .contains("fallback chains are not available in this version of ACP");
+        assertThat(ok.problems()).isEmpty();
+        var task = (dev.acp.pipeline.TaskStepSpec) ok.spec().steps().get(0);
+        assertThat(task.fallback()).extracting(f -> f.index() + ":" + f.provider() + "/" + f.model())
+                .containsExactly("1:null/imagen-4", "2:local/null");
+
+        LoadResult bad = loader.parse("""
+                pipeline_name: t
+                steps:
+                  - { step_type: text_to_image, fallback: local, config: { prompt: a } }
+                  - { step_type: text_to_image, fallback: [ {} ], config: { prompt: a } }
+                """, "t.yaml", dir, NodeReader.Format.YAML);
+        assertThat(bad.problems()).extracting(Problem::render).satisfiesExactly(
+                p -> assertThat(p).contains("t.yaml:3:").contains("fallback must be a list of alternatives"),
+                p -> assertThat(p).contains("t.yaml:4:").contains("fallback 1 names neither a provider nor a model"));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.acp.local.speech;
 
-import java.util.Locale;
-import java.util.Optional;
+import dev.acp.provider.Emotion;
 
 /**
  * Speaking rate and pitch relative to the voice's own.
@@ -21,26 +20,30 @@ public record Prosody(double speed, double pitch) {
     }
 
     /**
-     * This prosody coloured by an emotion, the portable way ACP expresses emotional speech:
-     * engines without emotion control approximate it with rate and pitch. Empty for emotions
-     * without a mapping.
+     * This prosody coloured by an emotion, the way engines without emotion control approximate
+     * ACP's portable {@code emotion}: brighter emotions speak faster and higher, sad and calm ones
+     * slower and lower. The factors below are those of full intensity; {@code intensity} scales
+     * them towards no change (0). A whisper cannot be made from rate and pitch alone, so it is
+     * only a slower, lower voice.
+     *
+     * @param intensity 0 to 1
      */
-    public Optional<Prosody> withEmotion(String emotion) {
-        double[] factors = switch (emotion.strip().toLowerCase(Locale.ROOT)) {
-            case "happy", "cheerful", "joyful", "friendly" -> new double[] {1.08, 1.12};
-            case "excited", "enthusiastic" -> new double[] {1.18, 1.18};
-            case "sad", "melancholic", "sorrowful" -> new double[] {0.85, 0.9};
-            case "angry", "furious" -> new double[] {1.1, 0.92};
-            case "fearful", "scared", "anxious", "nervous" -> new double[] {1.15, 1.1};
-            case "calm", "soothing", "relaxed", "serene" -> new double[] {0.9, 0.96};
-            case "serious", "authoritative" -> new double[] {0.95, 0.9};
-            case "neutral" -> new double[] {1, 1};
-            default -> null;
+    public Prosody withEmotion(Emotion emotion, double intensity) {
+        double[] factors = switch (emotion) {
+            case NEUTRAL -> new double[] {1, 1};
+            case HAPPY -> new double[] {1.12, 1.2};
+            case EXCITED -> new double[] {1.3, 1.3};
+            case FRIENDLY -> new double[] {1.05, 1.1};
+            case CALM -> new double[] {0.82, 0.92};
+            case SAD -> new double[] {0.75, 0.82};
+            case ANGRY -> new double[] {1.15, 0.85};
+            case FEARFUL -> new double[] {1.25, 1.18};
+            case SURPRISED -> new double[] {1.1, 1.3};
+            case SERIOUS -> new double[] {0.9, 0.85};
+            case WHISPER -> new double[] {0.85, 0.9};
         };
-        if (factors == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new Prosody(clamp(speed * factors[0]), clamp(pitch * factors[1])));
+        double k = Math.max(0, Math.min(1, intensity));
+        return new Prosody(clamp(speed * (1 + (factors[0] - 1) * k)), clamp(pitch * (1 + (factors[1] - 1) * k)));
     }
 
     private static double clamp(double v) {

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 public final class VideoAssembly {
     /** Audio sample rate of the output. */
     public static final int SAMPLE_RATE = 48_000;
+    /** The largest side of the shaped source of a pan-and-zoom. */
+    private static final int MAX_SOURCE_SIDE = 3840;
 
     private final Ffmpeg ffmpeg;
 
@@ -32,10 +34,10 @@ public final class VideoAssembly {
 
     /** What a scene shows. */
     public sealed interface Picture permits Picture.Moving, Picture.Still, Picture.Clip {
-        /** A pan-and-zoom over an image already shaped to the frame's aspect ratio (ideally twice its size). */
+        /** A pan-and-zoom over an image, which is first shaped to twice the frame (crop or pad). */
         record Moving(Path image, Motion motion) implements Picture {}
 
-        /** An image already shaped to the frame, held still. */
+        /** An image shaped to the frame (crop or pad), held still. */
         record Still(Path image) implements Picture {}
 
         /** A video, scaled to the frame by cropping or padding; held on its last frame if too short. */
@@ -57,7 +59,7 @@ public final class VideoAssembly {
     /**
      * Output settings.
      *
-     * @param padClips true to letterbox video clips of another shape, false to crop them
+     * @param padClips true to letterbox pictures (images and clips) of another shape, false to crop them
      * @param musicVolume the music's gain before ducking, 0..1
      * @param loudness the integrated loudness target in LUFS, or null to leave levels alone
      * @param container {@code mp4}, {@code mov} or {@code mkv}
@@ -72,7 +74,11 @@ public final class VideoAssembly {
             boolean ducking,
             @Nullable Double loudness,
             @Nullable Burn burn,
-            String container) {}
+            String container) {
+        boolean padImages() {
+            return padClips;
+        }
+    }
 
     /** Renders {@code scenes} along {@code timeline} into {@code output}. */
     public void render(List<Scene> scenes, Timeline timeline, Settings settings, Path output, DoubleConsumer progress)
@@ -98,18 +104,24 @@ public final class VideoAssembly {
                 case Picture.Moving m -> {
                     args.addAll(List.of("-i", m.image().toAbsolutePath().toString()));
                     VideoSettings vs = new VideoSettings(s.width(), s.height(), fps, frames, m.motion(), "mp4");
-                    graph.append('[').append(input).append(":v]").append(KenBurns.filter(vs, null));
+                    // zoompan moves its window in whole source pixels: a source twice the frame size makes
+                    // each step half an output pixel, so the motion glides instead of judders.
+                    double factor = Math.min(2, (double) MAX_SOURCE_SIDE / Math.max(s.width(), s.height()));
+                    int sw = even((int) Math.round(s.width() * Math.max(1, factor)));
+                    int sh = even((int) Math.round(s.height() * Math.max(1, factor)));
+                    graph.append('[').append(input).append(":v]").append(fit(sw, sh, s.padImages()))
+                            .append(",setsar=1,").append(KenBurns.filter(vs, null));
                 }
                 case Picture.Still still -> {
                     args.addAll(List.of("-loop", "1", "-framerate", Integer.toString(fps), "-t", seconds,
                             "-i", still.image().toAbsolutePath().toString()));
-                    graph.append('[').append(input).append(":v]")
-                            .append("scale=").append(s.width()).append(':').append(s.height())
+                    graph.append('[').append(input).append(":v]").append(fit(s.width(), s.height(), s.padImages()))
                             .append(",setsar=1,format=yuv420p");
                 }
                 case Picture.Clip clip -> {
                     args.addAll(List.of("-i", clip.video().toAbsolutePath().toString()));
-                    graph.append('[').append(input).append(":v]").append(fitClip(s)).append(",fps=").append(fps)
+                    graph.append('[').append(input).append(":v]").append(fit(s.width(), s.height(), s.padClips()))
+                            .append(",fps=").append(fps)
                             .append(",setsar=1,format=yuv420p,tpad=stop_mode=clone:stop=-1");
                 }
             }
@@ -214,12 +226,15 @@ public final class VideoAssembly {
         return "aresample=" + SAMPLE_RATE + ",aformat=sample_fmts=fltp:channel_layouts=stereo";
     }
 
-    private static String fitClip(Settings s) {
-        int w = s.width();
-        int h = s.height();
-        return s.padClips()
+    /** Scales to cover {@code w×h} and crops the overhang (centred), or fits inside and pads with black. */
+    private static String fit(int w, int h, boolean pad) {
+        return pad
                 ? "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease,pad=" + w + ":" + h + ":(ow-iw)/2:(oh-ih)/2:black"
                 : "scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop=" + w + ":" + h;
+    }
+
+    private static int even(int side) {
+        return Math.max(2, side - side % 2);
     }
 
     private static String seconds(double value) {

@@ -8,6 +8,7 @@ import dev.acp.local.media.MediaInfo;
 import dev.acp.local.media.MediaStream;
 import dev.acp.local.testing.RecordingContext;
 import dev.acp.local.testing.TestHome;
+import dev.acp.provider.Emotion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,14 +126,18 @@ class SpeechTest {
     }
 
     @Test
-    void should_map_emotions_onto_rate_and_pitch() {
-        assertThat(Prosody.NORMAL.withEmotion("excited")).hasValueSatisfying(p -> {
-            assertThat(p.speed()).isGreaterThan(1);
-            assertThat(p.pitch()).isGreaterThan(1);
-        });
-        assertThat(Prosody.NORMAL.withEmotion("sad")).hasValueSatisfying(p -> assertThat(p.speed()).isLessThan(1));
-        assertThat(new Prosody(2, 2).withEmotion("excited")).contains(new Prosody(2, 2));
-        assertThat(Prosody.NORMAL.withEmotion("sarcastic")).isEmpty();
+    void should_map_emotions_onto_rate_and_pitch_scaled_by_intensity() {
+        Prosody excited = Prosody.NORMAL.withEmotion(Emotion.EXCITED, 1);
+        assertThat(excited.speed()).isGreaterThan(1);
+        assertThat(excited.pitch()).isGreaterThan(1);
+        Prosody mild = Prosody.NORMAL.withEmotion(Emotion.EXCITED, 0.3);
+        assertThat(mild.speed()).isGreaterThan(1).isLessThan(excited.speed());
+        assertThat(Prosody.NORMAL.withEmotion(Emotion.SAD, 0.5).speed()).isLessThan(1);
+        assertThat(Prosody.NORMAL.withEmotion(Emotion.ANGRY, 0)).isEqualTo(Prosody.NORMAL);
+        assertThat(new Prosody(2, 2).withEmotion(Emotion.EXCITED, 1)).as("clamped").isEqualTo(new Prosody(2, 2));
+        for (Emotion e : Emotion.values()) {
+            assertThat(Prosody.NORMAL.withEmotion(e, 1)).as(e.wireName()).isNotNull();
+        }
     }
 
     private static double speak(Path dir, String text, Prosody prosody) throws Exception {

@@ -173,6 +173,19 @@ class SceneSplitterTest {
     }
 
     @Test
+    void should_split_chinese_at_full_width_stops() throws Exception {
+        String story = "从前有一座山。山上有一座庙！庙里住着一个老和尚。他每天给小和尚讲故事？";
+
+        SceneSplitter.Result result = split(story, 4, "");
+
+        assertThat(result.language()).isEqualTo(Locale.CHINESE);
+        assertThat(result.scenes()).extracting(StoryScene::narration)
+                .containsExactly("从前有一座山。", "山上有一座庙！", "庙里住着一个老和尚。", "他每天给小和尚讲故事？");
+        // Seven characters count as four words: at 150 words a minute that is under the 2 s minimum.
+        assertThat(result.scenes()).allSatisfy(s -> assertThat(s.duration()).isEqualTo(SceneSplitter.MIN_DURATION_SECONDS));
+    }
+
+    @Test
     void should_split_arabic_at_its_question_mark() throws Exception {
         String story = "كان يا ما كان في قديم الزمان. عاش رجل عجوز في قرية صغيرة؟ ذهب إلى الجبل كل يوم.";
 

@@ -13,6 +13,7 @@ import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.providers.elevenlabs.internal.TextToSpeechRequest;
+import dev.acp.providers.elevenlabs.internal.VoiceSettings;
 import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.MediaResponses;
 import dev.acp.providers.support.MediaTypes;
@@ -121,7 +122,15 @@ public final class ElevenLabsProvider implements Provider {
             return List.of(new Issue(null, "ElevenLabs does not offer " + capability.wireName(),
                     "use provider elevenlabs for text_to_speech steps only"));
         }
-        return SpeechConfig.parse(parameters, outputExtension, true).issues();
+        SpeechConfig.Parsed parsed = SpeechConfig.parse(parameters, outputExtension, true);
+        List<Issue> issues = new java.util.ArrayList<>(parsed.issues());
+        EmotionMapping mapping = EmotionMapping.of(parsed.config().direction(), parsed.config().voiceSettings(),
+                modelId(model));
+        if (mapping.note() != null) {
+            issues.add(Issue.warning("description", mapping.note(), "express the delivery with emotion and intensity,"
+                    + " or use provider openai with model gpt-4o-mini-tts, which follows a description"));
+        }
+        return issues;
     }
 
     /** Lists the account's models ({@code GET /v1/models}): free, and refused for a bad key. */
@@ -162,8 +171,10 @@ public final class ElevenLabsProvider implements Provider {
         VoiceDirectory.Resolved voice = voices.resolve(config.voice());
         request.context().checkCancelled();
 
-        TextToSpeechRequest body = new TextToSpeechRequest(text, model, config.languageCode(),
-                config.voiceSettings().isEmpty() ? null : config.voiceSettings(), config.seed());
+        EmotionMapping emotion = EmotionMapping.of(config.direction(), config.voiceSettings(), model);
+        VoiceSettings settings = emotion.settings();
+        TextToSpeechRequest body = new TextToSpeechRequest(emotion.text(text), model, config.languageCode(),
+                settings.isEmpty() ? null : settings, config.seed());
         request.context().progress(-1, "synthesising speech");
         HttpResult response;
         ConcurrencyLimit.Slot slot = concurrency.acquire();
@@ -213,15 +224,19 @@ public final class ElevenLabsProvider implements Provider {
         putIfSet(m, "tts_latency_ms", number(response, "tts-latency-ms"));
         putIfSet(m, "content_type", response.header("Content-Type").orElse(null));
         m.put("file_bytes", bytes);
-        if (!config.voiceSettings().isEmpty()) {
-            m.put("voice_settings", config.voiceSettings().asMap());
+        if (!settings.isEmpty()) {
+            m.put("voice_settings", settings.asMap());
         }
         putIfSet(m, "seed", config.seed());
         putIfSet(m, "language_code", config.languageCode());
-        if (!config.unapplied().isEmpty()) {
-            m.put("emotion_note", String.join(", ", config.unapplied()) + " not applied: ElevenLabs takes emotion"
-                    + " as v3 audio tags in the text, which ACP does not map yet");
+        if (config.direction().emotion() != null) {
+            m.put("emotion", config.direction().emotion().wireName());
+            m.put("intensity", config.direction().level());
         }
+        putIfSet(m, "description", config.direction().description());
+        putIfSet(m, "emotion_applied", emotion.applied());
+        putIfSet(m, "audio_tag", emotion.tag() == null ? null : "[" + emotion.tag() + "]");
+        putIfSet(m, "emotion_note", emotion.note());
         request.context().progress(1, "speech written");
         return ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
     }

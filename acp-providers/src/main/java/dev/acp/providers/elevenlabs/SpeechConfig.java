@@ -3,6 +3,7 @@ package dev.acp.providers.elevenlabs;
 import dev.acp.plan.OutputFiles;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider.Issue;
+import dev.acp.provider.SpeechDirection;
 import dev.acp.providers.elevenlabs.internal.VoiceSettings;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param languageCode ISO 639-1 code ({@code en}), or null
  * @param seed 0..4294967295, or null
  * @param outputFormat the format to request, or null when the output extension has none (an issue)
- * @param unapplied the portable emotion parameters the step set that ElevenLabs does not apply yet
+ * @param direction the portable emotion, intensity and description (see {@link EmotionMapping})
  */
 record SpeechConfig(
         @Nullable String text,
@@ -32,19 +33,12 @@ record SpeechConfig(
         VoiceSettings voiceSettings,
         @Nullable Long seed,
         @Nullable OutputFormat outputFormat,
-        List<String> unapplied) {
+        SpeechDirection direction) {
 
     /** The config keys this provider reads for {@code text_to_speech} (besides {@code model}). */
     static final Set<String> PARAMETERS = Set.of("text", "voice", "model", "seed", "stability", "similarity_boost",
-            "style", "use_speaker_boost", "speed", "rate", "language", "output_format");
-
-    /**
-     * Portable emotion control (ARCHITECTURE.md 1). Accepted without failing so that a pipeline
-     * written for another engine runs here, but not sent: ElevenLabs expresses emotion through
-     * v3 audio tags in the text, which a later change maps. They are deliberately not in
-     * {@link #PARAMETERS}, so validation warns that this provider ignores them.
-     */
-    static final List<String> EMOTION_PARAMETERS = List.of("emotion", "intensity", "description");
+            "style", "use_speaker_boost", "speed", "rate", "language", "output_format", "emotion", "intensity",
+            "description");
 
     /**
      * The largest answer the transport reads into memory ({@code HttpTransport.MAX_BODY_BYTES},
@@ -64,7 +58,7 @@ record SpeechConfig(
     private static final long MAX_SEED = 4_294_967_295L;
 
     SpeechConfig {
-        unapplied = List.copyOf(unapplied);
+        java.util.Objects.requireNonNull(direction, "direction");
     }
 
     /** The config and the problems found in it. */
@@ -106,9 +100,15 @@ record SpeechConfig(
         if (text != null && format != null) {
             r.checkAudioSize(text, format, speed == null ? 1.0 : speed);
         }
-        List<String> unapplied = EMOTION_PARAMETERS.stream().filter(k -> params.get(k) != null).toList();
+        SpeechDirection.Parsed direction = SpeechDirection.read(params, validation);
+        if (!validation) {
+            // At validation the planner reports these for every provider; at run time they stop the step.
+            direction.issues().stream().filter(i -> !i.isWarning())
+                    .forEach(i -> r.issue(i.parameter(), i.message(), i.fix()));
+        }
         VoiceSettings settings = new VoiceSettings(stability, similarity, style, speakerBoost, speed);
-        return new Parsed(new SpeechConfig(text, voice, languageCode, settings, seed, format, unapplied), r.issues);
+        return new Parsed(new SpeechConfig(text, voice, languageCode, settings, seed, format, direction.direction()),
+                r.issues);
     }
 
     /**

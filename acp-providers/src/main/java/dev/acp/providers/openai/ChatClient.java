@@ -44,10 +44,7 @@ final class ChatClient {
 
     Completion complete(ChatRequest body) throws ProviderException, InterruptedException {
         String provider = endpoint.provider();
-        if (endpoint.keyRequired() && endpoint.apiKey() == null) {
-            throw new ProviderException(ErrorKind.AUTH, provider + ": no API key; set " + endpoint.keyVariable()
-                    + " (or providers." + provider + ".api_key in ACP_HOME/config.yaml)");
-        }
+        endpoint.requireKey();
         HttpCall call = new HttpCall("POST", endpoint.completionsUri(), headers(), Json.body(body), endpoint.timeout(),
                 HttpCall.Retry.ONCE, new ChatErrors(provider, body.model(), endpoint.free(), endpoint.keyVariable()),
                 governor, secrets());
@@ -115,17 +112,11 @@ final class ChatClient {
     }
 
     private Map<String, String> headers() {
-        Map<String, String> h = new LinkedHashMap<>(endpoint.headers());
-        h.put("Content-Type", "application/json");
-        h.put("Accept", "application/json");
-        if (endpoint.apiKey() != null) {
-            h.put("Authorization", "Bearer " + endpoint.apiKey());
-        }
-        return h;
+        return endpoint.headers("application/json");
     }
 
     private List<String> secrets() {
-        return endpoint.apiKey() == null ? List.of() : List.of(endpoint.apiKey());
+        return endpoint.secrets();
     }
 
     /** The answer of a 2xx response. */
@@ -252,8 +243,7 @@ final class ChatClient {
 
     /** The key out of a message built from the server's words (the transport does the same for its own). */
     private String mask(String message) {
-        String key = endpoint.apiKey();
-        return key == null || key.length() < 4 ? message : message.replace(key, "****");
+        return endpoint.mask(message);
     }
 
     private static void put(Map<String, Object> m, String key, @Nullable Object value) {

@@ -1,6 +1,8 @@
 package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
+import dev.acp.error.ErrorKind;
+import dev.acp.error.ProviderException;
 import dev.acp.error.UsageException;
 import dev.acp.http.Governor;
 import dev.acp.provider.Capability;
@@ -9,6 +11,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +67,40 @@ record ChatEndpoint(
 
     URI completionsUri() {
         return URI.create(baseUri + "/chat/completions");
+    }
+
+    /** {@code path} below the API root ({@code /audio/speech}). */
+    URI uri(String path) {
+        return URI.create(baseUri + path);
+    }
+
+    /** The headers of a JSON call: content type, the answer wanted, and the key when there is one. */
+    Map<String, String> headers(String accept) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put("Content-Type", "application/json");
+        h.put("Accept", accept);
+        if (apiKey != null) {
+            h.put("Authorization", "Bearer " + apiKey);
+        }
+        return h;
+    }
+
+    /** The values every message about a call must mask. */
+    List<String> secrets() {
+        return apiKey == null ? List.of() : List.of(apiKey);
+    }
+
+    /** The key out of a message built from a server's words. */
+    String mask(String message) {
+        return apiKey == null || apiKey.length() < 4 ? message : message.replace(apiKey, "****");
+    }
+
+    /** Fails before anything is sent when the server needs a key and none is set. */
+    void requireKey() throws ProviderException {
+        if (keyRequired && apiKey == null) {
+            throw new ProviderException(ErrorKind.AUTH, provider + ": no API key; set "
+                    + keyVariable + " (or providers." + provider + ".api_key in ACP_HOME/config.yaml)");
+        }
     }
 
     /** The base URL of a provider as a URI ({@code ACP_<ID>_BASE_URL}, config.yaml, or the default). */

@@ -19,7 +19,10 @@ import java.util.function.Function;
  * {@code openai}: OpenAI's chat API, or any OpenAI-compatible server named by
  * {@code ACP_OPENAI_BASE_URL} (or {@code providers.openai.base_url}), such as Ollama at
  * {@code http://localhost:11434/v1}. Serves {@code prompt_generation}, {@code image_understanding}
- * and {@code story_to_scenes}; speech and images come later and are not claimed.
+ * and {@code story_to_scenes} by chat completions, {@code text_to_speech} by
+ * {@code POST /audio/speech} and {@code text_to_image} by {@code POST /images/generations}, so
+ * that OpenAI itself and self-hosted compatible servers (Ollama for chat, Kokoro-FastAPI or
+ * LocalAI for speech and images) work by base URL alone.
  *
  * <p>What the base URL's host says decides the rest ({@link ServerKind}):
  * <ul>
@@ -35,9 +38,12 @@ import java.util.function.Function;
  *       unreported price is unknown. 4 calls at once, 5 per second, until the server's 429s
  *       say more.
  * </ul>
- * {@code ACP_OPENAI_MODEL} sets the default model of all three capabilities (the usual way to
- * name the model pulled on a local server); {@code ACP_OPENAI_TIMEOUT} the time limit of one call
- * in seconds.
+ * {@code ACP_OPENAI_MODEL} sets the default model of the three chat capabilities (the usual way
+ * to name the model pulled on a local server); {@code ACP_OPENAI_SPEECH_MODEL} (default
+ * {@code gpt-4o-mini-tts} on OpenAI, which follows emotion instructions, and {@code tts-1}, the
+ * name compatible servers map, elsewhere), {@code ACP_OPENAI_VOICE} (default {@code alloy}) and
+ * {@code ACP_OPENAI_IMAGE_MODEL} (default {@code gpt-image-1}) those of speech and images;
+ * {@code ACP_OPENAI_TIMEOUT} the time limit of one call in seconds.
  */
 public final class OpenAiProviderFactory implements ProviderFactory {
     public static final String ID = "openai";
@@ -63,7 +69,7 @@ public final class OpenAiProviderFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return ChatProvider.CAPABILITIES;
+        return OpenAiProvider.CAPABILITIES;
     }
 
     @Override
@@ -97,7 +103,12 @@ public final class OpenAiProviderFactory implements ProviderFactory {
                 ChatEndpoint.timeout(context, ID, Duration.ofSeconds(server == ServerKind.LOCAL ? 600 : 180)),
                 ChatEndpoint.defaultModels(context, ID, defaultModels(server)),
                 limits(server));
-        return new ChatProvider(endpoint, context, ProviderCatalog.builtIn());
+        var env = context.environment();
+        return new OpenAiProvider(endpoint, context, ProviderCatalog.builtIn(),
+                env.get(ProviderContext.envName(ID, "SPEECH_MODEL")).map(String::strip)
+                        .orElse(server == ServerKind.OPENAI ? "gpt-4o-mini-tts" : "tts-1"),
+                env.get(ProviderContext.envName(ID, "VOICE")).map(String::strip).orElse("alloy"),
+                env.get(ProviderContext.envName(ID, "IMAGE_MODEL")).map(String::strip).orElse("gpt-image-1"));
     }
 
     private ServerKind server(ProviderContext context) {

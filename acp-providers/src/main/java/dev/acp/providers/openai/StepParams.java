@@ -136,14 +136,30 @@ final class StepParams {
         issues.add(new Issue(parameter, message, fix));
     }
 
+    /** A finding that does not stop the step: a part the provider or model ignores. */
+    void warn(@Nullable String parameter, String message, String fix) {
+        issues.add(Issue.warning(parameter, message, fix));
+    }
+
+    /** The raw value of {@code name}, or null. */
+    @Nullable Object raw(String name) {
+        return values.get(name);
+    }
+
+    /** The whole config, for readers shared with other providers. */
+    Map<String, Object> values() {
+        return values;
+    }
+
     List<Issue> issues() {
         return List.copyOf(issues);
     }
 
     /** At run time: the first problem as a VALIDATION failure, before anything is paid for. */
     void throwIfInvalid(String provider) throws ProviderException {
-        if (!issues.isEmpty()) {
-            Issue i = issues.getFirst();
+        Optional<Issue> error = issues.stream().filter(i -> !i.isWarning()).findFirst();
+        if (error.isPresent()) {
+            Issue i = error.get();
             throw new ProviderException(ErrorKind.VALIDATION, provider + ": " + i.message() + " (" + i.fix() + ")");
         }
     }

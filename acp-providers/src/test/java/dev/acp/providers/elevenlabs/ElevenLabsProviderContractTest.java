@@ -459,17 +459,41 @@ class ElevenLabsProviderContractTest {
     }
 
     @Test
-    void should_accept_emotion_parameters_and_say_they_were_not_applied() throws Exception {
+    void should_map_an_emotion_onto_voice_settings_and_report_the_description_as_not_applied() throws Exception {
         server.stubFor(speech(RACHEL, "mp3_44100_128")
-                .withRequestBody(equalToJson("{\"text\":\"I won!\",\"model_id\":\"eleven_multilingual_v2\"}", false,
-                        false))
+                .withRequestBody(equalToJson("{\"text\":\"I won!\",\"model_id\":\"eleven_multilingual_v2\","
+                        + "\"voice_settings\":{\"stability\":0.22,\"similarity_boost\":0.63,\"style\":0.64}}",
+                        false, false))
                 .willReturn(audioAnswer(audio(10), "audio/mpeg")));
 
         ProviderResult result = provider().execute(request("x.mp3", Map.of("text", "I won!", "voice", RACHEL,
                 "emotion", "excited", "intensity", 0.8, "description", "breathless")));
 
-        assertThat((String) result.metadata().get("emotion_note"))
-                .contains("emotion, intensity, description not applied");
+        assertThat(result.metadata()).containsEntry("emotion", "excited").containsEntry("intensity", 0.8)
+                .containsEntry("emotion_applied", true).containsEntry("description", "breathless")
+                .doesNotContainKey("audio_tag");
+        assertThat((String) result.metadata().get("emotion_note")).startsWith("description not applied");
+    }
+
+    @Test
+    void should_put_an_audio_tag_before_the_text_on_eleven_v3_and_let_the_steps_settings_win() throws Exception {
+        server.stubFor(speech(RACHEL, "mp3_44100_128")
+                .withRequestBody(equalToJson("{\"text\":\"[whispers] Keep quiet.\",\"model_id\":\"eleven_v3\","
+                        + "\"voice_settings\":{\"stability\":0.5,\"speed\":0.9}}", false, false))
+                .willReturn(audioAnswer(audio(10), "audio/mpeg")));
+
+        ProviderResult result = provider().execute(request("x.mp3", Map.of("text", "Keep quiet.", "voice", RACHEL,
+                "model", "eleven_v3", "emotion", "whisper", "intensity", 1, "speed", 0.9)));
+
+        assertThat(result.metadata()).containsEntry("audio_tag", "[whispers]").containsEntry("emotion_applied", true)
+                .doesNotContainKey("emotion_note").containsEntry("characters", 11);
+
+        server.stubFor(speech(RACHEL, "mp3_44100_128")
+                .withRequestBody(equalToJson("{\"text\":\"[angry] No.\",\"model_id\":\"eleven_v3\","
+                        + "\"voice_settings\":{\"stability\":1.0}}", false, false))
+                .willReturn(audioAnswer(audio(10), "audio/mpeg")));
+        provider().execute(request("y.mp3", Map.of("text", "No.", "voice", RACHEL, "model", "eleven_v3",
+                "emotion", "angry", "stability", 1.0)));
     }
 
     @Test

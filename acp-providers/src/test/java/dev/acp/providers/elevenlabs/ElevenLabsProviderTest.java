@@ -130,12 +130,18 @@ class ElevenLabsProviderTest {
     }
 
     @Test
-    void should_declare_what_it_reads_and_leave_emotion_to_the_validator_warning() {
+    void should_declare_what_it_reads_and_warn_that_a_description_is_not_applied() {
         ElevenLabsProvider p = provider();
 
         assertThat(p.parameters(Capability.TEXT_TO_SPEECH)).contains("text", "voice", "model", "stability",
-                "similarity_boost", "style", "use_speaker_boost", "speed", "seed", "language", "output_format")
-                .doesNotContain("emotion", "intensity", "description", "pitch");
+                "similarity_boost", "style", "use_speaker_boost", "speed", "seed", "language", "output_format",
+                "emotion", "intensity", "description").doesNotContain("pitch");
+        assertThat(p.check(Capability.TEXT_TO_SPEECH, "eleven_v3", Map.of("text", "x", "emotion", "sad",
+                "description", "tired"), "mp3")).singleElement().satisfies(i -> {
+                    assertThat(i.isWarning()).isTrue();
+                    assertThat(i.parameter()).isEqualTo("description");
+                });
+        assertThat(p.check(Capability.TEXT_TO_SPEECH, null, Map.of("text", "x", "emotion", "sad"), "mp3")).isEmpty();
         assertThat(p.costsMoney()).isTrue();
         assertThat(p.deterministic(Capability.TEXT_TO_SPEECH, Map.of("text", "x", "seed", 1))).isTrue();
         assertThat(p.deterministic(Capability.TEXT_TO_SPEECH, Map.of("text", "x"))).isFalse();

@@ -1,0 +1,245 @@
+package dev.acp.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.acp.catalog.ProviderCatalog;
+import dev.acp.error.UsageException;
+import dev.acp.plan.ExecutionPlan;
+import dev.acp.testing.LambdaProvider;
+import dev.acp.testing.TestAcp;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pricing catalog (bundled, overrides, bad files) and estimates of the seed examples. */
+class PricingAndEstimateTest {
+    @TempDir
+    Path dir;
+
+    private static final Path SEEDS = Path.of("..", "examples", "seed");
+
+    @Test
+    void every_model_in_the_provider_catalog_has_a_price_or_an_explicit_unknown() {
+        PricingCatalog pricing = PricingCatalog.builtIn();
+        List<String> missing = new ArrayList<>();
+        ProviderCatalog.builtIn().models().values().forEach(m -> {
+            var p = pricing.provider(m.provider());
+            if (p.isEmpty() || !p.get().models().containsKey(m.name()) && !p.get().models().containsKey("*")) {
+                missing.add(m.provider() + "/" + m.name());
+            }
+        });
+        assertThat(missing).as("models without a pricing entry").isEmpty();
+        // Every provider of the catalog is priced (at least as unknown) and each entry has a source and date.
+        ProviderCatalog.builtIn().providers().values().forEach(p -> assertThat(pricing.provider(p.id())).as(p.id()).isPresent());
+        pricing.providers().forEach(p -> p.models().values().forEach(e -> {
+            assertThat(e.source()).isNotBlank();
+            assertThat(e.asOf()).matches("\\d{4}-\\d{2}-\\d{2}");
+        }));
+    }
+
+    @Test
+    void the_seed_examples_estimate_from_the_catalog() throws IOException {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fal", r -> null), LambdaProvider.of("elevenlabs", r -> null));
+        Estimator estimator = new Estimator(PricingCatalog.builtIn());
+
+        ExecutionPlan content = acp.plan(Files.readString(SEEDS.resolve("content_creation.yaml")));
+        PipelineEstimate e = PipelineEstimate.of(content, estimator, null);
+        assertThat(e.unknownSteps()).isEmpty();
+        Map<String, StepEstimate> byStep = new java.util.HashMap<>();
+        e.steps().forEach(s -> byStep.put(s.model(), s));
+        // flux-dev: one image at $0.005; hailuo: 6 s × $0.013/s; speech: 50 characters at $0.001/1k.
+        assertThat(byStep.get("flux-dev").expected()).isEqualByComparingTo("0.005");
+        assertThat(byStep.get("flux-dev").formula()).isEqualTo("1 image × $0.005/image");
+        assertThat(byStep.get("minimax-hailuo-pro").expected()).isEqualByComparingTo("0.078");
+        assertThat(byStep.get("minimax-hailuo-pro").formula()).isEqualTo("6 s × $0.013/s");
+        StepEstimate speech = byStep.get("eleven_multilingual_v2");
+        assertThat(speech.expected()).isEqualByComparingTo("0.00005");
+        assertThat(speech.formula()).isEqualTo("50 chars × $0.001/1k chars");
+        assertThat(e.expected()).isEqualByComparingTo("0.08305");
+        assertThat(e.limit()).isEqualByComparingTo("20.0");
+        assertThat(e.limitSummary()).contains("fits");
+        assertThat(e.needsConfirmation()).isFalse();
+
+        ExecutionPlan simple = acp.plan(Files.readString(SEEDS.resolve("simple_tts.yaml")));
+        PipelineEstimate s = PipelineEstimate.of(simple, estimator, null);
+        assertThat(s.steps().get(0).model()).isEqualTo("eleven_monolingual_v1");
+        assertThat(s.expected()).isEqualByComparingTo("0.000035"); // 35 characters
+
+        ExecutionPlan voices = acp.plan(Files.readString(SEEDS.resolve("parallel_voices.yaml")));
+        PipelineEstimate v = PipelineEstimate.of(voices, estimator, new BigDecimal("0.5"));
+        assertThat(v.steps()).hasSize(2);
+        assertThat(v.expected()).isEqualByComparingTo("0.000044"); // 22 + 22 characters
+        assertThat(v.limit()).isEqualByComparingTo("0.5"); // --cost-limit wins over the file's 10.0
+    }
+
+    @Test
+    void a_pipeline_with_an_unknown_price_is_flagged_under_a_limit() {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fal", r -> null));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: unknown_price
+                global_config: { cost_limit: 5 }
+                steps:
+                  - step_type: image_to_image
+                    config: { prompt: "x", model: flux-kontext, image_url: "https://example.com/a.png" }
+                """);
+        PipelineEstimate e = PipelineEstimate.of(plan, new Estimator(PricingCatalog.builtIn()), null);
+        assertThat(e.unknownSteps()).hasSize(1);
+        assertThat(e.unknownUnderLimit(plan)).isTrue();
+        assertThat(((StepEstimate.Unknown) e.steps().get(0).cost()).reason()).contains("no documented price")
+                .contains("fal/flux-kontext");
+        // And the engine's budget refuses it at dispatch too, unless unknown prices are allowed.
+        RunBudget strict = new RunBudget(new Estimator(PricingCatalog.builtIn()),
+                new SpendLedger(new BigDecimal("5"), Map.of(), DailySpend.NONE), false);
+        assertThat(strict.admit(plan.tasks().get(0), plan.tasks().get(0).spec().config()))
+                .isInstanceOf(CostControl.Refused.class);
+        RunBudget lenient = new RunBudget(new Estimator(PricingCatalog.builtIn()),
+                new SpendLedger(new BigDecimal("5"), Map.of(), DailySpend.NONE), true);
+        assertThat(lenient.admit(plan.tasks().get(0), plan.tasks().get(0).spec().config()))
+                .isInstanceOf(CostControl.Go.class);
+    }
+
+    @Test
+    void estimates_follow_the_parameters() {
+        PricingCatalog pricing = PricingCatalog.builtIn().merge(PricingCatalog.parse("""
+                version: 1
+                providers:
+                  fal:
+                    bills_failures: true
+                    models:
+                      mp-model: { unit: megapixel, price: 0.025, source: test, as_of: "2026-11-22" }
+                      video: { unit: video_second, by_resolution: { 720p: 0.1, 1080p: 0.2 }, default_resolution: 720p, source: test, as_of: "2026-11-22" }
+                  elevenlabs:
+                    models:
+                      "*": { unit: 1k_characters, price: 0.3, max_quantity: 5000, source: test, as_of: "2026-11-22" }
+                """, "over.yaml"));
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fal", r -> null), LambdaProvider.of("elevenlabs", r -> null));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: params
+                steps:
+                  - step_type: text_to_image
+                    id: img
+                    retry_count: 2
+                    config: { prompt: "x", model: mp-model, image_size: landscape_16_9, num_images: 2 }
+                  - step_type: text_to_video
+                    id: vid
+                    config: { prompt: "x", model: video, duration: 8, resolution: 1080p }
+                  - step_type: text_to_speech
+                    id: say
+                    config: { text: "Hello {{steps.img.output}}" }
+                """);
+        Estimator est = new Estimator(pricing);
+        StepEstimate img = est.estimate(plan.tasks().get(0));
+        // 1024×576 = 0.59 MP (rounded up) × 2 images × $0.025; fal bills failures here: 3 attempts at most.
+        assertThat(img.expected()).isEqualByComparingTo("0.0295");
+        assertThat(img.high()).isEqualByComparingTo("0.0885");
+        assertThat(img.formula()).contains("0.59 MP").contains("3 billed attempts");
+        StepEstimate vid = est.estimate(plan.tasks().get(1));
+        assertThat(vid.expected()).isEqualByComparingTo("1.6");
+        assertThat(vid.formula()).isEqualTo("8 s × $0.20/s (1080p)");
+        StepEstimate say = est.estimate(plan.tasks().get(2));
+        // The template's text is only known at run time: bounded by max_quantity.
+        assertThat(say.low()).isEqualByComparingTo("0.0018"); // "Hello " = 6 characters
+        assertThat(say.high()).isEqualByComparingTo("1.5");
+        // At dispatch the rendered text is exact.
+        StepEstimate rendered = est.estimate(plan.tasks().get(2), Map.of("text", "x".repeat(1000)));
+        assertThat(rendered.high()).isEqualByComparingTo("0.3");
+    }
+
+    @Test
+    void user_pricing_overrides_bundled_entries() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve("pricing.yaml"), """
+                version: 1
+                providers:
+                  fal:
+                    models:
+                      flux-dev: { unit: image, price: 0.02, source: "my invoice", as_of: "2026-11-01" }
+                """);
+        Path explicit = Files.writeString(dir.resolve("p.yaml"), """
+                providers:
+                  fal:
+                    models:
+                      flux-schnell: { unit: image, price: 0.002, source: "--pricing", as_of: "2026-11-02" }
+                """);
+        PricingCatalog c = PricingCatalog.load(home, explicit);
+        assertThat(c.lookup("fal", "flux-dev", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().price())
+                .isEqualByComparingTo("0.02");
+        assertThat(c.lookup("fal", "flux-schnell", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().source())
+                .isEqualTo("--pricing");
+        // Untouched entries stay.
+        assertThat(c.lookup("fal", "imagen-4", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().price())
+                .isEqualByComparingTo("0.01");
+    }
+
+    @Test
+    void bad_pricing_files_are_refused_with_line_and_column() {
+        assertThatThrownBy(() -> PricingCatalog.parse("providers:\n  fal: {\n", "bad.yaml"))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("bad.yaml:")
+                .hasMessageMatching("bad\\.yaml:\\d+:\\d+: error: cannot parse YAML.*");
+        assertThatThrownBy(() -> PricingCatalog.parse("""
+                providers:
+                  fal:
+                    models:
+                      m: { unit: frames, price: 1, source: s, as_of: "2026-11-22" }
+                """, "unit.yaml"))
+                .hasMessageContaining("unit.yaml:4:18").hasMessageContaining("unknown billing unit 'frames'")
+                .hasMessageContaining("image, megapixel, video_second");
+        assertThatThrownBy(() -> PricingCatalog.parse("""
+                providers:
+                  fal:
+                    models:
+                      m: { unit: image, price: -0.5, source: s, as_of: "2026-11-22" }
+                """, "neg.yaml"))
+                .hasMessageContaining("neg.yaml:4:").hasMessageContaining("negative");
+        assertThatThrownBy(() -> PricingCatalog.parse("""
+                providers:
+                  fal:
+                    models:
+                      m: { unit: image, source: s, as_of: "2026-11-22" }
+                """, "none.yaml"))
+                .hasMessageContaining("has no price").hasMessageContaining("unknown");
+    }
+
+    @Test
+    void the_ledger_refuses_what_does_not_fit_and_releases_in_full() {
+        SpendLedger ledger = new SpendLedger(new BigDecimal("1.00"), Map.of("earlier", new BigDecimal("0.40")),
+                DailySpend.NONE);
+        var a = (SpendLedger.Reserved) ledger.reserve("a", "fal", new BigDecimal("0.50"), null);
+        assertThat(ledger.reserve("b", "fal", new BigDecimal("0.20"), null)).isInstanceOf(SpendLedger.Refused.class);
+        ledger.release(a.reservation());
+        assertThat(ledger.reserved()).isEqualByComparingTo("0");
+        var b = (SpendLedger.Reserved) ledger.reserve("b", "fal", new BigDecimal("0.20"), new BigDecimal("0.30"));
+        assertThat(ledger.settle(b.reservation(), new BigDecimal("0.25"))).isInstanceOf(SpendLedger.Overrun.class);
+        assertThat(ledger.settled()).isEqualByComparingTo("0.65");
+        assertThat(ledger.reserve("b", "fal", new BigDecimal("0.10"), new BigDecimal("0.30")))
+                .isInstanceOfSatisfying(SpendLedger.Refused.class, r -> assertThat(r.limit()).isEqualTo("step"));
+        assertThatThrownBy(() -> ledger.release(a.reservation())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void the_daily_limit_is_shared_through_the_file() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T10:00:00Z"),
+                java.time.ZoneOffset.UTC);
+        DailySpendFile one = new DailySpendFile(dir, Map.of("fal", new BigDecimal("1.00")), clock);
+        DailySpendFile two = new DailySpendFile(dir, Map.of("fal", new BigDecimal("1.00")), clock);
+        SpendLedger first = new SpendLedger(null, Map.of(), one);
+        SpendLedger second = new SpendLedger(null, Map.of(), two);
+        var r = (SpendLedger.Reserved) first.reserve("a", "fal", new BigDecimal("0.70"), null);
+        assertThat(second.reserve("b", "fal", new BigDecimal("0.40"), null))
+                .isInstanceOfSatisfying(SpendLedger.Refused.class, x -> assertThat(x.message()).contains("daily limit"));
+        first.settle(r.reservation(), new BigDecimal("0.50"));
+        assertThat(two.spentToday("fal")).isEqualByComparingTo("0.50");
+        assertThat(second.reserve("b", "fal", new BigDecimal("0.40"), null)).isInstanceOf(SpendLedger.Reserved.class);
+        // Another day starts from zero.
+        DailySpendFile tomorrow = new DailySpendFile(dir, Map.of("fal", new BigDecimal("1.00")),
+                java.time.Clock.offset(clock, java.time.Duration.ofDays(1)));
+        assertThat(tomorrow.spentToday("fal")).isEqualByComparingTo("0");
+    }
+}

@@ -1,0 +1,424 @@
+package dev.acp.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.Acp;
+import dev.acp.cache.CacheMode;
+import dev.acp.engine.LocalEngine;
+import dev.acp.engine.RunControl;
+import dev.acp.engine.RunListener;
+import dev.acp.engine.RunResult;
+import dev.acp.engine.RunStatus;
+import dev.acp.env.Environment;
+import dev.acp.plan.RunSettings;
+import dev.acp.provider.ProviderContext;
+import dev.acp.provider.ProviderRegistry;
+import dev.acp.providers.fal.FalProviderFactory;
+import dev.acp.run.RunService;
+import dev.acp.testkit.fal.FakeFalServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * 2,000 fal text_to_image jobs in one parallel group, through the real fal provider, transport,
+ * governor, engine and run journal ({@link RunService}, cache off), against {@link FakeFalServer}
+ * in the same JVM: each job completes 1 s after its submission and its result is a 1 MiB PNG. The
+ * makespan is set against the 1 s bound and against a floor: the same submit / poll / download
+ * cycles with a bare {@link HttpClient} on virtual threads, polling at the engine's shortest
+ * interval (250 ms) and streaming to disk, with no ACP. Also measured: peak heap (run it with
+ * {@code -Xmx256m}: it must succeed there), peak live platform threads, polls per job and bytes
+ * written.
+ *
+ * <p>Usage: {@code java -Xmx256m -cp bench/target/acp-bench.jar dev.acp.bench.FalJobsBenchmark
+ * [--jobs N] [--latency-ms MS] [--image-bytes N] [--iterations N] [--out FILE]}. The fal limits are
+ * raised to the job count with {@code ACP_FAL_MAX_JOBS}, {@code ACP_FAL_MAX_CONCURRENCY} and
+ * {@code ACP_FAL_RPS}, as a user with a large fal account would; the defaults (40 jobs) would make
+ * this a measure of the governor, not of the engine.
+ */
+public final class FalJobsBenchmark {
+    private static final String KEY = "bench-key-id:bench-key-secret";
+    /** The engine's shortest poll interval (PollSchedule.MIN), used by the floor too. */
+    private static final Duration FLOOR_POLL = Duration.ofMillis(250);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int jobs = 2000;
+        int latencyMs = 1000;
+        int imageBytes = 1024 * 1024;
+        int iterations = 3;
+        int concurrency = 100;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+                case "--latency-ms" -> latencyMs = Integer.parseInt(args[++i]);
+                case "--image-bytes" -> imageBytes = Integer.parseInt(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--max-concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        // The JDK's HTTP server closes a connection that goes idle while 200 others are (its
+        // default), racing clients that reuse it at once: a fal-sized server keeps thousands open.
+        // Read when the first server starts, so set before.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(Math.max(200, jobs * 2)));
+        Path work = Files.createTempDirectory("acp-fal-bench-");
+        List<Map<String, Object>> floors = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (FakeFalServer server = FakeFalServer.start(FakeFalServer.Settings.defaults().withApiKey(KEY)
+                .withLatency(Duration.ofMillis(latencyMs)).withImageBytes(imageBytes))) {
+            // One small warm-up of each, so that class loading and the JIT are not what is measured.
+            floor(server, work, Math.min(jobs, 50), concurrency);
+            acp(server, work, Math.min(jobs, 50), concurrency);
+            for (int i = 0; i < iterations; i++) {
+                floors.add(floor(server, work, jobs, concurrency));
+                System.err.println("floor " + (i + 1) + ": " + floors.getLast());
+                runs.add(acp(server, work, jobs, concurrency));
+                System.err.println("acp " + (i + 1) + ": " + runs.getLast());
+            }
+        } finally {
+            delete(work);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("java", Runtime.version().toString());
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        result.put("jobs", jobs);
+        result.put("job_latency_s", latencyMs / 1000.0);
+        result.put("image_bytes", imageBytes);
+        result.put("iterations", iterations);
+        result.put("max_concurrent_requests", concurrency);
+        result.put("bound_s", latencyMs / 1000.0);
+        double acpMedian = median(runs, "makespan_s");
+        double floorMedian = median(floors, "makespan_s");
+        result.put("acp_makespan_s_median", acpMedian);
+        result.put("acp_over_bound_pct_median", round((acpMedian / (latencyMs / 1000.0) - 1) * 100, 1));
+        result.put("floor_makespan_s_median", floorMedian);
+        result.put("floor_over_bound_pct_median", round((floorMedian / (latencyMs / 1000.0) - 1) * 100, 1));
+        result.put("acp_over_floor_s_median", round(acpMedian - floorMedian, 3));
+        result.put("acp_runs", runs);
+        result.put("floor_runs", floors);
+        String json = JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
+        System.out.println(json);
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, json + "\n");
+        }
+    }
+
+    // ---------------------------------------------------------------- ACP
+
+    private static Map<String, Object> acp(FakeFalServer server, Path work, int jobs, int concurrency)
+            throws Exception {
+        Path dir = Files.createDirectories(work.resolve("acp-" + System.nanoTime()));
+        Path home = dir.resolve("home");
+        Environment env = Environment.of(Map.of(
+                "ACP_HOME", home.toString(),
+                "FAL_KEY", KEY,
+                "ACP_FAL_BASE_URL", server.baseUrl(),
+                "ACP_FAL_STORAGE_BASE_URL", server.baseUrl(),
+                "ACP_FAL_MAX_JOBS", String.valueOf(jobs),
+                "ACP_FAL_MAX_CONCURRENCY", String.valueOf(concurrency),
+                "ACP_FAL_RPS", "1000000"));
+        ProviderRegistry registry = ProviderRegistry.of(ProviderContext.of(env, home, Clock.systemUTC()),
+                new FalProviderFactory());
+        Acp acp = Acp.create(env, registry, LocalEngine.Options.defaults(env));
+        Path pipeline = dir.resolve("fal-jobs.yaml");
+        Files.writeString(pipeline, pipeline(jobs));
+        server.reset();
+        RunService service = new RunService(acp);
+        Measurement m = Measurement.start();
+        long t0 = System.nanoTime();
+        RunResult r;
+        long t1;
+        try (RunService.Session session = service.start(pipeline, RunSettings.run(dir), CacheMode.OFF)) {
+            t1 = System.nanoTime();
+            r = session.run(RunListener.NONE, new RunControl());
+        }
+        long t2 = System.nanoTime();
+        Map<String, Object> figures = m.stop();
+        if (r.status() != RunStatus.SUCCEEDED || r.taskResults().size() != jobs) {
+            throw new IllegalStateException("the fal benchmark run did not succeed: " + r.status() + ", failed "
+                    + r.failedStepIds().stream().limit(5).toList() + " " + r.steps().stream()
+                    .filter(s -> !s.succeeded()).limit(3).map(s -> String.valueOf(s.error())).toList());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("makespan_s", round((t2 - t1) / 1e9, 3));
+        result.put("plan_and_start_s", round((t1 - t0) / 1e9, 3));
+        result.putAll(figures);
+        result.putAll(serverFigures(server, jobs));
+        result.put("bytes_written", bytes(dir.resolve("out")));
+        delete(dir);
+        return result;
+    }
+
+    /** One parallel group of {@code jobs} flux-dev images, each a different prompt. */
+    static String pipeline(int jobs) {
+        StringBuilder sb = new StringBuilder("""
+                pipeline_name: fal_jobs
+                output_directory: out
+                global_config: { parallel_enabled: true }
+                steps:
+                  - step_type: parallel_group
+                    id: images
+                    steps:
+                """);
+        for (int i = 0; i < jobs; i++) {
+            sb.append("      - { step_type: text_to_image, id: img").append(i).append(", provider: fal, output_filename: img")
+                    .append(i).append(".png, config: { model: flux-dev, prompt: \"picture number ").append(i)
+                    .append("\", image_size: square } }\n");
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- floor
+
+    /** The same cycles with a bare HTTP client, one virtual thread per job, no ACP. */
+    private static Map<String, Object> floor(FakeFalServer server, Path work, int jobs, int concurrency)
+            throws Exception {
+        java.util.concurrent.Semaphore requests = new java.util.concurrent.Semaphore(concurrency);
+        Path dir = Files.createDirectories(work.resolve("floor-" + System.nanoTime()));
+        server.reset();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicLong written = new AtomicLong();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Measurement m = Measurement.start();
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>(jobs);
+        for (int i = 0; i < jobs; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    written.addAndGet(cycle(client, requests, server.baseUrl(), n, dir.resolve("img" + n + ".png")));
+                } catch (Exception | Error e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long t1 = System.nanoTime();
+        Map<String, Object> figures = m.stop();
+        client.close();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " floor jobs failed", failures.getFirst());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("makespan_s", round((t1 - t0) / 1e9, 3));
+        result.putAll(figures);
+        result.putAll(serverFigures(server, jobs));
+        result.put("bytes_written", written.get());
+        delete(dir);
+        return result;
+    }
+
+    private static long cycle(HttpClient client, java.util.concurrent.Semaphore requests, String base, int n,
+            Path target) throws Exception {
+        String body = "{\"prompt\":\"picture number " + n + "\",\"image_size\":\"square\",\"num_images\":1,"
+                + "\"output_format\":\"png\"}";
+        JsonNode submitted = JSON.readTree(send(client, requests, request(base + "/fal-ai/flux/dev")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body());
+        String status = submitted.get("status_url").asText() + "?logs=1";
+        while (true) {
+            Thread.sleep(FLOOR_POLL);
+            HttpResponse<byte[]> s = send(client, requests, request(status).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (s.statusCode() == 200 && "COMPLETED".equals(JSON.readTree(s.body()).path("status").asText())) {
+                break;
+            }
+        }
+        JsonNode result = JSON.readTree(send(client, requests, request(submitted.get("response_url").asText()).GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+        String url = result.get("images").get(0).get("url").asText();
+        HttpResponse<Path> file = send(client, requests, HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofFile(target));
+        if (file.statusCode() != 200) {
+            throw new IllegalStateException("download answered " + file.statusCode());
+        }
+        return Files.size(target);
+    }
+
+    /** One request under the same cap on concurrent requests as ACP's governor. */
+    private static <T> HttpResponse<T> send(HttpClient client, java.util.concurrent.Semaphore requests,
+            HttpRequest request, HttpResponse.BodyHandler<T> handler) throws Exception {
+        requests.acquire();
+        try {
+            return client.send(request, handler);
+        } finally {
+            requests.release();
+        }
+    }
+
+    private static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Key " + KEY)
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    // ---------------------------------------------------------------- measuring
+
+    /**
+     * Peak heap (sampled every 10 ms after a GC, and the sum of the heap pools' own peaks, which
+     * can only be higher) and peak live platform threads (virtual threads are not counted by
+     * {@link ThreadMXBean}) from {@link #start()} to {@link #stop()}.
+     */
+    private static final class Measurement {
+        private final Thread sampler;
+        private final AtomicLong peakUsed = new AtomicLong();
+        private final AtomicLong peakAfterGc = new AtomicLong();
+        private final List<Runnable> unsubscribe = new ArrayList<>();
+        private final int threadsBefore;
+        private final long cpuBefore;
+        private final String loadBefore;
+        private volatile boolean running = true;
+
+        private Measurement() {
+            System.gc();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            threadsBefore = threads.getThreadCount();
+            threads.resetPeakThreadCount();
+            cpuBefore = processCpuNanos();
+            // What survives each collection: the live heap, which G1's "used" (garbage included) is not.
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    javax.management.NotificationListener listener = (n, h) -> {
+                        if (n.getUserData() instanceof javax.management.openmbean.CompositeData data) {
+                            var info = com.sun.management.GarbageCollectionNotificationInfo.from(data);
+                            long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                    .filter(e -> heapPool(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+                            peakAfterGc.accumulateAndGet(after, Math::max);
+                        }
+                    };
+                    emitter.addNotificationListener(listener, null, null);
+                    unsubscribe.add(() -> {
+                        try {
+                            emitter.removeNotificationListener(listener);
+                        } catch (javax.management.ListenerNotFoundException e) {
+                            // already gone
+                        }
+                    });
+                }
+            }
+            loadBefore = loadAverage();
+            sampler = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
+                var memory = ManagementFactory.getMemoryMXBean();
+                while (running) {
+                    peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        static Measurement start() {
+            return new Measurement();
+        }
+
+        Map<String, Object> stop() throws InterruptedException {
+            running = false;
+            sampler.join();
+            unsubscribe.forEach(Runnable::run);
+            long poolPeaks = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("peak_live_heap_mb_after_gc", round(peakAfterGc.get() / 1048576.0, 1));
+            m.put("peak_heap_used_mb_sampled", round(peakUsed.get() / 1048576.0, 1));
+            m.put("peak_heap_used_mb_pool_peaks_sum", round(poolPeaks / 1048576.0, 1));
+            m.put("platform_threads_before", threadsBefore);
+            m.put("peak_platform_threads", ManagementFactory.getThreadMXBean().getPeakThreadCount());
+            // CPU of the whole process (fake server included, the same for both sides): less
+            // sensitive than the makespan to what else the machine runs.
+            m.put("process_cpu_s", round((processCpuNanos() - cpuBefore) / 1e9, 2));
+            m.put("load_average_before", loadBefore);
+            return m;
+        }
+
+        private static boolean heapPool(String name) {
+            return ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .anyMatch(p -> p.getName().equals(name) && p.getType() == MemoryType.HEAP);
+        }
+
+        private static long processCpuNanos() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
+        }
+
+        /** The 1, 5 and 15 minute load averages (Linux), to judge how busy the machine was. */
+        private static String loadAverage() {
+            try {
+                String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+                return f[0] + " " + f[1] + " " + f[2];
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
+            }
+        }
+    }
+
+    private static Map<String, Object> serverFigures(FakeFalServer server, int jobs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("submissions", server.submissionCount());
+        m.put("polls_per_job", round((double) server.polls() / jobs, 2));
+        m.put("result_fetches", server.resultFetches());
+        m.put("downloads", server.downloads());
+        m.put("bytes_served", server.bytesServed());
+        return m;
+    }
+
+    private static long bytes(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".png")).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static double median(List<Map<String, Object>> runs, String key) {
+        List<Double> values = new ArrayList<>(runs.stream().map(r -> ((Number) r.get(key)).doubleValue()).toList());
+        values.sort(null);
+        return values.get(values.size() / 2);
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
