@@ -13,8 +13,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = AcpCommand.VersionProvider.class,
         description = "ACP, the AI Content Platform: runs pipelines of generative-media steps across providers"
                 + " and offline engines.",
-        subcommands = {InfoCommand.class, ConfigCommand.class, PipelineCommand.class, RunsCommand.class,
-            CacheCommand.class, DoctorCommand.class, ModelsCommand.class},
+        subcommands = {InfoCommand.class, InitCommand.class, ConfigCommand.class, PipelineCommand.class,
+            RunsCommand.class, CacheCommand.class, DoctorCommand.class, ModelsCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 steps failed, 2 invalid usage or pipeline, 3 credentials,"
                 + " 4 budget refused, 5 interrupted, 70 internal error."})
 final class AcpCommand implements Runnable {

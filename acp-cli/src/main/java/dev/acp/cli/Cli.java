@@ -27,7 +27,7 @@ public final class Cli {
                 new PrintWriter(new RedactingWriter(context.out(), secrets), true),
                 new PrintWriter(new RedactingWriter(context.err(), secrets), true),
                 context.environment(), context.workingDirectory(), context.terminal(), context.interrupts(),
-                context.acpFactory(), context.prompt());
+                context.acpFactory(), context.prompt(), context.input());
     }
 
     /** The CLI of this process: real streams, environment, terminal and Ctrl-C. */
@@ -37,7 +37,9 @@ public final class Cli {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Terminal terminal = Terminal.detect(env);
         return new Cli(new CliContext(out, err, env, Path.of("").toAbsolutePath(), terminal,
-                SignalInterrupts.install(), Acp::create, CliContext.Prompt.console(terminal, err)));
+                SignalInterrupts.install(), Acp::create, CliContext.Prompt.console(terminal, err),
+                CliContext.Input.of(new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                        Terminal.stdinIsTerminal())));
     }
 
     public int execute(String... args) {

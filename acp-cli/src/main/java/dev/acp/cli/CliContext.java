@@ -19,12 +19,58 @@ public record CliContext(
         Terminal terminal,
         Interrupts interrupts,
         Function<Environment, Acp> acpFactory,
-        Prompt prompt) {
+        Prompt prompt,
+        Input input) {
 
     /** A context that cannot ask the user anything (no terminal). */
     public CliContext(PrintWriter out, PrintWriter err, Environment environment, Path workingDirectory,
             Terminal terminal, Interrupts interrupts, Function<Environment, Acp> acpFactory) {
-        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, Prompt.NONE);
+        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, Prompt.NONE, Input.NONE);
+    }
+
+    /** A context that can ask yes/no questions but takes no typed answers. */
+    public CliContext(PrintWriter out, PrintWriter err, Environment environment, Path workingDirectory,
+            Terminal terminal, Interrupts interrupts, Function<Environment, Acp> acpFactory, Prompt prompt) {
+        this(out, err, environment, workingDirectory, terminal, interrupts, acpFactory, prompt, Input.NONE);
+    }
+
+    /**
+     * Lines typed at a terminal, for the commands that ask open questions
+     * ({@code config create --interactive}); {@link Prompt} answers yes/no questions.
+     */
+    public interface Input {
+        /** Whether someone can answer: standard input is a terminal (or a test plays one). */
+        boolean interactive();
+
+        /** The next line typed, without its line break; null at the end of input. */
+        @org.jspecify.annotations.Nullable String readLine() throws java.io.IOException;
+
+        Input NONE = new Input() {
+            @Override
+            public boolean interactive() {
+                return false;
+            }
+
+            @Override
+            public String readLine() {
+                return null;
+            }
+        };
+
+        /** Lines from {@code reader}; {@code interactive} says whether a person is typing them. */
+        static Input of(java.io.BufferedReader reader, boolean interactive) {
+            return new Input() {
+                @Override
+                public boolean interactive() {
+                    return interactive;
+                }
+
+                @Override
+                public String readLine() throws java.io.IOException {
+                    return reader.readLine();
+                }
+            };
+        }
     }
 
     /** Asks the user a yes/no question on the terminal. */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code acp config ...}: working with pipeline files. */
-@Command(name = "config", description = "Check pipeline files.", mixinStandardHelpOptions = true,
-        subcommands = {ConfigCommand.ValidateCommand.class})
+@Command(name = "config", description = "Check and create pipeline files.", mixinStandardHelpOptions = true,
+        subcommands = {ConfigCommand.ValidateCommand.class, ConfigCreateCommand.class})
 final class ConfigCommand {
 
     /** {@code acp config validate FILE}. */

@@ -29,6 +29,20 @@ public record Terminal(boolean interactive, boolean color, int width) {
         }
     }
 
+    /** Whether standard input is a terminal, so that questions can be answered (Linux; elsewhere the console). */
+    static boolean stdinIsTerminal() {
+        java.nio.file.Path fd0 = java.nio.file.Path.of("/proc/self/fd/0");
+        if (java.nio.file.Files.exists(fd0, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(fd0).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return System.console() != null;
+    }
+
     private static boolean isTerminal() {
         // Progress goes to stderr, so stderr is what must be a terminal. Linux says so in /proc;
         // elsewhere the console (stdin and stdout) is the best available hint.

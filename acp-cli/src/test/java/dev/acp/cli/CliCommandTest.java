@@ -59,8 +59,8 @@ class CliCommandTest {
     void should_list_openai_speech_and_image_models_with_parameters_and_say_what_replaces_hume() {
         CliRunner.Result r = new CliRunner(dir).run("info");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).containsPattern("gpt-4o-mini-tts +openai, text_to_speech")
-                .containsPattern("gpt-image-1 +openai, text_to_image")
+        assertThat(r.out()).containsPattern("gpt-4o-mini-tts +openai +text_to_speech")
+                .containsPattern("gpt-image-1 +openai +text_to_image")
                 .contains("parameters: description, emotion, instructions, intensity, model, rate, speed, text, voice")
                 .contains("hume").contains("2026-11-13")
                 .contains("text_to_speech with emotion/intensity/description on elevenlabs, openai or local")

@@ -17,6 +17,7 @@ final class CliRunner {
     private final Map<String, String> env = new HashMap<>();
     private CliContext.Interrupts interrupts = CliContext.Interrupts.NONE;
     private Function<Environment, Acp> acpFactory = Acp::create;
+    private CliContext.Input input = CliContext.Input.NONE;
     private CliContext.Prompt prompt = CliContext.Prompt.NONE;
 
     CliRunner(Path workDir) {
@@ -40,6 +41,12 @@ final class CliRunner {
         return this;
     }
 
+    /** Plays a person typing {@code lines} at a terminal. */
+    CliRunner typing(String lines) {
+        input = CliContext.Input.of(new java.io.BufferedReader(new java.io.StringReader(lines)), true);
+        return this;
+    }
+
     /** Answers the run's confirmation question as a terminal user would. */
     CliRunner prompt(CliContext.Prompt value) {
         prompt = value;
@@ -50,7 +57,7 @@ final class CliRunner {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Environment.of(env),
-                workDir, Terminal.plain(), interrupts, acpFactory, prompt);
+                workDir, Terminal.plain(), interrupts, acpFactory, prompt, input);
         int code = new Cli(ctx).execute(args);
         return new Result(code, out.toString(), err.toString());
     }

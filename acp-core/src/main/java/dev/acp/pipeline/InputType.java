@@ -15,6 +15,11 @@ public enum InputType {
     /** A path to an existing file, relative to the working directory when given with --set. */
     FILE("file"),
     /**
+     * A UTF-8 text file whose contents are the value (a story, a script): the path is resolved
+     * like a {@code file} input's, and {@code {{inputs.<name>}}} is the text it holds.
+     */
+    TEXT_FILE("text_file"),
+    /**
      * A list of values, for a for_each block to run over; with --set given as a JSON array or as
      * comma-separated text.
      */
@@ -38,7 +43,7 @@ public enum InputType {
     public @Nullable Object parse(String text) {
         String t = text.trim();
         return switch (this) {
-            case STRING, FILE -> text;
+            case STRING, FILE, TEXT_FILE -> text;
             case INTEGER -> {
                 try {
                     yield Long.parseLong(t);
@@ -81,7 +86,7 @@ public enum InputType {
     /** Whether a value read from the pipeline file (a default) has this type. */
     public boolean accepts(@Nullable Object value) {
         return switch (this) {
-            case STRING, FILE -> value instanceof String;
+            case STRING, FILE, TEXT_FILE -> value instanceof String;
             case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger;
             case NUMBER -> value instanceof Number;
             case BOOLEAN -> value instanceof Boolean;

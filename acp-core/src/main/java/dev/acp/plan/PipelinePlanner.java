@@ -50,6 +50,8 @@ public final class PipelinePlanner {
     /** The fields of every item of a story_to_scenes step's list (see SceneSchema in acp-providers). */
     public static final List<String> SCENE_FIELDS = List.of("title", "description", "image_prompt", "narration",
             "duration");
+    /** The largest text_file input: far above a 100,000-word story, far below a video mistaken for one. */
+    static final long MAX_TEXT_INPUT_BYTES = 4L * 1024 * 1024;
     private static final java.util.regex.Pattern DRIVE_LETTER = java.util.regex.Pattern.compile("^[A-Za-z]:.*");
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
@@ -210,13 +212,16 @@ public final class PipelinePlanner {
                             + e.getValue() + "'", "pass a " + in.type().wireName() + " value with --set " + in.name() + "=...");
                     continue;
                 }
-                if (in.type() == InputType.FILE) {
+                if (in.type() == InputType.FILE || in.type() == InputType.TEXT_FILE) {
                     Path p = settings.workingDirectory().resolve(e.getValue()).normalize();
                     if (!Files.isRegularFile(p)) {
                         error(setFlag, null, "input '" + in.name() + "': file not found: " + p, "pass an existing file");
                         continue;
                     }
-                    v = p.toString();
+                    v = in.type() == InputType.TEXT_FILE ? readTextInput(in, p, setFlag) : p.toString();
+                    if (v == null) {
+                        continue;
+                    }
                 }
                 values.put(in.name(), v);
             }
@@ -231,6 +236,17 @@ public final class PipelinePlanner {
                     v = in.defaultValue();
                     if (in.type() == InputType.FILE) {
                         v = spec.baseDirectory().resolve(v.toString()).normalize().toString();
+                    } else if (in.type() == InputType.TEXT_FILE) {
+                        Path p = spec.baseDirectory().resolve(v.toString()).normalize();
+                        if (!Files.isRegularFile(p)) {
+                            error(in.location(), null, "input '" + in.name() + "': file not found: " + p,
+                                    "create the file, or pass another with --set " + in.name() + "=FILE");
+                            continue;
+                        }
+                        v = readTextInput(in, p, in.location());
+                        if (v == null) {
+                            continue;
+                        }
                     }
                     values.put(in.name(), v);
                 }
@@ -240,6 +256,40 @@ public final class PipelinePlanner {
                 }
             }
             return values;
+        }
+
+        /**
+         * The contents of a {@code text_file} input, or null after reporting why not. Bounded so that
+         * a wrong path (a video, a log) fails fast instead of filling memory; blank text is refused
+         * because every step that reads a story or script needs some.
+         */
+        private @Nullable String readTextInput(InputSpec in, Path p, SourceLocation at) {
+            try {
+                long size = Files.size(p);
+                if (size > MAX_TEXT_INPUT_BYTES) {
+                    error(at, null, "input '" + in.name() + "': " + p + " is " + size / 1024 + " KiB, more than the "
+                            + MAX_TEXT_INPUT_BYTES / (1024 * 1024) + " MiB a text_file input may hold",
+                            "pass a shorter text file");
+                    return null;
+                }
+                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+                if (text.isBlank()) {
+                    error(at, null, "input '" + in.name() + "': " + p + " is empty",
+                            "write the text into the file, or pass another with --set " + in.name() + "=FILE");
+                    return null;
+                }
+                return text.startsWith("\uFEFF") ? text.substring(1) : text;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                error(at, null, "input '" + in.name() + "': " + p + " is not UTF-8 text",
+                        "save it as UTF-8 plain text");
+                return null;
+            } catch (java.io.IOException e) {
+                error(at, null, "input '" + in.name() + "': cannot read " + p + ": " + e.getMessage(),
+                        "check the file's permissions");
+                return null;
+            }
         }
 
         private static boolean containsValue(List<Object> allowed, Object v) {

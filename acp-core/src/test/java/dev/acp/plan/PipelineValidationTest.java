@@ -367,6 +367,42 @@ class PipelineValidationTest {
     }
 
     @Test
+    void should_read_a_text_file_input_and_refuse_missing_empty_or_binary_files() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("stories"));
+        java.nio.file.Files.writeString(dir.resolve("stories/tale.txt"), "\uFEFFOnce upon a time, a keeper.\n");
+        java.nio.file.Files.writeString(dir.resolve("mine.txt"), "My own story.");
+        java.nio.file.Files.writeString(dir.resolve("blank.txt"), " \n\t\n");
+        java.nio.file.Files.write(dir.resolve("video.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3});
+        String yaml = """
+                pipeline_name: t
+                inputs:
+                  story: { type: text_file, default: stories/tale.txt }
+                steps:
+                  - step_type: prompt_generation
+                    provider: fake
+                    config: { prompt: "{{inputs.story}}" }
+                """;
+        PlanResult byDefault = acp().checkForRun(yaml, RunSettings.run(dir));
+        assertThat(byDefault.errors()).isEmpty();
+        assertThat(byDefault.plan().inputs()).containsEntry("story", "Once upon a time, a keeper.\n");
+        PlanResult set = acp().checkForRun(yaml, RunSettings.run(dir).withInputs(Map.of("story", "mine.txt")));
+        assertThat(set.plan().inputs()).containsEntry("story", "My own story.");
+
+        assertThat(acp().checkForRun(yaml, RunSettings.run(dir).withInputs(Map.of("story", "blank.txt"))).errors())
+                .singleElement().extracting(Problem::render).asString()
+                .contains("--set: error: input 'story': " + dir.resolve("blank.txt") + " is empty");
+        assertThat(acp().checkForRun(yaml, RunSettings.run(dir).withInputs(Map.of("story", "video.txt"))).errors())
+                .singleElement().extracting(Problem::render).asString().contains("is not UTF-8 text");
+        assertThat(acp().checkForRun(yaml, RunSettings.run(dir).withInputs(Map.of("story", "gone.txt"))).errors())
+                .singleElement().extracting(Problem::render).asString()
+                .contains("input 'story': file not found: " + dir.resolve("gone.txt"));
+        PlanResult missingDefault = acp().checkForRun(yaml.replace("stories/tale.txt", "stories/none.txt"),
+                RunSettings.run(dir));
+        assertThat(missingDefault.errors()).singleElement().extracting(Problem::render).asString()
+                .contains(":3:3: error: input 'story': file not found").contains("--set story=FILE");
+    }
+
+    @Test
     void should_reject_references_inside_a_group_and_collect_all_outputs() {
         List<String> e = errors(pipeline("""
                   - step_type: parallel_group

@@ -1,0 +1,47 @@
+package dev.acp.cli;
+
+import dev.acp.error.UsageException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code acp init --template NAME}: a starter project that validates and runs offline as written. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Write a starter project: a pipeline file (and, for 'story', a sample story) that runs"
+                + " offline as it is and on real providers without --offline.")
+final class InitCommand implements Callable<Integer> {
+    @Option(names = {"-t", "--template"}, required = true, paramLabel = "NAME",
+            description = "basic, image, video, tts, story or parallel.")
+    String template;
+
+    @Option(names = {"-d", "--directory"}, paramLabel = "DIR", description = "Where to write (default: here).")
+    Path directory;
+
+    @Option(names = "--force", description = "Replace files that already exist.")
+    boolean force;
+
+    private final CliContext context;
+
+    InitCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        StarterTemplate t = StarterTemplate.of(template).orElseThrow(() -> new UsageException(
+                "unknown template '" + template + "' (fix: use one of " + String.join(", ", StarterTemplate.ids())
+                        + dev.acp.util.Suggestions.nearest(template, StarterTemplate.ids())
+                                .map(s -> "; did you mean '" + s + "'?").orElse("") + ")"));
+        Path dir = directory == null ? context.workingDirectory()
+                : context.workingDirectory().resolve(directory).normalize();
+        List<Path> written = StarterProject.write(dir, t.files(), force);
+        for (Path p : written) {
+            context.out().println(context.terminal().green("✓") + " wrote " + StarterProject.display(context.workingDirectory(), p));
+        }
+        context.out().println("Template '" + t.id() + "': " + t.description() + ".");
+        StarterProject.printNextSteps(context.out(), context.workingDirectory(), written.getFirst());
+        return ExitCode.OK.code();
+    }
+}
