@@ -137,8 +137,9 @@ final class SummaryPrinter {
     }
 
     private static String cost(StepResult s) {
-        if (s.stepType().equals(dev.acp.pipeline.GroupStepSpec.TYPE_NAME)) {
-            return "-"; // members carry the costs; a group total would count them twice
+        if (s.stepType().equals(dev.acp.pipeline.GroupStepSpec.TYPE_NAME)
+                || s.stepType().equals(dev.acp.pipeline.ForEachStepSpec.TYPE_NAME)) {
+            return "-"; // members and items carry the costs; a block total would count them twice
         }
         if (s.actualCost() == null) {
             return s.status() == StepStatus.SUCCEEDED ? "unknown" : "-";

@@ -152,8 +152,10 @@ public final class VideoAssembly {
         if (s.burn() != null) {
             Burn b = s.burn();
             // Size relative to libass's default 288-line script canvas: about 7% of the frame height.
-            String style = "FontName=" + b.fontName() + ",FontSize=20,PrimaryColour=&H00FFFFFF,OutlineColour=&H00000000"
-                    + ",BorderStyle=1,Outline=1.5,Shadow=0.5,MarginV=16,Alignment=2";
+            // An opaque box (BorderStyle 3 draws it in OutlineColour) keeps the lines readable on any
+            // picture, including text already in the picture such as a preview's prompt caption.
+            String style = "FontName=" + b.fontName() + ",FontSize=20,PrimaryColour=&H00FFFFFF,OutlineColour=&H18000000"
+                    + ",BorderStyle=3,Outline=4,Shadow=0,MarginV=16,Alignment=2";
             graph.append('[').append(video).append("]subtitles=filename=")
                     .append(FilterEscaping.optionValue(b.srtFile().toAbsolutePath().toString()))
                     .append(":fontsdir=").append(FilterEscaping.optionValue(b.fontsFolder().toAbsolutePath().toString()))
