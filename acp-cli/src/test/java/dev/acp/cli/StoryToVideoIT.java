@@ -130,18 +130,15 @@ class StoryToVideoIT {
     }
 
     @Test
-    void a_one_word_story_makes_one_short_scene() throws Exception {
+    void a_one_word_story_is_refused_with_one_line_and_no_film() throws Exception {
         Files.writeString(dir.resolve("one.txt"), "Lighthouse.\n");
         JarRunner.Result r = new JarRunner(dir).run("pipeline", "run", "--config", example(), "--offline",
                 "--set", "story=one.txt");
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err() + r.out()).contains("the story is a single word ('Lighthouse.')");
         Path out = dir.resolve("story_output");
-        JsonNode scenes = new ObjectMapper().readTree(out.resolve("scenes.json").toFile()).get("scenes");
-        assertThat(scenes).hasSize(1);
-        MediaInfo video = probe.probe(out.resolve("story.mp4"));
-        assertThat(video.videoStreams()).hasSize(1);
-        assertThat(video.audioStreams()).hasSize(1);
-        assertThat(Files.readString(out.resolve("story.srt"))).contains("Lighthouse.");
+        assertThat(out.resolve("story.mp4")).doesNotExist();
+        assertThat(out.resolve("story.srt")).doesNotExist();
     }
 
     private static List<String> errorLines(JarRunner.Result r) {

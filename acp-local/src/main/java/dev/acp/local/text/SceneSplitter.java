@@ -106,6 +106,11 @@ public final class SceneSplitter {
             throw new StoryRejectedException("the story has no words; write the story (or script) to split into scenes");
         }
         int words = sentences.stream().mapToInt(Sentence::words).sum();
+        if (words < 2) {
+            // One word is a title or a typo, not a story: a one-scene film of it helps nobody.
+            throw new StoryRejectedException("the story is a single word ('" + story.strip()
+                    + "'); write at least a sentence to split into scenes");
+        }
         int wanted = options.scenes().orElseGet(() ->
                 (int) Math.max(1, Math.min(MAX_SCENES, Math.round((double) words / TARGET_WORDS_PER_SCENE))));
         List<List<Sentence>> units = units(sentences);

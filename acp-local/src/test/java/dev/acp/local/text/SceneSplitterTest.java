@@ -105,14 +105,16 @@ class SceneSplitterTest {
     }
 
     @Test
-    void should_make_one_scene_of_one_word() throws Exception {
-        SceneSplitter.Result result = split("Lighthouse", null, "cinematic");
+    void should_refuse_a_single_word_with_one_line_and_make_one_scene_of_one_sentence() throws Exception {
+        assertThatThrownBy(() -> split("Lighthouse", null, "cinematic"))
+                .isInstanceOf(SceneSplitter.StoryRejectedException.class)
+                .hasMessage("the story is a single word ('Lighthouse'); write at least a sentence to split into scenes");
 
+        SceneSplitter.Result result = split("The lighthouse stood alone.", null, "cinematic");
         assertThat(result.scenes()).singleElement().satisfies(s -> {
-            assertThat(s.title()).isEqualTo("Lighthouse");
-            assertThat(s.narration()).isEqualTo("Lighthouse");
+            assertThat(s.narration()).isEqualTo("The lighthouse stood alone.");
             assertThat(s.duration()).isEqualTo(2.0);
-            assertThat(s.imagePrompt()).startsWith("Lighthouse").contains("cinematic");
+            assertThat(s.imagePrompt()).containsIgnoringCase("lighthouse").contains("cinematic");
         });
     }
 
