@@ -216,12 +216,7 @@ final class GeminiText {
             }
             case STORY_TO_SCENES -> switch (SceneSchema.parse(text)) {
                 case SceneSchema.Valid valid -> {
-                    m.put("scenes", valid.scenes().size());
-                    m.put("total_duration_seconds", valid.scenes().stream().mapToDouble(SceneSchema.Scene::duration).sum());
-                    OptionalInt asked = p.integer("num_scenes", 1, MAX_SCENES);
-                    if (asked.isPresent() && asked.getAsInt() != valid.scenes().size()) {
-                        m.put("note", "asked for " + asked.getAsInt() + " scenes, the model wrote " + valid.scenes().size());
-                    }
+                    m.putAll(SceneSchema.metadata(valid, p.integer("num_scenes", 1, MAX_SCENES)));
                     yield new Answer(SceneSchema.toJson(valid.scenes()), m);
                 }
                 case SceneSchema.Invalid invalid -> throw emptyOrCut(cut, "google: " + model

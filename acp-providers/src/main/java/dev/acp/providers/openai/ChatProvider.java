@@ -1,6 +1,7 @@
 package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
+import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
@@ -8,7 +9,9 @@ import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.providers.openai.internal.ChatMessage;
 import dev.acp.providers.openai.internal.ChatRequest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +31,12 @@ final class ChatProvider implements Provider {
      * Part of every cache key: bump it when the built-in prompts or the answer handling change,
      * since the same step would then give a different output.
      */
-    static final String REVISION = "chat-1";
+    static final String REVISION = "chat-2";
 
     private final ChatEndpoint endpoint;
     private final ProviderCatalog catalog;
     private final ChatClient client;
+    private final RepairMemory repairs = new RepairMemory();
 
     ChatProvider(ChatEndpoint endpoint, ProviderContext context, ProviderCatalog catalog) {
         this.endpoint = endpoint;
@@ -97,14 +101,28 @@ final class ChatProvider implements Provider {
         ChatTask.Exchange exchange = task.exchange(params, id());
         Options options = options(params);
         params.throwIfInvalid(id());
-        ChatRequest body = ChatRequest.of(model(request.capability(), request.model()), exchange.messages())
+        List<ChatMessage> messages = new ArrayList<>(exchange.messages());
+        repairs.previous(request.stepId()).ifPresent(previous -> messages.addAll(StoryToScenes.repairTurn(previous)));
+        ChatRequest body = ChatRequest.of(model(request.capability(), request.model()), messages)
                 .withTemperature(options.temperature())
                 .withTokenLimit(options.maxTokens(), endpoint.maxCompletionTokens())
                 .withSeed(options.seed())
                 .withResponseFormat(exchange.format());
         request.context().checkCancelled();
         Completion completion = client.complete(body);
-        ChatTask.Answer answer = task.answer(completion, params, id());
+        ChatTask.Answer answer;
+        try {
+            answer = task.answer(completion, params, id());
+        } catch (ProviderException e) {
+            String reason = e.kind() == ErrorKind.TRANSIENT ? task.repairReason(completion) : null;
+            if (reason != null) {
+                repairs.remember(request.stepId(), completion.text(), reason);
+            } else {
+                repairs.forget(request.stepId());
+            }
+            throw e;
+        }
+        repairs.forget(request.stepId());
         Map<String, Object> metadata = new LinkedHashMap<>(completion.metadata());
         metadata.putAll(answer.metadata());
         if (completion.truncated()) {

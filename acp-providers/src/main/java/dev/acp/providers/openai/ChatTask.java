@@ -31,6 +31,15 @@ sealed interface ChatTask permits PromptGeneration, ImageUnderstanding, StoryToS
     /** The step's text and metadata from a successful answer, or a classified failure. */
     Answer answer(Completion completion, StepParams params, String provider) throws ProviderException;
 
+    /**
+     * Why an answer that {@link #answer} rejected is worth asking again with the answer and the
+     * reason shown to the model, or null when asking again would not help or the task does not
+     * repair. Only scene JSON is repaired this way today.
+     */
+    default @Nullable String repairReason(Completion completion) {
+        return null;
+    }
+
     /** The messages to send and the structured-output format, if any. */
     record Exchange(List<ChatMessage> messages, @Nullable ResponseFormat format) {
         public Exchange {

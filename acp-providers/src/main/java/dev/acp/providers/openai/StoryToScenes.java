@@ -5,11 +5,10 @@ import dev.acp.error.ProviderException;
 import dev.acp.providers.openai.internal.ChatMessage;
 import dev.acp.providers.openai.internal.ResponseFormat;
 import dev.acp.providers.support.SceneSchema;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code story_to_scenes}: splits a {@code story} (or {@code text}) into scenes for an illustrated,
@@ -19,7 +18,9 @@ import java.util.Set;
  *
  * <p>An answer that is not scene JSON fails as TRANSIENT: the request was valid, a language model
  * sampled a bad answer, and a new attempt (bounded by the step's {@code retry_count}) usually
- * gives a good one. When the answer was cut off at the token limit it fails as VALIDATION
+ * gives a good one. That next attempt is not blind: {@link ChatProvider} remembers the rejected
+ * answer for the step and sends it back with the reason ({@link #repairTurn}), and locally
+ * repairable mistakes never get that far ({@link SceneSchema#parse}). When the answer was cut off at the token limit it fails as VALIDATION
  * instead, because asking again would be cut off the same way; the fix is a higher
  * {@code max_tokens}.
  */
@@ -54,20 +55,30 @@ final class StoryToScenes implements ChatTask {
     @Override
     public Answer answer(Completion completion, StepParams params, String provider) throws ProviderException {
         return switch (SceneSchema.parse(completion.text())) {
-            case SceneSchema.Valid valid -> answer(valid.scenes(), params.integer("num_scenes", 1, MAX_SCENES));
+            // A different count is kept with a note; SceneSchema.metadata says why.
+            case SceneSchema.Valid valid -> new Answer(SceneSchema.toJson(valid.scenes()),
+                    SceneSchema.metadata(valid, params.integer("num_scenes", 1, MAX_SCENES)));
             case SceneSchema.Invalid invalid -> throw unusable(invalid, completion, provider);
         };
     }
 
-    private static Answer answer(List<SceneSchema.Scene> scenes, OptionalInt asked) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scenes", scenes.size());
-        m.put("total_duration_seconds", scenes.stream().mapToDouble(SceneSchema.Scene::duration).sum());
-        if (asked.isPresent() && asked.getAsInt() != scenes.size()) {
-            // Kept rather than failed: the scenes are usable, and the report says what happened.
-            m.put("note", "asked for " + asked.getAsInt() + " scenes, the model wrote " + scenes.size());
+    /** A cut-off answer is not repaired by asking again: the new answer would be cut off the same way. */
+    @Override
+    public @Nullable String repairReason(Completion completion) {
+        if (completion.truncated()) {
+            return null;
         }
-        return new Answer(SceneSchema.toJson(scenes), m);
+        return SceneSchema.parse(completion.text()) instanceof SceneSchema.Invalid invalid ? invalid.reason() : null;
+    }
+
+    /** The turn added to the next attempt of a step whose previous answer was not usable. */
+    static List<ChatMessage> repairTurn(RepairMemory.Unusable previous) {
+        return List.of(ChatMessage.assistant(previous.answer()), ChatMessage.user(repairRequest(previous.reason())));
+    }
+
+    static String repairRequest(String reason) {
+        return "Your previous answer was not usable: " + reason
+                + ". Answer again with JSON only that matches the schema.";
     }
 
     private static ProviderException unusable(SceneSchema.Invalid invalid, Completion completion, String provider) {

@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +29,17 @@ public final class SceneSchema {
     /** The longest scene duration accepted, in seconds; longer ones are a model's mistake. */
     public static final double MAX_DURATION_SECONDS = 600;
 
+    /** Speaking pace used to estimate a missing duration. */
+    public static final int WORDS_PER_MINUTE = 150;
+    /** The shortest estimated duration, so a one-word scene is still seen. */
+    public static final double MIN_ESTIMATED_SECONDS = 2;
+
     private static final List<String> TEXT_FIELDS = List.of("title", "description", "image_prompt", "narration");
+    /** A duration written as text: {@code 6}, {@code 6.5}, {@code 6s}, {@code 6 sec}, {@code 6 seconds}. */
+    private static final Pattern SECONDS =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(?:s|secs?|seconds?)?", Pattern.CASE_INSENSITIVE);
+    /** Cut points tried when closing a cut-off answer; bounds the work on a long, broken answer. */
+    private static final int MAX_CUT_OFF_TRIES = 64;
 
     private SceneSchema() {}
 
@@ -49,10 +65,25 @@ public final class SceneSchema {
     /** The outcome of reading a model's answer. */
     public sealed interface Parsed permits Valid, Invalid {}
 
-    /** The answer held at least one well-formed scene. */
-    public record Valid(List<Scene> scenes) implements Parsed {
+    /**
+     * The answer held at least one well-formed scene.
+     *
+     * @param dropped one line per scene left out and why, for example {@code scene 3: image_prompt is missing}
+     * @param notes what was repaired or estimated to read the answer, one line each
+     */
+    public record Valid(List<Scene> scenes, List<String> dropped, List<String> notes) implements Parsed {
         public Valid {
             scenes = List.copyOf(scenes);
+            dropped = List.copyOf(dropped);
+            notes = List.copyOf(notes);
+            if (scenes.isEmpty()) {
+                throw new IllegalArgumentException("a valid answer has at least one scene");
+            }
+        }
+
+        /** Scenes read as they were written, nothing dropped or repaired. */
+        public Valid(List<Scene> scenes) {
+            this(scenes, List.of(), List.of());
         }
     }
 
@@ -60,7 +91,7 @@ public final class SceneSchema {
      * The answer was not usable.
      *
      * @param notJson true when the answer is not JSON at all (as opposed to JSON of the wrong shape)
-     * @param reason one line naming the first problem, for example {@code scene 2: duration is missing}
+     * @param reason one line naming the first problem, for example {@code scene 2: image_prompt is missing}
      */
     public record Invalid(boolean notJson, String reason) implements Parsed {}
 
@@ -103,59 +134,147 @@ public final class SceneSchema {
     }
 
     /**
-     * Reads a model's answer. Tolerated: a Markdown code fence around the JSON, prose before or
-     * after it, a bare array instead of {@code {"scenes": [...]}}, durations written as numeric
-     * strings, and extra fields (dropped). Everything else is reported.
+     * Reads a model's answer, repairing locally what can be repaired without inventing text:
+     * a Markdown code fence, prose around the JSON, trailing commas, an answer cut off mid-JSON
+     * (the complete scenes before the cut are kept), a bare array or the scene list under another
+     * top-level key instead of {@code "scenes"}, durations written as strings ({@code "6"},
+     * {@code "6s"}), and extra fields (dropped). A missing duration is estimated from the
+     * narration at {@value #WORDS_PER_MINUTE} words per minute (at least
+     * {@value #MIN_ESTIMATED_SECONDS} s) with a note. A scene that is still not usable (a text
+     * field missing or empty, a duration out of range) is dropped and named in
+     * {@link Valid#dropped()}; an answer with no usable scene is {@link Invalid}, naming the first
+     * problem.
      */
     public static Parsed parse(String answer) {
-        JsonNode root = readJson(answer);
+        List<String> notes = new ArrayList<>();
+        JsonNode root = readJson(answer, notes);
         if (root == null) {
             return new Invalid(true, "the answer is not JSON: " + excerpt(answer));
         }
-        JsonNode list = root.isArray() ? root : root.get("scenes");
-        if (list == null || !list.isArray()) {
+        JsonNode list = sceneList(root, notes);
+        if (list == null) {
             return new Invalid(false, "the answer has no \"scenes\" list: " + excerpt(answer));
         }
         if (list.isEmpty()) {
             return new Invalid(false, "the answer has no scenes");
         }
         List<Scene> out = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            JsonNode s = list.get(i);
             String at = "scene " + (i + 1) + ": ";
-            if (!s.isObject()) {
-                return new Invalid(false, at + "is not an object");
+            try {
+                out.add(scene(list.get(i), at, notes));
+            } catch (SceneProblem e) {
+                dropped.add(at + e.getMessage());
             }
-            List<String> texts = new ArrayList<>();
-            for (String field : TEXT_FIELDS) {
-                JsonNode v = s.get(field);
-                if (v == null || v.isNull()) {
-                    return new Invalid(false, at + field + " is missing");
-                }
-                if (!v.isTextual() || v.asText().isBlank()) {
-                    return new Invalid(false, at + field + " must be non-empty text");
-                }
-                texts.add(v.asText().strip());
-            }
-            JsonNode d = s.get("duration");
-            if (d == null || d.isNull()) {
-                return new Invalid(false, at + "duration is missing");
-            }
-            double seconds;
-            if (d.isNumber()) {
-                seconds = d.asDouble();
-            } else if (d.isTextual() && d.asText().strip().matches("\\d+(\\.\\d+)?")) {
-                seconds = Double.parseDouble(d.asText().strip());
-            } else {
-                return new Invalid(false, at + "duration must be a number of seconds, found " + d);
-            }
-            if (!(seconds > 0) || seconds > MAX_DURATION_SECONDS) {
-                return new Invalid(false, at + "duration must be between 0 and " + (int) MAX_DURATION_SECONDS
-                        + " seconds, found " + d);
-            }
-            out.add(new Scene(texts.get(0), texts.get(1), texts.get(2), texts.get(3), seconds));
         }
-        return new Valid(out);
+        if (out.isEmpty()) {
+            return new Invalid(false, dropped.getFirst()
+                    + (dropped.size() > 1 ? " (and " + (dropped.size() - 1) + " more unusable scenes)" : ""));
+        }
+        return new Valid(out, dropped, notes);
+    }
+
+    /**
+     * What a step reports about its scenes: count, total duration, and {@code dropped_scenes} and
+     * one {@code note} when something was dropped, repaired, estimated, or the count differs from
+     * {@code asked}. A different count is kept, never trimmed or failed: more scenes than asked
+     * usually means the model split a long passage finer, and cutting the tail would lose the
+     * end of the story; fewer is still a usable storyboard. The note lets the user ask again.
+     */
+    public static Map<String, Object> metadata(Valid valid, OptionalInt asked) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scenes", valid.scenes().size());
+        m.put("total_duration_seconds", valid.scenes().stream().mapToDouble(Scene::duration).sum());
+        List<String> notes = new ArrayList<>();
+        if (asked.isPresent() && asked.getAsInt() != valid.scenes().size()) {
+            notes.add("asked for " + asked.getAsInt() + " scenes, the model wrote " + valid.scenes().size());
+        }
+        if (!valid.dropped().isEmpty()) {
+            m.put("dropped_scenes", valid.dropped().size());
+            notes.add("dropped " + valid.dropped().size() + " unusable scene" + (valid.dropped().size() == 1 ? "" : "s")
+                    + " (" + String.join("; ", valid.dropped()) + ")");
+        }
+        notes.addAll(valid.notes());
+        if (!notes.isEmpty()) {
+            m.put("note", String.join("; ", notes));
+        }
+        return m;
+    }
+
+    /** Why one scene cannot be used; caught per scene so the others are kept. */
+    private static final class SceneProblem extends Exception {
+        SceneProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Scene scene(JsonNode s, String at, List<String> notes) throws SceneProblem {
+        if (!s.isObject()) {
+            throw new SceneProblem("is not an object");
+        }
+        List<String> texts = new ArrayList<>();
+        for (String field : TEXT_FIELDS) {
+            JsonNode v = s.get(field);
+            if (v == null || v.isNull()) {
+                throw new SceneProblem(field + " is missing");
+            }
+            if (!v.isTextual() || v.asText().isBlank()) {
+                throw new SceneProblem(field + " must be non-empty text");
+            }
+            texts.add(v.asText().strip());
+        }
+        JsonNode d = s.get("duration");
+        double seconds;
+        if (d == null || d.isNull()) {
+            seconds = estimateSeconds(texts.get(3));
+            notes.add(at + "duration missing, estimated " + seconds + " s from the narration at "
+                    + WORDS_PER_MINUTE + " words per minute");
+        } else if (d.isNumber()) {
+            seconds = d.asDouble();
+        } else if (d.isTextual() && SECONDS.matcher(d.asText().strip()).matches()) {
+            Matcher m = SECONDS.matcher(d.asText().strip());
+            m.matches();
+            seconds = Double.parseDouble(m.group(1));
+        } else {
+            throw new SceneProblem("duration must be a number of seconds, found " + d);
+        }
+        if (!(seconds > 0) || seconds > MAX_DURATION_SECONDS) {
+            throw new SceneProblem("duration must be between 0 and " + (int) MAX_DURATION_SECONDS
+                    + " seconds, found " + d);
+        }
+        return new Scene(texts.get(0), texts.get(1), texts.get(2), texts.get(3), seconds);
+    }
+
+    /** Seconds to speak {@code narration} calmly, to a tenth of a second. */
+    static double estimateSeconds(String narration) {
+        String t = narration.strip();
+        int words = t.isEmpty() ? 0 : t.split("\\s+").length;
+        double seconds = Math.ceil(words * 600.0 / WORDS_PER_MINUTE) / 10;
+        return Math.min(MAX_DURATION_SECONDS, Math.max(MIN_ESTIMATED_SECONDS, seconds));
+    }
+
+    /**
+     * The scene list: the root when it is an array, its {@code scenes}, or else the first
+     * top-level field holding a list of objects (models write {@code storyboard}, {@code items}...).
+     */
+    private static @Nullable JsonNode sceneList(JsonNode root, List<String> notes) {
+        if (root.isArray()) {
+            return root;
+        }
+        JsonNode scenes = root.get("scenes");
+        if (scenes != null) {
+            return scenes.isArray() ? scenes : null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isArray() && !v.isEmpty() && v.get(0).isObject()) {
+                notes.add("read the scenes from \"" + e.getKey() + "\" instead of \"scenes\"");
+                return v;
+            }
+        }
+        return null;
     }
 
     /** The scenes in the canonical shape, pretty-printed. */
@@ -181,16 +300,116 @@ public final class SceneSchema {
         }
     }
 
-    /** The JSON in an answer, or null: as is, inside a code fence, or between the outermost brackets. */
-    private static @Nullable JsonNode readJson(String answer) {
+    /**
+     * The JSON in an answer, or null: as is, inside a code fence, between the outermost brackets,
+     * without trailing commas, or, for an answer cut off mid-JSON, up to the last complete value
+     * with the open brackets closed. Each repair beyond the fence adds a note.
+     */
+    private static @Nullable JsonNode readJson(String answer, List<String> notes) {
         String text = stripFence(answer.strip());
         JsonNode n = tryRead(text);
         if (n != null) {
             return n;
         }
         int open = indexOfFirst(text, '{', '[');
+        if (open < 0) {
+            return null;
+        }
         int close = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
-        return open >= 0 && close > open ? tryRead(text.substring(open, close + 1)) : null;
+        String inside = close > open ? text.substring(open, close + 1) : text.substring(open);
+        n = tryRead(inside);
+        if (n != null) {
+            return n;
+        }
+        String noCommas = withoutTrailingCommas(inside);
+        n = tryRead(noCommas);
+        if (n != null) {
+            notes.add("removed trailing commas from the answer");
+            return n;
+        }
+        n = closeCutOff(withoutTrailingCommas(text.substring(open)));
+        if (n != null) {
+            notes.add("the answer was cut off mid-JSON; kept the complete scenes before the cut");
+        }
+        return n;
+    }
+
+    /** {@code json} without commas directly before a closing bracket, strings left alone. */
+    static String withoutTrailingCommas(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                out.append(c);
+                if (c == '\\' && i + 1 < json.length()) {
+                    out.append(json.charAt(++i));
+                } else if (c == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (c == '"') {
+                inString = true;
+            } else if (c == '}' || c == ']') {
+                int j = out.length() - 1;
+                while (j >= 0 && Character.isWhitespace(out.charAt(j))) {
+                    j--;
+                }
+                if (j >= 0 && out.charAt(j) == ',') {
+                    out.deleteCharAt(j);
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * An answer cut off mid-JSON, read up to the last bracket that closed a complete value, with
+     * the brackets still open there closed. The value being written at the cut is lost on purpose:
+     * half a scene would be invented text. Tries the latest cut points first, a bounded number.
+     */
+    private static @Nullable JsonNode closeCutOff(String json) {
+        List<Integer> ends = new ArrayList<>();
+        List<String> closers = new ArrayList<>();
+        StringBuilder stack = new StringBuilder();
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> inString = true;
+                case '{' -> stack.append('}');
+                case '[' -> stack.append(']');
+                case '}', ']' -> {
+                    if (stack.isEmpty() || stack.charAt(stack.length() - 1) != c) {
+                        return null;
+                    }
+                    stack.setLength(stack.length() - 1);
+                    if (stack.isEmpty()) {
+                        return null; // complete JSON that still did not parse: not a cut-off
+                    }
+                    ends.add(i + 1);
+                    closers.add(new StringBuilder(stack).reverse().toString());
+                }
+                default -> {}
+            }
+        }
+        for (int k = ends.size() - 1; k >= Math.max(0, ends.size() - MAX_CUT_OFF_TRIES); k--) {
+            JsonNode n = tryRead(json.substring(0, ends.get(k)) + closers.get(k));
+            if (n != null) {
+                return n;
+            }
+        }
+        return null;
     }
 
     /** Text inside a Markdown code fence, or the text itself. */

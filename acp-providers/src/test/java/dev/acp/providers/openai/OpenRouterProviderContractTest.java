@@ -17,6 +17,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.acp.error.ErrorKind;
@@ -248,13 +249,117 @@ final class OpenRouterProviderContractTest {
     @Test
     void should_name_the_missing_field_of_scenes_of_the_wrong_shape() throws Exception {
         answer(completion("gen-7", "openai/gpt-4o-mini", "{\"scenes\":[{\"title\":\"t\",\"description\":\"d\","
-                + "\"image_prompt\":\"p\",\"narration\":\"n\"}]}", "stop", USAGE));
+                + "\"narration\":\"n\",\"duration\":3}]}", "stop", USAGE));
 
         assertThatThrownBy(() -> run(provider(), Capability.STORY_TO_SCENES, null, Map.of("story", "A story.")))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
-                    assertThat(e.getMessage()).contains("scene 1: duration is missing");
+                    assertThat(e.getMessage()).contains("scene 1: image_prompt is missing");
                 });
+    }
+
+    // ---- answers repaired locally, partial answers, wrong counts --------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("repairableScenes")
+    void should_repair_broken_scene_json_locally_without_asking_again(String name, String content, String finish,
+            String note) throws Exception {
+        answer(completion("gen-r", "openai/gpt-4o-mini", content, finish, USAGE));
+
+        ProviderResult r = run(provider(), Capability.STORY_TO_SCENES, null, Map.of("story", "A story.",
+                "num_scenes", 2));
+
+        JsonNode out = json(r.text());
+        assertThat(out.get("scenes")).hasSize(2);
+        assertThat(out.at("/scenes/1/title").asText()).isEqualTo("The Storm");
+        assertThat(SceneSchema.parse(r.text())).isEqualTo(SceneSchema.parse(SCENES));
+        assertThat(r.metadata()).containsEntry("scenes", 2).doesNotContainKey("dropped_scenes");
+        assertThat((String) r.metadata().getOrDefault("note", "")).contains(note);
+        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    static Stream<Arguments> repairableScenes() {
+        String trailing = SCENES.replace("\"mood\": \"tense\"}", "\"mood\": \"tense\"},");
+        int end = SCENES.lastIndexOf('}', SCENES.lastIndexOf(']'));
+        String cutOff = SCENES.substring(0, end + 1) + ",\n  {\"title\": \"The Resc";
+        return Stream.of(
+                arguments("fenced", "```json\n" + SCENES + "\n```", "stop", ""),
+                arguments("trailing comma", "Here are your scenes:\n" + trailing, "stop", "trailing commas"),
+                arguments("cut off at the token limit", cutOff, "length", "cut off mid-JSON"));
+    }
+
+    @Test
+    void should_keep_the_valid_scenes_of_a_partial_answer_and_report_the_dropped_ones() throws Exception {
+        String bad = "{\"title\": \"Nothing\", \"description\": \"d\", \"image_prompt\": \"\","
+                + " \"narration\": \"n\", \"duration\": 3}";
+        answer(completion("gen-p", "openai/gpt-4o-mini", SCENES.replace("{\"scenes\": [", "{\"scenes\": [" + bad + ","),
+                "stop", USAGE));
+
+        ProviderResult r = run(provider(), Capability.STORY_TO_SCENES, null, Map.of("story", "A story.",
+                "num_scenes", 3));
+
+        assertThat(json(r.text()).get("scenes")).extracting(n -> n.get("title").asText())
+                .containsExactly("The Keeper Wakes", "The Storm");
+        assertThat(r.metadata()).containsEntry("scenes", 2).containsEntry("dropped_scenes", 1)
+                .containsEntry("note", "asked for 3 scenes, the model wrote 2; dropped 1 unusable scene"
+                        + " (scene 1: image_prompt must be non-empty text)");
+    }
+
+    @Test
+    void should_keep_more_scenes_than_asked_and_say_so() throws Exception {
+        answer(completion("gen-m", "openai/gpt-4o-mini", SCENES, "stop", USAGE));
+
+        ProviderResult r = run(provider(), Capability.STORY_TO_SCENES, null, Map.of("story", "A story.",
+                "num_scenes", 1));
+
+        assertThat(json(r.text()).get("scenes")).hasSize(2);
+        assertThat(r.metadata()).containsEntry("note", "asked for 1 scenes, the model wrote 2");
+    }
+
+    @Test
+    void should_show_the_rejected_answer_and_its_reason_on_the_next_attempt_of_the_same_step_only() throws Exception {
+        Provider p = provider();
+        server.stubFor(post(urlEqualTo(PATH)).inScenario("repair").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(completion("gen-1", "openai/gpt-4o-mini", "Sure! Scene one is a keeper.", "stop",
+                        USAGE))).willSetStateTo("good"));
+        server.stubFor(post(urlEqualTo(PATH)).inScenario("repair").whenScenarioStateIs("good")
+                .willReturn(okJson(completion("gen-2", "openai/gpt-4o-mini", SCENES, "stop", USAGE))));
+        Map<String, Object> params = Map.of("story", "A story.", "num_scenes", 2);
+
+        assertThatThrownBy(() -> run(p, Capability.STORY_TO_SCENES, null, params))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT));
+        ProviderResult r = run(p, Capability.STORY_TO_SCENES, null, params);
+        assertThat(json(r.text()).get("scenes")).hasSize(2);
+
+        List<JsonNode> bodies = sentBodies(server);
+        assertThat(bodies.get(0).get("messages")).hasSize(2);
+        JsonNode retry = bodies.get(1).get("messages");
+        assertThat(retry).hasSize(4);
+        assertThat(retry.get(2).get("role").asText()).isEqualTo("assistant");
+        assertThat(retry.get(2).get("content").asText()).isEqualTo("Sure! Scene one is a keeper.");
+        assertThat(retry.get(3).get("role").asText()).isEqualTo("user");
+        assertThat(retry.get(3).get("content").asText()).startsWith("Your previous answer was not usable: the answer"
+                + " is not JSON").endsWith(". Answer again with JSON only that matches the schema.");
+
+        // success clears the memory: a third run of the step asks afresh
+        run(p, Capability.STORY_TO_SCENES, null, params);
+        assertThat(sentBodies(server).get(2).get("messages")).hasSize(2);
+    }
+
+    @Test
+    void should_not_carry_a_rejected_answer_into_a_cut_off_retry_or_another_provider_instance() throws Exception {
+        Provider p = provider();
+        answer(completion("gen-1", "openai/gpt-4o-mini", "{\"scenes\":[{\"title\":\"The Ke", "length", USAGE));
+        assertThatThrownBy(() -> run(p, Capability.STORY_TO_SCENES, null, Map.of("story", "A story.")))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION));
+        answer(completion("gen-2", "openai/gpt-4o-mini", "not json", "stop", USAGE));
+        assertThatThrownBy(() -> run(p, Capability.STORY_TO_SCENES, null, Map.of("story", "A story.")));
+        assertThatThrownBy(() -> run(provider(), Capability.STORY_TO_SCENES, null, Map.of("story", "A story.")));
+
+        List<JsonNode> bodies = sentBodies(server);
+        assertThat(bodies).extracting(b -> b.get("messages").size()).containsExactly(2, 2, 2);
     }
 
     @Test

@@ -29,6 +29,11 @@ public sealed interface ChatMessage permits ChatMessage.Text, ChatMessage.Parts 
         return new Text("user", content);
     }
 
+    /** An earlier answer of the model, sent back so it can see what it wrote. */
+    static ChatMessage assistant(String content) {
+        return new Text("assistant", content);
+    }
+
     static ChatMessage user(List<ContentPart> parts) {
         return new Parts("user", parts);
     }
