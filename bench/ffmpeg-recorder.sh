@@ -17,6 +17,12 @@ start=$(date +%s%N)
 "$ACP_BENCH_REAL_FFMPEG" "$@"
 rc=$?
 end=$(date +%s%N)
+# CPU seconds (user + system) of the finished child: the second line of `times`, e.g.
+# "0m1.5s 0m0.2s". `times` must run in this shell (in $(...) it would see no children).
+tf="${ACP_BENCH_FFMPEG_LOG%.jsonl}.times.$$"
+times >"$tf"
+cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1]*60 + u[2] + s[1]*60 + s[2] }' "$tf")
+rm -f "$tf"
 
 # ACP's temporary folders (speech .wav files, the film's subtitles and fonts, named in -i inputs
 # and inside filter graphs) are deleted when the step ends; keep a hard-linked copy (no data is
@@ -38,7 +44,7 @@ for a in "$@"; do
   done
 done
 
-line="{\"cwd\":$(json_str "$PWD"),\"start_ns\":$start,\"end_ns\":$end,\"rc\":$rc,\"kept\":{$kept},\"args\":["
+line="{\"cwd\":$(json_str "$PWD"),\"start_ns\":$start,\"end_ns\":$end,\"rc\":$rc,\"cpu_seconds\":$cpu,\"kept\":{$kept},\"args\":["
 sep=""
 for a in "$@"; do line+="$sep$(json_str "$a")"; sep=","; done
 line+="]}"

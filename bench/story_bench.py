@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -51,13 +52,19 @@ def replay(calls, real_ffmpeg):
         for tmp, kept in c["kept"].items():  # ACP's deleted temporary folders, kept by the recorder
             args = [a.replace(tmp, kept) for a in args]
         start = time.monotonic()
-        p = subprocess.run([real_ffmpeg] + args, cwd=c["cwd"], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        end = time.monotonic()
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen([real_ffmpeg] + args, cwd=c["cwd"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(p.pid, 0)
+            end = time.monotonic()
+            p.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            stderr = err.read()
         timing[i] = {"start": start - t0, "end": end - t0, "rc": p.returncode, "recorded_rc": c["rc"],
                      "recorded_seconds": (c["end_ns"] - c["start_ns"]) / 1e9,
                      "recorded_start_ns": c["start_ns"],
-                     "stderr_tail": p.stderr.decode("utf-8", "replace")[-300:] if p.returncode != c["rc"] else ""}
+                     "cpu_seconds": usage.ru_utime + usage.ru_stime, "recorded_cpu_seconds": c["cpu_seconds"],
+                     "stderr_tail": stderr.decode("utf-8", "replace")[-300:] if p.returncode != c["rc"] else ""}
         done[i].set()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
@@ -77,10 +84,16 @@ def one_iteration(root, work, real_ffmpeg):
                ACP_BENCH_REAL_FFMPEG=real_ffmpeg, ACP_BENCH_FFMPEG_LOG=log, ACP_NO_BUILD="1")
     load_before = os.getloadavg()
     t0 = time.monotonic()
-    p = subprocess.run(["./acp", "pipeline", "run", "--config", CONFIG, "--offline", "--no-cache",
-                        "--output-dir", out, "--format", "json"], cwd=root, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(["./acp", "pipeline", "run", "--config", CONFIG, "--offline", "--no-cache",
+                              "--output-dir", out, "--format", "json"], cwd=root, env=env,
+                             stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        p.stderr = err.read()
     acp_wall = time.monotonic() - t0
+    acp_tree_cpu = usage.ru_utime + usage.ru_stime  # the JVM and its waited-for children
     load_after = os.getloadavg()
     if p.returncode != 0:
         sys.exit("acp failed (exit %d): %s" % (p.returncode, p.stderr.decode()[-2000:]))
@@ -94,6 +107,8 @@ def one_iteration(root, work, real_ffmpeg):
     scenes_start = parse_time(steps["scenes"]["started_at"])
 
     replay_wall, timing = replay(calls, real_ffmpeg)
+    # The JVM's own CPU (plus the recorder's few bash milliseconds): its tree minus ffmpeg's.
+    acp_cpu = acp_tree_cpu - sum(c["cpu_seconds"] for c in calls)
     mismatched = [t for t in timing if t["rc"] != t["recorded_rc"]]
     if mismatched:
         sys.exit("the replay did not reproduce the run's ffmpeg results: %s" % mismatched[:2])
@@ -120,6 +135,11 @@ def one_iteration(root, work, real_ffmpeg):
         "ffmpeg_recorded_busy_seconds": round(sum(c["end_ns"] - c["start_ns"] for c in calls) / 1e9, 3),
         "assembly_ffmpeg_recorded_seconds": round((longest["end_ns"] - longest["start_ns"]) / 1e9, 3),
         "assembly_ffmpeg_replay_seconds": round(max(t["end"] - t["start"] for t in timing), 3),
+        # CPU time is what the machine's other load does not change: the same calls should cost
+        # the same CPU under ACP and directly, and ACP's own process should add little.
+        "ffmpeg_cpu_seconds_under_acp": round(sum(t["recorded_cpu_seconds"] for t in timing), 2),
+        "ffmpeg_cpu_seconds_direct": round(sum(t["cpu_seconds"] for t in timing), 2),
+        "acp_jvm_cpu_seconds_incl_rendering_speech": round(acp_cpu, 2),
         "step_seconds": {s["step_id"]: s["execution_time"] for s in run["step_results"]},
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
