@@ -47,8 +47,32 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
         BigDecimal expected = BigDecimal.ZERO;
         BigDecimal high = BigDecimal.ZERO;
         List<String> unknown = new ArrayList<>();
-        for (PlannedTask t : plan.tasks()) {
-            if (!t.enabled()) {
+        for (var step : plan.steps()) {
+            if (step instanceof dev.acp.plan.PlannedForEach block) {
+                if (!block.enabled()) {
+                    continue;
+                }
+                Integer items = itemCount(plan, block);
+                for (PlannedTask t : block.templates()) {
+                    if (!t.enabled()) {
+                        continue;
+                    }
+                    StepEstimate one = billed.test(t.providerId()) ? estimator.estimate(t)
+                            : new StepEstimate(t.id(), t.providerId(), t.model(), null, StepEstimate.Range.FREE,
+                                    "free (" + t.providerId() + " does not bill)");
+                    StepEstimate e = perItem(withFallbacks(one, t, estimator, billed), block, t, items);
+                    steps.add(e);
+                    if (e.cost() instanceof StepEstimate.Range r) {
+                        low = low.add(r.low());
+                        expected = expected.add(r.expected());
+                        high = high.add(r.high());
+                    } else {
+                        unknown.add(e.stepId());
+                    }
+                }
+                continue;
+            }
+            if (!(step instanceof PlannedTask t) || !t.enabled()) {
                 continue;
             }
             StepEstimate e = billed.test(t.providerId()) ? estimator.estimate(t)
@@ -68,6 +92,49 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
         BigDecimal limit = limitOverride != null ? limitOverride : global.costLimit();
         BigDecimal confirm = global.confirmAbove() != null ? global.confirmAbove() : DEFAULT_CONFIRM_ABOVE;
         return new PipelineEstimate(steps, low, expected, high, unknown, limit, confirm);
+    }
+
+    /**
+     * How many items a for_each block will run over, when that is known before the run: the
+     * length of a list input, or the {@code num_scenes} a story_to_scenes source asks for. Null
+     * when only the run will tell (a language model may also answer with another count; the
+     * estimate then is what was asked for, and each expanded step still reserves its own cost).
+     */
+    static @Nullable Integer itemCount(ExecutionPlan plan, dev.acp.plan.PlannedForEach block) {
+        return switch (block.source()) {
+            case dev.acp.template.Reference.InputRef in ->
+                    plan.inputs().get(in.name()) instanceof List<?> list ? list.size() : null;
+            case dev.acp.template.Reference.StepRef ref -> {
+                if (plan.byId().get(ref.stepId()) instanceof PlannedTask src
+                        && src.capability() == dev.acp.provider.Capability.STORY_TO_SCENES
+                        && src.spec().config().get("num_scenes") instanceof Number n && n.intValue() > 0) {
+                    yield n.intValue();
+                }
+                yield null;
+            }
+            default -> null;
+        };
+    }
+
+    /** An inner step's estimate for every item of its block: {@code 4 items × (...)}, or unknown. */
+    static StepEstimate perItem(StepEstimate one, dev.acp.plan.PlannedForEach block, PlannedTask t,
+            @Nullable Integer items) {
+        String id = t.id() + "[1.." + (items == null ? "n" : items) + "]";
+        if (!(one.cost() instanceof StepEstimate.Range r)) {
+            return new StepEstimate(id, one.provider(), one.model(), one.entry(), one.cost(), one.formula());
+        }
+        if (r.high().signum() == 0) {
+            return new StepEstimate(id, one.provider(), one.model(), one.entry(), r, one.formula() + ", per item");
+        }
+        if (items == null) {
+            return new StepEstimate(id, one.provider(), one.model(), one.entry(), new StepEstimate.Unknown(
+                    "for_each " + block.id() + ": the number of items is known only at run time"),
+                    Money.format(r.expected()) + " per item × items known only at run time (" + one.formula() + ")");
+        }
+        BigDecimal n = BigDecimal.valueOf(items);
+        return new StepEstimate(id, one.provider(), one.model(), one.entry(),
+                new StepEstimate.Range(r.low().multiply(n), r.expected().multiply(n), r.high().multiply(n)),
+                items + " items × (" + one.formula() + ")");
     }
 
     /**

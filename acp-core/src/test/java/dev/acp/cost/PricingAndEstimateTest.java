@@ -80,6 +80,45 @@ class PricingAndEstimateTest {
     }
 
     @Test
+    void for_each_steps_are_estimated_once_per_item_when_the_count_is_known_and_unknown_otherwise() {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fal", r -> null), LambdaProvider.of("openrouter", r -> null));
+        ExecutionPlan plan = acp.plan("""
+                pipeline_name: fan_out
+                inputs:
+                  topics: { type: list, default: [a, b, c] }
+                steps:
+                  - id: scenes
+                    step_type: story_to_scenes
+                    provider: openrouter
+                    config: { story: "Once upon a time.", num_scenes: 4 }
+                  - id: per_topic
+                    for_each: "{{inputs.topics}}"
+                    steps:
+                      - { id: poster, step_type: text_to_image, config: { prompt: "{{item}}", model: flux-dev }, output_filename: "p_{{index}}.png" }
+                  - id: per_scene
+                    for_each: "{{steps.scenes.items}}"
+                    steps:
+                      - { id: still, step_type: text_to_image, config: { prompt: "{{item.image_prompt}}", model: flux-dev }, output_filename: "s_{{index}}.png" }
+                  - id: scenes_free
+                    step_type: story_to_scenes
+                    provider: openrouter
+                    config: { story: "Once upon a time." }
+                  - id: per_free_scene
+                    for_each: "{{steps.scenes_free.items}}"
+                    steps:
+                      - { id: shot, step_type: text_to_image, config: { prompt: "{{item.image_prompt}}", model: flux-dev }, output_filename: "f_{{index}}.png" }
+                """);
+        PipelineEstimate e = PipelineEstimate.of(plan, new Estimator(PricingCatalog.builtIn()), null);
+        Map<String, StepEstimate> rows = new java.util.HashMap<>();
+        e.steps().forEach(r -> rows.put(r.stepId(), r));
+        assertThat(rows.get("poster[1..3]").expected()).isEqualByComparingTo("0.015");
+        assertThat(rows.get("poster[1..3]").formula()).startsWith("3 items × (1 image × $0.005/image");
+        assertThat(rows.get("still[1..4]").high()).isEqualByComparingTo("0.02");
+        assertThat(rows.get("shot[1..n]").cost()).isInstanceOf(StepEstimate.Unknown.class);
+        assertThat(e.unknownSteps()).contains("shot[1..n]");
+    }
+
+    @Test
     void a_pipeline_with_an_unknown_price_is_flagged_under_a_limit() {
         TestAcp acp = new TestAcp(dir, LambdaProvider.of("fal", r -> null));
         ExecutionPlan plan = acp.plan("""
