@@ -109,6 +109,64 @@ final class ResumeContractTest {
     }
 
     @Test
+    void a_replicate_prediction_left_running_by_a_killed_process_is_collected_on_resume_with_exactly_one_create()
+            throws Exception {
+        // A SIGKILL sends no cancel: the journal holds the prediction's id and nothing else. The
+        // first session plays that by stopping without cancelling; the resume uses the real provider.
+        wm.stubFor(post(urlEqualTo("/v1/models/minimax/video-01/predictions")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"pred-7\",\"status\":\"starting\"}")));
+        wm.stubFor(get(urlEqualTo("/v1/predictions/pred-7")).willReturn(okJson(
+                "{\"id\":\"pred-7\",\"status\":\"processing\",\"logs\":\"10%\"}")));
+        RunService.Session first = service(replicateAsIfKilled()).start(pipeline("""
+                  - step_type: text_to_video
+                    id: clip
+                    provider: replicate
+                    config: { prompt: "waves at night" }
+                    output_filename: clip.mp4
+                """), RunSettings.run(dir), CacheMode.OFF);
+        String runId = first.runId();
+        runUntil(first, getRequestedFor(urlEqualTo("/v1/predictions/pred-7")));
+        wm.verify(0, postRequestedFor(urlEqualTo("/v1/predictions/pred-7/cancel")));
+
+        wm.stubFor(get(urlEqualTo("/v1/predictions/pred-7")).willReturn(okJson("{\"id\":\"pred-7\",\"status\":"
+                + "\"succeeded\",\"output\":\"" + wm.baseUrl().replace("localhost", "127.0.0.1")
+                + "/d/clip7.mp4\",\"metrics\":{\"predict_time\":12.5}}")));
+        wm.stubFor(get(urlEqualTo("/d/clip7.mp4")).willReturn(aResponse().withHeader("Content-Type", "video/mp4")
+                .withBody(MP4)));
+        RunResult resumed = run(service().resume(runId, null, null));
+
+        assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        StepResult clip = resumed.steps().get(0);
+        assertThat(clip.requestIds()).contains("pred-7");
+        assertThat(Files.readAllBytes(clip.outputPath())).isEqualTo(MP4);
+        wm.verify(1, postRequestedFor(urlEqualTo("/v1/models/minimax/video-01/predictions")));
+    }
+
+    /** The real Replicate provider, except that a stopped run leaves its predictions running, as a kill does. */
+    private static dev.acp.provider.ProviderFactory replicateAsIfKilled() {
+        ReplicateProviderFactory real = new ReplicateProviderFactory();
+        return (dev.acp.provider.ProviderFactory) java.lang.reflect.Proxy.newProxyInstance(
+                ResumeContractTest.class.getClassLoader(), new Class<?>[] {dev.acp.provider.ProviderFactory.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("create")) {
+                        return delegate(method, real, args);
+                    }
+                    Object provider = real.create((ProviderContext) args[0]);
+                    return java.lang.reflect.Proxy.newProxyInstance(ResumeContractTest.class.getClassLoader(),
+                            new Class<?>[] {dev.acp.provider.JobProvider.class},
+                            (p, m, a) -> m.getName().equals("cancelOnInterrupt") ? Boolean.FALSE : delegate(m, provider, a));
+                });
+    }
+
+    private static Object delegate(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
     void a_runware_task_interrupted_mid_poll_is_collected_on_resume_with_one_submission_and_its_cost() throws Exception {
         wm.stubFor(runware("getResponse").inScenario("rw").whenScenarioStateIs(
                 com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willReturn(aResponse().withStatus(400)
@@ -189,14 +247,18 @@ final class ResumeContractTest {
     // ---- helpers -------------------------------------------------------------------------------
 
     private RunService service() {
+        return service(new ReplicateProviderFactory());
+    }
+
+    private RunService service(dev.acp.provider.ProviderFactory replicate) {
         Environment env = Environment.of(Map.of("RUNWARE_API_KEY", RUNWARE_KEY, "ACP_RUNWARE_BASE_URL", wm.baseUrl(),
                 "REPLICATE_API_TOKEN", REPLICATE_TOKEN, "ACP_REPLICATE_BASE_URL", wm.baseUrl(),
                 "ACP_HOME", dir.resolve("home").toString()));
         ProviderContext context = ProviderContext.of(env, dir.resolve("home"), Clock.systemUTC());
         LocalEngine.Options options = LocalEngine.Options.defaults(env).withSleeper(d -> Thread.sleep(5))
                 .withRetryPolicy(new RetryPolicy(Duration.ZERO, Duration.ZERO)).withCancelGrace(Duration.ofSeconds(5));
-        return new RunService(Acp.create(env, ProviderRegistry.of(context, new RunwareProviderFactory(),
-                new ReplicateProviderFactory()), options));
+        return new RunService(Acp.create(env, ProviderRegistry.of(context, new RunwareProviderFactory(), replicate),
+                options));
     }
 
     private Path pipeline(String steps) throws Exception {
