@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,31 +82,37 @@ public final class Journal implements AutoCloseable {
 
     private final Sink sink;
     private final JournalCodec codec;
-    private final Object appendLock = new Object();
-    private final Object writeLock = new Object();
+    /**
+     * Guards every field below. Never held while writing or syncing: one thread at a time (the
+     * "writer") takes the pending records, writes and syncs them with the lock released, and the
+     * threads whose records it covers wait on {@link #progress}. A waiting virtual thread parks
+     * instead of spinning on a monitor or pinning its carrier through an fsync.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a writer finishes, successfully or not. */
+    private final Condition progress = lock.newCondition();
     private final ScheduledExecutorService flusher;
     /**
-     * Records appended and not yet written, in order: records number {@code written + 1} to
-     * {@code appended}. They are encoded when written, so that the engine's threads do not pay
-     * for the encoding of records that are not forced. Under appendLock.
+     * Records appended and not yet taken by a writer, in order: records number {@code taken + 1}
+     * to {@code appended}. They are encoded by the writer, so that the engine's threads do not
+     * pay for the encoding of records that are not forced.
      */
     private List<JournalRecord> pending = new ArrayList<>();
-    /** The number of records appended, which is the position of the last one. Under appendLock. */
+    /** The number of records appended, which is the position of the last one. */
     private long appended;
     private boolean closed;
+    /** Whether a thread is writing or syncing now (with the lock released). */
+    private boolean writing;
     /**
      * The position of the last record handed to the sink whole, and of the last one synced with
-     * it. Under writeLock. Positions, not batch sizes: "my record is on disk" is concluded only
-     * from {@code forced >= position}.
+     * it. Positions, not batch sizes: "my record is on disk" is concluded only from
+     * {@code forced >= position}.
      */
     private long written;
     private long forced;
     private boolean sinkClosed;
-    /**
-     * The first failure to write or sync; from then on nothing is written. Set under writeLock,
-     * read by appends without it.
-     */
-    private volatile @Nullable IOException failure;
+    /** The first failure to write or sync; from then on nothing is written. */
+    private @Nullable IOException failure;
     /** How many bytes of a torn last line {@link #open} cut off. */
     private final long tornTail;
 
@@ -201,7 +209,8 @@ public final class Journal implements AutoCloseable {
      */
     public void append(JournalRecord record, boolean force) {
         long position;
-        synchronized (appendLock) {
+        lock.lock();
+        try {
             if (closed) {
                 throw new IllegalStateException("the journal is closed");
             }
@@ -210,6 +219,8 @@ public final class Journal implements AutoCloseable {
             }
             pending.add(record);
             position = ++appended;
+        } finally {
+            lock.unlock();
         }
         if (force) {
             try {
@@ -222,77 +233,113 @@ public final class Journal implements AutoCloseable {
 
     /** How many records were appended; tests wait on it to know that threads are queued. */
     long appendedCount() {
-        synchronized (appendLock) {
+        lock.lock();
+        try {
             return appended;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The exception for an append that cannot be kept, naming the journal's first failure. */
     private UncheckedIOException failed() {
-        IOException cause = Objects.requireNonNull(failure, "failure");
+        IOException cause;
+        lock.lock();
+        try {
+            cause = Objects.requireNonNull(failure, "failure");
+        } finally {
+            lock.unlock();
+        }
         return new UncheckedIOException("cannot write the run journal: " + cause.getMessage(), cause);
     }
 
     /**
-     * Writes (and with {@code force}, syncs) every record up to number {@code position}.
+     * Returns once every record up to number {@code position} is written (and with {@code force},
+     * synced): by this thread, or by the writer of the moment whose batch covers it. Parallel
+     * forced appends thus share one write and one sync.
      *
      * @throws IOException when they are not (all) there; {@link #failure} is then set
      */
     private void sync(long position, boolean force) throws IOException {
-        synchronized (writeLock) {
-            if (force ? forced >= position : written >= position) {
-                // Covered by another thread's write or force, before any failure.
-                return;
-            }
-            IOException earlier = failure;
-            if (earlier != null) {
-                throw earlier;
-            }
-            if (sinkClosed) {
-                // Only the flusher can get here, after close() wrote everything.
-                return;
-            }
-            try {
-                if (written < position) {
-                    List<JournalRecord> batch;
-                    long end;
-                    synchronized (appendLock) {
-                        batch = pending;
-                        pending = new ArrayList<>();
-                        end = appended;
-                    }
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * batch.size());
-                    for (JournalRecord r : batch) {
-                        bytes.writeBytes(codec.encode(r));
-                    }
-                    sink.write(bytes.toByteArray());
-                    written = end;
+        List<JournalRecord> batch;
+        long end;
+        boolean syncToo;
+        lock.lock();
+        try {
+            while (true) {
+                if (force ? forced >= position : written >= position) {
+                    // Covered by another thread's write or force, before any failure.
+                    return;
                 }
-                if (force && forced < position) {
-                    long end = written;
-                    sink.sync();
-                    forced = end;
+                if (failure != null) {
+                    throw failure;
                 }
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            } catch (RuntimeException e) {
-                // A record that cannot be encoded: its batch is gone, so later records must not
-                // be written either.
-                IOException io = new IOException("cannot encode a journal record: " + e.getMessage(), e);
-                failure = io;
-                throw io;
+                if (sinkClosed) {
+                    // Only the flusher can get here, after close() wrote everything.
+                    return;
+                }
+                if (!writing) {
+                    break;
+                }
+                progress.awaitUninterruptibly();
             }
+            // This thread writes everything appended so far, and syncs it when asked to or when
+            // a forced record waits in it.
+            writing = true;
+            batch = pending;
+            pending = new ArrayList<>();
+            end = appended;
+            syncToo = force;
+        } finally {
+            lock.unlock();
+        }
+        IOException problem = null;
+        long nowWritten = -1;
+        long nowForced = -1;
+        try {
+            if (!batch.isEmpty()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * batch.size());
+                for (JournalRecord r : batch) {
+                    bytes.writeBytes(codec.encode(r));
+                }
+                sink.write(bytes.toByteArray());
+            }
+            nowWritten = end;
+            if (syncToo) {
+                sink.sync();
+                nowForced = end;
+            }
+        } catch (IOException e) {
+            problem = e;
+        } catch (RuntimeException e) {
+            // A record that cannot be encoded: its batch is gone, so later records must not be
+            // written either.
+            problem = new IOException("cannot encode a journal record: " + e.getMessage(), e);
+        }
+        lock.lock();
+        try {
+            writing = false;
+            if (nowWritten >= 0) {
+                written = nowWritten;
+            }
+            if (nowForced >= 0) {
+                forced = nowForced;
+            }
+            if (problem != null && failure == null) {
+                failure = problem;
+            }
+            progress.signalAll();
+            if (failure != null && (force ? forced < position : written < position)) {
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     private void flushQuietly() {
         try {
-            long end;
-            synchronized (appendLock) {
-                end = appended;
-            }
-            sync(end, false);
+            sync(appendedCount(), false);
         } catch (IOException e) {
             // Not swallowed: sync() recorded it as the journal's failure, and the next append
             // (and every forced append still waiting) throws it. Nothing is written any more.
@@ -309,23 +356,39 @@ public final class Journal implements AutoCloseable {
     public void close() throws IOException {
         flusher.shutdownNow();
         long end;
-        synchronized (appendLock) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
             end = appended;
+        } finally {
+            lock.unlock();
         }
         try {
             sync(end, true);
         } catch (IOException e) {
-            IOException first = Objects.requireNonNull(failure, "failure");
+            IOException first;
+            lock.lock();
+            try {
+                first = Objects.requireNonNull(failure, "failure");
+            } finally {
+                lock.unlock();
+            }
             throw new IOException("cannot write the run journal: " + first.getMessage(), first);
         } finally {
-            synchronized (writeLock) {
+            lock.lock();
+            try {
+                // A writer of the moment (the flusher, a late forced append) finishes first.
+                while (writing) {
+                    progress.awaitUninterruptibly();
+                }
                 sinkClosed = true;
-                sink.close();
+            } finally {
+                lock.unlock();
             }
+            sink.close();
         }
     }
 }
