@@ -68,6 +68,11 @@ public final class Hashing {
         return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** A fresh SHA-256 digest, for hashing bytes as they are written; hex-encode its result. */
+    public static MessageDigest newSha256() {
+        return digest();
+    }
+
     private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -127,10 +127,11 @@ final class TaskRunner {
         /** The request of the latest attempt, against which its side files are checked. */
         private @Nullable ProviderRequest request;
         /**
-         * Attempt tags (see {@link SideFile#attemptTag}) whose side files may lie unplaced beside
-         * the output: deleted when the step ends.
+         * Where this step's attempts were told to write side files ({@link SideFile#written()}):
+         * what is still there when the step ends was never placed, and is deleted. Providers may
+         * ask from threads of their own.
          */
-        private final java.util.Set<String> sideTags = new java.util.LinkedHashSet<>();
+        private final java.util.Set<Path> sideFilesHandedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private SingleFlight.@Nullable Claim claim;
         /** The job in flight, so that a timeout or a lost race can cancel it at the provider. */
         private @Nullable JobHandle job;
@@ -407,7 +408,6 @@ final class TaskRunner {
                 ProviderRequest request = new ProviderRequest(t.id(), t.capability(), t.model(), params, tmp,
                         t.outputPath(), new Context());
                 this.request = request;
-                sideTags.add(SideFile.attemptTag(tmp));
                 ProviderResult result;
                 try {
                     result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
@@ -591,10 +591,10 @@ final class TaskRunner {
             if (e.sideFiles().isEmpty()) {
                 return List.of();
             }
-            sideTags.add(SideFile.attemptTag(tmp));
             List<SideFile> restored = new java.util.ArrayList<>();
             for (SideObject side : e.sideFiles()) {
                 SideFile f = SideFile.of(tmp, t.outputPath(), side.suffix());
+                sideFilesHandedOut.add(f.written());
                 SideFile.deleteTree(f.written());
                 if (!x.request.cache().restoreSideFile(side, f.written())) {
                     for (SideFile r : restored) {
@@ -782,7 +782,8 @@ final class TaskRunner {
                         throw new ProviderException(ErrorKind.INTERNAL, "provider '" + provider.id()
                                 + "' reported an output file but wrote nothing");
                     }
-                    sha = Hashing.sha256(tmp);
+                    // Hashed by the provider as it wrote the file, or read back here.
+                    sha = result.outputSha256() != null ? result.outputSha256() : Hashing.sha256(tmp);
                     AtomicFiles.moveIntoPlace(tmp, t.outputPath());
                     output = t.outputPath();
                 } else if (result.text() != null) {
@@ -800,7 +801,7 @@ final class TaskRunner {
             } catch (IOException | ProviderException e) {
                 // The result exists but could not be put in place: keep it where it is, name it, and
                 // record what it cost, so that nothing paid for disappears (its side files stay too).
-                sideTags.clear();
+                sideFilesHandedOut.clear();
                 tmpDone = tmp != null && Files.exists(tmp);
                 String where = tmpDone ? "; the output was kept as " + tmp : "";
                 if (cost != null) {
@@ -1018,23 +1019,15 @@ final class TaskRunner {
 
         /**
          * Deletes side files that the step's attempts wrote but never placed (a failed or
-         * cancelled attempt, an unused result). Their names end in the attempt's tag.
+         * cancelled attempt, an unused result); a placed one is no longer at its written name.
          */
         private void deleteUnplacedSideFiles() {
-            if (sideTags.isEmpty()) {
-                return;
-            }
-            Path folder = t.outputPath().toAbsolutePath().getParent();
-            try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(folder, p -> {
-                String name = p.getFileName().toString();
-                int at = name.lastIndexOf(".side-");
-                return name.startsWith(".") && at > 0 && sideTags.contains(name.substring(at + ".side-".length()));
-            })) {
-                for (Path p : left) {
+            for (Path p : sideFilesHandedOut) {
+                try {
                     SideFile.deleteTree(p);
+                } catch (IOException | RuntimeException e) {
+                    // Hidden leftovers are clutter, never a final name.
                 }
-            } catch (IOException | RuntimeException e) {
-                // Hidden leftovers are clutter, never a final name.
             }
         }
 
@@ -1060,6 +1053,11 @@ final class TaskRunner {
             @Override
             public void progress(double fraction, String message) {
                 x.listener.stepProgress(t, fraction, message);
+            }
+
+            @Override
+            public void sideFileHandedOut(SideFile file) {
+                sideFilesHandedOut.add(file.written());
             }
 
             @Override

@@ -174,6 +174,17 @@ public final class HttpTransport {
      */
     public long download(HttpCall call, Path target, long maxBytes, List<String> acceptedTypes)
             throws ProviderException, InterruptedException {
+        return downloadFile(call, target, maxBytes, acceptedTypes).bytes();
+    }
+
+    /**
+     * Like {@link #download}, also returning the SHA-256 of what was written, computed as the
+     * bytes stream in: a provider whose output file is the download hands it on with
+     * {@link dev.acp.provider.ProviderResult#withOutputSha256}, and the engine does not read the
+     * file again to hash it.
+     */
+    public Downloaded downloadFile(HttpCall call, Path target, long maxBytes, List<String> acceptedTypes)
+            throws ProviderException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             ProviderException failure;
             try {
@@ -196,7 +207,7 @@ public final class HttpTransport {
         }
     }
 
-    private long downloadOnce(HttpCall call, Path target, long maxBytes, List<String> acceptedTypes)
+    private Downloaded downloadOnce(HttpCall call, Path target, long maxBytes, List<String> acceptedTypes)
             throws IOException, InterruptedException, ProviderException {
         try (Governor.Permit p = call.governor().request()) {
             HttpResponse<InputStream> response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
@@ -216,10 +227,10 @@ public final class HttpTransport {
                     throw new ProviderException(ErrorKind.VALIDATION, call.governor().provider() + ": the result is "
                             + announced / (1024 * 1024) + " MB, over the limit of " + maxBytes / (1024 * 1024) + " MB");
                 }
-                long written = copy(in, target, maxBytes, call);
-                if (announced >= 0 && written != announced) {
-                    throw badAnswer(call, call.governor().provider() + ": the download was cut short (" + written
-                            + " of " + announced + " bytes)");
+                Downloaded written = copy(in, target, maxBytes, call);
+                if (announced >= 0 && written.bytes() != announced) {
+                    throw badAnswer(call, call.governor().provider() + ": the download was cut short ("
+                            + written.bytes() + " of " + announced + " bytes)");
                 }
                 call.governor().succeeded();
                 return written;
@@ -227,10 +238,11 @@ public final class HttpTransport {
         }
     }
 
-    private static long copy(InputStream in, Path target, long maxBytes, HttpCall call)
+    private static Downloaded copy(InputStream in, Path target, long maxBytes, HttpCall call)
             throws IOException, ProviderException {
         long total = 0;
         byte[] buf = new byte[64 * 1024];
+        java.security.MessageDigest sha256 = dev.acp.cache.Hashing.newSha256();
         try (OutputStream out = Files.newOutputStream(target)) {
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -239,6 +251,7 @@ public final class HttpTransport {
                     throw new ProviderException(ErrorKind.VALIDATION, call.governor().provider()
                             + ": the result is over the limit of " + maxBytes / (1024 * 1024) + " MB");
                 }
+                sha256.update(buf, 0, n);
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
@@ -249,7 +262,7 @@ public final class HttpTransport {
             }
             throw e;
         }
-        return total;
+        return new Downloaded(total, java.util.HexFormat.of().formatHex(sha256.digest()));
     }
 
     /** Common request id headers, for tracing a failure with the provider. */

@@ -56,7 +56,9 @@ public record ProviderRequest(
      *     name the main output itself
      */
     public SideFile sideFile(String suffix) {
-        return SideFile.of(outputFile, finalOutputFile, suffix);
+        SideFile file = SideFile.of(outputFile, finalOutputFile, suffix);
+        context.sideFileHandedOut(file);
+        return file;
     }
 
     public Optional<String> modelName() {

@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param sideFiles files or folders written beside the main output, each got from
  *     {@link ProviderRequest#sideFile(String)} and complete at its temporary name; the engine moves
  *     them into place with the main output, journals and caches them
+ * @param outputSha256 the SHA-256 (lower-case hex) of {@link ProviderRequest#outputFile()} as the
+ *     provider finished writing it, computed while writing (see
+ *     {@link dev.acp.http.HttpTransport#downloadFile}), or null; spares the engine a second read
+ *     of the file. A provider that sets it must not touch the file afterwards.
  */
 public record ProviderResult(
         boolean wroteFile,
@@ -27,12 +31,17 @@ public record ProviderResult(
         @Nullable Double qualityScore,
         @Nullable BigDecimal actualCost,
         List<String> requestIds,
-        List<SideFile> sideFiles) {
+        List<SideFile> sideFiles,
+        @Nullable String outputSha256) {
 
     public ProviderResult {
         metadata = Map.copyOf(metadata);
         requestIds = List.copyOf(requestIds);
         sideFiles = List.copyOf(sideFiles);
+        if (outputSha256 != null && (!wroteFile || !outputSha256.matches("[0-9a-f]{64}"))) {
+            throw new IllegalArgumentException("an output hash needs a written file and 64 lower-case hex digits, was "
+                    + outputSha256);
+        }
         if (qualityScore != null && (qualityScore < 0 || qualityScore > 1 || qualityScore.isNaN())) {
             throw new IllegalArgumentException("quality score must be in [0, 1], was " + qualityScore);
         }
@@ -41,7 +50,7 @@ public record ProviderResult(
     /** A result without side files. */
     public ProviderResult(boolean wroteFile, @Nullable String text, Map<String, Object> metadata,
             @Nullable Double qualityScore, @Nullable BigDecimal actualCost, List<String> requestIds) {
-        this(wroteFile, text, metadata, qualityScore, actualCost, requestIds, List.of());
+        this(wroteFile, text, metadata, qualityScore, actualCost, requestIds, List.of(), null);
     }
 
     /** A result whose main output is the file the provider wrote. */
@@ -65,19 +74,24 @@ public record ProviderResult(
     }
 
     public ProviderResult withQualityScore(double score) {
-        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds, sideFiles);
+        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds, sideFiles, outputSha256);
     }
 
     public ProviderResult withActualCost(BigDecimal cost) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds, sideFiles);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds, sideFiles, outputSha256);
     }
 
     public ProviderResult withRequestIds(List<String> ids) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids, sideFiles);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids, sideFiles, outputSha256);
     }
 
     /** This result with the side files the provider wrote (see {@link ProviderRequest#sideFile}). */
     public ProviderResult withSideFiles(List<SideFile> files) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files, outputSha256);
+    }
+
+    /** This result with the hash of the output file as the provider wrote it (see {@link #outputSha256}). */
+    public ProviderResult withOutputSha256(String sha256) {
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, sideFiles, sha256);
     }
 }

@@ -28,4 +28,11 @@ public interface StepContext {
             throw new InterruptedException("step cancelled");
         }
     }
+
+    /**
+     * Told of every side file handed out for this attempt ({@link ProviderRequest#sideFile}), so
+     * that the engine deletes exactly the ones a failed attempt leaves unplaced, without listing
+     * the output folder (which may hold thousands of outputs).
+     */
+    default void sideFileHandedOut(SideFile file) {}
 }

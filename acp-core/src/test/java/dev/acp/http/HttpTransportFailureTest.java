@@ -153,6 +153,21 @@ class HttpTransportFailureTest {
     }
 
     @Test
+    void the_hash_of_a_download_is_that_of_the_file_written_by_the_attempt_that_succeeded() throws Exception {
+        Path target = dir.resolve("image.png.tmp");
+        byte[] whole = new byte[200_000];
+        new Random(7).nextBytes(whole);
+        client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")),
+                java.util.Arrays.copyOf(whole, 70_000));
+        client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")), whole);
+        Downloaded d = transport.downloadFile(call(HttpCall.Retry.SAFE), target, 1 << 20, List.of("image/"));
+        assertThat(d.bytes()).isEqualTo(200_000);
+        assertThat(d.sha256()).isEqualTo(dev.acp.cache.Hashing.sha256(target))
+                .isEqualTo(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(whole)));
+    }
+
+    @Test
     void should_classify_a_download_broken_off_mid_body_of_a_once_call_as_unknown_outcome() {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")),

@@ -3,6 +3,7 @@ package dev.acp.providers.fal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Downloaded;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
@@ -393,12 +394,15 @@ public final class FalProvider implements JobProvider {
         };
         List<String> accepted = dev.acp.providers.support.MediaTypes.accepted(capability);
         long written;
+        String sha256 = null;
         if (media.url().regionMatches(true, 0, "data:", 0, 5)) {
             written = FalResults.writeDataUri(media.url(), request.outputFile(), limit, accepted);
         } else {
             URI uri = uri(media.url(), "the media URL");
-            written = transport.download(HttpCall.get(uri, Map.of(), governor, ErrorMapper.STANDARD, secrets)
+            Downloaded d = transport.downloadFile(HttpCall.get(uri, Map.of(), governor, ErrorMapper.STANDARD, secrets)
                     .withTimeout(timeouts.download()), request.outputFile(), limit, accepted);
+            written = d.bytes();
+            sha256 = d.sha256();
         }
         if (media.fileSize() != null && media.fileSize() > 0 && written != media.fileSize()) {
             deleteQuietly(request.outputFile());
@@ -414,7 +418,8 @@ public final class FalProvider implements JobProvider {
                 .ifPresent(i -> metadata.put("ignored_parameters", List.of(i.split(","))));
         List<String> ids = new ArrayList<>(List.of(handle.id()));
         Optional.ofNullable(handle.data().get(GATEWAY_REQUEST_ID)).ifPresent(ids::add);
-        return ProviderResult.file(metadata).withRequestIds(ids);
+        ProviderResult result = ProviderResult.file(metadata).withRequestIds(ids);
+        return sha256 == null ? result : result.withOutputSha256(sha256);
     }
 
     private JsonNode fetchJson(JobHandle handle) throws ProviderException, InterruptedException {

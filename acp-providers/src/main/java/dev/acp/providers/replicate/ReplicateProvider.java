@@ -3,6 +3,7 @@ package dev.acp.providers.replicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Downloaded;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
@@ -398,15 +399,18 @@ public final class ReplicateProvider implements JobProvider {
         List<String> accepted = MediaTypes.accepted(capability);
         String file = files.get(0);
         long written;
+        String sha256 = null;
         if (InlineMedia.isDataUri(file)) {
             written = InlineMedia.writeDataUri(file, request.outputFile(), limit, accepted, "replicate");
         } else {
             URI uri = uri(file);
             boolean api = apiHost.equals(hostOf(file));
             // Output URLs on replicate.delivery are public; files on the API host need the token.
-            written = transport.download(HttpCall.get(uri, api ? auth() : Map.of(), governor,
+            Downloaded d = transport.downloadFile(HttpCall.get(uri, api ? auth() : Map.of(), governor,
                     api ? ReplicateErrors.INSTANCE : ErrorMapper.STANDARD, secrets).withTimeout(timeouts.download()),
                     request.outputFile(), limit, accepted);
+            written = d.bytes();
+            sha256 = d.sha256();
         }
         answered.remove(handle.id());
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -426,7 +430,8 @@ public final class ReplicateProvider implements JobProvider {
         }
         Optional.ofNullable(handle.data().get(IGNORED))
                 .ifPresent(i -> metadata.put(IGNORED, List.of(i.split(","))));
-        return ProviderResult.file(metadata).withRequestIds(List.of(handle.id()));
+        ProviderResult result = ProviderResult.file(metadata).withRequestIds(List.of(handle.id()));
+        return sha256 == null ? result : result.withOutputSha256(sha256);
     }
 
     /** Files in an output, in order: URL or data URI strings, in lists and objects at any depth. */

@@ -3,6 +3,7 @@ package dev.acp.providers.runware;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Downloaded;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
@@ -394,6 +395,7 @@ public final class RunwareProvider implements JobProvider {
         long limit = capability.outputKind() == Capability.OutputKind.VIDEO ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
         List<String> accepted = MediaTypes.accepted(capability);
         long written;
+        String sha256 = null;
         String location = first.location();
         if (location == null) {
             written = InlineMedia.writeBase64(String.valueOf(first.imageBase64Data()), request.outputFile(), limit,
@@ -402,8 +404,10 @@ public final class RunwareProvider implements JobProvider {
             written = InlineMedia.writeDataUri(location, request.outputFile(), limit, accepted, "runware");
         } else {
             // Result URLs (im.runware.ai, vm.runware.ai) are public: the key is not sent there.
-            written = transport.download(HttpCall.get(uri(location), Map.of(), governor, ErrorMapper.STANDARD, secrets)
-                    .withTimeout(timeouts.download()), request.outputFile(), limit, accepted);
+            Downloaded d = transport.downloadFile(HttpCall.get(uri(location), Map.of(), governor, ErrorMapper.STANDARD,
+                    secrets).withTimeout(timeouts.download()), request.outputFile(), limit, accepted);
+            written = d.bytes();
+            sha256 = d.sha256();
         }
         BigDecimal cost = null;
         for (TaskItem i : items) {
@@ -432,6 +436,7 @@ public final class RunwareProvider implements JobProvider {
             ids.add(first.outputUUID());
         }
         ProviderResult result = ProviderResult.file(metadata).withRequestIds(ids);
+        result = sha256 == null ? result : result.withOutputSha256(sha256);
         return cost == null ? result : result.withActualCost(cost);
     }
 

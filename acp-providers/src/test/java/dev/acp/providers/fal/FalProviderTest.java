@@ -118,6 +118,8 @@ final class FalProviderTest {
 
         assertThat(result.wroteFile()).isTrue();
         assertThat(Files.readAllBytes(out)).isEqualTo(PNG);
+        // Hashed as it streamed in, so that the engine need not read the file again.
+        assertThat(result.outputSha256()).isEqualTo(dev.acp.cache.Hashing.sha256(out));
         assertThat(result.actualCost()).isNull();
         assertThat(result.requestIds()).containsExactly("req-1");
         assertThat(result.metadata()).containsEntry("endpoint", "fal-ai/flux/dev").containsEntry("model", "flux-dev")
@@ -253,6 +255,7 @@ final class FalProviderTest {
                 Map.of("prompt", "x"), out));
 
         assertThat(Files.readAllBytes(out)).isEqualTo(PNG);
+        assertThat(r.outputSha256()).as("not hashed on the way: the engine hashes the file").isNull();
         assertThat(r.metadata()).containsEntry("images_returned", 2)
                 .containsEntry("note", "fal returned 2 images; only the first is this step's output");
     }
