@@ -16,7 +16,6 @@ import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRegistry;
 import dev.acp.providers.fal.FalProviderFactory;
 import dev.acp.run.RunService;
-import dev.acp.testkit.fal.FakeFalServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -40,19 +39,21 @@ import java.util.stream.Stream;
 
 /**
  * 2,000 fal text_to_image jobs in one parallel group, through the real fal provider, transport,
- * governor, engine and run journal ({@link RunService}, cache off), against {@link FakeFalServer}
- * in the same JVM: each job completes 1 s after its submission and its result is a 1 MiB PNG. The
- * makespan is set against the 1 s bound and against a floor: the same submit / poll / download
- * cycles with a bare {@link HttpClient} on virtual threads, polling at the engine's shortest
- * interval (250 ms) and streaming to disk, with no ACP. Also measured: peak heap (run it with
- * {@code -Xmx256m}: it must succeed there), peak live platform threads, polls per job and bytes
- * written.
+ * governor, engine and run journal ({@link RunService}, cache off), against the fal look-alike
+ * of the test kit running in a JVM of its own ({@link FakeFalProcess}): each job completes 1 s
+ * after its submission and its result is a 1 MiB PNG. The makespan is set against the 1 s bound
+ * and against two floors, the same submit / poll / download cycles with a bare {@link HttpClient}
+ * on virtual threads, polling at the engine's shortest interval (250 ms), with no ACP: one
+ * streaming each file to disk, one also hashing, syncing and renaming each file as ACP must for a
+ * paid result. Also measured: peak heap (run it with {@code -Xmx256m}: it must succeed there),
+ * peak live platform threads, CPU time of client and server, polls per job and bytes written.
  *
  * <p>Usage: {@code java -Xmx256m -cp bench/target/acp-bench.jar dev.acp.bench.FalJobsBenchmark
- * [--jobs N] [--latency-ms MS] [--image-bytes N] [--iterations N] [--out FILE]}. The fal limits are
- * raised to the job count with {@code ACP_FAL_MAX_JOBS}, {@code ACP_FAL_MAX_CONCURRENCY} and
- * {@code ACP_FAL_RPS}, as a user with a large fal account would; the defaults (40 jobs) would make
- * this a measure of the governor, not of the engine.
+ * [--jobs N] [--latency-ms MS] [--image-bytes N] [--iterations N] [--max-concurrency N]
+ * [--server-heap 1g] [--out FILE]}. The fal limits are raised to the job count with
+ * {@code ACP_FAL_MAX_JOBS} and {@code ACP_FAL_RPS}, and the concurrent requests set with
+ * {@code ACP_FAL_MAX_CONCURRENCY}, as a user with a large fal account would; the defaults (40
+ * jobs) would make this a measure of the governor, not of the engine.
  */
 public final class FalJobsBenchmark {
     private static final String KEY = "bench-key-id:bench-key-secret";
@@ -67,6 +68,8 @@ public final class FalJobsBenchmark {
         int iterations = 3;
         int concurrency = 100;
         Path out = null;
+        String serverHeap = "1g";
+        boolean floorsToo = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
@@ -75,24 +78,30 @@ public final class FalJobsBenchmark {
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--max-concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--server-heap" -> serverHeap = args[++i];
+                // For profiling ACP alone (the result then has no floors to compare with).
+                case "--no-floors" -> floorsToo = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        // The JDK's HTTP server closes a connection that goes idle while 200 others are (its
-        // default), racing clients that reuse it at once: a fal-sized server keeps thousands open.
-        // Read when the first server starts, so set before.
-        System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(Math.max(200, jobs * 2)));
         Path work = Files.createTempDirectory("acp-fal-bench-");
         List<Map<String, Object>> floors = new ArrayList<>();
+        List<Map<String, Object>> durableFloors = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
-        try (FakeFalServer server = FakeFalServer.start(FakeFalServer.Settings.defaults().withApiKey(KEY)
-                .withLatency(Duration.ofMillis(latencyMs)).withImageBytes(imageBytes))) {
-            // One small warm-up of each, so that class loading and the JIT are not what is measured.
-            floor(server, work, Math.min(jobs, 50), concurrency);
-            acp(server, work, Math.min(jobs, 50), concurrency);
+        try (FakeFalProcess server = FakeFalProcess.start(KEY, Duration.ofMillis(latencyMs), imageBytes, jobs,
+                serverHeap)) {
+            // Warm-ups, so that class loading and the JIT are not what is measured: the server's
+            // first run at full size is several times slower than the next ones.
+            floor(server, work, jobs, concurrency, false);
+            floor(server, work, Math.min(jobs, 200), concurrency, true);
+            acp(server, work, Math.min(jobs, 200), concurrency);
             for (int i = 0; i < iterations; i++) {
-                floors.add(floor(server, work, jobs, concurrency));
-                System.err.println("floor " + (i + 1) + ": " + floors.getLast());
+                if (floorsToo) {
+                    floors.add(floor(server, work, jobs, concurrency, false));
+                    System.err.println("floor " + (i + 1) + ": " + floors.getLast());
+                    durableFloors.add(floor(server, work, jobs, concurrency, true));
+                    System.err.println("durable floor " + (i + 1) + ": " + durableFloors.getLast());
+                }
                 runs.add(acp(server, work, jobs, concurrency));
                 System.err.println("acp " + (i + 1) + ": " + runs.getLast());
             }
@@ -111,13 +120,18 @@ public final class FalJobsBenchmark {
         result.put("bound_s", latencyMs / 1000.0);
         double acpMedian = median(runs, "makespan_s");
         double floorMedian = median(floors, "makespan_s");
+        double durableMedian = median(durableFloors, "makespan_s");
         result.put("acp_makespan_s_median", acpMedian);
         result.put("acp_over_bound_pct_median", round((acpMedian / (latencyMs / 1000.0) - 1) * 100, 1));
         result.put("floor_makespan_s_median", floorMedian);
         result.put("floor_over_bound_pct_median", round((floorMedian / (latencyMs / 1000.0) - 1) * 100, 1));
+        result.put("durable_floor_makespan_s_median", durableMedian);
         result.put("acp_over_floor_s_median", round(acpMedian - floorMedian, 3));
+        result.put("acp_over_floor_pct_median", round((acpMedian / floorMedian - 1) * 100, 1));
+        result.put("acp_over_durable_floor_pct_median", round((acpMedian / durableMedian - 1) * 100, 1));
         result.put("acp_runs", runs);
         result.put("floor_runs", floors);
+        result.put("durable_floor_runs", durableFloors);
         String json = JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
         System.out.println(json);
         if (out != null) {
@@ -128,7 +142,7 @@ public final class FalJobsBenchmark {
 
     // ---------------------------------------------------------------- ACP
 
-    private static Map<String, Object> acp(FakeFalServer server, Path work, int jobs, int concurrency)
+    private static Map<String, Object> acp(FakeFalProcess server, Path work, int jobs, int concurrency)
             throws Exception {
         Path dir = Files.createDirectories(work.resolve("acp-" + System.nanoTime()));
         Path home = dir.resolve("home");
@@ -145,9 +159,8 @@ public final class FalJobsBenchmark {
         Acp acp = Acp.create(env, registry, LocalEngine.Options.defaults(env));
         Path pipeline = dir.resolve("fal-jobs.yaml");
         Files.writeString(pipeline, pipeline(jobs));
-        server.reset();
         RunService service = new RunService(acp);
-        Measurement m = Measurement.start();
+        Measurement m = Measurement.start(server);
         long t0 = System.nanoTime();
         RunResult r;
         long t1;
@@ -156,7 +169,7 @@ public final class FalJobsBenchmark {
             r = session.run(RunListener.NONE, new RunControl());
         }
         long t2 = System.nanoTime();
-        Map<String, Object> figures = m.stop();
+        Map<String, Object> figures = m.stop(jobs);
         if (r.status() != RunStatus.SUCCEEDED || r.taskResults().size() != jobs) {
             throw new IllegalStateException("the fal benchmark run did not succeed: " + r.status() + ", failed "
                     + r.failedStepIds().stream().limit(5).toList() + " " + r.steps().stream()
@@ -166,7 +179,6 @@ public final class FalJobsBenchmark {
         result.put("makespan_s", round((t2 - t1) / 1e9, 3));
         result.put("plan_and_start_s", round((t1 - t0) / 1e9, 3));
         result.putAll(figures);
-        result.putAll(serverFigures(server, jobs));
         result.put("bytes_written", bytes(dir.resolve("out")));
         delete(dir);
         return result;
@@ -193,23 +205,27 @@ public final class FalJobsBenchmark {
 
     // ---------------------------------------------------------------- floor
 
-    /** The same cycles with a bare HTTP client, one virtual thread per job, no ACP. */
-    private static Map<String, Object> floor(FakeFalServer server, Path work, int jobs, int concurrency)
-            throws Exception {
+    /**
+     * The same cycles with a bare HTTP client, one virtual thread per job, no ACP. {@code durable}
+     * adds what ACP's promise about paid results costs at least: each file is hashed (SHA-256) as
+     * it streams in, synced to disk and renamed into place.
+     */
+    private static Map<String, Object> floor(FakeFalProcess server, Path work, int jobs, int concurrency,
+            boolean durable) throws Exception {
         java.util.concurrent.Semaphore requests = new java.util.concurrent.Semaphore(concurrency);
         Path dir = Files.createDirectories(work.resolve("floor-" + System.nanoTime()));
-        server.reset();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong written = new AtomicLong();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        Measurement m = Measurement.start();
+        Measurement m = Measurement.start(server);
         long t0 = System.nanoTime();
         List<Thread> threads = new ArrayList<>(jobs);
         for (int i = 0; i < jobs; i++) {
             int n = i;
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
-                    written.addAndGet(cycle(client, requests, server.baseUrl(), n, dir.resolve("img" + n + ".png")));
+                    written.addAndGet(cycle(client, requests, server.baseUrl(), n, dir.resolve("img" + n + ".png"),
+                            durable));
                 } catch (Exception | Error e) {
                     failures.add(e);
                 }
@@ -219,7 +235,7 @@ public final class FalJobsBenchmark {
             t.join();
         }
         long t1 = System.nanoTime();
-        Map<String, Object> figures = m.stop();
+        Map<String, Object> figures = m.stop(jobs);
         client.close();
         if (!failures.isEmpty()) {
             throw new IllegalStateException(failures.size() + " floor jobs failed", failures.getFirst());
@@ -227,14 +243,13 @@ public final class FalJobsBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("makespan_s", round((t1 - t0) / 1e9, 3));
         result.putAll(figures);
-        result.putAll(serverFigures(server, jobs));
         result.put("bytes_written", written.get());
         delete(dir);
         return result;
     }
 
     private static long cycle(HttpClient client, java.util.concurrent.Semaphore requests, String base, int n,
-            Path target) throws Exception {
+            Path target, boolean durable) throws Exception {
         String body = "{\"prompt\":\"picture number " + n + "\",\"image_size\":\"square\",\"num_images\":1,"
                 + "\"output_format\":\"png\"}";
         JsonNode submitted = JSON.readTree(send(client, requests, request(base + "/fal-ai/flux/dev")
@@ -252,11 +267,42 @@ public final class FalJobsBenchmark {
         JsonNode result = JSON.readTree(send(client, requests, request(submitted.get("response_url").asText()).GET()
                 .build(), HttpResponse.BodyHandlers.ofByteArray()).body());
         String url = result.get("images").get(0).get("url").asText();
-        HttpResponse<Path> file = send(client, requests, HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofFile(target));
-        if (file.statusCode() != 200) {
-            throw new IllegalStateException("download answered " + file.statusCode());
+        if (!durable) {
+            HttpResponse<Path> file = send(client, requests, HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(target));
+            if (file.statusCode() != 200) {
+                throw new IllegalStateException("download answered " + file.statusCode());
+            }
+            return Files.size(target);
         }
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        requests.acquire();
+        try {
+            HttpResponse<java.io.InputStream> file = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = file.body();
+                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(partial,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                if (file.statusCode() != 200) {
+                    throw new IllegalStateException("download answered " + file.statusCode());
+                }
+                byte[] buf = new byte[64 * 1024];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, r);
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, r);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
+                ch.force(true);
+            }
+        } finally {
+            requests.release();
+        }
+        sha.digest();
+        Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return Files.size(target);
     }
 
@@ -291,9 +337,14 @@ public final class FalJobsBenchmark {
         private final int threadsBefore;
         private final long cpuBefore;
         private final String loadBefore;
+        private final FakeFalProcess server;
+        private final double serverCpuBefore;
         private volatile boolean running = true;
 
-        private Measurement() {
+        private Measurement(FakeFalProcess server) throws IOException {
+            this.server = server;
+            server.reset();
+            serverCpuBefore = server.stats().cpuSeconds();
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -335,11 +386,13 @@ public final class FalJobsBenchmark {
             });
         }
 
-        static Measurement start() {
-            return new Measurement();
+        /** Resets the server's counters and starts measuring. */
+        static Measurement start(FakeFalProcess server) throws IOException {
+            return new Measurement(server);
         }
 
-        Map<String, Object> stop() throws InterruptedException {
+        /** The figures, with what the server counted ({@code jobs} for the polls per job). */
+        Map<String, Object> stop(int jobs) throws InterruptedException, IOException {
             running = false;
             sampler.join();
             unsubscribe.forEach(Runnable::run);
@@ -352,9 +405,12 @@ public final class FalJobsBenchmark {
             m.put("peak_heap_used_mb_pool_peaks_sum", round(poolPeaks / 1048576.0, 1));
             m.put("platform_threads_before", threadsBefore);
             m.put("peak_platform_threads", ManagementFactory.getThreadMXBean().getPeakThreadCount());
-            // CPU of the whole process (fake server included, the same for both sides): less
-            // sensitive than the makespan to what else the machine runs.
+            // CPU of the client's process (the server runs in its own): less sensitive than the
+            // makespan to what else the machine runs.
             m.put("process_cpu_s", round((processCpuNanos() - cpuBefore) / 1e9, 2));
+            FakeFalProcess.Stats stats = server.stats();
+            m.put("server_cpu_s", round(stats.cpuSeconds() - serverCpuBefore, 2));
+            m.putAll(stats.figures(jobs));
             m.put("load_average_before", loadBefore);
             return m;
         }
@@ -380,16 +436,6 @@ public final class FalJobsBenchmark {
         }
     }
 
-    private static Map<String, Object> serverFigures(FakeFalServer server, int jobs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("submissions", server.submissionCount());
-        m.put("polls_per_job", round((double) server.polls() / jobs, 2));
-        m.put("result_fetches", server.resultFetches());
-        m.put("downloads", server.downloads());
-        m.put("bytes_served", server.bytesServed());
-        return m;
-    }
-
     private static long bytes(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             long total = 0;
@@ -413,6 +459,9 @@ public final class FalJobsBenchmark {
 
     private static double median(List<Map<String, Object>> runs, String key) {
         List<Double> values = new ArrayList<>(runs.stream().map(r -> ((Number) r.get(key)).doubleValue()).toList());
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         values.sort(null);
         return values.get(values.size() / 2);
     }

@@ -109,6 +109,11 @@ public final class FakeFalServer implements AutoCloseable {
     /** A private, safe-to-copy ancillary chunk (PNG 5.4): decoders skip it. */
     private static final byte[] FILLER_TYPE = "fkPd".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /**
+     * 256 KiB of fixed pseudo-random bytes, the filler of every image: each request reads it from
+     * its own starting point (see {@link #writePng}). Computed once; never written to.
+     */
+    private static final byte[] NOISE = noise(256 * 1024);
 
     /** How the server answers. */
     public enum Mode {
@@ -740,9 +745,9 @@ public final class FakeFalServer implements AutoCloseable {
     }
 
     /**
-     * Signature, IHDR, a filler chunk of seeded random bytes, IDAT, IEND: exactly
-     * {@link Settings#imageBytes()} bytes when the pixels fit, streamed in 8 KiB pieces: a
-     * benchmark may run thousands of downloads at once in the heap it measures.
+     * Signature, IHDR, a filler chunk of pseudo-random bytes, IDAT, IEND: exactly
+     * {@link Settings#imageBytes()} bytes when the pixels fit, streamed in 64 KiB pieces of the
+     * shared noise: no buffer per download, for benchmarks that run thousands at once.
      */
     private void writePng(Job job, OutputStream out) throws IOException {
         byte[] idat = idat(job);
@@ -764,19 +769,15 @@ public final class FakeFalServer implements AutoCloseable {
             out.write(frame);
             CRC32 crc = new CRC32();
             crc.update(FILLER_TYPE);
-            SplittableRandom random = new SplittableRandom(job.seed);
-            byte[] buf = new byte[8 * 1024];
+            // The shared noise read from a point the seed picks: a different file per request,
+            // the same for the same request, at the cost of a copy (a benchmark serves gigabytes).
+            int from = (int) Math.floorMod(job.seed, (long) NOISE.length);
             for (long left = filler; left > 0; ) {
-                int n = (int) Math.min(buf.length, left);
-                for (int i = 0; i < n; i += 8) {
-                    long r = random.nextLong();
-                    for (int k = 0; k < 8 && i + k < n; k++) {
-                        buf[i + k] = (byte) (r >>> (8 * k));
-                    }
-                }
-                crc.update(buf, 0, n);
-                out.write(buf, 0, n);
+                int n = (int) Math.min(Math.min(64 * 1024, NOISE.length - from), left);
+                crc.update(NOISE, from, n);
+                out.write(NOISE, from, n);
                 left -= n;
+                from = (from + n) % NOISE.length;
             }
             byte[] crcBytes = new byte[4];
             putInt(crcBytes, 0, (int) crc.getValue());
@@ -786,6 +787,18 @@ public final class FakeFalServer implements AutoCloseable {
         chunk(tail, "IDAT", idat);
         chunk(tail, "IEND", new byte[0]);
         out.write(tail.toByteArray());
+    }
+
+    private static byte[] noise(int size) {
+        byte[] b = new byte[size];
+        SplittableRandom random = new SplittableRandom(0x5eed_fa1eL);
+        for (int i = 0; i < size; i += 8) {
+            long r = random.nextLong();
+            for (int k = 0; k < 8; k++) {
+                b[i + k] = (byte) (r >>> (8 * k));
+            }
+        }
+        return b;
     }
 
     private static byte[] deflatePixels(Pixels p) {
