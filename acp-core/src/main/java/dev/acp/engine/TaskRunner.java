@@ -636,7 +636,7 @@ final class TaskRunner {
                 String key = x.request.runId() + "/" + x.sessionId + "/" + t.id() + "/" + attempt;
                 if (prior instanceof ResumeState.Submitting s && s.attempt() == attempt) {
                     key = s.idempotencyKey();
-                    if (!jobs.idempotentSubmit()) {
+                    if (!jobs.idempotentSubmit(request)) {
                         submitting = key; // stays unknown on later resumes too, until a new run
                         throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while this step's job"
                                 + " was being submitted; " + provider.id() + " may have accepted and billed it, and it"

@@ -20,6 +20,15 @@ public interface JobProvider extends Provider {
     boolean idempotentSubmit();
 
     /**
+     * {@link #idempotentSubmit()} for one request, for providers where it depends on how the job
+     * is asked for (Runware: an async task can be found again by its id, a sync one need not be).
+     * The engine asks this one.
+     */
+    default boolean idempotentSubmit(ProviderRequest request) {
+        return idempotentSubmit();
+    }
+
+    /**
      * Whether steps of {@code capability} run as jobs (submit, poll, fetch). A provider that
      * answers some capabilities in one call (Gemini's text next to Veo's video operations) says
      * false for those, and the engine calls {@link #execute} for them instead.

@@ -244,6 +244,38 @@ final class ResumeContractTest {
         wm.verify(1, runwareRequests("imageInference"));
     }
 
+    @Test
+    void a_sync_runware_submission_interrupted_before_its_answer_is_never_sent_again_but_reported_unknown()
+            throws Exception {
+        // Runware does not list the sync task: asking first would find nothing although it ran.
+        wm.stubFor(runware("getResponse").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"errors\":[{\"code\":\"taskFailedOrNotFound\"}]}")));
+        wm.stubFor(runware("imageInference").willReturn(okJson("{\"data\":[]}").withFixedDelay(20_000)));
+        RunService service = service();
+        RunService.Session first = service.start(pipeline("""
+                  - step_type: text_to_image
+                    id: cat
+                    provider: runware
+                    config: { prompt: "a cat", delivery: sync }
+                    output_filename: cat.png
+                """), RunSettings.run(dir), CacheMode.OFF);
+        String runId = first.runId();
+
+        RunResult interrupted = runUntil(first, runwareRequests("imageInference"), 1);
+
+        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
+        RunService.Session second = service.resume(runId, null, null);
+        assertThat(second.resume().steps().get("cat")).isInstanceOf(ResumeState.Submitting.class);
+        RunResult resumed = run(second);
+
+        assertThat(resumed.status()).isEqualTo(RunStatus.PARTIAL);
+        StepResult cat = resumed.steps().get(0);
+        assertThat(cat.error().kind()).isEqualTo(dev.acp.error.ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(cat.error().message()).contains("may have accepted and billed it");
+        wm.verify(1, runwareRequests("imageInference"));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private RunService service() {

@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * sending and recording the answer re-derives the same UUID on resume. Runware documents no
  * deduplication of task UUIDs, so a repeat must never reach it blindly: every submission first
  * asks {@code getResponse} (free) whether Runware already knows the UUID, and attaches to the task
- * it finds instead of sending it again. That makes {@link #idempotentSubmit()} true.
+ * it finds instead of sending it again. That makes {@link #idempotentSubmit()} true, except for
+ * {@code delivery: sync} (see {@link #idempotentSubmit(ProviderRequest)}).
  *
  * <p>Delivery: {@code async} by default (as the official new SDK does; providers.md 4.2): the
  * submission is acknowledged at once and {@link #poll} asks {@code getResponse}. {@code delivery:
@@ -127,6 +128,17 @@ public final class RunwareProvider implements JobProvider {
     @Override
     public boolean idempotentSubmit() {
         return true;
+    }
+
+    /**
+     * Not for {@code delivery: sync}: Runware need not list a sync task in {@code getResponse}, so
+     * after a run stopped while one was being sent, asking first could find nothing although the
+     * task ran and was billed, and sending again would pay twice. The engine reports such a step
+     * as "outcome unknown" instead.
+     */
+    @Override
+    public boolean idempotentSubmit(ProviderRequest request) {
+        return RunwareTasks.delivery(request.capability(), request.parameters()) == Delivery.ASYNC;
     }
 
     @Override
