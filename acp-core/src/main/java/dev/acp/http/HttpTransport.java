@@ -94,7 +94,7 @@ public final class HttpTransport {
     private HttpResult send(HttpCall call) throws IOException, InterruptedException {
         try (Governor.Permit p = call.governor().request()) {
             HttpResponse<InputStream> response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
+            try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
                 byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
                 if (body.length > MAX_BODY_BYTES) {
                     throw new IOException("the response is larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MB");
@@ -133,7 +133,8 @@ public final class HttpTransport {
                 || e.getCause() instanceof UnresolvedAddressException || e instanceof UnknownHostException
                 || e.getCause() instanceof ConnectException;
         boolean timedOut = e instanceof HttpTimeoutException && !notSent;
-        String what = timedOut ? "no answer within " + call.timeout().toSeconds() + " s"
+        String what = e instanceof StallGuard.Stalled ? e.getMessage()
+                : timedOut ? "no answer within " + call.timeout().toSeconds() + " s"
                 : notSent ? "cannot connect to " + host + " (" + describe(e) + ")" : describe(e);
         String message = call.governor().provider() + ": " + what + " (" + call.method() + " " + redactedUri(call) + ")";
         if (call.retry() == HttpCall.Retry.ONCE && !notSent) {
@@ -211,7 +212,7 @@ public final class HttpTransport {
             throws IOException, InterruptedException, ProviderException {
         try (Governor.Permit p = call.governor().request()) {
             HttpResponse<InputStream> response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
+            try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
                 if (response.statusCode() < 200 || response.statusCode() >= 300) {
                     byte[] body = in.readNBytes(64 * 1024);
                     throw failure(call, new HttpResult(response.statusCode(), response.headers().map(), body));
