@@ -52,14 +52,17 @@ final class ConfigRenderer {
     }
 
     Map<String, Object> render(PlannedTask task) throws TemplateSyntaxException {
-        java.util.Set<String> files = CapabilitySchema.of(task.capability()).fileParameters();
+        CapabilitySchema schema = CapabilitySchema.of(task.capability());
+        java.util.Set<String> files = schema.fileParameters();
+        java.util.Set<String> fileLists = schema.fileListParameters();
         ItemScope scope = scopes.apply(task.id());
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : task.spec().config().entrySet()) {
             if (e.getValue() == null) {
                 continue;
             }
-            Object v = renderValue(e.getValue(), scope);
+            Object raw = fileLists.contains(e.getKey()) ? typedPathsResolved(e.getValue()) : e.getValue();
+            Object v = renderValue(raw, scope);
             if (v instanceof String s && files.contains(e.getKey())) {
                 v = resolveFile(s);
             }
@@ -106,8 +109,45 @@ final class ConfigRenderer {
         return value;
     }
 
+    /** The keys under which a list item that is a map names its file (as providers read them). */
+    private static final List<String> PATH_KEYS = List.of("path", "file", "output", "output_path");
+
+    /**
+     * A file list as typed in the pipeline, with each path typed there made absolute against the
+     * pipeline's folder. Templates are left to render: what they give is another step's output,
+     * already absolute, or an input's value. Text that holds a whole list (JSON, one per line) is
+     * left as it is.
+     */
+    private Object typedPathsResolved(Object value) {
+        if (value instanceof String s) {
+            String t = s.strip();
+            boolean wholeList = t.startsWith("[") || t.startsWith("{") || t.contains("\n");
+            return t.isEmpty() || wholeList || Template.hasReferences(s) ? s : resolveFile(t);
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object item : l) {
+                out.add(item instanceof String s && !s.isBlank() && !Template.hasReferences(s) ? resolveFile(s.strip())
+                        : item instanceof Map<?, ?> m ? pathKeysResolved(m) : item);
+            }
+            return out;
+        }
+        return value instanceof Map<?, ?> m ? pathKeysResolved(m) : value;
+    }
+
+    private Map<Object, Object> pathKeysResolved(Map<?, ?> m) {
+        Map<Object, Object> out = new LinkedHashMap<>(m);
+        for (String key : PATH_KEYS) {
+            if (out.get(key) instanceof String s && !s.isBlank() && !Template.hasReferences(s)) {
+                out.put(key, resolveFile(s.strip()));
+            }
+        }
+        return out;
+    }
+
     private String resolveFile(String value) {
-        if (value.startsWith("http://") || value.startsWith("https://") || value.startsWith("data:")) {
+        if (value.startsWith("http://") || value.startsWith("https://") || value.startsWith("data:")
+                || value.startsWith("file:")) {
             return value;
         }
         return baseDirectory.resolve(value).toAbsolutePath().normalize().toString();

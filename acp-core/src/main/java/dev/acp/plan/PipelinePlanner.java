@@ -1250,6 +1250,7 @@ public final class PipelinePlanner {
                 case NUMBER -> "1.5";
                 case BOOLEAN -> "true";
                 case FILE -> "images/input.png";
+                case FILE_LIST -> "[images/one.png, images/two.png]";
                 case TEXT_OR_LIST -> "[a, b]";
                 case SIZE -> "landscape_16_9";
                 case MAP -> "{ key: value }";

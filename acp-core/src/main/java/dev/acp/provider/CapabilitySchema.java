@@ -22,6 +22,7 @@ public final class CapabilitySchema {
     private final Map<String, Param> params;
     private final List<List<String>> requiredAnyOf;
     private final java.util.Set<String> fileParameters;
+    private final java.util.Set<String> fileListParameters;
 
     private CapabilitySchema(Capability capability, Map<String, Param> params, List<List<String>> requiredAnyOf) {
         this.capability = capability;
@@ -29,6 +30,13 @@ public final class CapabilitySchema {
         this.requiredAnyOf = List.copyOf(requiredAnyOf);
         this.fileParameters = params.values().stream().filter(p -> p.type() == ParamType.FILE).map(Param::name)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.fileListParameters = params.values().stream().filter(p -> p.type() == ParamType.FILE_LIST)
+                .map(Param::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The names of parameters that hold a file or a list of files ({@link ParamType#FILE_LIST}). */
+    public java.util.Set<String> fileListParameters() {
+        return fileListParameters;
     }
 
     /** The names of parameters that hold a file path or URL. */
@@ -157,7 +165,7 @@ public final class CapabilitySchema {
                         // The local editing helpers.
                         .param("operation", ParamType.TEXT,
                                 "local: trim, concat, add_audio, replace_audio or extract_keyframes")
-                        .param("videos", ParamType.ANY, "clips to join (concat), in order")
+                        .param("videos", ParamType.FILE_LIST, "clips to join (concat), in order")
                         .param("start", ParamType.NUMBER, "trim: seconds from the start")
                         .param("end", ParamType.NUMBER, "trim: end in seconds")
                         .param("duration", ParamType.NUMBER, "trim: seconds to keep")
@@ -204,8 +212,8 @@ public final class CapabilitySchema {
                         .param("language", ParamType.TEXT, "language tag; detected when absent");
                 // Lists may arrive as rendered templates (text), so they are typed ANY and checked by the provider.
                 case ASSEMBLE_VIDEO -> b.required("visuals")
-                        .param("visuals", ParamType.ANY, "one image or video per scene, in order")
-                        .param("narration", ParamType.ANY, "one audio file per scene")
+                        .param("visuals", ParamType.FILE_LIST, "one image or video per scene, in order")
+                        .param("narration", ParamType.FILE_LIST, "one audio file per scene")
                         .param("scenes", ParamType.ANY, "scenes of story_to_scenes (narration text, duration)")
                         .param("durations", ParamType.ANY, "seconds per scene")
                         .param("default_duration", ParamType.NUMBER, "seconds of a scene with nothing else to go by")

@@ -13,6 +13,12 @@ public enum ParamType {
     BOOLEAN("true or false"),
     /** A local file (relative to the pipeline file) or an http(s) URL. */
     FILE("a file path or URL"),
+    /**
+     * A file, or a list of files (paths, or maps naming one under {@code path}/{@code file}/
+     * {@code output}/{@code output_path}), as typed or rendered from other steps' outputs. Paths
+     * typed in the pipeline are relative to the pipeline file, like {@link #FILE}.
+     */
+    FILE_LIST("a file or a list of files"),
     /** Text or a list of texts. */
     TEXT_OR_LIST("text or a list of texts"),
     /** An image size: a preset name or a map with width and height. */
@@ -47,7 +53,8 @@ public enum ParamType {
                     && m.get("width") instanceof Number && m.get("height") instanceof Number;
             case MAP -> value instanceof Map<?, ?>;
             case LIST -> value instanceof List<?>;
-            case ANY -> true;
+            // Lists come in many shapes (YAML, JSON text, one per line); the provider checks each item.
+            case FILE_LIST, ANY -> true;
         };
     }
 
