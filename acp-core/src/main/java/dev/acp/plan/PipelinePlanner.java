@@ -836,8 +836,8 @@ public final class PipelinePlanner {
                 return null;
             }
             if (!OutputFiles.extensions(kind).contains(ext)) {
-                error(at, t.id(), "output_filename '" + name + "': ." + ext + " does not fit a " + t.typeName()
-                        + " step, which produces " + kind.name().toLowerCase(java.util.Locale.ROOT),
+                error(at, t.id(), "output_filename '" + name + "': ." + ext + " does not fit step type " + t.typeName()
+                        + ", which produces " + kind.name().toLowerCase(java.util.Locale.ROOT),
                         "use one of ." + String.join(", .", OutputFiles.extensions(kind)));
                 return null;
             }

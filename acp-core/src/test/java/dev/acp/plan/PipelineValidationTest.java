@@ -271,7 +271,7 @@ class PipelineValidationTest {
         assertThat(e).hasSize(4);
         assertThat(e.get(0)).contains(":6:22: error: step 'text_to_image_1': output_filename '/etc/passwd.png' is absolute");
         assertThat(e.get(1)).contains("'../../escape.png' leaves the output folder");
-        assertThat(e.get(2)).contains(".mp3 does not fit a text_to_image step, which produces image");
+        assertThat(e.get(2)).contains(".mp3 does not fit step type text_to_image, which produces image");
         assertThat(e.get(3)).contains(":22:22: error: step 'text_to_image_5': writes the same file as step"
                 + " 'text_to_image_4' (sound.png)");
     }
