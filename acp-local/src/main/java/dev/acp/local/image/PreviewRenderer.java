@@ -36,12 +36,23 @@ import org.jspecify.annotations.Nullable;
  * (and, written as PNG, the same bytes), while different prompts give visibly different pictures.
  * Words in the prompt steer the scene: "sunset" warms the palette and adds a sun, "mountains",
  * "ocean", "city", "forest" and "space" add matching silhouettes; anything else gets an abstract
- * composition. The prompt is written on the image in a readable panel, and a badge reads
- * {@value #LABEL}. Text uses only the bundled Liberation Sans.
+ * composition. A badge reads {@value #LABEL}, and the prompt is written in a readable panel
+ * under it. Both sit at the top, centred, inside the part of the picture that every camera move
+ * of a slideshow keeps in view ({@link #SAFE_X}, {@link #SAFE_Y}: a 125% zoom and a 120% pan
+ * that ends at an edge), and clear of subtitles burned at the bottom of a film. Text uses only
+ * the bundled Liberation Sans.
  *
  * <p>Thread-safe: no state besides the shared fonts.
  */
 public final class PreviewRenderer {
+    /**
+     * The share of the width on each side, and of the height at top and bottom, that a camera
+     * move may crop: a pan at 120% ends with one sixth of the width out of view, a zoom to 125%
+     * loses a tenth at top and bottom.
+     */
+    static final float SAFE_X = 1f / 6 + 0.01f;
+    static final float SAFE_Y = 0.11f;
+
     /** The badge on every preview. */
     public static final String LABEL = "PREVIEW · local renderer · not AI-generated";
 
@@ -90,11 +101,12 @@ public final class PreviewRenderer {
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             new Scene(g, w, h, random, palette, motifs).draw();
-            if (caption) {
-                drawCaption(g, w, h, prompt);
-            }
+            int top = Math.round(h * SAFE_Y);
             if (badge) {
-                drawBadge(g, w, h);
+                top = drawBadge(g, w, h) + Math.max(2, Math.round(Math.min(w, h) * 0.015f));
+            }
+            if (caption) {
+                drawCaption(g, w, h, top, prompt);
             }
         } finally {
             g.dispose();
@@ -102,20 +114,21 @@ public final class PreviewRenderer {
         return image;
     }
 
-    private void drawCaption(Graphics2D g, int w, int h, String prompt) {
+    /** The prompt in a panel, centred under {@code top}, inside the safe part of the picture. */
+    private void drawCaption(Graphics2D g, int w, int h, int top, String prompt) {
         String text = prompt.strip().replaceAll("\\s+", " ");
         if (text.isEmpty()) {
             return;
         }
         int shortSide = Math.min(w, h);
-        float size = Math.max(8, Math.min(64, shortSide * 0.05f));
+        float size = Math.max(8, Math.min(64, shortSide * 0.045f));
         Font font = fonts.regular(size);
         FontMetrics metrics = g.getFontMetrics(font);
-        int margin = Math.max(4, Math.round(shortSide * 0.04f));
         int pad = Math.max(3, Math.round(size * 0.6f));
-        int maxWidth = w - 2 * margin - 2 * pad;
+        int maxWidth = Math.round(w * (1 - 2 * SAFE_X)) - 2 * pad;
         int lineHeight = metrics.getHeight();
-        int maxLines = (int) Math.floor((h * 0.42 - 2 * pad) / lineHeight);
+        // Down to the middle of the picture at most: the lower half is the subject's and the subtitles'.
+        int maxLines = (int) Math.floor((h * 0.5 - top - 2 * pad) / lineHeight);
         if (maxWidth < metrics.charWidth('M') * 4 || maxLines < 1) {
             return; // too small for legible text; the badge still says what this is
         }
@@ -124,47 +137,50 @@ public final class PreviewRenderer {
         int panelW = textWidth + 2 * pad;
         int panelH = lines.size() * lineHeight + 2 * pad;
         int x = (w - panelW) / 2;
-        int y = h - margin - panelH;
         g.setColor(new Color(0, 0, 0, 165));
         float arc = Math.min(panelH, size * 1.2f);
-        g.fill(new RoundRectangle2D.Float(x, y, panelW, panelH, arc, arc));
+        g.fill(new RoundRectangle2D.Float(x, top, panelW, panelH, arc, arc));
         g.setFont(font);
         g.setColor(new Color(250, 250, 250));
-        int baseline = y + pad + metrics.getAscent();
+        int baseline = top + pad + metrics.getAscent();
         for (String line : lines) {
             g.drawString(line, x + (panelW - metrics.stringWidth(line)) / 2, baseline);
             baseline += lineHeight;
         }
     }
 
-    private void drawBadge(Graphics2D g, int w, int h) {
+    /** The badge, centred at the top of the safe part of the picture; returns its bottom edge. */
+    private int drawBadge(Graphics2D g, int w, int h) {
         int shortSide = Math.min(w, h);
-        int margin = Math.max(2, Math.round(shortSide * 0.03f));
+        int safeWidth = Math.round(w * (1 - 2 * SAFE_X));
+        int y = Math.round(h * SAFE_Y);
         float size = Math.max(7, Math.min(36, shortSide * 0.035f));
         String text = LABEL;
         Font font = fonts.regular(size);
         FontMetrics metrics = g.getFontMetrics(font);
         // Shrink until the whole label fits; on tiny images fall back to the first word.
-        while (metrics.stringWidth(text) + size > w - 2 * margin && size > 4) {
+        while (metrics.stringWidth(text) + size > safeWidth && size > 4) {
             size -= 0.5f;
             font = fonts.regular(size);
             metrics = g.getFontMetrics(font);
         }
-        if (metrics.stringWidth(text) + size > w - 2 * margin) {
+        if (metrics.stringWidth(text) + size > safeWidth) {
             text = "PREVIEW";
         }
         int padX = Math.round(size * 0.5f);
         int padY = Math.round(size * 0.3f);
         int bw = metrics.stringWidth(text) + 2 * padX;
         int bh = metrics.getAscent() + metrics.getDescent() + 2 * padY;
+        int x = (w - bw) / 2;
         g.setColor(new Color(0, 0, 0, 190));
-        g.fill(new RoundRectangle2D.Float(margin, margin, bw, bh, bh, bh));
+        g.fill(new RoundRectangle2D.Float(x, y, bw, bh, bh, bh));
         g.setColor(new Color(255, 214, 10));
         g.setStroke(new BasicStroke(Math.max(1, size / 12)));
-        g.draw(new RoundRectangle2D.Float(margin, margin, bw, bh, bh, bh));
+        g.draw(new RoundRectangle2D.Float(x, y, bw, bh, bh, bh));
         g.setFont(font);
         g.setColor(Color.WHITE);
-        g.drawString(text, margin + padX, margin + padY + metrics.getAscent());
+        g.drawString(text, x + padX, y + padY + metrics.getAscent());
+        return y + bh;
     }
 
     /** Greedy word wrap; the last line ends with an ellipsis when text is left over. */

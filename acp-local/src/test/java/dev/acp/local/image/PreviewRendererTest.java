@@ -55,18 +55,26 @@ class PreviewRendererTest {
         BufferedImage withCaption = renderer.render("Words on the picture", 3, new ImageSize(400, 300), true);
         BufferedImage without = renderer.render("Words on the picture", 3, new ImageSize(400, 300), false);
 
-        // The badge's yellow outline sits in the top-left corner.
+        // The badge's yellow outline sits at the top, centred, inside what a slideshow's 125% zoom
+        // or 120% pan keeps in view (the outer sixth at each side, a tenth at the top may go).
         boolean yellow = false;
         for (int y = 0; y < 60 && !yellow; y++) {
-            for (int x = 0; x < 200 && !yellow; x++) {
+            for (int x = 0; x < 400 && !yellow; x++) {
                 int p = without.getRGB(x, y);
                 yellow = ((p >> 16) & 0xFF) > 230 && ((p >> 8) & 0xFF) > 190 && (p & 0xFF) < 60;
             }
         }
         assertThat(yellow).as("badge outline").isTrue();
-        // The caption changes only the lower part of the image.
-        assertThat(meanAbsoluteDifference(crop(withCaption, 0, 0, 400, 100), crop(without, 0, 0, 400, 100))).isZero();
-        assertThat(meanAbsoluteDifference(crop(withCaption, 0, 200, 400, 100), crop(without, 0, 200, 400, 100))).isGreaterThan(5);
+        assertThat(firstYellowColumn(without)).as("badge inside the part every camera move keeps")
+                .isGreaterThanOrEqualTo((int) (400 * PreviewRenderer.SAFE_X));
+        assertThat(firstYellowRow(without)).isGreaterThanOrEqualTo((int) (300 * 0.1));
+        // The caption sits under the badge, in the upper half: the lower half, where a film burns
+        // its subtitles, and the outer sixths are untouched.
+        assertThat(meanAbsoluteDifference(crop(withCaption, 0, 150, 400, 150), crop(without, 0, 150, 400, 150))).isZero();
+        assertThat(meanAbsoluteDifference(crop(withCaption, 0, 0, 66, 300), crop(without, 0, 0, 66, 300))).isZero();
+        assertThat(meanAbsoluteDifference(crop(withCaption, 334, 0, 66, 300), crop(without, 334, 0, 66, 300))).isZero();
+        assertThat(meanAbsoluteDifference(crop(withCaption, 66, 40, 268, 110), crop(without, 66, 40, 268, 110)))
+                .isGreaterThan(5);
     }
 
     @Test
@@ -122,5 +130,31 @@ class PreviewRendererTest {
 
     private static BufferedImage crop(BufferedImage image, int x, int y, int w, int h) {
         return image.getSubimage(x, y, w, h);
+    }
+
+    private static boolean isBadgeYellow(int p) {
+        return ((p >> 16) & 0xFF) > 230 && ((p >> 8) & 0xFF) > 190 && (p & 0xFF) < 60;
+    }
+
+    private static int firstYellowColumn(BufferedImage image) {
+        for (int x = 0; x < image.getWidth(); x++) {
+            for (int y = 0; y < image.getHeight(); y++) {
+                if (isBadgeYellow(image.getRGB(x, y))) {
+                    return x;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int firstYellowRow(BufferedImage image) {
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if (isBadgeYellow(image.getRGB(x, y))) {
+                    return y;
+                }
+            }
+        }
+        return -1;
     }
 }
