@@ -5,6 +5,7 @@ import dev.acp.cache.CacheEntry;
 import dev.acp.cache.CacheKey;
 import dev.acp.cache.CacheMode;
 import dev.acp.cache.Hashing;
+import dev.acp.cache.MetadataPaths;
 import dev.acp.cache.SideObject;
 import dev.acp.cache.SingleFlight;
 import dev.acp.cost.CostControl;
@@ -570,7 +571,8 @@ final class TaskRunner {
             String note = e.deterministic() ? null
                     : "cached result of a step without a seed: a new call would give a different output (--refresh makes one)";
             CacheInfo cache = new CacheInfo(CacheInfo.Status.HIT, e.key(), note, e.cost(), e.deterministic());
-            Map<String, Object> metadata = new LinkedHashMap<>(e.metadata());
+            // Paths of the output and side files as this step placed them, not as the cached step did.
+            Map<String, Object> metadata = new LinkedHashMap<>(MetadataPaths.concrete(e.metadata(), output, sidePaths(sides)));
             metadata.put("provider_reason", t.providerReason());
             metadata.put("cached_at", e.created().toString());
             if (!e.requestIds().isEmpty()) {
@@ -580,6 +582,15 @@ final class TaskRunner {
                     e.text(), metadata, null, null, startedAt, x.elapsed(startedAt), attempt, BigDecimal.ZERO,
                     BigDecimal.ZERO, cache, provider.preview(), e.qualityScore(), List.of(),
                     sides.stream().map(WrittenSideFile::path).toList());
+        }
+
+        /** Where each side file was placed, by its suffix. */
+        private static Map<String, Path> sidePaths(List<WrittenSideFile> sides) {
+            Map<String, Path> out = new LinkedHashMap<>();
+            for (WrittenSideFile f : sides) {
+                out.put(f.content().suffix(), f.path());
+            }
+            return out;
         }
 
         /**
@@ -891,7 +902,8 @@ final class TaskRunner {
             boolean deterministic = provider.deterministic(t.capability(), t.spec().config());
             try {
                 x.request.cache().store(lookup.key(), result.wroteFile() ? output : null, result.wroteFile() ? sha : null,
-                        result.text(), extension(t.outputPath()), result.metadata(), actual, deterministic, provider.id(),
+                        result.text(), extension(t.outputPath()), MetadataPaths.abstracted(result.metadata(), output,
+                                sidePaths(sides)), actual, deterministic, provider.id(),
                         modelOf(), result.qualityScore(), result.requestIds(), sideObjects(sides));
                 x.storedThisRun.add(lookup.key().hash());
             } catch (IOException | RuntimeException e) {

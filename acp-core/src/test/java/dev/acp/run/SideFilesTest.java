@@ -76,8 +76,9 @@ class SideFilesTest {
             Files.writeString(keys.written().resolve("keyframe_001.png"), "first frame of " + prompt);
             Files.writeString(keys.written().resolve("more/keyframe_002.png"), "second frame of " + prompt);
             after.call(request);
-            return ProviderResult.file(Map.of("subtitle_file", srt.target().toString()))
-                    .withSideFiles(List.of(srt, keys));
+            return ProviderResult.file(Map.of("subtitle_file", srt.target().toString(), "frames",
+                    List.of(keys.target().resolve("keyframe_001.png").toString()), "video", request.finalOutputFile()
+                    .toString())).withSideFiles(List.of(srt, keys));
         } catch (IOException e) {
             throw new ProviderException(ErrorKind.LOCAL, e.getMessage());
         }
@@ -148,6 +149,10 @@ class SideFilesTest {
         assertThat(calls).hasValue(1);
         assertThat(renamed.steps().get(0).cacheHit()).isTrue();
         assertSideFilesOf("film");
+        // And what the step reports about its files names them too, not the cached step's.
+        assertThat(renamed.steps().get(0).metadata()).containsEntry("subtitle_file", out("film.srt").toString())
+                .containsEntry("frames", List.of(out("film_keyframes/keyframe_001.png").toString()))
+                .containsEntry("video", out("film.mp4").toString());
         assertThat(hiddenLeftovers()).isEmpty();
     }
 
