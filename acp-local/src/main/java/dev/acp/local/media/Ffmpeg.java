@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -18,19 +19,61 @@ import java.util.function.Consumer;
  * overwritten (callers always write to fresh temporary names). Thread-safe.
  *
  * <p>Interrupting the calling thread kills ffmpeg (see {@link ExternalCommand}).
+ *
+ * <p>At most {@link #maxProcesses()} ffmpeg processes run at once (one per core by default,
+ * {@value #MAX_PROCESSES_VARIABLE} to change it); further calls wait their turn. Each ffmpeg
+ * already uses every core, so a parallel group of twenty local video steps gains nothing from
+ * twenty encoders at once, and would hold twenty encoders' memory.
  */
 public final class Ffmpeg {
     private static final int ERROR_TAIL_LINES = 3;
+    /** The environment variable that sets how many ffmpeg processes may run at once. */
+    public static final String MAX_PROCESSES_VARIABLE = "ACP_FFMPEG_MAX_PROCESSES";
 
     private final FfmpegLocator locator;
+    private final int maxProcesses;
+    private final Semaphore processes;
 
     public Ffmpeg(FfmpegLocator locator) {
-        this.locator = Objects.requireNonNull(locator, "locator");
+        this(locator, defaultMaxProcesses());
     }
 
-    /** An ffmpeg resolved from {@code environment}, extracting the bundled one under {@code acpHome}. */
+    public Ffmpeg(FfmpegLocator locator, int maxProcesses) {
+        this.locator = Objects.requireNonNull(locator, "locator");
+        if (maxProcesses < 1) {
+            throw new IllegalArgumentException("maxProcesses must be at least 1: " + maxProcesses);
+        }
+        this.maxProcesses = maxProcesses;
+        this.processes = new Semaphore(maxProcesses, true);
+    }
+
+    /**
+     * An ffmpeg resolved from {@code environment}, extracting the bundled one under {@code acpHome}.
+     *
+     * @throws dev.acp.error.UsageException when {@value #MAX_PROCESSES_VARIABLE} is not a whole number above 0
+     */
     public static Ffmpeg locate(Environment environment, Path acpHome) {
-        return new Ffmpeg(new FfmpegLocator(environment, acpHome));
+        int max = environment.get(MAX_PROCESSES_VARIABLE).map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }).orElse(defaultMaxProcesses());
+        if (max < 1) {
+            throw new dev.acp.error.UsageException(MAX_PROCESSES_VARIABLE + " must be a whole number above 0, not '"
+                    + environment.get(MAX_PROCESSES_VARIABLE).orElse("") + "'");
+        }
+        return new Ffmpeg(new FfmpegLocator(environment, acpHome), max);
+    }
+
+    private static int defaultMaxProcesses() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** How many ffmpeg processes may run at once. */
+    public int maxProcesses() {
+        return maxProcesses;
     }
 
     public FfmpegLocator locator() {
@@ -80,12 +123,15 @@ public final class Ffmpeg {
         command.add("-nostdin");
         command.add("-y");
         command.addAll(arguments);
+        processes.acquire();
         try {
             return ExternalCommand.run(command, stdoutLines);
         } catch (IOException e) {
             throw new ProviderException(ErrorKind.LOCAL, "could not start ffmpeg at " + binary.path() + " ("
                     + e.getMessage() + "); install ffmpeg or set " + FfmpegLocator.ENV_VARIABLE
                     + " to a working binary", e);
+        } finally {
+            processes.release();
         }
     }
 }

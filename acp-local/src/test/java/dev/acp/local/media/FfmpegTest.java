@@ -68,6 +68,57 @@ class FfmpegTest {
     }
 
     @Test
+    void at_most_max_processes_ffmpeg_processes_run_at_once_and_the_next_starts_when_one_ends() throws Exception {
+        Ffmpeg one = new Ffmpeg(ffmpeg.locator(), 1);
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        List<String> endless = List.of("-loglevel", "error", "-nostats", "-progress", "pipe:1", "-re", "-f", "lavfi",
+                "-i", "sine=frequency=440", "-f", "null", "-");
+        Thread a = Thread.ofVirtual().start(() -> runQuietly(one, endless, first));
+        for (int i = 0; i < 500 && first.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(first).as("the first ffmpeg runs").isNotEmpty();
+        Thread b = Thread.ofVirtual().start(() -> runQuietly(one, endless, second));
+        // The second waits for the only slot: it has not started while the first keeps reporting.
+        int seen = first.size();
+        for (int i = 0; i < 500 && first.size() < seen + 3; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(first.size()).as("the first still runs").isGreaterThanOrEqualTo(seen + 3);
+        assertThat(second).as("the second has not started").isEmpty();
+
+        a.interrupt();
+        a.join(15_000);
+        for (int i = 0; i < 500 && second.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(second).as("the second starts once the first is gone").isNotEmpty();
+        b.interrupt();
+        b.join(15_000);
+        assertThat(b.isAlive()).isFalse();
+    }
+
+    private static void runQuietly(Ffmpeg ffmpeg, List<String> arguments, List<String> progress) {
+        try {
+            ffmpeg.run("encoding forever", arguments, progress::add);
+        } catch (ProviderException | InterruptedException e) {
+            // Interrupted: the test stops it.
+        }
+    }
+
+    @Test
+    void the_number_of_ffmpeg_processes_comes_from_the_environment_and_a_bad_value_is_refused(@TempDir Path dir) {
+        assertThat(Ffmpeg.locate(dev.acp.env.Environment.of(java.util.Map.of(Ffmpeg.MAX_PROCESSES_VARIABLE, "3")), dir)
+                .maxProcesses()).isEqualTo(3);
+        assertThat(Ffmpeg.locate(dev.acp.env.Environment.of(java.util.Map.of()), dir).maxProcesses())
+                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        assertThatThrownBy(() -> Ffmpeg.locate(dev.acp.env.Environment.of(java.util.Map.of(
+                Ffmpeg.MAX_PROCESSES_VARIABLE, "zero")), dir)).isInstanceOf(dev.acp.error.UsageException.class)
+                .hasMessage(Ffmpeg.MAX_PROCESSES_VARIABLE + " must be a whole number above 0, not 'zero'");
+    }
+
+    @Test
     void should_turn_progress_lines_into_monotonic_fractions() {
         List<Double> fractions = new CopyOnWriteArrayList<>();
         FfmpegProgress progress = FfmpegProgress.ofFrames(48, fractions::add);
