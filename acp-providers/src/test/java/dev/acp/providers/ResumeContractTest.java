@@ -221,22 +221,7 @@ final class ResumeContractTest {
                         + wm.baseUrl() + "/image/i1.png\",\"cost\":0.004}]}")));
         wm.stubFor(get(urlEqualTo("/image/i1.png")).willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(PNG)));
-        RunService service = service();
-        RunService.Session first = service.start(pipeline("""
-                  - step_type: text_to_image
-                    id: cat
-                    provider: runware
-                    config: { prompt: "a cat" }
-                    output_filename: cat.png
-                """), RunSettings.run(dir), CacheMode.OFF);
-        String runId = first.runId();
-
-        RunResult interrupted = runUntil(first, runwareRequests("imageInference"), 1);
-
-        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
-        RunService.Session second = service.resume(runId, null, null);
-        assertThat(second.resume().steps().get("cat")).isInstanceOf(ResumeState.Submitting.class);
-        RunResult resumed = run(second);
+        RunResult resumed = resumedAfterStopMidSubmission("{ prompt: \"a cat\" }");
 
         assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(resumed.steps().get(0).actualCost()).isEqualByComparingTo("0.004");
@@ -252,22 +237,7 @@ final class ResumeContractTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"errors\":[{\"code\":\"taskFailedOrNotFound\"}]}")));
         wm.stubFor(runware("imageInference").willReturn(okJson("{\"data\":[]}").withFixedDelay(20_000)));
-        RunService service = service();
-        RunService.Session first = service.start(pipeline("""
-                  - step_type: text_to_image
-                    id: cat
-                    provider: runware
-                    config: { prompt: "a cat", delivery: sync }
-                    output_filename: cat.png
-                """), RunSettings.run(dir), CacheMode.OFF);
-        String runId = first.runId();
-
-        RunResult interrupted = runUntil(first, runwareRequests("imageInference"), 1);
-
-        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
-        RunService.Session second = service.resume(runId, null, null);
-        assertThat(second.resume().steps().get("cat")).isInstanceOf(ResumeState.Submitting.class);
-        RunResult resumed = run(second);
+        RunResult resumed = resumedAfterStopMidSubmission("{ prompt: \"a cat\", delivery: sync }");
 
         assertThat(resumed.status()).isEqualTo(RunStatus.PARTIAL);
         StepResult cat = resumed.steps().get(0);
@@ -277,6 +247,29 @@ final class ResumeContractTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * Runs one Runware text_to_image step with {@code config}, stops the run once its submission
+     * was sent (and is still unanswered), and resumes it: the resumed run's result.
+     */
+    private RunResult resumedAfterStopMidSubmission(String config) throws Exception {
+        RunService service = service();
+        RunService.Session first = service.start(pipeline("""
+                  - step_type: text_to_image
+                    id: cat
+                    provider: runware
+                    config: %s
+                    output_filename: cat.png
+                """.formatted(config)), RunSettings.run(dir), CacheMode.OFF);
+        String runId = first.runId();
+
+        RunResult interrupted = runUntil(first, runwareRequests("imageInference"), 1);
+
+        assertThat(interrupted.status()).isEqualTo(RunStatus.INTERRUPTED);
+        RunService.Session second = service.resume(runId, null, null);
+        assertThat(second.resume().steps().get("cat")).isInstanceOf(ResumeState.Submitting.class);
+        return run(second);
+    }
 
     private RunService service() {
         return service(new ReplicateProviderFactory());
