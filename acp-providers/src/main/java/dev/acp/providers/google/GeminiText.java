@@ -10,6 +10,7 @@ import dev.acp.error.ProviderException;
 import dev.acp.provider.Capability;
 import dev.acp.providers.google.internal.GenerateContentResponse;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.RepairMemory;
 import dev.acp.providers.support.SceneSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -226,6 +227,41 @@ final class GeminiText {
             };
             default -> throw new IllegalArgumentException("Gemini does not do " + capability.wireName());
         };
+    }
+
+    /**
+     * Why an answer that {@link #answer} rejected is worth asking again with the answer and the
+     * reason shown to the model, or null. Only scenes are repaired this way, as on the chat
+     * providers. Not an answer cut off at the token limit: asking again would be cut off the same
+     * way. Not a blank answer: there is nothing to show, and Gemini refuses a turn with empty text.
+     */
+    static @Nullable String repairReason(Capability capability, GenerateContentResponse r) {
+        if (capability != Capability.STORY_TO_SCENES || r.candidates() == null || r.candidates().isEmpty()) {
+            return null;
+        }
+        GenerateContentResponse.Candidate c = r.candidates().getFirst();
+        String text = text(c);
+        if ("MAX_TOKENS".equals(c.finishReason()) || text.isBlank()) {
+            return null;
+        }
+        return SceneSchema.parse(text) instanceof SceneSchema.Invalid invalid ? invalid.reason() : null;
+    }
+
+    /** The answer's text as {@link #answer} read it: the first candidate's, without thoughts; empty when none. */
+    static String answerText(GenerateContentResponse r) {
+        return r.candidates() == null || r.candidates().isEmpty() ? "" : text(r.candidates().getFirst());
+    }
+
+    /**
+     * Adds the repair turn to a prepared request: after the user's turn, a {@code model} turn
+     * holding the rejected answer, then a {@code user} turn with the reason and the request to
+     * answer again (providers.md 6.2: {@code contents} is the conversation, roles {@code user} and
+     * {@code model}). The schema in {@code generationConfig} stays as it was.
+     */
+    static void addRepairTurn(ObjectNode body, RepairMemory.Unusable previous) {
+        ArrayNode contents = (ArrayNode) body.get("contents");
+        contents.addObject().put("role", "model").putArray("parts").addObject().put("text", previous.answer());
+        contents.addObject().put("role", "user").putArray("parts").addObject().put("text", previous.repairRequest());
     }
 
     private static Answer prompts(Params p, String text, boolean cut, String model, String trace,

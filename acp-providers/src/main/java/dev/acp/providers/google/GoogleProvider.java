@@ -19,6 +19,7 @@ import dev.acp.provider.ProviderResult;
 import dev.acp.providers.google.internal.GenerateContentResponse;
 import dev.acp.providers.google.internal.Operation;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.RepairMemory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,7 +41,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>Gemini</b> text tasks ({@link GeminiText}) are one {@code generateContent} call each,
  *       run by {@link #execute} ({@link #runsAsJob} is false for them). The call is paid, so it is
- *       sent once; its failure statuses are classified and the engine's step retries decide.
+ *       sent once; its failure statuses are classified and the engine's step retries decide. A
+ *       retry of {@code story_to_scenes} after an unusable answer shows the model that answer and
+ *       why it was rejected ({@link RepairMemory}, per step id).
  *   <li><b>Veo</b> videos are long-running operations: {@link #submit} sends
  *       {@code predictLongRunning} once and returns the operation {@code name} as the job handle
  *       (the engine journals it before waiting), {@link #poll} reads {@code GET /v1beta/{name}}
@@ -67,6 +70,8 @@ public final class GoogleProvider implements JobProvider {
     private final GoogleApi api;
     private final GeminiFiles files;
     private final ProviderCatalog catalog;
+    /** Unusable scene answers per step, shown to the step's next attempt (see {@link GeminiText#repairReason}). */
+    private final RepairMemory repairs = new RepairMemory();
 
     GoogleProvider(ProviderContext context, ProviderCatalog catalog, GoogleApi.Timeouts timeouts, Sleeper sleeper,
             long inlineLimit) {
@@ -209,12 +214,27 @@ public final class GoogleProvider implements JobProvider {
         GeminiText.Prepared prepared = GeminiText.prepare(request.capability(), p,
                 (ref, key, metadata) -> files.part(files.local(ref, key, scratch, GeminiFiles.MAX_UPLOAD_BYTES), metadata));
         p.throwIfInvalid();
+        repairs.previous(request.stepId()).ifPresent(previous -> GeminiText.addRepairTurn(prepared.body(), previous));
         request.context().checkCancelled();
         HttpResult r = api.postJson(api.api("models/" + model + ":generateContent"), prepared.body(),
                 HttpCall.Retry.ONCE, api.timeouts().generate(), GoogleErrors.INSTANCE);
         GenerateContentResponse answer = Json.MAPPER.convertValue(Json.read(r, "google", ErrorKind.TRANSIENT),
                 GenerateContentResponse.class);
-        GeminiText.Answer text = GeminiText.answer(request.capability(), p, answer, model);
+        GeminiText.Answer text;
+        try {
+            text = GeminiText.answer(request.capability(), p, answer, model);
+        } catch (ProviderException e) {
+            // Only a failure the engine retries is worth remembering; any other answer ends the repair.
+            String reason = e.kind() == ErrorKind.TRANSIENT
+                    ? GeminiText.repairReason(request.capability(), answer) : null;
+            if (reason != null) {
+                repairs.remember(request.stepId(), GeminiText.answerText(answer), reason);
+            } else {
+                repairs.forget(request.stepId());
+            }
+            throw e;
+        }
+        repairs.forget(request.stepId());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put(MODEL, model);
         if (answer.modelVersion() != null) {

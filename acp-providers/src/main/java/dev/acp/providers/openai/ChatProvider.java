@@ -11,6 +11,7 @@ import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.providers.openai.internal.ChatMessage;
 import dev.acp.providers.openai.internal.ChatRequest;
+import dev.acp.providers.support.RepairMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

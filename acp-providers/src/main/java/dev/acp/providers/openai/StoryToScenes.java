@@ -4,6 +4,7 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.providers.openai.internal.ChatMessage;
 import dev.acp.providers.openai.internal.ResponseFormat;
+import dev.acp.providers.support.RepairMemory;
 import dev.acp.providers.support.SceneSchema;
 import java.util.List;
 import java.util.OptionalInt;
@@ -73,12 +74,7 @@ final class StoryToScenes implements ChatTask {
 
     /** The turn added to the next attempt of a step whose previous answer was not usable. */
     static List<ChatMessage> repairTurn(RepairMemory.Unusable previous) {
-        return List.of(ChatMessage.assistant(previous.answer()), ChatMessage.user(repairRequest(previous.reason())));
-    }
-
-    static String repairRequest(String reason) {
-        return "Your previous answer was not usable: " + reason
-                + ". Answer again with JSON only that matches the schema.";
+        return List.of(ChatMessage.assistant(previous.answer()), ChatMessage.user(previous.repairRequest()));
     }
 
     private static ProviderException unusable(SceneSchema.Invalid invalid, Completion completion, String provider) {

@@ -1,8 +1,10 @@
 package dev.acp.providers.google;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -23,12 +25,18 @@ import dev.acp.error.ProviderException;
 import dev.acp.provider.Capability;
 import dev.acp.provider.ProviderResult;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.RepairMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -324,6 +332,151 @@ final class GeminiContractTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(e.getMessage()).contains("not valid JSON");
         wm.verify(1, postRequestedFor(urlEqualTo(GENERATE)));
+    }
+
+    // ---- the repair turn of story_to_scenes -------------------------------------------------
+
+    private static final String GARBAGE = "Sure! Scene one: the fox wakes. Scene two: it runs.";
+    private static final String GOOD_SCENES = "{\"scenes\":[{\"title\":\"Dawn\",\"description\":\"The fox wakes.\","
+            + "\"image_prompt\":\"a fox in a misty forest\",\"narration\":\"At dawn, the fox woke.\",\"duration\":4},"
+            + "{\"title\":\"Run\",\"description\":\"The fox runs.\",\"image_prompt\":\"a fox running through"
+            + " ferns\",\"narration\":\"Then it ran.\",\"duration\":3}]}";
+    private static final Map<String, Object> STORY = Map.of("story", "A fox wakes up and runs.", "num_scenes", 2);
+
+    /** The bodies of the generateContent calls, oldest first. */
+    private static List<JsonNode> sentBodies() throws Exception {
+        List<JsonNode> bodies = new ArrayList<>();
+        for (var event : wm.getAllServeEvents().reversed()) {
+            if (event.getRequest().getUrl().equals(GENERATE)) {
+                bodies.add(Json.MAPPER.readTree(event.getRequest().getBodyAsString()));
+            }
+        }
+        return bodies;
+    }
+
+    private ProviderResult scenes(GoogleProvider provider, String stepId) throws Exception {
+        return provider.execute(GoogleTestSupport.request(stepId, Capability.STORY_TO_SCENES, null, STORY,
+                dir.resolve(stepId + ".json")));
+    }
+
+    private void garbageThenScenes() {
+        wm.stubFor(post(urlEqualTo(GENERATE)).inScenario("repair").whenScenarioStateIs(STARTED)
+                .willReturn(okJson(answer(GARBAGE, "STOP"))).willSetStateTo("good"));
+        wm.stubFor(post(urlEqualTo(GENERATE)).inScenario("repair").whenScenarioStateIs("good")
+                .willReturn(okJson(answer(GOOD_SCENES, "STOP"))));
+    }
+
+    @Test
+    void an_unusable_scene_answer_is_shown_with_its_reason_to_the_next_attempt_of_the_step() throws Exception {
+        garbageThenScenes();
+
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        ProviderResult r = scenes(google, "scenes");
+
+        assertThat(Json.MAPPER.readTree(r.text()).get("scenes")).hasSize(2);
+        List<JsonNode> bodies = sentBodies();
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.get(0).get("contents")).hasSize(1);
+        JsonNode retry = bodies.get(1).get("contents");
+        assertThat(retry).hasSize(3);
+        assertThat(retry.get(0)).as("the original user turn, unchanged").isEqualTo(bodies.get(0).at("/contents/0"));
+        assertThat(retry.at("/1/role").asText()).isEqualTo("model");
+        assertThat(retry.at("/1/parts")).hasSize(1);
+        assertThat(retry.at("/1/parts/0/text").asText()).isEqualTo(GARBAGE);
+        assertThat(retry.at("/2/role").asText()).isEqualTo("user");
+        assertThat(retry.at("/2/parts/0/text").asText())
+                .startsWith("Your previous answer was not usable: the answer is not JSON")
+                .endsWith(". Answer again with JSON only that matches the schema.");
+        assertThat(bodies.get(1).get("generationConfig")).as("the schema is asked for again")
+                .isEqualTo(bodies.get(0).get("generationConfig"));
+        assertThat(bodies.get(1).get("systemInstruction")).isEqualTo(bodies.get(0).get("systemInstruction"));
+
+        // success clears the memory: the step's next run asks afresh
+        scenes(google, "scenes");
+        assertThat(sentBodies().get(2).get("contents")).hasSize(1);
+    }
+
+    @Test
+    void a_good_first_answer_sends_no_repair_turn() throws Exception {
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer(GOOD_SCENES, "STOP"))));
+
+        scenes(google, "scenes");
+        scenes(google, "scenes");
+
+        assertThat(sentBodies()).hasSize(2).allSatisfy(body -> {
+            assertThat(body.get("contents")).hasSize(1);
+            assertThat(body.at("/contents/0/role").asText()).isEqualTo("user");
+            assertThat(body.toString()).doesNotContain("\"model\"").doesNotContain("previous answer");
+        });
+    }
+
+    @Test
+    void a_rejected_answer_is_not_shown_to_another_step_another_provider_or_after_a_cut_off_answer()
+            throws Exception {
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer(GARBAGE, "STOP"))));
+        catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
+
+        catchThrowableOfType(ProviderException.class, () -> scenes(google, "other"));
+        catchThrowableOfType(ProviderException.class, () -> scenes(support.provider(), "scenes"));
+        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1);
+
+        // a cut-off answer would be cut off again: it is not shown, and it ends the repair of the step
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer("{\"scenes\":[{\"title\":\"Da", "MAX_TOKENS"))));
+        ProviderException cut = catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
+        assertThat(cut.kind()).isEqualTo(ErrorKind.VALIDATION);
+        catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
+        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1, 3, 1);
+    }
+
+    @Test
+    void a_long_rejected_answer_is_sent_back_cut_to_the_shared_limit() throws Exception {
+        String longGarbage = "Once upon a time. ".repeat(RepairMemory.MAX_ANSWER_CHARS / 10);
+        wm.stubFor(post(urlEqualTo(GENERATE)).inScenario("long").whenScenarioStateIs(STARTED)
+                .willReturn(okJson(answer(longGarbage, "STOP"))).willSetStateTo("good"));
+        wm.stubFor(post(urlEqualTo(GENERATE)).inScenario("long").whenScenarioStateIs("good")
+                .willReturn(okJson(answer(GOOD_SCENES, "STOP"))));
+
+        catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
+        scenes(google, "scenes");
+
+        assertThat(sentBodies().get(1).at("/contents/1/parts/0/text").asText())
+                .isEqualTo(longGarbage.substring(0, RepairMemory.MAX_ANSWER_CHARS));
+    }
+
+    @Test
+    void steps_failing_in_parallel_each_get_their_own_rejected_answer_back() throws Exception {
+        wm.stubFor(post(urlEqualTo(GENERATE)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.contents[1].role", equalTo("model")))
+                .willReturn(okJson(answer(GOOD_SCENES, "STOP"))));
+        for (String animal : List.of("fox", "bear")) {
+            wm.stubFor(post(urlEqualTo(GENERATE)).atPriority(5).withRequestBody(containing("A " + animal))
+                    .willReturn(okJson(answer("a " + animal + " story, not JSON", "STOP"))));
+        }
+
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                List<Future<?>> runs = Stream.of("fox", "bear").<Future<?>>map(animal -> threads.submit(() ->
+                        google.execute(GoogleTestSupport.request(animal, Capability.STORY_TO_SCENES, null,
+                                Map.of("story", "A " + animal + " wakes up."), dir.resolve(animal + ".json")))))
+                        .toList();
+                for (Future<?> run : runs) {
+                    try {
+                        run.get();
+                    } catch (ExecutionException expected) {
+                        assertThat(expected.getCause()).isInstanceOf(ProviderException.class);
+                    }
+                }
+            }
+        }
+
+        List<JsonNode> retries = sentBodies().stream().filter(b -> b.get("contents").size() == 3).toList();
+        assertThat(retries).hasSize(2).allSatisfy(body -> {
+            String animal = body.at("/contents/0/parts/0/text").asText().contains("A fox") ? "fox" : "bear";
+            assertThat(body.at("/contents/1/parts/0/text").asText()).isEqualTo("a " + animal + " story, not JSON");
+        });
+        assertThat(retries).extracting(b -> b.at("/contents/1/parts/0/text").asText())
+                .containsExactlyInAnyOrder("a fox story, not JSON", "a bear story, not JSON");
     }
 
     // ---- the error table -----------------------------------------------------------------------

@@ -1,13 +1,17 @@
 package dev.acp.providers.google;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -168,6 +172,45 @@ final class GooglePipelineTest {
         assertThat(Files.readAllBytes(clip.outputPath())).isEqualTo(MP4);
         wm.verify(1, postRequestedFor(urlEqualTo(SUBMIT)));
         wm.verify(1, postRequestedFor(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent")));
+    }
+
+    @Test
+    void an_unusable_scene_answer_is_retried_within_retry_count_showing_the_model_its_answer() throws Exception {
+        String generate = "/v1beta/models/gemini-2.5-flash:generateContent";
+        String garbage = "Scene 1: the fox wakes. Scene 2: it runs.";
+        wm.stubFor(post(urlEqualTo(generate)).inScenario("repair").whenScenarioStateIs(STARTED)
+                .willReturn(okJson(gemini(garbage, "resp-bad"))).willSetStateTo("good"));
+        wm.stubFor(post(urlEqualTo(generate)).inScenario("repair").whenScenarioStateIs("good")
+                .willReturn(okJson(gemini(SCENES, "resp-s"))));
+        Acp acp = acp();
+
+        RunResult result = acp.run(acp.plan(write("""
+                pipeline_name: google_repair
+                output_directory: out
+                steps:
+                  - step_type: story_to_scenes
+                    id: scenes
+                    provider: google
+                    config: { story: "A fox wakes up at dawn.", num_scenes: 1 }
+                    output_filename: scenes.json
+                    retry_count: 1
+                """), RunSettings.run(dir)), RunListener.NONE, new RunControl());
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(Json.MAPPER.readTree(Files.readString(result.steps().get(0).outputPath())).at("/scenes/0/title")
+                .asText()).isEqualTo("Dawn");
+        wm.verify(2, postRequestedFor(urlEqualTo(generate)));
+        wm.verify(1, postRequestedFor(urlEqualTo(generate))
+                .withRequestBody(matchingJsonPath("$.contents[1].role", equalTo("model")))
+                .withRequestBody(matchingJsonPath("$.contents[1].parts[0].text", equalTo(garbage)))
+                .withRequestBody(matchingJsonPath("$.contents[2].parts[0].text",
+                        containing("Your previous answer was not usable: the answer is not JSON"))));
+    }
+
+    private static String gemini(String text, String responseId) {
+        return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
+                + Json.MAPPER.valueToTree(text) + "}]},\"finishReason\":\"STOP\"}],\"responseId\":\"" + responseId
+                + "\"}";
     }
 
     private void stubGemini() {

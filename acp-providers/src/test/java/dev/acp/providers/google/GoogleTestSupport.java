@@ -70,11 +70,16 @@ final class GoogleTestSupport {
 
     static ProviderRequest request(Capability capability, @Nullable String model, Map<String, Object> parameters,
             Path output) {
+        return request("step1", capability, model, parameters, output);
+    }
+
+    static ProviderRequest request(String stepId, Capability capability, @Nullable String model,
+            Map<String, Object> parameters, Path output) {
         Map<String, Object> p = new HashMap<>(parameters);
         if (model != null) {
             p.put("model", model);
         }
-        return new ProviderRequest("step1", capability, model, p, output, new StepContext() {
+        return new ProviderRequest(stepId, capability, model, p, output, new StepContext() {
             @Override
             public Path scratchDirectory() {
                 return output.getParent();
