@@ -61,6 +61,23 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
         return relative(workingDirectory, p);
     }
 
+    /**
+     * How much the run holds, for its first line: the steps known now, and per for_each block the
+     * steps it runs for each item (their number waits for the list): {@code 2 steps, plus 2 per
+     * item of 'scene'}.
+     */
+    static String stepCount(ExecutionPlan plan) {
+        int tasks = plan.tasks().size();
+        StringBuilder out = new StringBuilder(tasks + (tasks == 1 ? " step" : " steps"));
+        for (var step : plan.steps()) {
+            if (step instanceof dev.acp.plan.PlannedForEach block && block.enabled()) {
+                out.append(", plus ").append(block.templates().size()).append(" per item of '").append(block.id())
+                        .append('\'');
+            }
+        }
+        return out.toString();
+    }
+
     /** {@code p} relative to {@code workingDirectory} when inside it, else absolute: how paths are shown. */
     static String relative(Path workingDirectory, Path p) {
         Path abs = p.toAbsolutePath();
@@ -98,8 +115,8 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
 
         @Override
         public synchronized void runStarted(ExecutionPlan plan, String runId) {
-            finished.add(terminal.bold("Running " + plan.spec().name()) + terminal.dim(" (" + plan.tasks().size()
-                    + " steps, run " + runId + ", output " + display(plan.outputDirectory()) + ")"));
+            finished.add(terminal.bold("Running " + plan.spec().name()) + terminal.dim(" (" + stepCount(plan)
+                    + ", run " + runId + ", output " + display(plan.outputDirectory()) + ")"));
         }
 
         @Override
@@ -215,7 +232,7 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
 
         @Override
         public void runStarted(ExecutionPlan plan, String runId) {
-            log("running " + plan.spec().name() + " (" + plan.tasks().size() + " steps, run " + runId + ", output "
+            log("running " + plan.spec().name() + " (" + stepCount(plan) + ", run " + runId + ", output "
                     + display(plan.outputDirectory()) + ")");
         }
 

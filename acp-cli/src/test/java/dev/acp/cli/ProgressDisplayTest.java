@@ -58,6 +58,28 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void the_first_line_counts_the_steps_and_the_steps_each_for_each_item_adds() throws Exception {
+        Path file = dir.resolve("fan.yaml");
+        Files.writeString(file, """
+                pipeline_name: fan
+                output_directory: out
+                inputs: { shots: { type: list, default: [a, b, c] } }
+                steps:
+                  - { step_type: text_to_image, id: cover, provider: scripted, config: { prompt: x } }
+                  - id: shot
+                    for_each: "{{inputs.shots}}"
+                    steps:
+                      - { step_type: text_to_image, id: picture, provider: scripted, config: { prompt: "{{item}}" },
+                          output_filename: "picture_{{index}}.png" }
+                      - { step_type: text_to_speech, id: voice, provider: scripted, config: { text: "{{item}}" },
+                          output_filename: "voice_{{index}}.mp3" }
+                """);
+        Acp acp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString())));
+        ExecutionPlan plan = acp.plan(file, RunSettings.run(dir));
+        assertThat(ProgressDisplay.stepCount(plan)).isEqualTo("1 step, plus 2 per item of 'shot'");
+    }
+
+    @Test
     void plain_mode_writes_one_timestamped_line_per_event() throws Exception {
         StringWriter out = new StringWriter();
         run(ProgressDisplay.create(new PrintWriter(out), Terminal.plain(), dir));
