@@ -109,9 +109,6 @@ final class ConfigRenderer {
         return value;
     }
 
-    /** The keys under which a list item that is a map names its file (as providers read them). */
-    private static final List<String> PATH_KEYS = List.of("path", "file", "output", "output_path");
-
     /**
      * A file list as typed in the pipeline, with each path typed there made absolute against the
      * pipeline's folder. Templates are left to render: what they give is another step's output,
@@ -137,7 +134,7 @@ final class ConfigRenderer {
 
     private Map<Object, Object> pathKeysResolved(Map<?, ?> m) {
         Map<Object, Object> out = new LinkedHashMap<>(m);
-        for (String key : PATH_KEYS) {
+        for (String key : dev.acp.provider.ParamType.FILE_KEYS) {
             if (out.get(key) instanceof String s && !s.isBlank() && !Template.hasReferences(s)) {
                 out.put(key, resolveFile(s.strip()));
             }

@@ -27,6 +27,12 @@ public enum ParamType {
     LIST("a list"),
     ANY("any value");
 
+    /**
+     * The keys under which an item of a {@link #FILE_LIST} that is a map names its file, in the
+     * order they are looked at: the engine resolves them, providers read them.
+     */
+    public static final List<String> FILE_KEYS = List.of("path", "output", "output_path", "file");
+
     private static final java.util.regex.Pattern INTEGER_TEXT = java.util.regex.Pattern.compile("-?\\d+");
 
     private final String description;

@@ -2,6 +2,7 @@ package dev.acp.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.acp.provider.ParamType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class MediaLists {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> PATH_KEYS = List.of("path", "output", "output_path", "file");
 
     private MediaLists() {}
 
@@ -88,7 +88,7 @@ final class MediaLists {
         String at = name + "[" + index + "]";
         Object value = item;
         if (item instanceof Map<?, ?> map) {
-            value = PATH_KEYS.stream().map(map::get).filter(v -> v != null).findFirst().orElse(null);
+            value = ParamType.FILE_KEYS.stream().map(map::get).filter(v -> v != null).findFirst().orElse(null);
         }
         if (!(value instanceof String s) || s.isBlank()) {
             p.issue(name, at + " must be a file path, was " + (item == null ? "empty" : Params.describe(item)),
