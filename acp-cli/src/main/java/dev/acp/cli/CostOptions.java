@@ -14,8 +14,8 @@ final class CostOptions {
             + " wins over global_config.cost_limit.")
     String costLimit;
 
-    @Option(names = "--pricing", paramLabel = "FILE", description = "Prices merged over the built-in catalog and"
-            + " ACP_HOME/pricing.yaml (format: README, \"Cost\").")
+    @Option(names = "--pricing", paramLabel = "FILE", description = "Prices merged over the built-in catalog,"
+            + " ACP_HOME/prices/ and ACP_HOME/pricing.yaml (format: README, \"Cost\").")
     Path pricing;
 
     /** {@code --cost-limit} as an amount, or null; a negative or non-numeric value is a usage error. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,15 +67,18 @@ final class EstimateCommand implements Callable<Integer> {
         var registry = acp.registry();
         PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(cost.catalog(context)), limit,
                 p -> !registry.has(p) || registry.provider(p).costsMoney());
+        Optional<String> hint = PublishedPricesHint.of(estimate, acp);
         if (format == RunCommand.Format.json) {
-            context.out().println(ModelsCommand.JSON.writeValueAsString(estimate.toMap(detailed)));
+            Map<String, Object> json = new LinkedHashMap<>(estimate.toMap(detailed));
+            hint.ifPresent(h -> json.put("hint", h));
+            context.out().println(ModelsCommand.JSON.writeValueAsString(json));
             return ExitCode.OK.code();
         }
-        print(estimate);
+        print(estimate, hint);
         return ExitCode.OK.code();
     }
 
-    private void print(PipelineEstimate estimate) {
+    private void print(PipelineEstimate estimate, Optional<String> hint) {
         Terminal term = context.terminal();
         List<String[]> rows = new ArrayList<>();
         rows.add(detailed ? new String[] {"STEP", "PROVIDER/MODEL", "LOW", "EXPECTED", "HIGH", "FORMULA", "PRICE SOURCE"}
@@ -103,5 +107,6 @@ final class EstimateCommand implements Callable<Integer> {
             context.out().println(term.yellow("A run under this limit is refused while a price is unknown: set the"
                     + " price in ACP_HOME/pricing.yaml or --pricing FILE, or run with --allow-unknown-prices."));
         }
+        hint.ifPresent(h -> context.out().println(term.yellow("Prices: " + h + ".")));
     }
 }

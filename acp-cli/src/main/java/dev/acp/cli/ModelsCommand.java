@@ -2,10 +2,20 @@ package dev.acp.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.cost.PriceEntry;
+import dev.acp.cost.PricesFolder;
 import dev.acp.cost.PricingCatalog;
+import dev.acp.cost.PublishedPrices;
+import dev.acp.error.ProviderException;
+import dev.acp.error.UsageException;
+import dev.acp.provider.ProviderFactory;
+import dev.acp.provider.ProviderRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,7 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code acp models}: the models ACP knows by name, with capability, unit price and the price's source. */
+/**
+ * {@code acp models}: the models ACP knows by name, with capability, unit price and the price's
+ * source; with {@code --refresh-prices}, fetches the prices providers publish instead.
+ */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "List the models ACP knows by name: provider, capability, unit price and where the price"
                 + " comes from. Prices nobody documented show as unknown.")
@@ -26,6 +39,11 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     RunCommand.Format format;
+
+    @Option(names = "--refresh-prices", description = "Fetch the prices providers publish (OpenRouter's model list,"
+            + " a free call) and store them in ACP_HOME/prices/<provider>.yaml, where estimates and cost limits read"
+            + " them: over the built-in prices, under ACP_HOME/pricing.yaml and --pricing. Nothing else fetches prices.")
+    boolean refreshPrices;
 
     @Mixin
     CostOptions cost = new CostOptions();
@@ -37,7 +55,10 @@ final class ModelsCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        if (refreshPrices) {
+            return refreshPrices();
+        }
         ProviderCatalog catalog = context.acp().catalog();
         PricingCatalog pricing = cost.catalog(context);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -72,7 +93,65 @@ final class ModelsCommand implements Callable<Integer> {
         Table.print(context.out(), context.terminal(), table);
         context.out().println();
         context.out().println("Any other model of a provider can be used with provider: <id>; set prices in"
-                + " ACP_HOME/pricing.yaml or --pricing FILE.");
+                + " ACP_HOME/pricing.yaml or --pricing FILE, or fetch the ones providers publish with"
+                + " 'acp models --refresh-prices'.");
         return ExitCode.OK.code();
+    }
+
+    /**
+     * Fetches every published price list and stores each in its own file, one line per provider.
+     * A failed fetch writes nothing, so the previous file (and its prices) stays as it was.
+     */
+    private int refreshPrices() throws IOException, InterruptedException {
+        Acp acp = context.acp();
+        ProviderRegistry registry = acp.registry();
+        List<PublishedPrices> sources = new ArrayList<>();
+        for (ProviderFactory f : registry.factories()) {
+            registry.provider(f.id()).publishedPrices().ifPresent(sources::add);
+        }
+        if (sources.isEmpty()) {
+            throw new UsageException("no installed provider publishes its prices; set prices in ACP_HOME/pricing.yaml"
+                    + " or --pricing FILE");
+        }
+        PricesFolder folder = new PricesFolder(Acp.acpHome(context.environment()));
+        LocalDate asOf = LocalDate.now(registry.context().clock());
+        ExitCode result = ExitCode.OK;
+        for (PublishedPrices source : sources) {
+            String name = acp.catalog().provider(source.provider()).map(ProviderCatalog.ProviderEntry::name)
+                    .orElse(source.provider());
+            Path file = folder.file(source.provider());
+            PublishedPrices.PriceList prices;
+            try {
+                prices = source.fetch(asOf);
+            } catch (ProviderException e) {
+                context.err().println("acp: error: " + name + "'s prices were not refreshed: " + oneLine(e.getMessage())
+                        + (Files.exists(file) ? " (kept " + file + ")" : ""));
+                result = result == ExitCode.OK ? ExitCode.of(e) : result;
+                continue;
+            }
+            try {
+                folder.write(prices);
+            } catch (IOException e) {
+                throw new UsageException("cannot write " + file + ": " + e.getMessage() + " (check that ACP_HOME is"
+                        + " writable)", e);
+            }
+            context.out().println(name + ": " + prices.entries().size() + " model prices written to " + file
+                    + " (as_of " + asOf + ")" + skipped(prices.skipped()));
+        }
+        return result.code();
+    }
+
+    /** The count of models left out, naming a few: routers and models without a price are expected. */
+    private static String skipped(List<PublishedPrices.Skipped> skipped) {
+        if (skipped.isEmpty()) {
+            return "";
+        }
+        List<String> some = skipped.stream().limit(3).map(PublishedPrices.Skipped::model).toList();
+        return "; " + skipped.size() + " skipped without a usable price (" + String.join(", ", some)
+                + (skipped.size() > some.size() ? ", ..." : "") + ")";
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "no details" : s.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

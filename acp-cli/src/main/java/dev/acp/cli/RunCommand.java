@@ -186,7 +186,8 @@ final class RunCommand implements Callable<Integer> {
         if (estimate.unknownUnderLimit(plan) && !allowUnknownPrices) {
             throw new BudgetRefusedException("the cost of " + String.join(", ", estimate.unknownSteps()) + " is unknown"
                     + " and a cost limit applies; set the price in ACP_HOME/pricing.yaml or --pricing FILE, or pass"
-                    + " --allow-unknown-prices ('acp pipeline estimate' shows why)");
+                    + " --allow-unknown-prices ('acp pipeline estimate' shows why)"
+                    + PublishedPricesHint.of(estimate, acp).map(h -> "; or " + h).orElse(""));
         }
         if (estimate.limit() != null && estimate.expected().compareTo(estimate.limit()) > 0) {
             throw new BudgetRefusedException("the expected cost " + Money.format(estimate.expected()) + " is above the"

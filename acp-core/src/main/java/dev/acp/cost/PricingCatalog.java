@@ -1,5 +1,6 @@
 package dev.acp.cost;
 
+import dev.acp.catalog.ProviderCatalog;
 import dev.acp.error.UsageException;
 import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.SourceLocation;
@@ -22,10 +23,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Prices per provider and model, as data ({@code dev/acp/catalog/pricing.yaml}), with the
+ * Prices per provider and model, as data ({@code dev/acp/catalog/pricing.yaml}), with the price
+ * lists providers publish ({@code ACP_HOME/prices/*.yaml}, see {@link PricesFolder}) and the
  * user's overrides ({@code ACP_HOME/pricing.yaml} or {@code --pricing FILE}) merged over them
- * entry by entry. Every price names its source and date; a price nobody documented is
- * {@code unknown}, never guessed.
+ * entry by entry, in that order. Every price names its source and date; a price nobody
+ * documented is {@code unknown}, never guessed.
  */
 public final class PricingCatalog {
     public static final String FILE_NAME = "pricing.yaml";
@@ -52,10 +54,22 @@ public final class PricingCatalog {
 
     private final int version;
     private final Map<String, ProviderPricing> providers;
+    /**
+     * Per provider, the catalog's model names and the provider's own id each stands for
+     * ({@code openrouter-chat} is {@code openai/gpt-4o-mini}): a published price list knows only
+     * the ids, pipelines often write the names.
+     */
+    private final Map<String, Map<String, String>> modelIds;
 
     PricingCatalog(int version, Map<String, ProviderPricing> providers) {
+        this(version, providers, Map.of());
+    }
+
+    private PricingCatalog(int version, Map<String, ProviderPricing> providers,
+            Map<String, Map<String, String>> modelIds) {
         this.version = version;
         this.providers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        this.modelIds = Map.copyOf(modelIds);
     }
 
     /** The prices shipped with ACP. */
@@ -64,18 +78,24 @@ public final class PricingCatalog {
             if (in == null) {
                 throw new IllegalStateException("pricing.yaml is missing from the ACP jar");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "pricing.yaml (built in)");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "pricing.yaml (built in)")
+                    .withModelNames(ProviderCatalog.builtIn());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the built-in pricing catalog", e);
         }
     }
 
     /**
-     * The built-in prices with {@code ACP_HOME/pricing.yaml} merged over them (when present), then
-     * {@code explicit} (when given; it must exist).
+     * The built-in prices, with merged over them in this order (a later one wins, entry by entry):
+     * the published price lists in {@code ACP_HOME/prices/} (when present), {@code ACP_HOME/pricing.yaml}
+     * (when present), then {@code explicit} (when given; it must exist). The user's own files come
+     * last so that a price they set is never replaced by a refresh.
      */
     public static PricingCatalog load(Path acpHome, @Nullable Path explicit) {
         PricingCatalog c = builtIn();
+        for (Path published : new PricesFolder(acpHome).files()) {
+            c = c.merge(readPublished(published));
+        }
         Path home = acpHome.resolve(FILE_NAME);
         if (Files.isRegularFile(home)) {
             c = c.merge(read(home));
@@ -87,6 +107,19 @@ public final class PricingCatalog {
             c = c.merge(read(explicit));
         }
         return c;
+    }
+
+    /**
+     * Reads a stored price list. It is ACP's file, not the user's: a broken one (an interrupted
+     * copy, an edit gone wrong) is fixed by writing it again, or by deleting it.
+     */
+    private static PricingCatalog readPublished(Path file) {
+        try {
+            return read(file);
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage() + "; this file is written by '" + PricesFolder.REFRESH_COMMAND
+                    + "': run it again, or delete " + file, e);
+        }
     }
 
     /** Reads a pricing file; errors name the file, line and column. */
@@ -145,7 +178,22 @@ public final class PricingCatalog {
         }
         String name = model != null ? model : p.defaultModels().get(capability);
         PriceEntry e = name == null ? null : p.models().get(name);
+        if (e == null && name != null) {
+            // A catalog name priced under the provider's own id (a published price list).
+            String id = modelIds.getOrDefault(provider, Map.of()).get(name);
+            e = id == null ? null : p.models().get(id);
+        }
         return Optional.ofNullable(e != null ? e : p.models().get("*"));
+    }
+
+    /** This catalog, resolving the model names of {@code names} to their providers' ids in {@link #lookup}. */
+    public PricingCatalog withModelNames(ProviderCatalog names) {
+        Map<String, Map<String, String>> ids = new LinkedHashMap<>();
+        names.models().values().forEach(m -> ids.computeIfAbsent(m.provider(), k -> new LinkedHashMap<>())
+                .put(m.name(), m.providerModelId()));
+        Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
+        ids.forEach((provider, byName) -> frozen.put(provider, Map.copyOf(byName)));
+        return new PricingCatalog(version, providers, frozen);
     }
 
     /** This catalog with {@code over}'s providers and entries replacing its own, entry by entry. */
@@ -165,7 +213,9 @@ public final class PricingCatalog {
             out.put(o.id(), new ProviderPricing(o.id(), overridesFailures ? o.billsFailures() : base.billsFailures(),
                     overridesFailures ? o.billsFailuresSource() : base.billsFailuresSource(), defaults, models));
         }
-        return new PricingCatalog(Math.max(version, over.version), out);
+        Map<String, Map<String, String>> ids = new LinkedHashMap<>(over.modelIds);
+        ids.putAll(modelIds);
+        return new PricingCatalog(Math.max(version, over.version), out, ids);
     }
 
     /** Reads the node tree, failing on the first problem with its position. */

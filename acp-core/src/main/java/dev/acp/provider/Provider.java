@@ -84,6 +84,14 @@ public interface Provider {
         return AccessCheck.notChecked("this provider has no free call to check with");
     }
 
+    /**
+     * The provider's published price list, when it has one that a free call can read
+     * ({@code acp models --refresh-prices} fetches it; nothing else does). Empty by default.
+     */
+    default java.util.Optional<dev.acp.cost.PublishedPrices> publishedPrices() {
+        return java.util.Optional.empty();
+    }
+
     /** Runs one attempt of a step. */
     ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException;
 

@@ -1,8 +1,10 @@
 package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
+import dev.acp.cost.PublishedPrices;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Governor;
 import dev.acp.provider.AccessCheck;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -38,12 +41,21 @@ final class ChatProvider implements Provider {
     private final ProviderCatalog catalog;
     private final ChatClient client;
     private final RepairMemory repairs = new RepairMemory();
+    /** OpenRouter's price list; other servers publish none. */
+    private final @Nullable PublishedPrices prices;
 
     ChatProvider(ChatEndpoint endpoint, ProviderContext context, ProviderCatalog catalog) {
         this.endpoint = endpoint;
         this.catalog = catalog;
-        this.client = new ChatClient(endpoint, context.transport(),
-                context.governors().of(endpoint.provider(), endpoint.limits()));
+        Governor governor = context.governors().of(endpoint.provider(), endpoint.limits());
+        this.client = new ChatClient(endpoint, context.transport(), governor);
+        this.prices = endpoint.provider().equals(OpenRouterProviderFactory.ID)
+                ? new OpenRouterPrices(endpoint, context.transport(), governor) : null;
+    }
+
+    @Override
+    public Optional<PublishedPrices> publishedPrices() {
+        return Optional.ofNullable(prices);
     }
 
     @Override
