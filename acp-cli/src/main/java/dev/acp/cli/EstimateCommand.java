@@ -65,7 +65,7 @@ final class EstimateCommand implements Callable<Integer> {
         }
         ExecutionPlan plan = planned.plan();
         var registry = acp.registry();
-        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(cost.catalog(context)), limit,
+        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(cost.catalog(context), registry::configuredDefaultModel), limit,
                 p -> !registry.has(p) || registry.provider(p).costsMoney());
         Optional<String> hint = PublishedPricesHint.of(estimate, acp);
         if (format == RunCommand.Format.json) {

@@ -149,7 +149,8 @@ final class RunCommand implements Callable<Integer> {
             }
             DailySpend daily = dailySpend(acp);
             SpendLedger ledger = new SpendLedger(effectiveLimit(session.plan(), limit), session.spentByStep(), daily);
-            RunBudget budget = new RunBudget(new Estimator(pricing), ledger, allowUnknownPrices);
+            RunBudget budget = new RunBudget(new Estimator(pricing, acp.registry()::configuredDefaultModel), ledger,
+                    allowUnknownPrices);
             return run(session, budget, effectiveLimit(session.plan(), limit));
         }
     }
@@ -179,7 +180,8 @@ final class RunCommand implements Callable<Integer> {
         if (plan.tasks().stream().filter(t -> t.enabled()).noneMatch(t -> billed(t.providerId()))) {
             return; // offline engines only: nothing to pay, nothing to ask
         }
-        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(pricing), limit, this::billed);
+        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(pricing,
+                acp.registry()::configuredDefaultModel), limit, this::billed);
         context.err().println("acp: estimated cost: " + Money.format(estimate.low()) + " – " + Money.format(estimate.high())
                 + " (expected " + Money.format(estimate.expected()) + ")" + (estimate.unknownSteps().isEmpty() ? ""
                         : ", unknown for " + String.join(", ", estimate.unknownSteps())) + "; " + estimate.limitSummary());

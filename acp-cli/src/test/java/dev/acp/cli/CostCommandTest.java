@@ -32,6 +32,8 @@ class CostCommandTest {
     Path dir;
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The model the provider calls for steps that name none, as ACP_<ID>_MODEL sets it; null for the catalog's. */
+    private volatile String providerDefault;
 
     /** A provider that bills: each call reports $0.30. */
     private final class Paid implements ProviderFactory, Provider {
@@ -48,6 +50,11 @@ class CostCommandTest {
         @Override
         public Provider create(ProviderContext context) {
             return this;
+        }
+
+        @Override
+        public java.util.Optional<String> configuredDefaultModel(Capability capability) {
+            return java.util.Optional.ofNullable(providerDefault);
         }
 
         @Override
@@ -104,6 +111,37 @@ class CostCommandTest {
 
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void steps_that_name_no_model_are_priced_as_the_model_the_provider_will_call() throws IOException {
+        write("p.yaml", """
+                pipeline_name: default_model
+                output_directory: out
+                steps:
+                  - { step_type: prompt_generation, id: idea, provider: paid, config: { prompt: "a" } }
+                """);
+        write("defaults.yaml", """
+                version: 1
+                providers:
+                  paid:
+                    default_models: { prompt_generation: cheap }
+                    models:
+                      cheap: { unit: request, price: 0.30, source: "test price list", as_of: "2026-11-22" }
+                      big: { unit: request, price: 2.00, source: "test price list", as_of: "2026-11-22" }
+                """);
+        CliRunner.Result catalogDefault = runner().run("pipeline", "estimate", "-c", "p.yaml", "--pricing",
+                "defaults.yaml");
+        assertThat(catalogDefault.out()).as(catalogDefault.err()).contains("paid/cheap").contains("Total: $0.30");
+
+        // The provider picks another model (ACP_<ID>_MODEL): the estimate and the run's limit price that one.
+        providerDefault = "big";
+        CliRunner.Result estimate = runner().run("pipeline", "estimate", "-c", "p.yaml", "--pricing", "defaults.yaml");
+        assertThat(estimate.out()).as(estimate.err()).contains("paid/big").contains("Total: $2.00");
+        CliRunner.Result run = runner().run("pipeline", "run", "-c", "p.yaml", "--pricing", "defaults.yaml",
+                "--cost-limit", "1");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(4);
+        assertThat(calls).isEmpty();
     }
 
     @Test

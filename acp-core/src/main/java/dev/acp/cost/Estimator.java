@@ -37,10 +37,28 @@ public final class Estimator {
             "instructions", "style", "negative_prompt");
     private static final MathContext MC = MathContext.DECIMAL64;
 
+    /** The model a provider calls for a step that names none, when the provider decides it. */
+    @FunctionalInterface
+    public interface ProviderDefaults {
+        ProviderDefaults NONE = (provider, capability) -> java.util.Optional.empty();
+
+        java.util.Optional<String> defaultModel(String provider, Capability capability);
+    }
+
     private final PricingCatalog pricing;
+    private final ProviderDefaults providerDefaults;
 
     public Estimator(PricingCatalog pricing) {
+        this(pricing, ProviderDefaults.NONE);
+    }
+
+    /**
+     * @param providerDefaults the providers' own default models (see
+     *     {@link dev.acp.provider.Provider#configuredDefaultModel}), asked before the catalog's
+     */
+    public Estimator(PricingCatalog pricing, ProviderDefaults providerDefaults) {
         this.pricing = pricing;
+        this.providerDefaults = providerDefaults;
     }
 
     public PricingCatalog pricing() {
@@ -59,8 +77,10 @@ public final class Estimator {
     public StepEstimate estimate(PlannedTask t, Map<String, Object> params) {
         String provider = t.providerId();
         Capability capability = t.capability();
-        String model = t.model() != null ? t.model() : pricing.defaultModel(provider, capability).orElse(null);
-        var entry = pricing.lookup(provider, t.model(), capability).orElse(null);
+        // The model that will be called: the step's, else the one the provider picks, else the catalog's default.
+        String chosen = t.model() != null ? t.model() : providerDefaults.defaultModel(provider, capability).orElse(null);
+        String model = chosen != null ? chosen : pricing.defaultModel(provider, capability).orElse(null);
+        var entry = pricing.lookup(provider, chosen, capability).orElse(null);
         if (entry == null) {
             return new StepEstimate(t.id(), provider, model, null, new StepEstimate.Unknown("provider '" + provider
                     + "' has no prices in the pricing catalog"), "no price for " + provider);

@@ -85,6 +85,16 @@ public interface Provider {
     }
 
     /**
+     * The model this provider calls for a step of {@code capability} that names none, when the
+     * provider decides it itself (a chat provider's {@code ACP_<ID>_MODEL}); empty to leave it to
+     * the pricing catalog's default. Estimates and reservations price this model, so that a
+     * limit is checked against what will really be called.
+     */
+    default java.util.Optional<String> configuredDefaultModel(Capability capability) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The provider's published price list, when it has one that a free call can read
      * ({@code acp models --refresh-prices} fetches it; nothing else does). Empty by default.
      */

@@ -71,6 +71,22 @@ public final class ProviderRegistry {
         return context;
     }
 
+    /**
+     * The model provider {@code id} calls for a step of {@code capability} that names none, when
+     * the provider decides it ({@link Provider#configuredDefaultModel}); empty for a provider that is not
+     * installed or cannot be created here (its steps fail validation with the reason anyway).
+     */
+    public java.util.Optional<String> configuredDefaultModel(String id, Capability capability) {
+        if (!factories.containsKey(id)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return provider(id).configuredDefaultModel(capability);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The provider with {@code id}, created on first use. */
     public Provider provider(String id) {
         ProviderFactory factory = factories.get(id);

@@ -43,6 +43,8 @@ final class ChatProvider implements Provider {
     private final RepairMemory repairs = new RepairMemory();
     /** OpenRouter's price list; other servers publish none. */
     private final @Nullable PublishedPrices prices;
+    /** {@code ACP_<ID>_MODEL}: the model of every step that names none, instead of the catalog's default. */
+    private final @Nullable String modelOverride;
 
     ChatProvider(ChatEndpoint endpoint, ProviderContext context, ProviderCatalog catalog) {
         this.endpoint = endpoint;
@@ -51,6 +53,17 @@ final class ChatProvider implements Provider {
         this.client = new ChatClient(endpoint, context.transport(), governor);
         this.prices = endpoint.provider().equals(OpenRouterProviderFactory.ID)
                 ? new OpenRouterPrices(endpoint, context.transport(), governor) : null;
+        this.modelOverride = context.environment().get(ProviderContext.envName(endpoint.provider(), "MODEL"))
+                .map(String::strip).filter(m -> !m.isEmpty()).orElse(null);
+    }
+
+    /**
+     * The model of {@code ACP_<ID>_MODEL} when set, so that estimates price the model really
+     * called; otherwise the pricing catalog's default names the same model as this provider's.
+     */
+    @Override
+    public Optional<String> configuredDefaultModel(Capability capability) {
+        return CAPABILITIES.contains(capability) ? Optional.ofNullable(modelOverride) : Optional.empty();
     }
 
     @Override

@@ -34,6 +34,8 @@ final class OpenAiProvider implements Provider {
     private final ChatProvider chat;
     private final OpenAiSpeech speech;
     private final OpenAiImages images;
+    private final String speechModel;
+    private final String imageModel;
 
     /**
      * @param speechModel the speech model of steps that name none
@@ -43,6 +45,8 @@ final class OpenAiProvider implements Provider {
     OpenAiProvider(ChatEndpoint endpoint, ProviderContext context, ProviderCatalog catalog, String speechModel,
             String voice, String imageModel) {
         this.endpoint = endpoint;
+        this.speechModel = speechModel;
+        this.imageModel = imageModel;
         this.chat = new ChatProvider(endpoint, context, catalog);
         Governor governor = context.governors().of(endpoint.provider(), endpoint.limits());
         this.speech = new OpenAiSpeech(endpoint, context.transport(), governor, catalog, speechModel, voice);
@@ -57,6 +61,16 @@ final class OpenAiProvider implements Provider {
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
+    }
+
+    /** The speech and image models this provider was set up with; the chat models as {@link ChatProvider} says. */
+    @Override
+    public java.util.Optional<String> configuredDefaultModel(Capability capability) {
+        return switch (capability) {
+            case TEXT_TO_SPEECH -> java.util.Optional.of(speechModel);
+            case TEXT_TO_IMAGE -> java.util.Optional.of(imageModel);
+            default -> chat.configuredDefaultModel(capability);
+        };
     }
 
     @Override
