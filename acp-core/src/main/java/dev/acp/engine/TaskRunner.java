@@ -1068,6 +1068,11 @@ final class TaskRunner {
             }
 
             @Override
+            public String runId() {
+                return x.request.runId();
+            }
+
+            @Override
             public void sideFileHandedOut(SideFile file) {
                 sideFilesHandedOut.add(file.written());
             }

@@ -8,6 +8,15 @@ import java.nio.file.Path;
  */
 public interface StepContext {
 
+    /**
+     * The id of the run this step belongs to (the same after a resume); empty outside a run.
+     * Providers that remember something about a step between its attempts key it by run and
+     * step id, so that two runs in one process (a server, a library user) never mix.
+     */
+    default String runId() {
+        return "";
+    }
+
     /** A private folder for intermediate files of this attempt; deleted when the step ends. */
     Path scratchDirectory();
 

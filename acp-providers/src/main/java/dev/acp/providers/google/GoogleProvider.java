@@ -214,7 +214,7 @@ public final class GoogleProvider implements JobProvider {
         GeminiText.Prepared prepared = GeminiText.prepare(request.capability(), p,
                 (ref, key, metadata) -> files.part(files.local(ref, key, scratch, GeminiFiles.MAX_UPLOAD_BYTES), metadata));
         p.throwIfInvalid();
-        repairs.previous(request.stepId()).ifPresent(previous -> GeminiText.addRepairTurn(prepared.body(), previous));
+        repairs.previous(RepairMemory.key(request)).ifPresent(previous -> GeminiText.addRepairTurn(prepared.body(), previous));
         request.context().checkCancelled();
         HttpResult r = api.postJson(api.api("models/" + model + ":generateContent"), prepared.body(),
                 HttpCall.Retry.ONCE, api.timeouts().generate(), GoogleErrors.INSTANCE);
@@ -228,13 +228,13 @@ public final class GoogleProvider implements JobProvider {
             String reason = e.kind() == ErrorKind.TRANSIENT
                     ? GeminiText.repairReason(request.capability(), answer) : null;
             if (reason != null) {
-                repairs.remember(request.stepId(), GeminiText.answerText(answer), reason);
+                repairs.remember(RepairMemory.key(request), GeminiText.answerText(answer), reason);
             } else {
-                repairs.forget(request.stepId());
+                repairs.forget(RepairMemory.key(request));
             }
             throw e;
         }
-        repairs.forget(request.stepId());
+        repairs.forget(RepairMemory.key(request));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put(MODEL, model);
         if (answer.modelVersion() != null) {

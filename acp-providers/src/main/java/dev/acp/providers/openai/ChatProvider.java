@@ -128,7 +128,7 @@ final class ChatProvider implements Provider {
         Options options = options(params);
         params.throwIfInvalid(id());
         List<ChatMessage> messages = new ArrayList<>(exchange.messages());
-        repairs.previous(request.stepId()).ifPresent(previous -> messages.addAll(StoryToScenes.repairTurn(previous)));
+        repairs.previous(RepairMemory.key(request)).ifPresent(previous -> messages.addAll(StoryToScenes.repairTurn(previous)));
         ChatRequest body = ChatRequest.of(model(request.capability(), request.model()), messages)
                 .withTemperature(options.temperature())
                 .withTokenLimit(options.maxTokens(), endpoint.maxCompletionTokens())
@@ -142,13 +142,13 @@ final class ChatProvider implements Provider {
         } catch (ProviderException e) {
             String reason = e.kind() == ErrorKind.TRANSIENT ? task.repairReason(completion) : null;
             if (reason != null) {
-                repairs.remember(request.stepId(), completion.text(), reason);
+                repairs.remember(RepairMemory.key(request), completion.text(), reason);
             } else {
-                repairs.forget(request.stepId());
+                repairs.forget(RepairMemory.key(request));
             }
             throw e;
         }
-        repairs.forget(request.stepId());
+        repairs.forget(RepairMemory.key(request));
         Map<String, Object> metadata = new LinkedHashMap<>(completion.metadata());
         metadata.putAll(answer.metadata());
         if (completion.truncated()) {

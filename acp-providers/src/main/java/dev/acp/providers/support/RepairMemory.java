@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The last unusable answer of each step, so the next attempt of that step (the engine's retry,
  * governed by {@code retry_count} and the budget) can show the model what it wrote and why it was
- * rejected instead of sampling blind. Held per provider instance, keyed by step id, bounded (the
+ * rejected instead of sampling blind. Held per provider instance, keyed by run and step id
+ * ({@link #key}), bounded (the
  * oldest step is forgotten first) and cleared when the step succeeds. Thread-safe: steps run in
  * parallel.
  *
@@ -37,16 +38,24 @@ public final class RepairMemory {
         }
     };
 
-    public synchronized void remember(String stepId, String answer, String reason) {
+    /**
+     * The key of a step's attempts: its run and its id, so that steps of the same name in two runs
+     * of one process (a server, a library user) never see each other's answers.
+     */
+    public static String key(dev.acp.provider.ProviderRequest request) {
+        return request.context().runId() + "\u0000" + request.stepId();
+    }
+
+    public synchronized void remember(String key, String answer, String reason) {
         String kept = answer.length() <= MAX_ANSWER_CHARS ? answer : answer.substring(0, MAX_ANSWER_CHARS);
-        byStep.put(stepId, new Unusable(kept, reason));
+        byStep.put(key, new Unusable(kept, reason));
     }
 
-    public synchronized Optional<Unusable> previous(String stepId) {
-        return Optional.ofNullable(byStep.get(stepId));
+    public synchronized Optional<Unusable> previous(String key) {
+        return Optional.ofNullable(byStep.get(key));
     }
 
-    public synchronized void forget(String stepId) {
-        byStep.remove(stepId);
+    public synchronized void forget(String key) {
+        byStep.remove(key);
     }
 }

@@ -355,7 +355,11 @@ final class GeminiContractTest {
     }
 
     private ProviderResult scenes(GoogleProvider provider, String stepId) throws Exception {
-        return provider.execute(GoogleTestSupport.request(stepId, Capability.STORY_TO_SCENES, null, STORY,
+        return scenes(provider, "run-1", stepId);
+    }
+
+    private ProviderResult scenes(GoogleProvider provider, String runId, String stepId) throws Exception {
+        return provider.execute(GoogleTestSupport.request(runId, stepId, Capability.STORY_TO_SCENES, null, STORY,
                 dir.resolve(stepId + ".json")));
     }
 
@@ -419,14 +423,16 @@ final class GeminiContractTest {
 
         catchThrowableOfType(ProviderException.class, () -> scenes(google, "other"));
         catchThrowableOfType(ProviderException.class, () -> scenes(support.provider(), "scenes"));
-        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1);
+        // the step of the same name in another run of the same process (a server, a library user)
+        catchThrowableOfType(ProviderException.class, () -> scenes(google, "run-2", "scenes"));
+        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1, 1);
 
         // a cut-off answer would be cut off again: it is not shown, and it ends the repair of the step
         wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer("{\"scenes\":[{\"title\":\"Da", "MAX_TOKENS"))));
         ProviderException cut = catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
         assertThat(cut.kind()).isEqualTo(ErrorKind.VALIDATION);
         catchThrowableOfType(ProviderException.class, () -> scenes(google, "scenes"));
-        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1, 3, 1);
+        assertThat(sentBodies()).extracting(b -> b.get("contents").size()).containsExactly(1, 1, 1, 1, 3, 1);
     }
 
     @Test

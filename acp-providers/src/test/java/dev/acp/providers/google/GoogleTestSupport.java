@@ -75,11 +75,22 @@ final class GoogleTestSupport {
 
     static ProviderRequest request(String stepId, Capability capability, @Nullable String model,
             Map<String, Object> parameters, Path output) {
+        return request("run-1", stepId, capability, model, parameters, output);
+    }
+
+    /** A request of step {@code stepId} in run {@code runId}. */
+    static ProviderRequest request(String runId, String stepId, Capability capability, @Nullable String model,
+            Map<String, Object> parameters, Path output) {
         Map<String, Object> p = new HashMap<>(parameters);
         if (model != null) {
             p.put("model", model);
         }
         return new ProviderRequest(stepId, capability, model, p, output, new StepContext() {
+            @Override
+            public String runId() {
+                return runId;
+            }
+
             @Override
             public Path scratchDirectory() {
                 return output.getParent();
