@@ -116,6 +116,8 @@ final class ModelsCommand implements Callable<Integer> {
         PricesFolder folder = new PricesFolder(Acp.acpHome(context.environment()));
         LocalDate asOf = LocalDate.now(registry.context().clock());
         ExitCode result = ExitCode.OK;
+        // With --format json: one object per provider refreshed, for scripts that refresh on a schedule.
+        List<Map<String, Object>> written = new ArrayList<>();
         for (PublishedPrices source : sources) {
             String name = acp.catalog().provider(source.provider()).map(ProviderCatalog.ProviderEntry::name)
                     .orElse(source.provider());
@@ -135,8 +137,22 @@ final class ModelsCommand implements Callable<Integer> {
                 throw new UsageException("cannot write " + file + ": " + e.getMessage() + " (check that ACP_HOME is"
                         + " writable)", e);
             }
-            context.out().println(name + ": " + prices.entries().size() + " model prices written to " + file
-                    + " (as_of " + asOf + ")" + skipped(prices.skipped()));
+            if (format == RunCommand.Format.json) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("provider", source.provider());
+                row.put("models", prices.entries().size());
+                row.put("file", file.toString());
+                row.put("as_of", asOf.toString());
+                row.put("skipped", prices.skipped().stream()
+                        .map(s -> Map.of("model", s.model(), "reason", s.reason())).toList());
+                written.add(row);
+            } else {
+                context.out().println(name + ": " + prices.entries().size() + " model prices written to " + file
+                        + " (as_of " + asOf + ")" + skipped(prices.skipped()));
+            }
+        }
+        if (format == RunCommand.Format.json) {
+            context.out().println(JSON.writeValueAsString(written));
         }
         return result.code();
     }

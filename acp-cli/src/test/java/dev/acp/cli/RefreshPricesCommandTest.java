@@ -142,6 +142,21 @@ class RefreshPricesCommandTest {
     }
 
     @Test
+    void with_format_json_the_refresh_reports_each_provider_as_json() throws IOException {
+        models(200, LIST);
+        CliRunner.Result r = runner().run("models", "--refresh-prices", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(n.isArray()).isTrue();
+        assertThat(n).hasSize(1);
+        assertThat(n.get(0).get("provider").asText()).isEqualTo("openrouter");
+        assertThat(n.get(0).get("models").asInt()).isEqualTo(2);
+        assertThat(n.get(0).get("file").asText()).isEqualTo(pricesFile().toString());
+        assertThat(n.get(0).get("as_of").asText()).isEqualTo("2026-12-05");
+        assertThat(n.get(0).get("skipped").get(0).get("model").asText()).isEqualTo("openrouter/auto");
+    }
+
+    @Test
     void a_failed_refresh_says_why_in_one_line_and_keeps_the_old_prices() throws IOException {
         models(200, LIST);
         CliRunner runner = runner();
