@@ -9,10 +9,20 @@ public enum BillingUnit {
     IMAGE("image", "image"),
     MEGAPIXEL("megapixel", "MP"),
     VIDEO_SECOND("video_second", "s"),
+    /** A clip of a base length at one price, each second beyond it at another (fal Kling 2.x). */
+    VIDEO_CLIP("video_clip", "clip"),
     AUDIO_SECOND("audio_second", "s"),
     CHARACTERS_1K("1k_characters", "1k chars"),
+    CHARACTERS_1M("1m_characters", "1M chars"),
+    /**
+     * The provider's own credits, a number per character that depends on the model (ElevenLabs),
+     * bought at a dollar price per credit that depends on the account's plan.
+     */
+    CREDITS("credits", "credit"),
     /** Input and output tokens, each priced per million. */
     TOKENS("tokens", "1M tokens"),
+    /** Seconds of a machine's running time, priced by the kind of hardware (Replicate's other models). */
+    HARDWARE_SECOND("hardware_second", "s of hardware"),
     REQUEST("request", "request");
 
     private final String wireName;

@@ -120,6 +120,8 @@ public final class Estimator {
             case AUDIO_SECOND -> audioSeconds(e, params);
             case CHARACTERS_1K -> characters(e, params);
             case TOKENS -> tokens(e, capability, params);
+            case VIDEO_CLIP, CHARACTERS_1M, CREDITS, HARDWARE_SECOND -> Quote.unknown("ACP cannot price "
+                    + e.unit().wireName() + " yet");
         };
     }
 

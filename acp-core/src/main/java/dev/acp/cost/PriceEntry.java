@@ -51,6 +51,18 @@ public record PriceEntry(
                 null, source, asOf);
     }
 
+    /**
+     * One price per unit, as a provider's published price list gives it (an image, a megapixel, a
+     * second of video or of hardware, 1,000 characters).
+     */
+    public static PriceEntry perUnit(String provider, String model, BillingUnit unit, BigDecimal price, String source,
+            String asOf) {
+        if (unit == BillingUnit.TOKENS) {
+            throw new IllegalArgumentException("tokens have an input and an output price");
+        }
+        return new PriceEntry(provider, model, unit, price, Map.of(), null, null, null, null, null, source, asOf);
+    }
+
     /** Whether the entry has a price for every way it can be called. */
     public boolean known() {
         return switch (unit) {
