@@ -35,12 +35,12 @@ final class SummaryPrinter {
     void print(ExecutionPlan plan, RunResult run, @org.jspecify.annotations.Nullable Path report,
             @org.jspecify.annotations.Nullable String runId, @org.jspecify.annotations.Nullable BigDecimal spent) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"STEP", "TYPE", "PROVIDER", "STATUS", "TIME", "COST", "OUTPUT"});
+        rows.add(new String[] {"STEP", "TYPE", "PROVIDER", "STATUS", "TIME", "ESTIMATE", "COST", "OUTPUT"});
         for (StepResult s : run.steps()) {
             String id = s.groupId() == null ? s.stepId() : "  " + s.stepId();
             rows.add(new String[] {id, s.stepType(), s.provider() == null ? "-" : s.provider(), status(s),
                 s.attempts() == 0 && s.executionTime().isZero() ? "-" : ProgressDisplay.seconds(s.executionTime()),
-                cost(s), s.outputPath() == null ? "-" : display(s.outputPath())});
+                estimate(s), cost(s), s.outputPath() == null ? "-" : display(s.outputPath())});
         }
         out.println();
         String headline = switch (run.status()) {
@@ -136,21 +136,48 @@ final class SummaryPrinter {
         };
     }
 
+    private static boolean block(StepResult s) {
+        // Members and items carry the costs; a block total would count them twice.
+        return s.stepType().equals(dev.acp.pipeline.GroupStepSpec.TYPE_NAME)
+                || s.stepType().equals(dev.acp.pipeline.ForEachStepSpec.TYPE_NAME);
+    }
+
+    private static String estimate(StepResult s) {
+        return block(s) || s.estimatedCost() == null || s.preview() ? "-" : dev.acp.cost.Money.format(s.estimatedCost());
+    }
+
+    /** The settled cost and where it came from: reported by the provider, computed from its units, or the estimate. */
     private static String cost(StepResult s) {
-        if (s.stepType().equals(dev.acp.pipeline.GroupStepSpec.TYPE_NAME)
-                || s.stepType().equals(dev.acp.pipeline.ForEachStepSpec.TYPE_NAME)) {
-            return "-"; // members and items carry the costs; a block total would count them twice
+        if (block(s)) {
+            return "-";
         }
-        if (s.actualCost() == null) {
-            return s.status() == StepStatus.SUCCEEDED ? "unknown" : "-";
+        Object source = s.metadata().get("cost_source");
+        if (s.actualCost() == null || "unknown".equals(source)) {
+            return s.status() == StepStatus.SUCCEEDED && !s.preview() ? "unknown" : "-";
         }
-        return "$" + s.actualCost().setScale(2, RoundingMode.HALF_UP).toPlainString() + (s.preview() ? "*" : "");
+        String how = source instanceof String src && !src.equals("cache") ? " " + switch (src) {
+            case "catalog", "catalog_failure" -> "(estimate)";
+            default -> "(" + src + ")";
+        } : "";
+        return dev.acp.cost.Money.format(s.actualCost()) + (s.preview() ? "*" : how);
     }
 
     private String display(Path p) {
         return ProgressDisplay.relative(workingDirectory, p);
     }
 
+
+    /** {@code ; reported $0.01, computed $0.28}: what the settled total is made of. */
+    private static String sources(java.util.Map<?, ?> bySource) {
+        List<String> parts = new ArrayList<>();
+        bySource.forEach((k, v) -> {
+            if (!"cache".equals(k) && !"unknown".equals(k) && v instanceof Double d) {
+                parts.add(("catalog".equals(k) ? "estimated" : String.valueOf(k)) + " " + dev.acp.cost.Money.format(
+                        BigDecimal.valueOf(d)));
+            }
+        });
+        return parts.isEmpty() ? "" : "; " + String.join(", ", parts);
+    }
 
     /**
      * The money lines after the table: the estimate beside the actual cost, the limit, what
@@ -164,6 +191,16 @@ final class SummaryPrinter {
             out.println("Estimated: " + dev.acp.cost.Money.format(estimated) + ", settled: "
                     + dev.acp.cost.Money.format(run.totalActualCost())
                     + (extras.costLimit() == null ? "" : ", limit " + dev.acp.cost.Money.format(extras.costLimit())));
+        }
+        if (c.get("drift") instanceof java.util.Map<?, ?> drift && drift.get("percent") instanceof Double pct) {
+            double diff = (Double) drift.get("difference");
+            out.println("Settled against estimate: " + (diff >= 0 ? "+" : "-")
+                    + dev.acp.cost.Money.format(BigDecimal.valueOf(Math.abs(diff))) + " (" + (pct >= 0 ? "+" : "") + pct
+                    + " %)" + sources((java.util.Map<?, ?>) c.get("by_source")));
+        }
+        if (c.get("unknown_cost_steps") instanceof List<?> unknown && !unknown.isEmpty()) {
+            out.println(terminal.yellow("Cost unknown (no price and nothing reported): " + String.join(", ",
+                    unknown.stream().map(String::valueOf).toList())));
         }
         if (c.get("retry_spend") instanceof Double d && d > 0) {
             out.println("Spent on failed attempts and retries: " + dev.acp.cost.Money.format(BigDecimal.valueOf(d)));

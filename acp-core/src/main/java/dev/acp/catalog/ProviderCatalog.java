@@ -33,8 +33,18 @@ public final class ProviderCatalog {
         }
     }
 
-    /** A model name and where it is served. {@code providerModelId} is the provider's own id. */
-    public record ModelEntry(String name, String provider, Capability capability, String providerModelId) {}
+    /**
+     * A model name and where it is served. {@code providerModelId} is the provider's own id.
+     *
+     * @param retired the day the provider stopped serving the model, or null while it serves it
+     * @param replacement a current model of the same capability to suggest instead, or null
+     */
+    public record ModelEntry(String name, String provider, Capability capability, String providerModelId,
+            @Nullable String retired, @Nullable String replacement) {
+        public ModelEntry(String name, String provider, Capability capability, String providerModelId) {
+            this(name, provider, capability, providerModelId, null, null);
+        }
+    }
 
     private final Map<String, ProviderEntry> providers;
     private final Map<String, ModelEntry> models;
@@ -67,7 +77,8 @@ public final class ProviderCatalog {
 
     private record ProviderForm(String name, List<String> credentials, List<String> capabilities) {}
 
-    private record ModelForm(String provider, String capability, String id) {}
+    private record ModelForm(String provider, String capability, String id, @Nullable String retired,
+            @Nullable String replacement) {}
 
     static ProviderCatalog parse(InputStream in) throws IOException {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
@@ -81,7 +92,8 @@ public final class ProviderCatalog {
             if (!providers.containsKey(m.provider())) {
                 throw new IllegalStateException("catalog model " + name + " names unknown provider " + m.provider());
             }
-            models.put(name, new ModelEntry(name, m.provider(), capability(m.capability()), m.id()));
+            models.put(name, new ModelEntry(name, m.provider(), capability(m.capability()), m.id(), m.retired(),
+                    m.replacement()));
         });
         Map<Capability, String> defaults = new EnumMap<>(Capability.class);
         f.defaults().forEach((cap, provider) -> defaults.put(capability(cap), provider));
@@ -112,6 +124,12 @@ public final class ProviderCatalog {
     /** The provider used for {@code capability} when a step names neither provider nor known model. */
     public @Nullable String defaultProvider(Capability capability) {
         return defaults.get(capability);
+    }
+
+    /** The catalog model a provider's model id (or a catalog name) stands for, if one does and is retired. */
+    public Optional<ModelEntry> retiredModel(String provider, String nameOrId) {
+        return models.values().stream().filter(m -> m.retired() != null && m.provider().equals(provider)
+                && (m.name().equals(nameOrId) || m.providerModelId().equals(nameOrId))).findFirst();
     }
 
     /** Providers ACP no longer supports, with what to use instead. */

@@ -1,14 +1,19 @@
 package dev.acp.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.acp.error.UsageException;
+import dev.acp.pipeline.Problem;
+import dev.acp.pipeline.SourceLocation;
+import dev.acp.pipeline.load.Node;
+import dev.acp.pipeline.load.NodeReader;
+import dev.acp.provider.Capability;
 import dev.acp.util.Suggestions;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,24 +21,41 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The user's settings in {@code ACP_HOME/config.yaml} (optional): per provider a base URL, an
- * API key (environment variables take precedence), and rate limits.
+ * API key (environment variables take precedence), rate limits, a daily spending limit and, for
+ * providers that bill in credits, the plan or the price of a credit; and the default time limit
+ * of each kind of step.
  *
  * <pre>
  * providers:
  *   fal: { base_url: https://queue.fal.run, max_concurrency: 8, max_jobs: 40, requests_per_second: 10 }
  *   openai: { base_url: http://localhost:11434/v1 }
+ *   elevenlabs: { plan: creator }
+ * timeouts:
+ *   text_to_video: 1800
  * </pre>
+ *
+ * Errors name the file, line and column, and how to fix the value.
+ *
+ * @param timeouts default time limits by kind of step, in place of the built-in ones; a step's own
+ *     {@code timeout:} and the pipeline's {@code global_config.timeouts} still win
  */
-public record AcpConfig(Map<String, ProviderConfig> providers) {
+public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, Duration> timeouts) {
     public static final String FILE_NAME = "config.yaml";
-    static final List<String> PROVIDER_KEYS =
-            List.of("base_url", "api_key", "max_concurrency", "max_jobs", "requests_per_second", "daily_limit");
+    static final List<String> ROOT_KEYS = List.of("providers", "timeouts");
+    static final List<String> PROVIDER_KEYS = List.of("base_url", "api_key", "max_concurrency", "max_jobs",
+            "requests_per_second", "daily_limit", "plan", "credit_price", "billed");
 
     /**
      * One provider's settings; null means "not set here".
      *
      * @param dailyLimit the most ACP may spend at this provider per day (UTC), over all runs and
      *     processes sharing this ACP_HOME, in US dollars
+     * @param plan the account's plan at a provider that bills in credits ({@code creator}), which
+     *     prices a credit
+     * @param creditPrice what one of the provider's credits costs this account, in US dollars;
+     *     wins over {@code plan}
+     * @param billed whether calls to this server cost money, for servers ACP would otherwise take
+     *     to be free (an OpenAI-compatible server on the private network that a gateway bills)
      */
     public record ProviderConfig(
             @Nullable String baseUrl,
@@ -41,18 +63,35 @@ public record AcpConfig(Map<String, ProviderConfig> providers) {
             @Nullable Integer maxConcurrency,
             @Nullable Integer maxJobs,
             @Nullable Double requestsPerSecond,
-            java.math.@Nullable BigDecimal dailyLimit) {
-        static final ProviderConfig EMPTY = new ProviderConfig(null, null, null, null, null, null);
+            @Nullable BigDecimal dailyLimit,
+            @Nullable String plan,
+            @Nullable BigDecimal creditPrice,
+            @Nullable Boolean billed) {
+        static final ProviderConfig EMPTY = new ProviderConfig(null, null, null, null, null, null, null, null, null);
 
         public ProviderConfig(@Nullable String baseUrl, @Nullable String apiKey, @Nullable Integer maxConcurrency,
                 @Nullable Integer maxJobs, @Nullable Double requestsPerSecond) {
-            this(baseUrl, apiKey, maxConcurrency, maxJobs, requestsPerSecond, null);
+            this(baseUrl, apiKey, maxConcurrency, maxJobs, requestsPerSecond, null, null, null, null);
+        }
+
+        public ProviderConfig(@Nullable String baseUrl, @Nullable String apiKey, @Nullable Integer maxConcurrency,
+                @Nullable Integer maxJobs, @Nullable Double requestsPerSecond, @Nullable BigDecimal dailyLimit) {
+            this(baseUrl, apiKey, maxConcurrency, maxJobs, requestsPerSecond, dailyLimit, null, null, null);
         }
     }
 
+    public AcpConfig {
+        providers = Map.copyOf(providers);
+        timeouts = Map.copyOf(timeouts);
+    }
+
+    public AcpConfig(Map<String, ProviderConfig> providers) {
+        this(providers, Map.of());
+    }
+
     /** The daily limits of the providers that have one. */
-    public Map<String, java.math.BigDecimal> dailyLimits() {
-        Map<String, java.math.BigDecimal> out = new LinkedHashMap<>();
+    public Map<String, BigDecimal> dailyLimits() {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
         providers.forEach((id, p) -> {
             if (p.dailyLimit() != null) {
                 out.put(id, p.dailyLimit());
@@ -61,12 +100,8 @@ public record AcpConfig(Map<String, ProviderConfig> providers) {
         return out;
     }
 
-    public AcpConfig {
-        providers = Map.copyOf(providers);
-    }
-
     public static AcpConfig empty() {
-        return new AcpConfig(Map.of());
+        return new AcpConfig(Map.of(), Map.of());
     }
 
     public ProviderConfig provider(String id) {
@@ -79,99 +114,155 @@ public record AcpConfig(Map<String, ProviderConfig> providers) {
         if (!Files.isRegularFile(file)) {
             return empty();
         }
-        Object root;
+        String text;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
-        } catch (JsonProcessingException e) {
-            JsonLocation l = e.getLocation();
-            throw new UsageException(file + (l == null ? "" : ":" + l.getLineNr() + ":" + l.getColumnNr())
-                    + ": cannot parse the configuration: " + e.getOriginalMessage());
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UsageException(file + ": cannot read the configuration: " + e.getMessage());
         }
-        if (root == null) {
+        return parse(text, file.toString());
+    }
+
+    /** Parses configuration text; throws a {@link UsageException} naming line and column on the first problem. */
+    public static AcpConfig parse(String text, String label) {
+        List<Problem> problems = new ArrayList<>();
+        Node root = new NodeReader().read(text, label, NodeReader.Format.YAML, problems);
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems.get(0).render());
+        }
+        if (root == null || root instanceof Node.ScalarNode s && s.isNull()) {
             return empty();
         }
-        if (!(root instanceof Map<?, ?> top)) {
-            throw new UsageException(file + ": the configuration must be a map with a 'providers' key");
-        }
-        for (Object k : top.keySet()) {
-            if (!"providers".equals(k)) {
-                throw new UsageException(file + ": unknown key '" + k + "'" + Suggestions.nearest(String.valueOf(k),
-                        List.of("providers")).map(s -> "; did you mean '" + s + "'?").orElse("; only 'providers' is read"));
-            }
-        }
+        Reader r = new Reader();
+        Node.MapNode top = r.map(root, "the configuration", "write 'providers:' followed by provider ids");
+        r.checkKeys(top, ROOT_KEYS, "the configuration");
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        if (top.get("providers") instanceof Map<?, ?> ps) {
-            ps.forEach((id, v) -> out.put(String.valueOf(id), provider(file, String.valueOf(id), v)));
-        } else if (top.get("providers") != null) {
-            throw new UsageException(file + ": 'providers' must be a map of provider ids");
-        }
-        return new AcpConfig(out);
-    }
-
-    private static ProviderConfig provider(Path file, String id, @Nullable Object v) {
-        if (v == null) {
-            return ProviderConfig.EMPTY;
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new UsageException(file + ": providers." + id + " must be a map");
-        }
-        for (Object k : m.keySet()) {
-            if (!PROVIDER_KEYS.contains(String.valueOf(k))) {
-                throw new UsageException(file + ": unknown key providers." + id + "." + k + Suggestions.nearest(
-                        String.valueOf(k), PROVIDER_KEYS).map(s -> "; did you mean '" + s + "'?")
-                        .orElse("; known keys: " + String.join(", ", PROVIDER_KEYS)));
+        Node ps = top.get("providers");
+        if (ps != null && !(ps instanceof Node.ScalarNode s && s.isNull())) {
+            Node.MapNode pm = r.map(ps, "providers", "write provider ids under 'providers:'");
+            for (Node.Entry e : pm.entries().values()) {
+                out.put(e.key(), r.provider(e.key(), e.value()));
             }
         }
-        return new ProviderConfig(text(file, id, m, "base_url"), text(file, id, m, "api_key"),
-                positiveInt(file, id, m, "max_concurrency"), positiveInt(file, id, m, "max_jobs"),
-                positive(file, id, m, "requests_per_second"), dailyLimit(file, id, m));
+        Map<Capability, Duration> timeouts = new LinkedHashMap<>();
+        Node ts = top.get("timeouts");
+        if (ts != null && !(ts instanceof Node.ScalarNode s && s.isNull())) {
+            Node.MapNode tm = r.map(ts, "timeouts", "write 'text_to_video: 1800' lines (seconds)");
+            for (Node.Entry e : tm.entries().values()) {
+                Capability c = Capability.fromWireName(e.key()).orElseThrow(() -> r.error(e.keyLocation(),
+                        "unknown step type '" + e.key() + "' in timeouts", Suggestions.nearest(e.key(),
+                                Capability.wireNames()).map(x -> "did you mean '" + x + "'?")
+                                .orElse("use a step type such as text_to_video")));
+                BigDecimal seconds = r.amount(tm, e.key(), "timeouts", true);
+                timeouts.put(c, Duration.ofMillis(seconds.movePointRight(3).longValue()));
+            }
+        }
+        return new AcpConfig(out, timeouts);
     }
 
-    private static @Nullable String text(Path file, String id, Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
+    /** Reads values off the node tree, failing with the value's position. */
+    private static final class Reader {
+        UsageException error(SourceLocation at, String message, String fix) {
+            return new UsageException(Problem.error(at, null, message, fix).render());
         }
-        if (v instanceof String s && !s.isBlank()) {
-            return s.strip();
-        }
-        throw new UsageException(file + ": providers." + id + "." + key + " must be text");
-    }
 
-    private static @Nullable Integer positiveInt(Path file, String id, Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
+        Node.MapNode map(Node n, String what, String fix) {
+            if (n instanceof Node.MapNode m) {
+                return m;
+            }
+            throw error(n.location(), what + " must be a map, found " + n.describe(), fix);
         }
-        if (v instanceof Integer i && i > 0) {
-            return i;
-        }
-        throw new UsageException(file + ": providers." + id + "." + key + " must be a whole number above 0");
-    }
 
-    private static java.math.@Nullable BigDecimal dailyLimit(Path file, String id, Map<?, ?> m) {
-        Object v = m.get("daily_limit");
-        if (v == null) {
-            return null;
+        void checkKeys(Node.MapNode map, List<String> known, String where) {
+            for (Node.Entry e : map.entries().values()) {
+                if (!known.contains(e.key())) {
+                    throw error(e.keyLocation(), "unknown key '" + e.key() + "' in " + where, Suggestions
+                            .nearest(e.key(), known).map(s -> "did you mean '" + s + "'?")
+                            .orElse("known keys: " + String.join(", ", known)));
+                }
+            }
         }
-        if (v instanceof Number n && n.doubleValue() >= 0) {
-            return new java.math.BigDecimal(n.toString());
-        }
-        throw new UsageException(file + ": providers." + id + ".daily_limit must be an amount of US dollars of 0 or"
-                + " more, found '" + v + "'");
-    }
 
-    private static @Nullable Double positive(Path file, String id, Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
+        ProviderConfig provider(String id, Node v) {
+            if (v instanceof Node.ScalarNode s && s.isNull()) {
+                return ProviderConfig.EMPTY;
+            }
+            String where = "providers." + id;
+            Node.MapNode m = map(v, where, "write '{ base_url: ..., max_concurrency: 8 }'");
+            checkKeys(m, PROVIDER_KEYS, where);
+            BigDecimal rps = amount(m, "requests_per_second", where, true);
+            BigDecimal daily = amount(m, "daily_limit", where, false);
+            BigDecimal credit = amount(m, "credit_price", where, false);
+            return new ProviderConfig(text(m, "base_url", where), text(m, "api_key", where),
+                    positiveInt(m, "max_concurrency", where), positiveInt(m, "max_jobs", where),
+                    rps == null ? null : rps.doubleValue(), daily, text(m, "plan", where), credit, bool(m, "billed", where));
         }
-        if (v instanceof Number n && n.doubleValue() > 0) {
-            return n.doubleValue();
-        }
-        throw new UsageException(file + ": providers." + id + "." + key + " must be a number above 0");
-    }
 
+        @Nullable String text(Node.MapNode m, String key, String where) {
+            Node n = m.get(key);
+            if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+                return null;
+            }
+            if (n instanceof Node.ScalarNode s && s.value() instanceof String str && !str.isBlank()) {
+                return str.strip();
+            }
+            throw error(n.location(), where + "." + key + " must be text, found " + n.describe(), "write it as text");
+        }
+
+        @Nullable Boolean bool(Node.MapNode m, String key, String where) {
+            Node n = m.get(key);
+            if (n == null) {
+                return null;
+            }
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
+                return b;
+            }
+            throw error(n.location(), where + "." + key + " must be true or false, found " + n.describe(),
+                    "write '" + key + ": true'");
+        }
+
+        @Nullable Integer positiveInt(Node.MapNode m, String key, String where) {
+            Node n = m.get(key);
+            if (n == null) {
+                return null;
+            }
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num && num.doubleValue() >= 1
+                    && num.doubleValue() == Math.rint(num.doubleValue()) && num.doubleValue() <= Integer.MAX_VALUE) {
+                return num.intValue();
+            }
+            throw error(n.location(), where + "." + key + " must be a whole number above 0, found " + n.describe(),
+                    "write for example '" + key + ": 8'");
+        }
+
+        /**
+         * A number of 0 or more ({@code positive}: above 0); US dollars or seconds. Strings such
+         * as {@code "0.0002"} or {@code "-1"} are refused: a quoted amount is usually a mistake.
+         */
+        @Nullable BigDecimal amount(Node.MapNode m, String key, String where, boolean positive) {
+            Node n = m.get(key);
+            if (n == null) {
+                return null;
+            }
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+                BigDecimal v = new BigDecimal(num.toString());
+                if (positive ? v.signum() > 0 : v.signum() >= 0) {
+                    return v;
+                }
+                throw error(n.location(), where + "." + key + " must be " + (positive ? "above 0" : "0 or more")
+                        + ", found " + v.toPlainString(), "write a " + (positive ? "positive " : "") + "number");
+            }
+            throw error(n.location(), where + "." + key + " must be a number, found " + n.describe()
+                    + (n instanceof Node.ScalarNode s && s.value() instanceof String str ? " '" + str + "'" : ""),
+                    "write a number without quotes, for example '" + key + ": " + example(key) + "'");
+        }
+
+        private static String example(String key) {
+            return switch (key) {
+                case "credit_price" -> "0.00018";
+                case "daily_limit" -> "25";
+                case "requests_per_second" -> "10";
+                default -> "600";
+            };
+        }
+    }
 }

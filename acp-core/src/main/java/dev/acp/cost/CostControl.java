@@ -1,6 +1,7 @@
 package dev.acp.cost;
 
 import dev.acp.plan.PlannedTask;
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,8 @@ public interface CostControl {
         }
 
         @Override
-        public Charge charge(Go ticket, @Nullable BigDecimal reported, Map<String, Object> metadata) {
-            return reported != null ? new Charge(reported, "provider") : new Charge(BigDecimal.ZERO, "unknown");
+        public Charge charge(Go ticket, @Nullable BigDecimal reported, @Nullable Usage usage, Map<String, Object> params) {
+            return reported != null ? new Charge(reported, REPORTED) : new Charge(BigDecimal.ZERO, UNKNOWN);
         }
 
         @Override
@@ -52,18 +53,38 @@ public interface CostControl {
     /** The step must not start: its reservation does not fit a limit. */
     record Refused(String reason, @Nullable StepEstimate estimate) implements Dispatch {}
 
+    /** The provider reported the amount it billed (OpenRouter's usage.cost, Runware's cost). */
+    String REPORTED = "reported";
+    /** The units the provider reported (megapixels, seconds, credits, tokens) at the catalog's prices. */
+    String COMPUTED = "computed";
+    /** Nothing reported: the estimate's expected amount. */
+    String CATALOG = "catalog";
+    /** Failed attempts of a provider that bills them, at the estimate. */
+    String CATALOG_FAILURE = "catalog_failure";
+    /** Nothing reported and no price known: counted as zero, which the report shows as unknown. */
+    String UNKNOWN = "unknown";
+
     /**
-     * An amount to settle and where it came from: "provider" (reported), "provider_units" (units
-     * the provider reported billing, at the catalog's price), "catalog" (the expected estimate),
-     * "catalog_failure" (failed attempts of a provider that bills them), "unknown".
+     * An amount to settle, where it came from ({@link #REPORTED}, {@link #COMPUTED},
+     * {@link #CATALOG}, {@link #CATALOG_FAILURE}, {@link #UNKNOWN}) and how it was reached, for
+     * the report ({@code 2 images (1024×768) = 2 MP × $0.025/MP}), or null.
      */
-    record Charge(BigDecimal amount, String source) {}
+    record Charge(BigDecimal amount, String source, @Nullable String detail) {
+        public Charge(BigDecimal amount, String source) {
+            this(amount, source, null);
+        }
+    }
 
     /** Reserves the step's pessimistic estimate with these (rendered) parameters. */
     Dispatch admit(PlannedTask task, Map<String, Object> params);
 
-    /** What a successful call cost: the provider's report, else the catalog's expected amount. */
-    Charge charge(Go ticket, @Nullable BigDecimal reported, Map<String, Object> metadata);
+    /**
+     * What a successful call cost: the provider's report, else the usage it reported at the
+     * model's prices, else the estimate's expected amount.
+     *
+     * @param params the step's rendered parameters, for what the usage leaves out (an image size)
+     */
+    Charge charge(Go ticket, @Nullable BigDecimal reported, @Nullable Usage usage, Map<String, Object> params);
 
     /** Settles the step's reservation once its cost is journaled; null when no ledger applies. */
     SpendLedger.@Nullable Outcome settle(Go ticket, BigDecimal amount);

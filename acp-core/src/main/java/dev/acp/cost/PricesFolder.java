@@ -91,25 +91,9 @@ public final class PricesFolder {
         b.append("  ").append(prices.provider()).append(":\n");
         b.append("    models:\n");
         for (PriceEntry e : prices.entries()) {
-            b.append("      ").append(quote(e.model())).append(": { unit: ").append(e.unit().wireName());
-            amount(b, "price", e.price());
-            amount(b, "input_price", e.inputPrice());
-            amount(b, "output_price", e.outputPrice());
-            amount(b, "default_quantity", e.defaultQuantity());
-            amount(b, "max_quantity", e.maxQuantity());
-            b.append(", source: ").append(quote(e.source())).append(", as_of: ").append(quote(e.asOf())).append(" }\n");
+            b.append("      ").append(PriceEntryYaml.quote(e.model())).append(": ").append(PriceEntryYaml.of(e)).append('\n');
         }
         return b.toString();
     }
 
-    private static void amount(StringBuilder b, String key, @Nullable BigDecimal value) {
-        if (value != null) {
-            b.append(", ").append(key).append(": ").append(value.stripTrailingZeros().toPlainString());
-        }
-    }
-
-    /** A YAML double-quoted scalar: a JSON string is one, whatever the model id holds ({@code :}, {@code #}). */
-    private static String quote(String s) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
-    }
 }

@@ -31,11 +31,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PricingCatalog {
     public static final String FILE_NAME = "pricing.yaml";
-    static final List<String> ROOT_KEYS = List.of("version", "providers");
-    static final List<String> PROVIDER_KEYS = List.of("bills_failures", "bills_failures_source", "default_models",
-            "models");
-    static final List<String> ENTRY_KEYS = List.of("unit", "price", "by_resolution", "default_resolution",
-            "input_price", "output_price", "default_quantity", "max_quantity", "source", "as_of");
 
     /**
      * What ACP knows about one provider's billing.
@@ -43,12 +38,25 @@ public final class PricingCatalog {
      * @param billsFailures whether a failed call is billed (then retries widen the pessimistic estimate)
      * @param defaultModels the model a step of a capability gets when it names none
      * @param models entries by model name; {@code *} covers models not listed
+     * @param credits what the provider's credits cost by plan, for models billed in credits; or null
+     * @param creditPrice the price of a credit for this user (their plan or price from
+     *     {@code ACP_HOME/config.yaml}), or null until {@link #load} resolves it
      */
     public record ProviderPricing(String id, boolean billsFailures, @Nullable String billsFailuresSource,
-            Map<Capability, String> defaultModels, Map<String, PriceEntry> models) {
+            Map<Capability, String> defaultModels, Map<String, PriceEntry> models, @Nullable CreditPlans credits,
+            @Nullable CreditPrice creditPrice) {
         public ProviderPricing {
             defaultModels = Map.copyOf(defaultModels);
             models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        }
+
+        public ProviderPricing(String id, boolean billsFailures, @Nullable String billsFailuresSource,
+                Map<Capability, String> defaultModels, Map<String, PriceEntry> models) {
+            this(id, billsFailures, billsFailuresSource, defaultModels, models, null, null);
+        }
+
+        ProviderPricing withCreditPrice(@Nullable CreditPrice price) {
+            return new ProviderPricing(id, billsFailures, billsFailuresSource, defaultModels, models, credits, price);
         }
     }
 
@@ -60,6 +68,10 @@ public final class PricingCatalog {
      * the ids, pipelines often write the names.
      */
     private final Map<String, Map<String, String>> modelIds;
+
+    /** No model's capabilities known: every unit is accepted for every model. */
+    static final java.util.function.BiFunction<String, String, java.util.Set<Capability>> ANY_UNIT =
+            (provider, model) -> java.util.Set.of();
 
     PricingCatalog(int version, Map<String, ProviderPricing> providers) {
         this(version, providers, Map.of());
@@ -78,8 +90,10 @@ public final class PricingCatalog {
             if (in == null) {
                 throw new IllegalStateException("pricing.yaml is missing from the ACP jar");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "pricing.yaml (built in)")
-                    .withModelNames(ProviderCatalog.builtIn());
+            ProviderCatalog names = ProviderCatalog.builtIn();
+            return new PricingFile("pricing.yaml (built in)", capabilities(names))
+                    .parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).withModelNames(names)
+                    .withCreditPrices(dev.acp.config.AcpConfig.empty(), "ACP_HOME/config.yaml");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the built-in pricing catalog", e);
         }
@@ -92,6 +106,15 @@ public final class PricingCatalog {
      * last so that a price they set is never replaced by a refresh.
      */
     public static PricingCatalog load(Path acpHome, @Nullable Path explicit) {
+        return load(acpHome, explicit, dev.acp.config.AcpConfig.load(acpHome));
+    }
+
+    /**
+     * Like {@link #load(Path, Path)}, with the user's configuration already read: its
+     * {@code plan} or {@code credit_price} per provider prices the credits of providers that bill
+     * in credits (ElevenLabs).
+     */
+    public static PricingCatalog load(Path acpHome, @Nullable Path explicit, dev.acp.config.AcpConfig config) {
         PricingCatalog c = builtIn();
         for (Path published : new PricesFolder(acpHome).files()) {
             c = c.merge(readPublished(published));
@@ -106,7 +129,46 @@ public final class PricingCatalog {
             }
             c = c.merge(read(explicit));
         }
-        return c;
+        return c.withCreditPrices(config, acpHome.resolve(dev.acp.config.AcpConfig.FILE_NAME).toString());
+    }
+
+    /** Each provider billed in credits with the price of a credit this user pays. */
+    PricingCatalog withCreditPrices(dev.acp.config.AcpConfig config, String where) {
+        Map<String, ProviderPricing> out = new LinkedHashMap<>();
+        providers.forEach((id, p) -> {
+            var settings = config.provider(id);
+            out.put(id, p.credits() == null ? p : p.withCreditPrice(p.credits().resolve(id, settings.creditPrice(),
+                    settings.plan(), where)));
+        });
+        return new PricingCatalog(version, out, modelIds);
+    }
+
+    /**
+     * The price of one of a provider's credits for this user, or empty when the provider does not
+     * bill in credits.
+     */
+    public Optional<CreditPrice> creditPrice(String provider) {
+        ProviderPricing p = providers.get(provider);
+        if (p == null || p.credits() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(p.creditPrice() != null ? p.creditPrice()
+                : p.credits().resolve(provider, null, null, "ACP_HOME/config.yaml"));
+    }
+
+    /** For the unit check of pricing files: the capabilities of a provider's model by name or id. */
+    static java.util.function.BiFunction<String, String, java.util.Set<Capability>> capabilities(ProviderCatalog names) {
+        return (provider, model) -> {
+            if ("*".equals(model)) {
+                return names.provider(provider).map(ProviderCatalog.ProviderEntry::capabilities)
+                        .orElse(java.util.Set.of());
+            }
+            java.util.Set<Capability> caps = java.util.EnumSet.noneOf(Capability.class);
+            names.models().values().stream().filter(m -> m.provider().equals(provider)
+                    && (m.name().equals(model) || m.providerModelId().equals(model)))
+                    .forEach(m -> caps.add(m.capability()));
+            return caps;
+        };
     }
 
     /**
@@ -125,7 +187,8 @@ public final class PricingCatalog {
     /** Reads a pricing file; errors name the file, line and column. */
     public static PricingCatalog read(Path file) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return new PricingFile(file.toString(), capabilities(ProviderCatalog.builtIn()))
+                    .parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UsageException(file + ": cannot read the pricing file: " + e.getMessage());
         }
@@ -133,13 +196,7 @@ public final class PricingCatalog {
 
     /** Parses pricing text; throws a {@link UsageException} naming line and column on the first problem. */
     public static PricingCatalog parse(String text, String label) {
-        List<Problem> problems = new ArrayList<>();
-        Node root = new NodeReader().read(text, label, NodeReader.Format.forFileName(label), problems);
-        if (root == null || !problems.isEmpty()) {
-            throw new UsageException(problems.isEmpty() ? label + ": the pricing file is empty"
-                    : problems.get(0).render());
-        }
-        return new Parser(label).catalog(root);
+        return new PricingFile(label, ANY_UNIT).parse(text);
     }
 
     public int version() {
@@ -196,6 +253,21 @@ public final class PricingCatalog {
         return new PricingCatalog(version, providers, frozen);
     }
 
+    /**
+     * An entry replacing another: its prices win; when both bill the same unit, how much of it a
+     * call uses when its parameters do not say (a video model's default duration, the most
+     * characters of a request) stays as the replaced entry said unless the new one says too. A
+     * price list tells what a unit costs, not how long a model's clips are.
+     */
+    private static PriceEntry over(PriceEntry base, PriceEntry o) {
+        if (base.unit() != o.unit()) {
+            return o;
+        }
+        return new PriceEntry(o.provider(), o.model(), o.tariff(), o.pessimistic(),
+                o.defaultQuantity() != null ? o.defaultQuantity() : base.defaultQuantity(),
+                o.maxQuantity() != null ? o.maxQuantity() : base.maxQuantity(), o.source(), o.asOf());
+    }
+
     /** This catalog with {@code over}'s providers and entries replacing its own, entry by entry. */
     public PricingCatalog merge(PricingCatalog over) {
         Map<String, ProviderPricing> out = new LinkedHashMap<>(providers);
@@ -208,191 +280,16 @@ public final class PricingCatalog {
             Map<Capability, String> defaults = new LinkedHashMap<>(base.defaultModels());
             defaults.putAll(o.defaultModels());
             Map<String, PriceEntry> models = new LinkedHashMap<>(base.models());
-            models.putAll(o.models());
+            o.models().forEach((name, e) -> models.merge(name, e, PricingCatalog::over));
             boolean overridesFailures = o.billsFailuresSource() != null || o.billsFailures();
             out.put(o.id(), new ProviderPricing(o.id(), overridesFailures ? o.billsFailures() : base.billsFailures(),
-                    overridesFailures ? o.billsFailuresSource() : base.billsFailuresSource(), defaults, models));
+                    overridesFailures ? o.billsFailuresSource() : base.billsFailuresSource(), defaults, models,
+                    o.credits() != null ? o.credits() : base.credits(),
+                    o.creditPrice() != null ? o.creditPrice() : base.creditPrice()));
         }
         Map<String, Map<String, String>> ids = new LinkedHashMap<>(over.modelIds);
         ids.putAll(modelIds);
         return new PricingCatalog(Math.max(version, over.version), out, ids);
     }
 
-    /** Reads the node tree, failing on the first problem with its position. */
-    private static final class Parser {
-        private final String label;
-
-        Parser(String label) {
-            this.label = label;
-        }
-
-        private UsageException error(SourceLocation at, String message, String fix) {
-            return new UsageException(Problem.error(at, null, message, fix).render());
-        }
-
-        PricingCatalog catalog(Node root) {
-            Node.MapNode map = map(root, "the pricing file", "write 'version: 1' and 'providers:'");
-            checkKeys(map, ROOT_KEYS, "the pricing file");
-            int version = 1;
-            Node v = map.get("version");
-            if (v != null) {
-                if (!(v instanceof Node.ScalarNode s && s.value() instanceof Number num && num.doubleValue() >= 1
-                        && num.doubleValue() == Math.rint(num.doubleValue()))) {
-                    throw error(v.location(), "version must be a whole number, found " + v.describe(), "write 'version: 1'");
-                }
-                version = ((Number) ((Node.ScalarNode) v).value()).intValue();
-            }
-            Map<String, ProviderPricing> providers = new LinkedHashMap<>();
-            Node ps = map.get("providers");
-            if (ps != null && !(ps instanceof Node.ScalarNode s && s.isNull())) {
-                Node.MapNode pm = map(ps, "providers", "write 'providers:' followed by provider ids");
-                for (Node.Entry e : pm.entries().values()) {
-                    providers.put(e.key(), provider(e.key(), e.value()));
-                }
-            }
-            return new PricingCatalog(version, providers);
-        }
-
-        private ProviderPricing provider(String id, Node node) {
-            Node.MapNode map = map(node, "providers." + id, "write 'models:' under the provider");
-            checkKeys(map, PROVIDER_KEYS, "providers." + id);
-            boolean bills = false;
-            Node b = map.get("bills_failures");
-            if (b != null) {
-                if (!(b instanceof Node.ScalarNode s && s.value() instanceof Boolean x)) {
-                    throw error(b.location(), "providers." + id + ".bills_failures must be true or false, found "
-                            + b.describe(), "write 'bills_failures: false'");
-                }
-                bills = x;
-            }
-            String billsSource = text(map, "bills_failures_source", "providers." + id, false);
-            Map<Capability, String> defaults = new LinkedHashMap<>();
-            Node d = map.get("default_models");
-            if (d != null) {
-                Node.MapNode dm = map(d, "providers." + id + ".default_models", "write 'text_to_image: flux-dev' lines");
-                for (Node.Entry e : dm.entries().values()) {
-                    Capability c = Capability.fromWireName(e.key()).orElseThrow(() -> error(e.keyLocation(),
-                            "unknown capability '" + e.key() + "' in providers." + id + ".default_models",
-                            "use a step type such as text_to_image"));
-                    if (!(e.value() instanceof Node.ScalarNode s && s.value() instanceof String model)) {
-                        throw error(e.value().location(), "the default model must be a name", "write a model name");
-                    }
-                    defaults.put(c, model);
-                }
-            }
-            Map<String, PriceEntry> models = new LinkedHashMap<>();
-            Node m = map.get("models");
-            if (m != null && !(m instanceof Node.ScalarNode s && s.isNull())) {
-                Node.MapNode mm = map(m, "providers." + id + ".models", "write 'model-name: { unit: image, price: 0.01,"
-                        + " source: URL, as_of: 2026-01-01 }'");
-                for (Node.Entry e : mm.entries().values()) {
-                    models.put(e.key(), entry(id, e.key(), e.value()));
-                }
-            }
-            return new ProviderPricing(id, bills, billsSource, defaults, models);
-        }
-
-        private PriceEntry entry(String provider, String model, Node node) {
-            String where = "providers." + provider + ".models." + model;
-            Node.MapNode map = map(node, where, "write '{ unit: image, price: 0.01, source: URL, as_of: 2026-01-01 }'");
-            checkKeys(map, ENTRY_KEYS, where);
-            Node u = map.get("unit");
-            if (u == null) {
-                throw error(map.location(), where + " has no unit", "add 'unit:', one of "
-                        + String.join(", ", BillingUnit.wireNames()));
-            }
-            String unitName = u instanceof Node.ScalarNode s && s.value() != null ? String.valueOf(s.value()) : u.describe();
-            BillingUnit unit = BillingUnit.of(unitName).orElseThrow(() -> error(u.location(), "unknown billing unit '"
-                    + unitName + "' in " + where, "use one of " + String.join(", ", BillingUnit.wireNames())));
-            BigDecimal price = amount(map, "price", where, true);
-            Map<String, BigDecimal> byResolution = new LinkedHashMap<>();
-            Node r = map.get("by_resolution");
-            if (r != null) {
-                Node.MapNode rm = map(r, where + ".by_resolution", "write '720p: 0.1' lines");
-                for (Node.Entry e : rm.entries().values()) {
-                    BigDecimal p = amount(rm, e.key(), where + ".by_resolution", false);
-                    if (p != null) {
-                        byResolution.put(e.key(), p);
-                    }
-                }
-            }
-            String defaultResolution = text(map, "default_resolution", where, false);
-            BigDecimal input = amount(map, "input_price", where, true);
-            BigDecimal output = amount(map, "output_price", where, true);
-            BigDecimal defaultQuantity = amount(map, "default_quantity", where, false);
-            BigDecimal maxQuantity = amount(map, "max_quantity", where, false);
-            String source = text(map, "source", where, true);
-            String asOf = text(map, "as_of", where, true);
-            if (unit == BillingUnit.TOKENS && map.has("price")) {
-                throw error(map.get("price").location(), where + " is billed by tokens: 'price' does not apply",
-                        "write input_price and output_price (per million tokens)");
-            }
-            if (unit != BillingUnit.TOKENS && (map.has("input_price") || map.has("output_price"))) {
-                throw error(map.location(), where + ": input_price/output_price apply only to unit 'tokens'",
-                        "write 'price:' for unit " + unit.wireName());
-            }
-            if (unit != BillingUnit.TOKENS && !map.has("price") && byResolution.isEmpty()) {
-                throw error(map.location(), where + " has no price", "add 'price: 0.01', or 'price: unknown' when no"
-                        + " source documents one");
-            }
-            if (defaultResolution != null && !byResolution.containsKey(defaultResolution)) {
-                throw error(map.get("default_resolution").location(), where + ": default_resolution '"
-                        + defaultResolution + "' is not in by_resolution", "name one of " + byResolution.keySet());
-            }
-            return new PriceEntry(provider, model, unit, price, byResolution, defaultResolution, input, output,
-                    defaultQuantity, maxQuantity, source, asOf);
-        }
-
-        private @Nullable BigDecimal amount(Node.MapNode map, String key, String where, boolean unknownAllowed) {
-            Node n = map.get(key);
-            if (n == null) {
-                return null;
-            }
-            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
-                BigDecimal v = new BigDecimal(num.toString());
-                if (v.signum() < 0) {
-                    throw error(n.location(), where + "." + key + " is negative (" + v.toPlainString() + ")",
-                            "give an amount of 0 or more");
-                }
-                return v;
-            }
-            if (unknownAllowed && n instanceof Node.ScalarNode s && "unknown".equals(s.value())) {
-                return null;
-            }
-            throw error(n.location(), where + "." + key + " must be a number" + (unknownAllowed ? " or 'unknown'" : "")
-                    + ", found " + n.describe(), "write for example '" + key + ": 0.01'");
-        }
-
-        private @Nullable String text(Node.MapNode map, String key, String where, boolean required) {
-            Node n = map.get(key);
-            if (n == null) {
-                if (required) {
-                    throw error(map.location(), where + " has no " + key, "add '" + key + ":' (" + (key.equals("as_of")
-                            ? "the date the price was read, e.g. 2026-11-01" : "the URL or document of the price") + ")");
-                }
-                return null;
-            }
-            if (n instanceof Node.ScalarNode s && s.value() != null && !(s.value() instanceof Boolean)) {
-                return String.valueOf(s.value());
-            }
-            throw error(n.location(), where + "." + key + " must be text, found " + n.describe(), "write it as text");
-        }
-
-        private Node.MapNode map(Node n, String what, String fix) {
-            if (n instanceof Node.MapNode m) {
-                return m;
-            }
-            throw error(n.location(), what + " must be a map, found " + n.describe(), fix);
-        }
-
-        private void checkKeys(Node.MapNode map, List<String> known, String where) {
-            for (Node.Entry e : map.entries().values()) {
-                if (!known.contains(e.key())) {
-                    throw error(e.keyLocation(), "unknown key '" + e.key() + "' in " + where, dev.acp.util.Suggestions
-                            .nearest(e.key(), known).map(s -> "did you mean '" + s + "'?")
-                            .orElse("known keys: " + String.join(", ", known)));
-                }
-            }
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package dev.acp.cost;
 
 import dev.acp.plan.PlannedTask;
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -43,22 +43,23 @@ public record RunBudget(Estimator estimator, SpendLedger ledger, boolean allowUn
     }
 
     @Override
-    public Charge charge(Go ticket, @Nullable BigDecimal reported, Map<String, Object> metadata) {
+    public Charge charge(Go ticket, @Nullable BigDecimal reported, @Nullable Usage usage, Map<String, Object> params) {
         if (reported != null) {
-            return new Charge(reported, "provider");
+            return new Charge(reported, REPORTED);
         }
         StepEstimate e = ticket.estimate();
         PriceEntry entry = e == null ? null : e.entry();
-        if (entry != null && entry.unit() == BillingUnit.CHARACTERS_1K && entry.price() != null
-                && metadata.get("characters_billed") instanceof Number n) {
-            // ElevenLabs reports the characters it billed: exact at the catalog's price.
-            return new Charge(entry.price().multiply(new BigDecimal(n.toString()))
-                    .divide(BigDecimal.valueOf(1000), MathContext.DECIMAL64), "provider_units");
+        if (entry != null && usage != null) {
+            var computed = Tariffs.charge(entry.tariff(), usage, params,
+                    estimator.pricing().creditPrice(entry.provider()).orElse(null));
+            if (computed.isPresent()) {
+                return new Charge(computed.get().amount(), COMPUTED, computed.get().formula());
+            }
         }
         if (e != null && e.expected() != null) {
-            return new Charge(e.expected(), "catalog");
+            return new Charge(e.expected(), CATALOG, e.formula());
         }
-        return new Charge(BigDecimal.ZERO, "unknown");
+        return new Charge(BigDecimal.ZERO, UNKNOWN);
     }
 
     @Override

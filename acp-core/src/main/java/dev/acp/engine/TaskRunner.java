@@ -48,6 +48,12 @@ import org.jspecify.annotations.Nullable;
 final class TaskRunner {
     /** Metadata of a cancelled step whose job the run left running at the provider. */
     static final String JOB_IN_FLIGHT = "job_in_flight";
+    /** Metadata: where the settled cost came from (reported, computed, catalog, unknown). */
+    static final String COST_SOURCE = "cost_source";
+    /** Metadata: how the settled cost was reached ({@code 2 images = 2 MP × $0.025/MP}). */
+    static final String COST_DETAIL = "cost_detail";
+    /** Metadata: what the provider reported delivering, in its billing units. */
+    static final String USAGE = "usage";
     /** Metadata of a cancelled step whose job submission was sent but not answered. */
     static final String SUBMISSION_UNANSWERED = "submission_unanswered";
 
@@ -360,7 +366,7 @@ final class TaskRunner {
             if (charge != null && charge.amount().signum() > 0) {
                 x.request.recorder().costSettled(t, new Settlement(charge.amount(), charge.source(), null), true);
                 settleTicket(charge.amount());
-                out = out.withActualCost(charge.amount()).withMetadata("cost_source", charge.source());
+                out = out.withActualCost(charge.amount()).withMetadata(COST_SOURCE, charge.source());
             } else {
                 releaseTicket();
             }
@@ -532,7 +538,7 @@ final class TaskRunner {
             Path output = null;
             // Served for nothing: the reservation returns in full.
             releaseTicket();
-            Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, "cache", null) : null;
+            Settlement free = costsMoney ? new Settlement(BigDecimal.ZERO, Settlement.CACHE, null) : null;
             List<WrittenSideFile> sides = List.of();
             try {
                 tmp = temporaryName(t.outputPath(), attempt);
@@ -779,10 +785,13 @@ final class TaskRunner {
         private StepResult keep(ProviderResult result, Lookup lookup) {
             BigDecimal reported = provider.preview() ? BigDecimal.ZERO : result.actualCost();
             CostControl.Charge charge = !costsMoney ? null : x.request.costs().charge(
-                    ticket != null ? ticket : new CostControl.Go(null, null), reported, result.metadata());
-            // The provider's report, else the catalog's expected amount: what the journal and the ledger settle.
+                    ticket != null ? ticket : new CostControl.Go(null, null), reported, result.usage(),
+                    request == null ? Map.of() : request.parameters());
+            // The provider's report, else its usage at the model's prices, else the estimate: what the
+            // journal and the ledger settle.
             Settlement cost = charge == null ? null : new Settlement(charge.amount(), charge.source(), paidJob);
-            BigDecimal actual = charge == null || "unknown".equals(charge.source()) ? reported : charge.amount();
+            BigDecimal actual = charge == null || CostControl.UNKNOWN.equals(charge.source()) ? reported
+                    : charge.amount();
             Path output;
             String sha = null;
             List<WrittenSideFile> sides = List.of();
@@ -844,8 +853,14 @@ final class TaskRunner {
             CacheInfo cache = store(result, lookup, output, sha, actual, sides);
             Map<String, Object> metadata = new LinkedHashMap<>(result.metadata());
             metadata.putIfAbsent("provider_reason", t.providerReason());
-            if (cost != null && !"provider".equals(cost.source())) {
-                metadata.put("cost_source", cost.source());
+            if (charge != null) {
+                metadata.put(COST_SOURCE, charge.source());
+                if (charge.detail() != null) {
+                    metadata.put(COST_DETAIL, charge.detail());
+                }
+            }
+            if (result.usage() != null) {
+                metadata.put(USAGE, result.usage().describe());
             }
             if (retryCost != null) {
                 metadata.put("retry_cost", retryCost);

@@ -928,6 +928,18 @@ public final class PipelinePlanner {
 
         // ---- providers -----------------------------------------------------------------------
 
+        /**
+         * A warning for a model its provider no longer serves (OpenAI's dall-e-3): the call will
+         * fail there, except on a compatible server that still has a model of that name.
+         */
+        private void warnIfRetired(SourceLocation at, String step, String prefix, String provider, String model) {
+            catalog.retiredModel(provider, model).ifPresent(m -> warning(at, step, prefix + "model '" + model
+                    + "' was retired by " + catalog.provider(provider).map(ProviderCatalog.ProviderEntry::name)
+                            .orElse(provider) + " on " + m.retired() + "; calls to it fail there",
+                    m.replacement() == null ? "choose a current " + m.capability().wireName() + " model (see 'acp models')"
+                            : "use a current model such as '" + m.replacement() + "' (see 'acp models')"));
+        }
+
         /** The provider chosen for a step and why. */
         private record Resolved(String providerId, String reason, @Nullable Provider installed) {}
 
@@ -975,6 +987,9 @@ public final class PipelinePlanner {
             if (retired != null) {
                 error(at, t.id(), "provider '" + id + "' is retired: " + retired, "choose another provider");
                 return null;
+            }
+            if (model != null && !settings.offline()) {
+                warnIfRetired(t.locations().at("config.model"), t.id(), "", id, model);
             }
             Optional<ProviderFactory> factory = registry.factory(id);
             var entry = catalog.provider(id);
@@ -1060,6 +1075,9 @@ public final class PipelinePlanner {
                 if (retired != null) {
                     error(at, t.id(), label + ": provider '" + id + "' is retired: " + retired, "choose another provider");
                     continue;
+                }
+                if (model != null) {
+                    warnIfRetired(modelAt, t.id(), label + ": ", id, model);
                 }
                 Optional<ProviderFactory> factory = registry.factory(id);
                 var entry = catalog.provider(id);

@@ -64,6 +64,11 @@ public enum Capability {
         return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
     }
 
+    /** Every capability's wire name, in declaration order. */
+    public static java.util.List<String> wireNames() {
+        return Arrays.stream(values()).map(Capability::wireName).toList();
+    }
+
     @Override
     public String toString() {
         return wireName;

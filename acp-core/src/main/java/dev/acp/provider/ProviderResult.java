@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  *     provider finished writing it, computed while writing (see
  *     {@link dev.acp.http.HttpTransport#downloadFile}), or null; spares the engine a second read
  *     of the file. A provider that sets it must not touch the file afterwards.
+ * @param usage what the call delivered or was billed in the provider's units (images and their
+ *     sizes, seconds, characters, credits, tokens), when the provider says; the engine prices it
+ *     with the model's tariff when {@code actualCost} is null
  */
 public record ProviderResult(
         boolean wroteFile,
@@ -32,7 +35,8 @@ public record ProviderResult(
         @Nullable BigDecimal actualCost,
         List<String> requestIds,
         List<SideFile> sideFiles,
-        @Nullable String outputSha256) {
+        @Nullable String outputSha256,
+        @Nullable Usage usage) {
 
     public ProviderResult {
         metadata = Map.copyOf(metadata);
@@ -50,7 +54,7 @@ public record ProviderResult(
     /** A result without side files. */
     public ProviderResult(boolean wroteFile, @Nullable String text, Map<String, Object> metadata,
             @Nullable Double qualityScore, @Nullable BigDecimal actualCost, List<String> requestIds) {
-        this(wroteFile, text, metadata, qualityScore, actualCost, requestIds, List.of(), null);
+        this(wroteFile, text, metadata, qualityScore, actualCost, requestIds, List.of(), null, null);
     }
 
     /** A result whose main output is the file the provider wrote. */
@@ -74,24 +78,30 @@ public record ProviderResult(
     }
 
     public ProviderResult withQualityScore(double score) {
-        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds, sideFiles, outputSha256);
+        return new ProviderResult(wroteFile, text, metadata, score, actualCost, requestIds, sideFiles, outputSha256, usage);
     }
 
     public ProviderResult withActualCost(BigDecimal cost) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds, sideFiles, outputSha256);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, cost, requestIds, sideFiles, outputSha256, usage);
     }
 
     public ProviderResult withRequestIds(List<String> ids) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids, sideFiles, outputSha256);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, ids, sideFiles, outputSha256, usage);
     }
 
     /** This result with the side files the provider wrote (see {@link ProviderRequest#sideFile}). */
     public ProviderResult withSideFiles(List<SideFile> files) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files, outputSha256);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files, outputSha256, usage);
+    }
+
+    /** This result with what the call delivered or was billed, in the provider's units. */
+    public ProviderResult withUsage(Usage value) {
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, sideFiles,
+                outputSha256, value);
     }
 
     /** This result with the hash of the output file as the provider wrote it (see {@link #outputSha256}). */
     public ProviderResult withOutputSha256(String sha256) {
-        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, sideFiles, sha256);
+        return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, sideFiles, sha256, usage);
     }
 }

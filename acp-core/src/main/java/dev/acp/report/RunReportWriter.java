@@ -173,6 +173,18 @@ public final class RunReportWriter {
         m.put("estimated_cost", s.estimatedCost() == null ? null : money(s.estimatedCost()));
         m.put("actual_cost", s.actualCost() == null ? null : money(s.actualCost()));
         m.put("cost", s.actualCost() == null ? null : money(s.actualCost()));
+        if (s.metadata().get("cost_source") instanceof String source) {
+            // reported (the provider's amount), computed (its units at the catalog's prices),
+            // catalog (the estimate: the provider reported nothing), unknown, cache.
+            m.put("cost_source", source);
+        }
+        if (s.metadata().get("cost_detail") instanceof String detail) {
+            m.put("cost_detail", detail);
+        }
+        BigDecimal drift = drift(s);
+        if (drift != null) {
+            m.put("cost_drift", money(drift));
+        }
         m.put("cache_hit", s.cacheHit());
         if (s.cache() != null) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -187,6 +199,18 @@ public final class RunReportWriter {
         m.put("quality_score", s.qualityScore());
         m.put("provider_request_ids", s.requestIds());
         return m;
+    }
+
+    /**
+     * How far a step's settled cost is from its estimate (settled minus estimated), for steps that
+     * called a paid provider and have both; null otherwise.
+     */
+    static @org.jspecify.annotations.Nullable BigDecimal drift(StepResult s) {
+        if (s.cacheHit() || s.preview() || s.estimatedCost() == null || s.actualCost() == null
+                || !(s.metadata().get("cost_source") instanceof String)) {
+            return null;
+        }
+        return s.actualCost().subtract(s.estimatedCost());
     }
 
     /** What a cache hit saved: the cost recorded with the cached result, else the step's estimate. */
@@ -223,6 +247,35 @@ public final class RunReportWriter {
             }
         }
         m.put("by_provider", byProvider);
+        // Estimate against settlement, over the steps that have both: how well the prices held.
+        BigDecimal estimatedSettled = BigDecimal.ZERO;
+        BigDecimal settled = BigDecimal.ZERO;
+        Map<String, BigDecimal> bySource = new java.util.TreeMap<>();
+        List<String> unknownCost = new ArrayList<>();
+        for (StepResult s : tasks) {
+            if (s.metadata().get("cost_source") instanceof String source && s.actualCost() != null) {
+                bySource.merge(source, s.actualCost(), BigDecimal::add);
+                if ("unknown".equals(source)) {
+                    unknownCost.add(s.stepId());
+                }
+            }
+            BigDecimal d = drift(s);
+            if (d != null) {
+                estimatedSettled = estimatedSettled.add(s.estimatedCost());
+                settled = settled.add(s.actualCost());
+            }
+        }
+        Map<String, Object> drift = new LinkedHashMap<>();
+        drift.put("estimated", money(estimatedSettled));
+        drift.put("settled", money(settled));
+        drift.put("difference", money(settled.subtract(estimatedSettled)));
+        drift.put("percent", estimatedSettled.signum() == 0 ? null : settled.subtract(estimatedSettled)
+                .multiply(BigDecimal.valueOf(100)).divide(estimatedSettled, 1, RoundingMode.HALF_UP).doubleValue());
+        m.put("drift", drift);
+        Map<String, Object> sources = new LinkedHashMap<>();
+        bySource.forEach((k, v) -> sources.put(k, money(v)));
+        m.put("by_source", sources);
+        m.put("unknown_cost_steps", unknownCost);
         m.put("cache_savings", money(tasks.stream().filter(StepResult::cacheHit).map(RunReportWriter::saving)
                 .filter(java.util.Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add)));
         // Failed calls of providers a step fell back from are counted under fallback_spend, not twice.

@@ -23,8 +23,8 @@ class PublishedPricesTest {
     Path home;
 
     private static PriceEntry tokens(String model, String in, String out) {
-        return new PriceEntry("openrouter", model, BillingUnit.TOKENS, null, Map.of(), null, new BigDecimal(in),
-                new BigDecimal(out), null, null, "OpenRouter GET /models", DAY.toString());
+        return PriceEntry.perToken("openrouter", model, new BigDecimal(in), new BigDecimal(out), null,
+                "OpenRouter GET /models", DAY.toString());
     }
 
     private Path writePublished(PriceEntry... entries) throws IOException {
@@ -89,10 +89,12 @@ class PublishedPricesTest {
         assertThat(chat(c, "someone/else").known()).isFalse();
         assertThat(c.billsFailures("openrouter")).isFalse();
         assertThat(c.lookup("fal", "flux-dev", Capability.TEXT_TO_IMAGE).orElseThrow().price())
-                .isEqualByComparingTo("0.005");
-        // Without the prices folder the same model is unknown again.
+                .isEqualByComparingTo("0.025");
+        // Without the prices folder a model only the list priced is unknown again, and a built-in
+        // price is the built-in one.
         PricingCatalog builtIn = PricingCatalog.load(home.resolve("elsewhere"), null);
-        assertThat(chat(builtIn, "openai/gpt-4o-mini").known()).isFalse();
+        assertThat(chat(builtIn, "anthropic/claude-x").known()).isFalse();
+        assertThat(chat(builtIn, "openai/gpt-4o-mini").source()).startsWith("OpenRouter GET /models (copy of");
     }
 
     @Test
@@ -150,7 +152,7 @@ class PublishedPricesTest {
         Files.writeString(prices.resolve(".openrouter.yaml"), "half a fi");
         Files.writeString(prices.resolve("notes.txt"), "not prices");
         assertThat(new PricesFolder(home).files()).isEmpty();
-        assertThat(chat(PricingCatalog.load(home, null), "openai/gpt-4o-mini").known()).isFalse();
+        assertThat(chat(PricingCatalog.load(home, null), "anthropic/claude-x").known()).isFalse();
     }
 
     @Test

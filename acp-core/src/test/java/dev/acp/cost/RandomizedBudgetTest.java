@@ -283,8 +283,9 @@ class RandomizedBudgetTest {
         }
 
         @Override
-        public Charge charge(Go ticket, @Nullable BigDecimal reported, Map<String, Object> metadata) {
-            return budget.charge(ticket, reported, metadata);
+        public Charge charge(Go ticket, @Nullable BigDecimal reported, dev.acp.provider.@Nullable Usage usage,
+                Map<String, Object> params) {
+            return budget.charge(ticket, reported, usage, params);
         }
 
         @Override

@@ -1,7 +1,6 @@
 package dev.acp.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acp.cost.BillingUnit;
 import dev.acp.cost.PriceEntry;
 import dev.acp.cost.PublishedPrices;
 import dev.acp.error.ErrorKind;
@@ -83,9 +82,8 @@ final class OpenRouterPrices implements PublishedPrices {
             } else if (entries.containsKey(id)) {
                 skipped.add(new Skipped(id, "listed twice; the first price is kept"));
             } else {
-                entries.put(id, new PriceEntry(provider, id, BillingUnit.TOKENS, null, Map.of(), null,
-                        perMillion(pricing.get("prompt")), perMillion(pricing.get("completion")), null, null, SOURCE,
-                        asOf.toString()));
+                entries.put(id, PriceEntry.perToken(provider, id, perMillion(pricing.get("prompt")),
+                        perMillion(pricing.get("completion")), null, SOURCE, asOf.toString()));
             }
         }
         if (entries.isEmpty()) {
