@@ -124,7 +124,7 @@ final class ModelsCommand implements Callable<Integer> {
             Path file = folder.file(source.provider());
             PublishedPrices.PriceList prices;
             try {
-                prices = source.fetch(asOf);
+                prices = source.fetch(asOf, java.util.Set.of());
             } catch (ProviderException e) {
                 context.err().println("acp: error: " + name + "'s prices were not refreshed: " + oneLine(e.getMessage())
                         + (Files.exists(file) ? " (kept " + file + ")" : ""));
