@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +41,16 @@ final class ModelsCommand implements Callable<Integer> {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     RunCommand.Format format;
 
-    @Option(names = "--refresh-prices", description = "Fetch the prices providers publish (OpenRouter's model list,"
-            + " a free call) and store them in ACP_HOME/prices/<provider>.yaml, where estimates and cost limits read"
-            + " them: over the built-in prices, under ACP_HOME/pricing.yaml and --pricing. Nothing else fetches prices.")
+    @Option(names = "--refresh-prices", description = "Fetch the prices providers publish and store them in"
+            + " ACP_HOME/prices/<provider>.yaml, where estimates and cost limits read them: over the built-in prices,"
+            + " under ACP_HOME/pricing.yaml and --pricing. OpenRouter's model list needs no key; fal's price list"
+            + " needs FAL_KEY and prices the fal models of the catalog and of the pipelines named with --config."
+            + " Both calls are free; nothing else fetches prices.")
     boolean refreshPrices;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "With --refresh-prices: a pipeline whose"
+            + " fal models are priced too, besides the catalog's (repeatable; it must be valid).")
+    List<Path> configs = new ArrayList<>();
 
     @Mixin
     CostOptions cost = new CostOptions();
@@ -58,6 +65,10 @@ final class ModelsCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         if (refreshPrices) {
             return refreshPrices();
+        }
+        if (!configs.isEmpty()) {
+            throw new UsageException("--config names the pipelines whose models to price with --refresh-prices;"
+                    + " add --refresh-prices, or use 'acp pipeline estimate --config FILE' for a pipeline's cost");
         }
         ProviderCatalog catalog = context.acp().catalog();
         PricingCatalog pricing = cost.catalog(context);
@@ -113,6 +124,9 @@ final class ModelsCommand implements Callable<Integer> {
             throw new UsageException("no installed provider publishes its prices; set prices in ACP_HOME/pricing.yaml"
                     + " or --pricing FILE");
         }
+        // Every pipeline is checked before anything is fetched: a wrong file is a usage error, not half a refresh.
+        Map<String, Set<String>> modelIds = new RefreshedModels(acp, this::defaultModels).ids(configs.stream()
+                .map(c -> context.workingDirectory().resolve(c)).toList(), context.workingDirectory());
         PricesFolder folder = new PricesFolder(Acp.acpHome(context.environment()));
         LocalDate asOf = LocalDate.now(registry.context().clock());
         ExitCode result = ExitCode.OK;
@@ -124,7 +138,7 @@ final class ModelsCommand implements Callable<Integer> {
             Path file = folder.file(source.provider());
             PublishedPrices.PriceList prices;
             try {
-                prices = source.fetch(asOf);
+                prices = source.fetch(asOf, modelIds.getOrDefault(source.provider(), Set.of()));
             } catch (ProviderException e) {
                 context.err().println("acp: error: " + name + "'s prices were not refreshed: " + oneLine(e.getMessage())
                         + (Files.exists(file) ? " (kept " + file + ")" : ""));
@@ -155,6 +169,23 @@ final class ModelsCommand implements Callable<Integer> {
             context.out().println(JSON.writeValueAsString(written));
         }
         return result.code();
+    }
+
+    /**
+     * The pricing catalog's default models, for steps that name none: the built-in ones, under
+     * ACP_HOME/pricing.yaml and --pricing. ACP_HOME/prices/ is left out: a refresh writes no
+     * default models there, and a broken file in it is what a refresh repairs.
+     */
+    private PricingCatalog defaultModels() {
+        PricingCatalog c = PricingCatalog.builtIn();
+        Path home = Acp.acpHome(context.environment()).resolve(PricingCatalog.FILE_NAME);
+        if (Files.isRegularFile(home)) {
+            c = c.merge(PricingCatalog.read(home));
+        }
+        if (cost.pricing != null) {
+            c = c.merge(PricingCatalog.read(context.workingDirectory().resolve(cost.pricing)));
+        }
+        return c;
     }
 
     /** The count of models left out, naming a few: routers and models without a price are expected. */

@@ -1,6 +1,7 @@
 package dev.acp.providers.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.acp.cost.PublishedPrices;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.Downloaded;
@@ -85,6 +86,7 @@ public final class FalProvider implements JobProvider {
     private final Governor governor;
     private final FalModels models;
     private final FalUploads uploads;
+    private final FalPrices prices;
     private final Timeouts timeouts;
     private final List<String> secrets;
     private final Set<String> trustedHosts;
@@ -100,6 +102,8 @@ public final class FalProvider implements JobProvider {
         this.secrets = key == null ? List.of() : List.of(key);
         this.trustedHosts = Set.copyOf(List.of(host(queueBase), host(storageBase)));
         this.uploads = new FalUploads(transport, governor, storageBase, auth(), secrets, timeouts.upload());
+        this.prices = new FalPrices(context.baseUrl(FalProviderFactory.PLATFORM_ID,
+                FalProviderFactory.DEFAULT_PLATFORM_URL), key, transport, governor);
     }
 
     @Override
@@ -180,6 +184,12 @@ public final class FalProvider implements JobProvider {
                             + " file cannot hold", "name the output .mp4"));
             case AUDIO, TEXT -> Optional.empty();
         };
+    }
+
+    /** fal's price list of the endpoints asked about ({@code GET /v1/models/pricing}, a free call). */
+    @Override
+    public Optional<PublishedPrices> publishedPrices() {
+        return Optional.of(prices);
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.Set;
  * {@value #KEY_VARIABLE} (or {@code providers.fal.api_key} in {@code ACP_HOME/config.yaml}); the
  * queue host is {@value #DEFAULT_BASE_URL} unless {@code ACP_FAL_BASE_URL} says otherwise, and the
  * storage host for uploads is {@value #DEFAULT_STORAGE_URL} unless
- * {@code ACP_FAL_STORAGE_BASE_URL} does.
+ * {@code ACP_FAL_STORAGE_BASE_URL} does, and the platform host of the price list
+ * ({@code acp models --refresh-prices}) is {@value #DEFAULT_PLATFORM_URL} unless
+ * {@code ACP_FAL_PLATFORM_BASE_URL} does.
  *
  * <p>Governor defaults ({@link #GOVERNOR}): 10 HTTP requests at once, 40 jobs in flight and 10
  * requests per second. fal runs a few requests of an account at once and queues the rest itself
@@ -31,6 +33,9 @@ public final class FalProviderFactory implements ProviderFactory {
     /** The name whose base URL is fal's REST host ({@code ACP_FAL_STORAGE_BASE_URL}). */
     public static final String STORAGE_ID = "fal_storage";
     public static final String DEFAULT_STORAGE_URL = "https://rest.fal.ai";
+    /** The name whose base URL is fal's platform API host ({@code ACP_FAL_PLATFORM_BASE_URL}): the price list. */
+    public static final String PLATFORM_ID = "fal_platform";
+    public static final String DEFAULT_PLATFORM_URL = "https://api.fal.ai";
 
     static final List<String> CREDENTIALS = List.of(KEY_VARIABLE);
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(

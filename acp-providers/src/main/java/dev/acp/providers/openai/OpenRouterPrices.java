@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,8 +53,9 @@ final class OpenRouterPrices implements PublishedPrices {
         return endpoint.provider();
     }
 
+    /** The whole list, whatever {@code modelIds} holds: one call prices every model, and any may be named. */
     @Override
-    public PriceList fetch(LocalDate asOf) throws ProviderException, InterruptedException {
+    public PriceList fetch(LocalDate asOf, Set<String> modelIds) throws ProviderException, InterruptedException {
         String provider = endpoint.provider();
         // Without query parameters the answer is the whole list of text models: the ones ACP's chat steps use.
         URI uri = endpoint.uri("/models");

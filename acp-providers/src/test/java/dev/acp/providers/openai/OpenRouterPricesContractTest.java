@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,8 @@ final class OpenRouterPricesContractTest {
                 // A value no double holds exactly: 0.1 + 0.2 per million would come out as 0.30000000000000004.
                 model("vendor/odd", "{\"prompt\":\"0.0000001\",\"completion\":\"0.00000030000000000000001\"}"));
 
-        PublishedPrices.PriceList list = prices().fetch(DAY);
+        // The ids of interest change nothing: the whole list comes in one call (urlEqualTo: no query).
+        PublishedPrices.PriceList list = prices().fetch(DAY, Set.of("openai/gpt-4", "fal-ai/flux/dev"));
 
         assertThat(list.provider()).isEqualTo("openrouter");
         assertThat(list.asOf()).isEqualTo(DAY);
@@ -114,7 +116,7 @@ final class OpenRouterPricesContractTest {
                 .willReturn(okJson("{\"data\":[" + model("a/b", "{\"prompt\":\"0.000001\",\"completion\":\"0.000002\"}")
                         + "]}")));
 
-        PublishedPrices.PriceList list = prices(Map.of()).fetch(DAY);
+        PublishedPrices.PriceList list = prices(Map.of()).fetch(DAY, Set.of());
 
         assertThat(list.entries()).singleElement().satisfies(e -> assertThat(e.outputPrice()).isEqualByComparingTo("2"));
     }
@@ -132,7 +134,7 @@ final class OpenRouterPricesContractTest {
                 "{\"name\":\"no id\",\"pricing\":{\"prompt\":\"0\",\"completion\":\"0\"}}",
                 model("good/one", "{\"prompt\":\"0.9\",\"completion\":\"0.9\"}"));
 
-        PublishedPrices.PriceList list = prices().fetch(DAY);
+        PublishedPrices.PriceList list = prices().fetch(DAY, Set.of());
 
         assertThat(list.entries()).extracting(PriceEntry::model).containsExactly("good/one", "number/price");
         assertThat(list.entries().getFirst().inputPrice()).isEqualByComparingTo("1");
@@ -159,7 +161,7 @@ final class OpenRouterPricesContractTest {
     void should_classify_error_answers(int status, String body, ErrorKind kind) {
         answer(status, body);
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY));
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY, Set.of()));
 
         assertThat(e.kind()).isEqualTo(kind);
         assertThat(e.getMessage()).startsWith("openrouter").contains("HTTP " + status).doesNotContain(CANARY);
@@ -172,7 +174,7 @@ final class OpenRouterPricesContractTest {
     void a_key_echoed_in_an_error_is_masked() {
         answer(401, "{\"error\":{\"code\":401,\"message\":\"Invalid key " + CANARY + "\"}}");
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY));
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY, Set.of()));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTH);
         assertThat(e.getMessage()).doesNotContain(CANARY).contains("OPENROUTER_API_KEY");
@@ -189,7 +191,7 @@ final class OpenRouterPricesContractTest {
         server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(body)));
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY));
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY, Set.of()));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(e.getMessage()).startsWith("openrouter:");
@@ -199,7 +201,7 @@ final class OpenRouterPricesContractTest {
     void a_broken_connection_is_a_transient_failure() {
         server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY));
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> prices().fetch(DAY, Set.of()));
 
         assertThat(e.kind()).isIn(ErrorKind.TRANSIENT, ErrorKind.TIMEOUT);
     }
