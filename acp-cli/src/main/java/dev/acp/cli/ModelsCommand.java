@@ -88,6 +88,10 @@ final class ModelsCommand implements Callable<Integer> {
                     r.put("price_known", e != null && e.known());
                     r.put("source", e == null ? null : e.source());
                     r.put("as_of", e == null ? null : e.asOf());
+                    if (m.retired() != null) {
+                        r.put("retired", m.retired());
+                        r.put("replacement", m.replacement());
+                    }
                     rows.add(r);
                 });
         if (format == RunCommand.Format.json) {
@@ -97,7 +101,8 @@ final class ModelsCommand implements Callable<Integer> {
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"MODEL", "PROVIDER", "CAPABILITY", "PRICE", "SOURCE"});
         for (Map<String, Object> r : rows) {
-            table.add(new String[] {String.valueOf(r.get("model")), String.valueOf(r.get("provider")),
+            table.add(new String[] {r.get("model") + (r.get("retired") != null ? " (retired " + r.get("retired") + ")"
+                    : ""), String.valueOf(r.get("provider")),
                 String.valueOf(r.get("capability")), String.valueOf(r.get("price")),
                 r.get("source") == null ? "-" : r.get("source") + " (" + r.get("as_of") + ")"});
         }
@@ -125,8 +130,10 @@ final class ModelsCommand implements Callable<Integer> {
                     + " or --pricing FILE");
         }
         // Every pipeline is checked before anything is fetched: a wrong file is a usage error, not half a refresh.
-        Map<String, Set<String>> modelIds = new RefreshedModels(acp, this::defaultModels).ids(configs.stream()
-                .map(c -> context.workingDirectory().resolve(c)).toList(), context.workingDirectory());
+        RefreshedModels models = new RefreshedModels(acp, this::defaultModels);
+        List<Path> pipelines = configs.stream().map(c -> context.workingDirectory().resolve(c)).toList();
+        Map<String, Set<String>> pipelineIds = models.pipelineIds(pipelines, context.workingDirectory());
+        Map<String, Set<String>> modelIds = models.ids(pipelines, context.workingDirectory());
         PricesFolder folder = new PricesFolder(Acp.acpHome(context.environment()));
         LocalDate asOf = LocalDate.now(registry.context().clock());
         ExitCode result = ExitCode.OK;
@@ -136,6 +143,17 @@ final class ModelsCommand implements Callable<Integer> {
             String name = acp.catalog().provider(source.provider()).map(ProviderCatalog.ProviderEntry::name)
                     .orElse(source.provider());
             Path file = folder.file(source.provider());
+            java.util.Optional<String> unavailable = source.unavailable();
+            if (unavailable.isPresent()) {
+                // Not an error unless the user asked for this provider's models by naming a pipeline.
+                boolean asked = !configs.isEmpty() && !pipelineIds.getOrDefault(source.provider(), Set.of()).isEmpty();
+                context.err().println("acp: " + (asked ? "error: " : "") + name + "'s prices were not refreshed: "
+                        + unavailable.get() + (Files.exists(file) ? " (kept " + file + ")" : ""));
+                if (asked && result == ExitCode.OK) {
+                    result = ExitCode.CREDENTIALS;
+                }
+                continue;
+            }
             PublishedPrices.PriceList prices;
             try {
                 prices = source.fetch(asOf, modelIds.getOrDefault(source.provider(), Set.of()));

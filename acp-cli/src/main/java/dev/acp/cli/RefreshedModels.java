@@ -47,6 +47,14 @@ final class RefreshedModels {
         Map<String, Set<String>> ids = new LinkedHashMap<>();
         ProviderCatalog.builtIn().models().values()
                 .forEach(m -> ids.computeIfAbsent(m.provider(), p -> new LinkedHashSet<>()).add(m.providerModelId()));
+        pipelineIds(pipelines, workingDirectory).forEach((provider, more) -> ids.computeIfAbsent(provider,
+                p -> new LinkedHashSet<>()).addAll(more));
+        return ids;
+    }
+
+    /** Only the models the pipelines call, by provider. */
+    Map<String, Set<String>> pipelineIds(List<Path> pipelines, Path workingDirectory) {
+        Map<String, Set<String>> ids = new LinkedHashMap<>();
         for (Path file : pipelines) {
             PlanResult planned = acp.check(file, RunSettings.check(workingDirectory));
             if (planned.plan() == null) {

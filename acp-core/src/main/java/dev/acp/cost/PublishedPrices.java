@@ -14,6 +14,14 @@ import java.util.Set;
  */
 public interface PublishedPrices {
 
+    /**
+     * Why the list cannot be fetched now, when that is known before asking (its key is not set),
+     * so that a refresh of every provider's list skips this one with the reason instead of failing.
+     */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
     /** The provider id the prices are for ({@code openrouter}); also the name of the stored file. */
     String provider();
 

@@ -2,6 +2,7 @@ package dev.acp.providers.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.cost.PriceEntry;
+import dev.acp.cost.Tariff;
 import dev.acp.cost.PublishedPrices;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -82,6 +83,12 @@ final class FalPrices implements PublishedPrices {
     @Override
     public String provider() {
         return FalProviderFactory.ID;
+    }
+
+    @Override
+    public java.util.Optional<String> unavailable() {
+        return key == null ? java.util.Optional.of(FalProviderFactory.KEY_VARIABLE + " is not set; fal's price list"
+                + " needs a key") : java.util.Optional.empty();
     }
 
     @Override
@@ -187,6 +194,13 @@ final class FalPrices implements PublishedPrices {
         FalPriceUnit unit = FalPriceUnit.of(unitText).orElseThrow(() -> bad("the price of " + endpoint + " is per '"
                 + shorten(unitText, 40) + "', a unit ACP cannot price (it knows " + FalPriceUnit.KNOWN
                 + "); set its price in ACP_HOME/pricing.yaml"));
+        if (unit.unit() == dev.acp.cost.BillingUnit.MEGAPIXEL) {
+            // fal bills each image in whole megapixels, rounded up, 1024×1024 being one (its FLUX pages);
+            // the high end counts 1,000,000 pixels a megapixel, as the built-in prices do.
+            BigDecimal p = unit.price(price);
+            return new PriceEntry(FalProviderFactory.ID, endpoint, new Tariff.PerMegapixel(p, 1_048_576L, true),
+                    new Tariff.PerMegapixel(p, Tariff.PerMegapixel.DECIMAL, true), null, null, SOURCE, asOf.toString());
+        }
         return PriceEntry.perUnit(FalProviderFactory.ID, endpoint, unit.unit(), unit.price(price), SOURCE,
                 asOf.toString());
     }
