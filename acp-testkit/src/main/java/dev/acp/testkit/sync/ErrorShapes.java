@@ -1,6 +1,7 @@
 package dev.acp.testkit.sync;
 
 import dev.acp.testkit.sync.FakeSyncServer.Provider;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,13 @@ final class ErrorShapes {
         };
     }
 
-    static Reply rateLimited(Provider p, int retryAfterSeconds) {
+    /** 429 with {@code Retry-After}; OpenRouter's own 429s also carry {@code X-RateLimit-*} (reset in epoch milliseconds). */
+    static Reply rateLimited(Provider p, int retryAfterSeconds, Instant now) {
         String seconds = Integer.toString(retryAfterSeconds);
         Reply r = switch (p) {
             case OPENROUTER -> error(p, 429, "rate_limit_exceeded", "Rate limit exceeded (scripted by the fake)")
                     .with("X-RateLimit-Limit", "20").with("X-RateLimit-Remaining", "0")
-                    .with("X-RateLimit-Reset", Long.toString((System.currentTimeMillis() / 1000 + retryAfterSeconds)
-                            * 1000));
+                    .with("X-RateLimit-Reset", Long.toString(now.plusSeconds(retryAfterSeconds).toEpochMilli()));
             case OPENAI -> error(p, 429, "rate_limit_exceeded", "Rate limit reached (scripted by the fake)");
             case ELEVENLABS -> error(p, 429, "too_many_concurrent_requests",
                     "Too many concurrent requests (scripted by the fake)");

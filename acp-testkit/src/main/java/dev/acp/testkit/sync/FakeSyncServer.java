@@ -1,15 +1,11 @@
 package dev.acp.testkit.sync;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -232,11 +228,6 @@ public final class FakeSyncServer implements AutoCloseable {
     private final String baseUrl;
     private final Ledger ledger;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
-    private final ChatRoutes openRouter;
-    private final ChatRoutes openAi;
-    private final ElevenLabsRoutes elevenLabs;
-    private final HistoryRoutes history;
-    private final GeminiRoutes gemini;
 
     private FakeSyncServer(Settings settings) throws IOException {
         this.settings = settings;
@@ -244,14 +235,8 @@ public final class FakeSyncServer implements AutoCloseable {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.baseUrl = "http://127.0.0.1:" + http.getAddress().getPort();
         this.ledger = new Ledger(settings.clock());
-        Ids ids = new Ids(baseUrl);
-        this.openRouter = new ChatRoutes(Provider.OPENROUTER, settings, ids);
-        this.openAi = new ChatRoutes(Provider.OPENAI, settings, ids);
-        this.elevenLabs = new ElevenLabsRoutes(settings, ids);
-        this.history = new HistoryRoutes(ledger);
-        this.gemini = new GeminiRoutes(settings, ids);
         http.setExecutor(executor);
-        http.createContext("/", this::handle);
+        http.createContext("/", new SyncHandler(settings, ledger, rules, new Ids(baseUrl)));
         http.start();
     }
 
@@ -386,136 +371,5 @@ public final class FakeSyncServer implements AutoCloseable {
     @Override
     public String toString() {
         return "FakeSyncServer[" + baseUrl + "]";
-    }
-
-    // ---------------------------------------------------------------- HTTP
-
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Provider provider = Provider.of(path).orElse(null);
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            if (provider == null) {
-                send(exchange, Reply.json(404, Map.of("error", "no fake provider serves " + path + "; the prefixes are "
-                        + List.of(Provider.values()).stream().map(Provider::prefix).toList())));
-                return;
-            }
-            if (!authorized(provider, exchange)) {
-                send(exchange, ErrorShapes.unauthorized(provider));
-                return;
-            }
-            String rawQuery = exchange.getRequestURI().getRawQuery();
-            Call call = new Call(exchange.getRequestMethod(), path.substring(provider.prefix().length()),
-                    Call.parseQuery(rawQuery), body);
-            Outcome outcome;
-            try {
-                outcome = route(provider, call);
-            } catch (RuntimeException e) {
-                outcome = new Outcome.Free(ErrorShapes.error(provider, 500, "internal", "fake sync server failed: " + e));
-            }
-            switch (outcome) {
-                case Outcome.Free free -> send(exchange, free.reply());
-                case Outcome.Paid paid -> paid(exchange, provider,
-                        exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), body, paid);
-            }
-        } catch (IOException e) {
-            // The client went away (a killed acp process), or a stalled answer was dropped on purpose.
-        } catch (InterruptedException e) {
-            // The server is closing: held and stalled answers are never sent.
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private Outcome route(Provider provider, Call call) {
-        return switch (provider) {
-            case OPENROUTER -> openRouter.handle(call);
-            case OPENAI -> openAi.handle(call);
-            case ELEVENLABS -> HistoryRoutes.serves(call.path()) ? history.handle(call) : elevenLabs.handle(call);
-            case GOOGLE -> gemini.handle(call);
-        };
-    }
-
-    private boolean authorized(Provider provider, HttpExchange exchange) {
-        String expected = settings.apiKeys().get(provider);
-        var h = exchange.getRequestHeaders();
-        return switch (provider) {
-            case OPENROUTER, OPENAI -> {
-                String auth = h.getFirst("Authorization");
-                yield expected == null
-                        || auth != null && auth.startsWith("Bearer ") && Bodies.keyMatches(expected, auth.substring(7));
-            }
-            case ELEVENLABS -> Bodies.keyMatches(expected, h.getFirst("xi-api-key"));
-            case GOOGLE -> Bodies.keyMatches(expected, h.getFirst("x-goog-api-key"))
-                    || h.getFirst("x-goog-api-key") == null && Bodies.keyMatches(expected,
-                            Call.parseQuery(exchange.getRequestURI().getRawQuery()).get("key"));
-        };
-    }
-
-    /**
-     * A paid request: a rule may refuse it unbilled; otherwise it takes {@link Settings#answerDelay()},
-     * is billed, and is answered, held first or stalled midway when a rule says so.
-     */
-    private void paid(HttpExchange exchange, Provider provider, String path, byte[] body, Outcome.Paid paid)
-            throws IOException, InterruptedException {
-        String text = new String(body, StandardCharsets.UTF_8);
-        Rule rule = rules.stream().filter(r -> r.take(provider, text)).findFirst().orElse(null);
-        Rule.Action action = rule == null ? null : rule.action();
-        switch (action) {
-            case null -> {}
-            // Closing the exchange before any response closes the connection: the client reads nothing.
-            case Rule.Reset reset -> {
-                return;
-            }
-            case Rule.RateLimit limit -> {
-                send(exchange, ErrorShapes.rateLimited(provider, limit.retryAfterSeconds()));
-                return;
-            }
-            case Rule.Unavailable unavailable -> {
-                send(exchange, ErrorShapes.unavailable(provider));
-                return;
-            }
-            case Rule.Hold hold -> {}
-            case Rule.Stall stall -> {}
-        }
-        Thread.sleep(settings.answerDelay());
-        ledger.bill(provider, path, Bodies.bodySha256(body), paid);
-        if (action instanceof Rule.Hold hold) {
-            Thread.sleep(hold.duration());
-        }
-        if (action instanceof Rule.Stall stall) {
-            stall(exchange, paid.reply(), stall);
-        } else {
-            send(exchange, paid.reply());
-        }
-    }
-
-    private static void headers(HttpExchange exchange, Reply r) {
-        exchange.getResponseHeaders().set("Content-Type", r.contentType());
-        r.headers().forEach(exchange.getResponseHeaders()::set);
-    }
-
-    private static void send(HttpExchange exchange, Reply r) throws IOException {
-        headers(exchange, r);
-        exchange.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(r.body());
-        }
-    }
-
-    /**
-     * Status, headers (announcing the whole body) and the first bytes, then nothing until the
-     * stall ends; the exchange is then closed short of its length, which drops the connection.
-     */
-    private static void stall(HttpExchange exchange, Reply r, Rule.Stall stall) throws IOException, InterruptedException {
-        headers(exchange, r);
-        exchange.getResponseHeaders().set("Connection", "close");
-        exchange.sendResponseHeaders(r.status(), r.body().length);
-        OutputStream out = exchange.getResponseBody();
-        out.write(r.body(), 0, Math.min(stall.bytes(), Math.max(0, r.body().length - 1)));
-        out.flush();
-        Thread.sleep(stall.duration());
     }
 }
