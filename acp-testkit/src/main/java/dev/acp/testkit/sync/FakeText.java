@@ -148,7 +148,7 @@ final class FakeText {
         return switch (type) {
             case "object" -> {
                 ObjectNode o = f.objectNode();
-                schema.path("properties").fields().forEachRemaining(e ->
+                schema.path("properties").properties().forEach(e ->
                         o.set(e.getKey(), instance(e.getValue(), e.getKey(), depth + 1)));
                 yield o;
             }

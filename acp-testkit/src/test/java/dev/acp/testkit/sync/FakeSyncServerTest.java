@@ -221,6 +221,32 @@ class FakeSyncServerTest {
         assertThat(distinct).hasSize(4).allMatch(v -> v.startsWith("a red kite"));
     }
 
+    @Test
+    void other_schemas_json_mode_and_images_should_get_fitting_answers() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},\"tags\":"
+                + "{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"rating\":{\"type\":\"integer\"},"
+                + "\"mood\":{\"enum\":[\"calm\",\"tense\"]}}}";
+        JsonNode custom = JSON.readTree(content(post(Provider.OPENROUTER, "/chat/completions", "{\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"rate it\"}],\"response_format\":{\"type\":\"json_schema\",\"json_schema\":"
+                + "{\"name\":\"review\",\"schema\":" + schema + "}}}")));
+        assertThat(custom.path("title").isTextual()).isTrue();
+        assertThat(custom.path("tags").isArray()).isTrue();
+        assertThat(custom.path("rating").isInt()).isTrue();
+        assertThat(custom.path("mood").asText()).isEqualTo("calm");
+
+        JsonNode jsonMode = JSON.readTree(content(post(Provider.OPENAI, "/chat/completions", "{\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"anything\"}],\"response_format\":{\"type\":\"json_object\"}}")));
+        assertThat(jsonMode.isObject()).isTrue();
+
+        String image = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Describe\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}";
+        HttpResponse<String> described = post(Provider.OPENROUTER, "/chat/completions", image);
+        assertThat(content(described)).startsWith("The image shows");
+        // The image is counted in the prompt tokens, as providers do.
+        assertThat(JSON.readTree(described.body()).at("/usage/prompt_tokens").asLong())
+                .isGreaterThanOrEqualTo(ChatRoutes.IMAGE_TOKENS);
+    }
+
     // ---------------------------------------------------------------- keys
 
     @Test
