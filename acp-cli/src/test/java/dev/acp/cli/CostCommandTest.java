@@ -165,8 +165,9 @@ class CostCommandTest {
     void models_lists_capability_price_and_source() throws IOException {
         CliRunner.Result r = new CliRunner(dir).run("models");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("flux-dev").contains("text_to_image").contains("$0.005/image")
-                .contains("seed design 000").contains("unknown");
+        assertThat(r.out()).contains("flux-dev").contains("text_to_image").contains("$0.025/MP")
+                .contains("fal.ai model page fal-ai/flux/dev").contains("unknown")
+                .contains("dall-e-3 (retired 2026-05-12)");
         CliRunner.Result json = new CliRunner(dir).run("models", "--format", "json");
         JsonNode n = new ObjectMapper().readTree(json.out());
         assertThat(n.isArray()).isTrue();

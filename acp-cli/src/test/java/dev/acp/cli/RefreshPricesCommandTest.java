@@ -54,9 +54,9 @@ class RefreshPricesCommandTest {
     private static final String FAL_LIST = """
             {"prices":[
               {"endpoint_id":"fal-ai/flux/dev","unit_price":0.025,"unit":"megapixels","currency":"USD"},
-              {"endpoint_id":"fal-ai/flux-pro/v1.1","unit_price":0.04,"unit":"image","currency":"USD"},
-              {"endpoint_id":"fal-ai/recraft/v3/text-to-image","unit_price":0.05,"unit":"images","currency":"USD"},
-              {"endpoint_id":"fal-ai/imagen4/preview/fast","unit_price":0.02,"unit":"image","currency":"USD"}
+              {"endpoint_id":"fal-ai/ideogram/v2","unit_price":0.04,"unit":"image","currency":"USD"},
+              {"endpoint_id":"fal-ai/recraft-20b","unit_price":0.05,"unit":"images","currency":"USD"},
+              {"endpoint_id":"fal-ai/stable-diffusion-v35-large","unit_price":0.02,"unit":"image","currency":"USD"}
             ],"next_cursor":null,"has_more":false}""";
     /** fal models the catalog does not know, in a step, its fallback and a for_each template. */
     private static final String FAL_PIPELINE = """
@@ -68,16 +68,16 @@ class RefreshPricesCommandTest {
               - id: hero
                 step_type: text_to_image
                 provider: fal
-                config: { prompt: "a lighthouse at dusk", model: "fal-ai/flux-pro/v1.1" }
+                config: { prompt: "a lighthouse at dusk", model: "fal-ai/ideogram/v2" }
                 fallback:
-                  - { provider: fal, model: "fal-ai/recraft/v3/text-to-image" }
+                  - { provider: fal, model: "fal-ai/recraft-20b" }
               - id: cards
                 for_each: "{{inputs.places}}"
                 steps:
                   - id: card
                     step_type: text_to_image
                     provider: fal
-                    config: { prompt: "a postcard of {{item}}", model: "fal-ai/imagen4/preview/fast" }
+                    config: { prompt: "a postcard of {{item}}", model: "fal-ai/stable-diffusion-v35-large" }
                     output_filename: "card_{{index}}.png"
             """;
     private static final String LIST = """
@@ -95,7 +95,7 @@ class RefreshPricesCommandTest {
               - step_type: prompt_generation
                 id: idea
                 provider: openrouter
-                config: { prompt: "a lighthouse at dusk", model: openrouter-chat, max_tokens: 200 }
+                config: { prompt: "a lighthouse at dusk", model: "anthropic/claude-3.5-sonnet", max_tokens: 200 }
               - step_type: prompt_generation
                 id: again
                 provider: openrouter
@@ -169,7 +169,7 @@ class RefreshPricesCommandTest {
 
         CliRunner.Result before = runner.run("pipeline", "estimate", "-c", "p.yaml");
         assertThat(before.exitCode()).as(before.err()).isZero();
-        assertThat(before.out()).contains("unknown: no documented price for openrouter/openrouter-chat");
+        assertThat(before.out()).contains("unknown: no published price for openrouter/anthropic/claude-3.5-sonnet");
         String hint = "run 'acp models --refresh-prices' to fetch OpenRouter's published prices";
         assertThat(before.out().split(java.util.regex.Pattern.quote(hint), -1)).as("the hint, once").hasSize(2);
         CliRunner.Result refused = runner.run("pipeline", "run", "-c", "p.yaml", "--yes");
@@ -190,8 +190,8 @@ class RefreshPricesCommandTest {
         CliRunner.Result after = runner.run("pipeline", "estimate", "-c", "p.yaml", "--detailed");
         assertThat(after.exitCode()).as(after.err()).isZero();
         assertThat(after.out()).doesNotContain("unknown").doesNotContain(hint)
-                .contains("openrouter/openrouter-chat").contains("openrouter/openai/gpt-4o-mini")
-                .contains("× $0.15/1M").contains("OpenRouter GET /models, 2026-12-05");
+                .contains("openrouter/anthropic/claude-3.5-sonnet").contains("openrouter/openai/gpt-4o-mini")
+                .contains("× $3.00/1M").contains("× $0.15/1M").contains("OpenRouter GET /models, 2026-12-05");
         CliRunner.Result models = runner.run("models");
         assertThat(models.out()).containsPattern("openrouter-chat +openrouter +prompt_generation +\\$0\\.15 in");
 
@@ -275,19 +275,19 @@ class RefreshPricesCommandTest {
         CliRunner.Result catalogOnly = runner.run("models", "--refresh-prices");
         assertThat(catalogOnly.exitCode()).as(catalogOnly.err()).isZero();
         assertThat(falAsked()).singleElement().asString().contains("fal-ai/flux/dev")
-                .doesNotContain("fal-ai/flux-pro/v1.1");
+                .doesNotContain("fal-ai/ideogram/v2");
         server.resetRequests();
 
         CliRunner.Result refresh = runner.run("models", "--refresh-prices", "--config", "fal.yaml");
         assertThat(refresh.exitCode()).as(refresh.err()).isZero();
         // The step's model, its fallback's and the for_each template's join the catalog's endpoints, in one call.
-        assertThat(falAsked()).singleElement().asString().contains("fal-ai/flux/dev").contains("fal-ai/flux-pro/v1.1")
-                .contains("fal-ai/recraft/v3/text-to-image").contains("fal-ai/imagen4/preview/fast");
+        assertThat(falAsked()).singleElement().asString().contains("fal-ai/flux/dev").contains("fal-ai/ideogram/v2")
+                .contains("fal-ai/recraft-20b").contains("fal-ai/stable-diffusion-v35-large");
         server.verify(getRequestedFor(urlPathEqualTo(FAL_PRICING)).withHeader("Authorization", equalTo("Key " + FAL_KEY)));
         assertThat(refresh.out().lines()).anySatisfy(l -> assertThat(l).startsWith("fal.ai: 4 model prices written to "
                 + falFile() + " (as_of 2026-12-05); 14 skipped without a usable price ("));
         assertThat(Files.readString(falFile())).contains("""
-                "fal-ai/flux-pro/v1.1": { unit: image, price: 0.04, source: "fal Platform API GET /v1/models/pricing",\
+                "fal-ai/ideogram/v2": { unit: image, price: 0.04, source: "fal Platform API GET /v1/models/pricing",\
                  as_of: "2026-12-05" }""").contains("\"fal-ai/flux/dev\": { unit: megapixel, price: 0.025");
         assertThat(Files.readString(falFile()) + refresh.out() + refresh.err()).doesNotContain(FAL_KEY)
                 .doesNotContain("secret-b3a8f06e15");
@@ -295,7 +295,7 @@ class RefreshPricesCommandTest {
         CliRunner.Result after = runner.run("pipeline", "estimate", "-c", "fal.yaml", "--detailed");
         assertThat(after.exitCode()).as(after.err()).isZero();
         assertThat(after.out()).doesNotContain("unknown").doesNotContain("fetch fal.ai")
-                .contains("1 image × $0.04/image; fallbacks fal/fal-ai/recraft/v3/text-to-image $0.05")
+                .contains("1 image × $0.04/image; fallbacks fal/fal-ai/recraft-20b $0.05")
                 .contains("2 items × (1 image × $0.02/image)")
                 .contains("$0.04/image (fal Platform API GET /v1/models/pricing, 2026-12-05)");
     }
@@ -312,7 +312,7 @@ class RefreshPricesCommandTest {
         CliRunner.Result r = runner.run("models", "--refresh-prices");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("acp: error: fal.ai's prices were not refreshed: fal: the price of"
-                + " fal-ai/recraft/v3/text-to-image is per 'tokens', a unit ACP cannot price (it knows image,"
+                + " fal-ai/recraft-20b is per 'tokens', a unit ACP cannot price (it knows image,"
                 + " megapixel, second, compute second, 1k characters, character); set its price in"
                 + " ACP_HOME/pricing.yaml (kept " + falFile() + ")");
         assertThat(Files.readAllBytes(falFile())).isEqualTo(stored);
@@ -329,14 +329,22 @@ class RefreshPricesCommandTest {
     }
 
     @Test
-    void without_fal_key_fal_is_not_refreshed_and_says_which_key_it_needs() {
+    void without_fal_key_fal_is_skipped_with_the_key_it_needs_and_is_an_error_only_when_a_named_pipeline_uses_it()
+            throws IOException {
         models(200, LIST);
+        // A user of OpenRouter alone refreshes without a fal key: fal is skipped, and that is not a failure.
         CliRunner.Result r = runner().env("FAL_KEY", "").run("models", "--refresh-prices");
-        assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.err().strip()).startsWith("acp: error: fal.ai's prices were not refreshed: fal: FAL_KEY is not set")
-                .doesNotContain("kept");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err().strip()).isEqualTo("acp: fal.ai's prices were not refreshed: FAL_KEY is not set; fal's"
+                + " price list needs a key");
         assertThat(falFile()).doesNotExist();
         assertThat(pricesFile()).exists();
+        server.verify(0, getRequestedFor(urlPathEqualTo(FAL_PRICING)));
+        // Asked for a pipeline's fal models without the key: that request failed, exit 3.
+        Files.writeString(dir.resolve("fal.yaml"), FAL_PIPELINE);
+        CliRunner.Result asked = runner().env("FAL_KEY", "").run("models", "--refresh-prices", "--config", "fal.yaml");
+        assertThat(asked.exitCode()).isEqualTo(3);
+        assertThat(asked.err()).contains("acp: error: fal.ai's prices were not refreshed: FAL_KEY is not set");
         server.verify(0, getRequestedFor(urlPathEqualTo(FAL_PRICING)));
     }
 

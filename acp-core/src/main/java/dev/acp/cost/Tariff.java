@@ -95,7 +95,13 @@ public sealed interface Tariff {
         }
 
         public String describe() {
-            return price == null ? "unknown" : Money.format(price) + "/MP" + (roundUp ? " (whole MP per image)" : "");
+            if (price == null) {
+                return "unknown";
+            }
+            String rules = (roundUp ? "whole MP per image" : "") + (pixelsPerMegapixel == 1_048_576L
+                    ? (roundUp ? ", " : "") + "1024×1024 = 1 MP" : pixelsPerMegapixel != DECIMAL
+                            ? (roundUp ? ", " : "") + "1 MP = " + pixelsPerMegapixel + " px" : "");
+            return Money.format(price) + "/MP" + (rules.isEmpty() ? "" : " (" + rules + ")");
         }
     }
 
@@ -155,7 +161,8 @@ public sealed interface Tariff {
                 b.append(Money.format(price)).append("/s");
             }
             if (!withAudio.isEmpty()) {
-                b.append(b.isEmpty() ? "" : "; ").append("with audio ").append(perResolution(withAudio));
+                b.append(b.isEmpty() ? "" : "; ").append("with audio ").append(withAudio.keySet().equals(
+                        java.util.Set.of("*")) ? Money.format(withAudio.get("*")) + "/s" : perResolution(withAudio));
             }
             return b.toString();
         }

@@ -59,6 +59,15 @@ public final class Tariffs {
         if (!tariff.known()) {
             return Optional.empty();
         }
+        if (usage instanceof Usage.Several several) {
+            for (Usage reading : several.readings()) {
+                Optional<Computed> c = charge(tariff, reading, params, credit);
+                if (c.isPresent()) {
+                    return c;
+                }
+            }
+            return Optional.empty();
+        }
         return Optional.ofNullable(switch (tariff) {
             case Tariff.PerRequest t -> new Computed(t.price(), "1 request × " + Money.format(t.price()));
             case Tariff.PerImage t -> usage instanceof Usage.Images i ? perImage(t, i, params) : null;

@@ -128,6 +128,24 @@ public sealed interface Usage {
         }
     }
 
+    /**
+     * Several readings of one call, for a provider whose invoice counts different units by model
+     * (Replicate: official models per output, the others per second of hardware); the model's
+     * tariff prices the first one it can.
+     */
+    record Several(List<Usage> readings) implements Usage {
+        public Several {
+            readings = List.copyOf(readings);
+            if (readings.isEmpty() || readings.stream().anyMatch(r -> r instanceof Several)) {
+                throw new IllegalArgumentException("several readings: at least one, none of them several");
+            }
+        }
+
+        public String describe() {
+            return readings.stream().map(Usage::describe).reduce((a, b) -> a + "; " + b).orElse("");
+        }
+    }
+
     private static void nonNegative(BigDecimal v) {
         Objects.requireNonNull(v, "amount");
         if (v.signum() < 0) {
