@@ -2,9 +2,6 @@ package dev.acp;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.engine.LocalEngine;
-import dev.acp.engine.RunControl;
-import dev.acp.engine.RunListener;
-import dev.acp.engine.RunResult;
 import dev.acp.env.Environment;
 import dev.acp.env.Secrets;
 import dev.acp.error.PipelineInvalidException;
@@ -18,6 +15,7 @@ import dev.acp.plan.PlanResult;
 import dev.acp.plan.RunSettings;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRegistry;
+import dev.acp.run.Runner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,12 +23,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The library entry point: load a pipeline, validate it into a plan, run the plan.
+ * The library entry point: validate a pipeline, and run it the one safe way, with its estimate,
+ * limits, journal, cache and report ({@link #runner}).
  *
  * <pre>{@code
  * Acp acp = Acp.create(Environment.system());
- * ExecutionPlan plan = acp.plan(Path.of("pipeline.yaml"), RunSettings.run(Path.of("")).withOffline(true));
- * RunResult result = acp.run(plan, RunListener.NONE, new RunControl());
+ * RunOutcome outcome = acp.runner(Path.of("pipeline.yaml")).offline(true).run();
  * }</pre>
  */
 public final class Acp {
@@ -134,12 +132,28 @@ public final class Acp {
         return r.plan();
     }
 
-    public RunResult run(ExecutionPlan plan, RunListener listener, RunControl control) {
-        return engine().run(plan, listener, control);
+    /**
+     * A new run of a pipeline file (relative paths from the current folder), started with
+     * {@link Runner#start()} or {@link Runner#run()}: validated, estimated, held to its cost limits
+     * and {@code confirm_above}, journaled for {@code --resume}, cached, and reported in
+     * {@code run.json}. This is how every front end runs a pipeline.
+     */
+    public Runner runner(Path pipelineFile) {
+        return Runner.newRun(this, pipelineFile, Path.of("").toAbsolutePath());
     }
 
-    /** The engine with this instance's providers and options. */
-    public LocalEngine engine() {
+    /** Continues an interrupted run by id, unique prefix or {@code latest}, the same safe way. */
+    public Runner resume(String runId) {
+        return Runner.resume(this, runId, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The engine alone, with this instance's providers and options: it runs a plan as given, with
+     * no estimate, cost limit, journal, cache or report unless the request brings them. The run
+     * path ({@link #runner}) is built on it; tests and benchmarks of the engine use it directly.
+     * Applications never should: nothing stops it from spending.
+     */
+    public LocalEngine unguardedEngine() {
         return new LocalEngine(registry, engineOptions);
     }
 

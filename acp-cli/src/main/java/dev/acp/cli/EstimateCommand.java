@@ -9,6 +9,7 @@ import dev.acp.error.PipelineInvalidException;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PlanResult;
 import dev.acp.plan.RunSettings;
+import dev.acp.run.PublishedPricesHint;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,28 +2,18 @@ package dev.acp.cli;
 
 import dev.acp.Acp;
 import dev.acp.cache.CacheMode;
-import dev.acp.engine.JournalFailedException;
-import dev.acp.engine.RunControl;
+import dev.acp.cost.Money;
+import dev.acp.cost.PipelineEstimate;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.RunStatus;
 import dev.acp.error.UsageException;
-import dev.acp.plan.ExecutionPlan;
-import dev.acp.plan.RunSettings;
 import dev.acp.report.RunReportWriter;
-import dev.acp.run.RunService;
-import dev.acp.cost.DailySpend;
-import dev.acp.cost.DailySpendFile;
-import dev.acp.cost.Estimator;
-import dev.acp.cost.Money;
-import dev.acp.cost.PipelineEstimate;
-import dev.acp.cost.PricingCatalog;
-import dev.acp.cost.RunBudget;
-import dev.acp.cost.SpendLedger;
-import dev.acp.error.BudgetRefusedException;
-import dev.acp.plan.PlanResult;
+import dev.acp.run.Confirmation;
+import dev.acp.run.RunHandle;
+import dev.acp.run.RunOutcome;
+import dev.acp.run.Runner;
 import java.io.IOException;
 import java.math.BigDecimal;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -100,7 +90,6 @@ final class RunCommand implements Callable<Integer> {
     CostOptions cost = new CostOptions();
 
     private final CliContext context;
-    private Acp acp;
 
     RunCommand(CliContext context) {
         this.context = context;
@@ -113,168 +102,90 @@ final class RunCommand implements Callable<Integer> {
         return cache.noCache ? CacheMode.OFF : CacheMode.REFRESH;
     }
 
+    @Option(names = "--resend-unknown", description = "With --resume: send again a paid request whose answer the"
+            + " stopped run lost and the provider cannot look up (it may have been billed: the possible second charge"
+            + " is counted against the limits and the report names it a possible duplicate).")
+    boolean resendUnknown;
+
     @Override
     public Integer call() throws IOException {
         if (resume == null && config == null) {
             throw new UsageException("give the pipeline with --config FILE, or a run to resume with --resume RUN");
         }
-        if (resume != null && (offline || parallel || !inputs.isEmpty() || outputDirectory != null)) {
-            throw new UsageException("--resume continues a run with the settings it started with; drop --offline,"
-                    + " --parallel, --set and --output-dir, or start a new run");
+        if (resendUnknown && resume == null) {
+            throw new UsageException("--resend-unknown applies to a resumed run; add --resume RUN");
         }
         BigDecimal limit = cost.limit(); // a bad --cost-limit is refused before anything starts
-        acp = context.acp();
-        PricingCatalog pricing = cost.catalog(context);
-        RunService service = new RunService(acp);
-        Path file = config == null ? null : context.workingDirectory().resolve(config);
-        RunService.Session session;
-        if (resume != null) {
-            session = service.resume(resume, file, cache == null ? null : cacheMode());
-        } else {
-            RunSettings settings = RunSettings.run(context.workingDirectory()).withOffline(offline)
-                    .withParallel(parallel).withInputs(inputs)
-                    .withOutputDirectory(outputDirectory == null ? null
-                            : context.workingDirectory().resolve(outputDirectory));
-            // Estimated, and confirmed if need be, before the run's folder exists: a refused run leaves nothing.
-            PlanResult planned = acp.check(file, settings);
-            if (planned.plan() != null) {
-                checkCost(planned.plan(), pricing, limit, true);
-            }
-            session = service.start(file, settings, cacheMode());
+        Acp acp = context.acp();
+        Runner runner = resume != null ? Runner.resume(acp, resume, context.workingDirectory())
+                : Runner.newRun(acp, config, context.workingDirectory());
+        if (resume != null && config != null) {
+            runner.pipeline(config);
         }
-        try (session) {
-            if (resume != null) {
-                // Confirmed when it started; the limits still hold, with what earlier sessions spent.
-                checkCost(session.plan(), pricing, limit, false);
-            }
-            DailySpend daily = dailySpend(acp);
-            SpendLedger ledger = new SpendLedger(effectiveLimit(session.plan(), limit), session.spentByStep(), daily);
-            RunBudget budget = new RunBudget(new Estimator(pricing, acp.registry()::configuredDefaultModel), ledger,
-                    allowUnknownPrices);
-            return run(session, budget, effectiveLimit(session.plan(), limit));
+        runner.offline(offline).parallel(parallel).inputs(inputs).costLimit(limit).pricing(cost.pricing)
+                .allowUnknownPrices(allowUnknownPrices).resendUnknown(resendUnknown)
+                .confirmation(yes ? Confirmation.YES : question -> java.util.Optional.ofNullable(
+                        context.prompt().confirm("acp: " + question)))
+                .onEstimate(this::printEstimate)
+                .onNotice(line -> context.err().println(line.startsWith("resume: ") ? "acp: " + line : line));
+        if (outputDirectory != null) {
+            runner.outputDirectory(outputDirectory);
         }
-    }
-
-    /** Whether a provider's calls can cost money; one that is not installed is assumed to. */
-    private boolean billed(String provider) {
-        var registry = acp.registry();
-        return !registry.has(provider) || registry.provider(provider).costsMoney();
-    }
-
-    private static @Nullable BigDecimal effectiveLimit(ExecutionPlan plan, @Nullable BigDecimal override) {
-        return override != null ? override : plan.spec().global().costLimit();
-    }
-
-    private DailySpend dailySpend(Acp acp) {
-        Map<String, BigDecimal> limits = acp.registry().context().config().dailyLimits();
-        return limits.isEmpty() ? DailySpend.NONE
-                : new DailySpendFile(Acp.acpHome(context.environment()), limits, acp.engineOptions().clock());
-    }
-
-    /**
-     * Shows the estimate, refuses a run whose price is unknown under a limit or whose expected
-     * cost is above it, and asks for confirmation above confirm_above (the pessimistic total is
-     * compared). Offline runs cost nothing and never ask.
-     */
-    private void checkCost(ExecutionPlan plan, PricingCatalog pricing, @Nullable BigDecimal limit, boolean confirm) {
-        if (plan.tasks().stream().filter(t -> t.enabled()).noneMatch(t -> billed(t.providerId()))) {
-            return; // offline engines only: nothing to pay, nothing to ask
+        if (cache != null) {
+            runner.cacheMode(cacheMode());
         }
-        PipelineEstimate estimate = PipelineEstimate.of(plan, new Estimator(pricing,
-                acp.registry()::configuredDefaultModel), limit, this::billed);
-        context.err().println("acp: estimated cost: " + Money.format(estimate.low()) + " – " + Money.format(estimate.high())
-                + " (expected " + Money.format(estimate.expected()) + ")" + (estimate.unknownSteps().isEmpty() ? ""
-                        : ", unknown for " + String.join(", ", estimate.unknownSteps())) + "; " + estimate.limitSummary());
-        if (estimate.unknownUnderLimit(plan) && !allowUnknownPrices) {
-            throw new BudgetRefusedException("the cost of " + String.join(", ", estimate.unknownSteps()) + " is unknown"
-                    + " and a cost limit applies; set the price in ACP_HOME/pricing.yaml or --pricing FILE, or pass"
-                    + " --allow-unknown-prices ('acp pipeline estimate' shows why)"
-                    + PublishedPricesHint.of(estimate, acp).map(h -> "; or " + h).orElse(""));
-        }
-        if (estimate.limit() != null && estimate.expected().compareTo(estimate.limit()) > 0) {
-            throw new BudgetRefusedException("the expected cost " + Money.format(estimate.expected()) + " is above the"
-                    + " cost limit of " + Money.format(estimate.limit()) + "; raise --cost-limit or"
-                    + " global_config.cost_limit, or make the pipeline cheaper");
-        }
-        if (!confirm || yes || !estimate.needsConfirmation()) {
-            return;
-        }
-        String what = "this run may cost up to " + Money.format(estimate.high())
-                + (estimate.unknownSteps().isEmpty() ? "" : " plus the unknown cost of "
-                        + String.join(", ", estimate.unknownSteps()));
-        Boolean answer = context.prompt().confirm("acp: " + what + " (confirm_above " + Money.format(
-                estimate.confirmAbove()) + "). Run it?");
-        if (answer == null) {
-            throw new BudgetRefusedException(what + ", above confirm_above " + Money.format(estimate.confirmAbove())
-                    + ", and there is no terminal to confirm on; pass --yes to run it");
-        }
-        if (!answer) {
-            throw new BudgetRefusedException("not confirmed; nothing was run");
-        }
-    }
-
-    private int run(RunService.Session session, RunBudget budget, @Nullable BigDecimal limit) throws IOException {
-        ExecutionPlan plan = session.plan();
-        session.warnings().forEach(p -> context.err().println(p.render()));
-        session.notes().forEach(n -> context.err().println("acp: resume: " + n));
-        RunControl control = new RunControl();
         ProgressDisplay progress = ProgressDisplay.create(context.err(), context.terminal(), context.workingDirectory());
-        RunResult result;
-        String journalError = null;
-        try (AutoCloseable ignored = context.interrupts().onInterrupt(control::cancel)) {
-            result = session.run(progress, control, budget);
-        } catch (JournalFailedException e) {
-            result = e.result();
-            journalError = e.getMessage();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        RunOutcome outcome;
+        try {
+            RunHandle handle = runner.listener(progress).start();
+            try (AutoCloseable ignored = context.interrupts().onInterrupt(handle::cancel)) {
+                outcome = handle.await();
+            } catch (InterruptedException e) {
+                handle.cancel();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the run", e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         } finally {
             progress.close();
         }
-        RunReportWriter writer = new RunReportWriter(context.secrets());
-        RunReportWriter.Extras extras = new RunReportWriter.Extras(session.runDirectory(), spent(session),
-                session.notes(), limit);
-        Path report = null;
-        String reportError = null;
-        try {
-            report = writer.write(plan, result, extras);
-            session.saveReport(writer.toJson(plan, result, extras));
-        } catch (IOException e) {
-            reportError = e.getMessage();
-        }
+        return report(outcome);
+    }
+
+    /** The estimate line shown before a paid run is checked against its limit and confirm_above. */
+    private void printEstimate(PipelineEstimate estimate) {
+        context.err().println("acp: estimated cost: " + Money.format(estimate.low()) + " – " + Money.format(estimate.high())
+                + " (expected " + Money.format(estimate.expected()) + ")" + (estimate.unknownSteps().isEmpty() ? ""
+                        : ", unknown for " + String.join(", ", estimate.unknownSteps())) + "; " + estimate.limitSummary());
+    }
+
+    private int report(RunOutcome outcome) {
+        RunResult result = outcome.result();
         if (format == Format.json) {
-            context.out().println(writer.toJson(plan, result, extras));
+            context.out().println(outcome.reportJson());
         } else {
-            new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory())
-                    .print(plan, result, report, session.runId(), extras.spent());
-            new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory())
-                    .printCosts(result, extras);
+            SummaryPrinter printer = new SummaryPrinter(context.out(), context.terminal(), context.workingDirectory());
+            printer.print(outcome.plan(), result, outcome.report(), outcome.runId(), outcome.extras().spent());
+            printer.printCosts(result, outcome.extras());
         }
         int code = ExitCode.of(result.status()).code();
-        if (journalError != null) {
-            context.err().println("acp: error: " + journalError);
+        if (outcome.journalError() != null) {
+            context.err().println("acp: error: " + outcome.journalError());
             code = Math.max(code, ExitCode.FAILED_STEPS.code());
         }
-        if (reportError != null) {
+        if (outcome.reportError() != null) {
             // The run happened and its outputs are in place; only the report is missing, which a
             // script must notice, so a successful run is reported as partial.
             context.err().println("acp: error: cannot write " + RunReportWriter.FILE_NAME + " in "
-                    + result.outputDirectory() + ": " + reportError);
+                    + result.outputDirectory() + ": " + outcome.reportError());
             code = Math.max(code, ExitCode.FAILED_STEPS.code());
         }
         if (result.status() != RunStatus.SUCCEEDED && format == Format.table) {
-            context.out().println("Resume with: acp pipeline run --resume " + session.runId());
+            context.out().println("Resume with: acp pipeline run --resume " + outcome.runId());
         }
         return code;
-    }
-
-    private static java.math.BigDecimal spent(RunService.Session session) {
-        try {
-            return session.spent();
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

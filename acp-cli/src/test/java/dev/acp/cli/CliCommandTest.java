@@ -320,7 +320,8 @@ class CliCommandTest {
             assertThat(resumed.out()).contains("resumed").contains("Run: " + id);
             CliRunner.Result again = new CliRunner(dir).run("pipeline", "run", "--resume", id, "--offline");
             assertThat(again.exitCode()).isEqualTo(2);
-            assertThat(again.err()).contains("--resume continues a run with the settings it started with");
+            assertThat(again.err()).contains("--offline differs from the run being resumed (run " + id
+                    + " started without it)");
         } finally {
             timer.shutdownNow();
         }

@@ -189,12 +189,13 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
     }
 
     /**
-     * Whether the run must ask first: the pessimistic total is above {@code confirmAbove}. The
-     * pessimistic end is compared, not the expected one, so that what the run may spend — not only
-     * what it probably spends — is what the user agrees to.
+     * Whether the run must ask first: the pessimistic total is above {@code confirmAbove}, or a
+     * paid step's cost is unknown and no limit caps the run (an unknown price never spends unasked).
+     * The pessimistic end is compared, not the expected one, so that what the run may spend — not
+     * only what it probably spends — is what the user agrees to.
      */
     public boolean needsConfirmation() {
-        return high.compareTo(confirmAbove) > 0;
+        return high.compareTo(confirmAbove) > 0 || (limit == null && !unknownSteps.isEmpty());
     }
 
     /** One sentence comparing the totals with the limit. */

@@ -9,8 +9,12 @@ import org.jspecify.annotations.Nullable;
  * What an earlier session of the same run already did, by step id, as the journal recorded it
  * and the resume checks confirmed (outputs present with their recorded hashes). Steps not listed
  * run from the start.
+ *
+ * @param resendUnknown whether a paid request whose outcome is unknown (see {@link Submitting})
+ *     is sent again, reported as a possible duplicate, instead of ending as an unknown outcome
  */
-public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions, Map<String, Route> routes) {
+public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions, Map<String, Route> routes,
+        boolean resendUnknown) {
     public static final ResumeState NONE = new ResumeState(Map.of());
 
     public ResumeState {
@@ -19,8 +23,17 @@ public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expan
         routes = Map.copyOf(routes);
     }
 
+    public ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions, Map<String, Route> routes) {
+        this(steps, expansions, routes, false);
+    }
+
     public ResumeState(Map<String, Prior> steps, Map<String, Expansion> expansions) {
         this(steps, expansions, Map.of());
+    }
+
+    /** This state, sending again the paid requests whose outcome is unknown ({@code --resend-unknown}). */
+    public ResumeState resendingUnknown() {
+        return new ResumeState(steps, expansions, routes, true);
     }
 
     public ResumeState(Map<String, Prior> steps) {
@@ -49,7 +62,7 @@ public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expan
     public record Expansion(int items, String itemsSha256) {}
 
     /** An earlier session's progress on one step. */
-    public sealed interface Prior permits Done, Attached, Submitting {}
+    public sealed interface Prior permits Done, Attached, Submitting, CallUnanswered {}
 
     /**
      * Finished and verified: the result is reused and nothing runs, as long as what the step is
@@ -78,4 +91,14 @@ public record ResumeState(Map<String, Prior> steps, Map<String, Expansion> expan
      * unknown. It is sent again with the same key only to providers that deduplicate by it.
      */
     public record Submitting(int attempt, String idempotencyKey) implements Prior {}
+
+    /**
+     * A paid synchronous request (a chat answer, a speech) was sent and its answer never
+     * recorded: the provider may have billed it. The provider looks it up where it keeps its
+     * results (ElevenLabs' history); otherwise it is an unknown outcome, sent again only when
+     * {@link #resendUnknown} says so.
+     *
+     * @param sentAt when the request was about to be sent, to bound the provider's lookup
+     */
+    public record CallUnanswered(int attempt, String key, String provider, java.time.Instant sentAt) implements Prior {}
 }

@@ -20,6 +20,15 @@ public interface RunRecorder {
     /** About to send a job submission with this idempotency key. Always forced. */
     default void jobSubmitting(PlannedTask task, int attempt, String idempotencyKey) {}
 
+    /**
+     * About to send a paid synchronous request (not a job) with this key: until its answer is
+     * recorded, a resume treats its outcome as unknown. Always forced.
+     */
+    default void callSending(PlannedTask task, int attempt, String key, String provider) {}
+
+    /** The provider answered the request with a failure (nothing to collect). Always forced. */
+    default void callAnswered(PlannedTask task, int attempt, String key) {}
+
     /** The provider accepted the job. Always forced. */
     default void jobSubmitted(PlannedTask task, int attempt, String idempotencyKey, JobHandle handle) {}
 

@@ -14,6 +14,7 @@ import dev.acp.cost.StepEstimate;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.plan.PlannedTask;
+import dev.acp.provider.CallRecovery;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.JobStatus;
@@ -54,6 +55,10 @@ final class TaskRunner {
     static final String COST_DETAIL = "cost_detail";
     /** Metadata: what the provider reported delivering, in its billing units. */
     static final String USAGE = "usage";
+    /** Metadata of a step whose result is the provider's copy of a lost answer (not a new call). */
+    static final String RECOVERED = "recovered_after_restart";
+    /** Metadata of a step that sent again a request whose earlier answer was lost (--resend-unknown). */
+    static final String POSSIBLE_DUPLICATE = "possible_duplicate";
     /** Metadata of a cancelled step whose job submission was sent but not answered. */
     static final String SUBMISSION_UNANSWERED = "submission_unanswered";
 
@@ -89,7 +94,7 @@ final class TaskRunner {
             } catch (InterruptedException e) {
                 r = a.stopped();
             }
-            return a.withFallbacks(a.closeCosts(r));
+            return a.withPossibleDuplicate(a.withFallbacks(a.closeCosts(r)));
         } finally {
             a.cleanUp();
             n.detach();
@@ -152,6 +157,10 @@ final class TaskRunner {
         private CostControl.@Nullable Go ticket;
         /** Attempts that the provider answered with a failure: billed only by providers that bill failures. */
         private int failedCalls;
+        /** Set when a request whose answer was lost was sent again (--resend-unknown). */
+        private boolean possibleDuplicate;
+        /** What the lost requests sent again may have cost, counted against the limits. */
+        private BigDecimal possibleCharge = BigDecimal.ZERO;
         /** Set when the provider billed more than the step reserved. */
         private SpendLedger.@Nullable Overrun overrun;
 
@@ -173,6 +182,8 @@ final class TaskRunner {
                 attempt = at.attempt() - 1;
             } else if (prior instanceof ResumeState.Submitting s) {
                 attempt = s.attempt() - 1;
+            } else if (prior instanceof ResumeState.CallUnanswered c) {
+                attempt = c.attempt() - 1;
             }
             ResumeState.Route r = p instanceof ResumeState.Done ? null : x.request.resume().routes().get(t.id());
             if (r != null && r.index() >= 1 && r.index() <= t.fallbacks().size()
@@ -257,6 +268,18 @@ final class TaskRunner {
             x.listener.stepProgress(t, -1, "falling back to " + alt.label() + " after " + error.kind().wireName()
                     + " from " + fromProvider);
             return null;
+        }
+
+        /**
+         * The step's result, marked when it sent again a request whose earlier answer was lost:
+         * both may have been billed, and the possible first charge is in its cost.
+         */
+        StepResult withPossibleDuplicate(StepResult r) {
+            if (!possibleDuplicate) {
+                return r;
+            }
+            return r.withMetadata(POSSIBLE_DUPLICATE, true).withMetadata("possible_duplicate_cost", possibleCharge)
+                    .withActualCost(r.actualCost() == null ? possibleCharge : r.actualCost().add(possibleCharge));
         }
 
         /** The step's result with its fallback switches and what the abandoned providers cost. */
@@ -418,7 +441,7 @@ final class TaskRunner {
                 ProviderResult result;
                 try {
                     result = provider instanceof JobProvider jobs && jobs.runsAsJob(t.capability()) ? runJob(jobs, request)
-                            : provider.execute(request);
+                            : call(request);
                 } catch (JobLeftAtProvider e) {
                     deleteQuietly(tmp);
                     if (n.stopRequested()) {
@@ -630,6 +653,101 @@ final class TaskRunner {
             return List.copyOf(placed);
         }
 
+        // ---- paid requests answered at once ------------------------------------------------------
+
+        /**
+         * One synchronous call. A paid one is journaled before it is sent and its failure after, so
+         * that a process stopped while the answer was on its way leaves an unknown outcome behind,
+         * never a silent second charge: the resume asks the provider ({@link Provider#recoverCall})
+         * and sends again only when the provider says it never got the request, or when asked to
+         * ({@code --resend-unknown}, the possible first charge counted against the limits).
+         */
+        private ProviderResult call(ProviderRequest request) throws ProviderException, InterruptedException {
+            if (!costsMoney) {
+                return provider.execute(request);
+            }
+            if (prior instanceof ResumeState.CallUnanswered lost && lost.attempt() == attempt) {
+                prior = null;
+                ProviderResult recovered = recover(request, lost);
+                if (recovered != null) {
+                    return recovered;
+                }
+            }
+            String key = x.request.runId() + "/" + x.sessionId + "/" + t.id() + "/" + attempt;
+            x.request.recorder().callSending(t, attempt, key, provider.id());
+            submitting = key;
+            try {
+                ProviderResult result = provider.execute(request);
+                submitting = null; // answered: the output (or cost) record that follows says so
+                return result;
+            } catch (ProviderException e) {
+                if (e.kind() != ErrorKind.UNKNOWN_OUTCOME) {
+                    x.request.recorder().callAnswered(t, attempt, key);
+                    submitting = null;
+                }
+                throw e;
+            }
+        }
+
+        /**
+         * The lost answer of an earlier session's request: the provider's own copy, or null when
+         * the request may be sent (the provider never got it, or {@code --resend-unknown}); throws
+         * the unknown outcome otherwise.
+         */
+        private @Nullable ProviderResult recover(ProviderRequest request, ResumeState.CallUnanswered lost)
+                throws ProviderException, InterruptedException {
+            x.listener.stepProgress(t, -1, "asking " + provider.id() + " about the request sent before the run stopped");
+            CallRecovery found;
+            try {
+                found = provider.recoverCall(request, lost.sentAt());
+            } catch (ProviderException e) {
+                submitting = lost.key(); // still unknown: a later resume asks again
+                throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while " + provider.id()
+                        + " was answering this step's request, and looking the answer up failed: "
+                        + oneLine(e.getMessage()) + "; resume again to look again");
+            }
+            return switch (found) {
+                case CallRecovery.Found f -> f.result().withMetadata(Map.of(RECOVERED, true));
+                case CallRecovery.NotReceived n -> {
+                    x.listener.stepProgress(t, -1, provider.id() + " never got it (" + n.why() + "): sending it now");
+                    yield null;
+                }
+                case CallRecovery.Unknown u -> {
+                    if (!x.request.resume().resendUnknown()) {
+                        submitting = lost.key(); // stays unknown on later resumes too, until resent or a new run
+                        throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while " + provider.id()
+                                + " was answering this step's request (sent " + lost.sentAt() + "), which may have been"
+                                + " billed; " + u.why() + ". Check " + provider.id() + "'s usage page, then resume with"
+                                + " --resend-unknown to send it again (a possible second charge, counted against the"
+                                + " limits), or run the pipeline again without --resume");
+                    }
+                    chargePossibleDuplicate(request.parameters(), "a request whose answer was lost");
+                    yield null;
+                }
+            };
+        }
+
+        /**
+         * Counts what a lost request may have cost (its estimate) against the limits before it is
+         * sent again, journaled as a possible charge; the step is then reported as a possible
+         * duplicate. Refused (the step fails) when the limits cannot hold both.
+         */
+        private void chargePossibleDuplicate(Map<String, Object> params, String what) throws ProviderException {
+            possibleDuplicate = true;
+            switch (x.request.costs().admit(t, params)) {
+                case CostControl.Refused r -> throw new ProviderException(ErrorKind.QUOTA, "sending again " + what
+                        + " would exceed the limit with its possible first charge (" + oneLine(r.reason()) + ")");
+                case CostControl.Go go -> {
+                    BigDecimal possible = go.estimate() == null || go.estimate().expected() == null ? BigDecimal.ZERO
+                            : go.estimate().expected();
+                    x.request.recorder().costSettled(t, new Settlement(possible, dev.acp.run.RunHistory.POSSIBLE, null),
+                            true);
+                    x.request.costs().settle(go, possible);
+                    possibleCharge = possibleCharge.add(possible);
+                }
+            }
+        }
+
         // ---- jobs -----------------------------------------------------------------------------
 
         private ProviderResult runJob(JobProvider jobs, ProviderRequest request)
@@ -652,13 +770,18 @@ final class TaskRunner {
                 // the earlier session's submission, which the provider would answer with the old job.
                 String key = x.request.runId() + "/" + x.sessionId + "/" + t.id() + "/" + attempt;
                 if (prior instanceof ResumeState.Submitting s && s.attempt() == attempt) {
-                    key = s.idempotencyKey();
-                    if (!jobs.idempotentSubmit(request)) {
-                        submitting = key; // stays unknown on later resumes too, until a new run
+                    if (jobs.idempotentSubmit(request)) {
+                        key = s.idempotencyKey(); // the provider finds the job by it: nothing is paid twice
+                    } else if (x.request.resume().resendUnknown()) {
+                        prior = null;
+                        chargePossibleDuplicate(request.parameters(), "a submission whose answer was lost");
+                    } else {
+                        submitting = s.idempotencyKey(); // stays unknown on later resumes too, until a new run
                         throw new ProviderException(ErrorKind.UNKNOWN_OUTCOME, "the run stopped while this step's job"
                                 + " was being submitted; " + provider.id() + " may have accepted and billed it, and it"
-                                + " cannot be found again. Check the provider's dashboard; run the pipeline again"
-                                + " (without --resume) to submit it anew");
+                                + " cannot be found again. Check " + provider.id() + "'s dashboard, then resume with"
+                                + " --resend-unknown to submit it again (a possible second charge, counted against"
+                                + " the limits), or run the pipeline again without --resume");
                     }
                 }
                 x.request.recorder().jobSubmitting(t, attempt, key);
@@ -963,6 +1086,17 @@ final class TaskRunner {
                 return failed(new ErrorInfo(ErrorKind.TIMEOUT, why + " while downloading the result of job "
                         + running.id() + ", which succeeded; resume the run to collect it without paying again",
                         running.id())).withMetadata(JOB_IN_FLIGHT, running.id());
+            }
+            if (submitting != null && running == null && !x.cancelled()) {
+                // A paid request was sent and its answer cut off: the provider may have billed it, so
+                // it is an unknown outcome like a lost connection, never retried or fallen back from.
+                String why = n.timedOut ? "timed out after " + Execution.seconds(t.spec().timeout()) + " (timeout)"
+                        : n.groupTimedOut ? "the parallel group's timeout ended this step"
+                        : n.cancelReason != null ? n.cancelReason : "stopped";
+                return failed(ErrorInfo.of(ErrorKind.UNKNOWN_OUTCOME, why + " while " + provider.id() + " was answering"
+                        + " a paid request, which may have been billed; it is not sent again (resume the run to look"
+                        + " it up, or to send it again with --resend-unknown)")).withMetadata(SUBMISSION_UNANSWERED,
+                                submitting);
             }
             if (n.timedOut) {
                 return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after " + Execution.seconds(t.spec().timeout())

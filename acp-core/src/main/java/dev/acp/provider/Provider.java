@@ -102,6 +102,17 @@ public interface Provider {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Looks up the result of a paid request this step sent at {@code sentAt} whose answer was
+     * lost (the process stopped while it was on its way), where the provider keeps results it
+     * billed (ElevenLabs' history): found, it is the step's result without a second charge. The
+     * request is the same one that was sent. By default nothing can be looked up.
+     */
+    default CallRecovery recoverCall(ProviderRequest request, java.time.Instant sentAt)
+            throws ProviderException, InterruptedException {
+        return new CallRecovery.Unknown(id() + " keeps no record of its answers to look this request up in");
+    }
+
     /** Runs one attempt of a step. */
     ProviderResult execute(ProviderRequest request) throws ProviderException, InterruptedException;
 

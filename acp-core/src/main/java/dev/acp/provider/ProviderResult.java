@@ -94,6 +94,14 @@ public record ProviderResult(
         return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, files, outputSha256, usage);
     }
 
+    /** This result with more metadata (a key given again replaces the earlier value). */
+    public ProviderResult withMetadata(Map<String, Object> more) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(metadata);
+        m.putAll(more);
+        return new ProviderResult(wroteFile, text, m, qualityScore, actualCost, requestIds, sideFiles, outputSha256,
+                usage);
+    }
+
     /** This result with what the call delivered or was billed, in the provider's units. */
     public ProviderResult withUsage(Usage value) {
         return new ProviderResult(wroteFile, text, metadata, qualityScore, actualCost, requestIds, sideFiles,

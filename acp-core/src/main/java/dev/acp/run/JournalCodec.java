@@ -105,6 +105,19 @@ final class JournalCodec {
                 g.writeNumberField("attempt", s.attempt());
                 g.writeStringField("key", s.idempotencyKey());
             }
+            case JournalRecord.CallSending s -> {
+                g.writeStringField("type", "call_sending");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+                g.writeStringField("key", s.key());
+                g.writeStringField("provider", s.provider());
+            }
+            case JournalRecord.CallAnswered s -> {
+                g.writeStringField("type", "call_answered");
+                g.writeStringField("step", s.step());
+                g.writeNumberField("attempt", s.attempt());
+                g.writeStringField("key", s.key());
+            }
             case JournalRecord.JobSubmitted s -> {
                 g.writeStringField("type", "job_submitted");
                 g.writeStringField("step", s.step());
@@ -323,6 +336,10 @@ final class JournalCodec {
                     (List<String>) m.getOrDefault("changed_steps", List.of()), at);
             case "step_started" -> new JournalRecord.StepStarted(str(m, "step"), num(m, "attempt").intValue(), at);
             case "job_submitting" -> new JournalRecord.JobSubmitting(str(m, "step"), num(m, "attempt").intValue(),
+                    str(m, "key"), at);
+            case "call_sending" -> new JournalRecord.CallSending(str(m, "step"), num(m, "attempt").intValue(),
+                    str(m, "key"), str(m, "provider"), at);
+            case "call_answered" -> new JournalRecord.CallAnswered(str(m, "step"), num(m, "attempt").intValue(),
                     str(m, "key"), at);
             case "job_submitted" -> {
                 Map<String, Object> h = (Map<String, Object>) m.get("handle");

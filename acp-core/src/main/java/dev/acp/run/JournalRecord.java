@@ -38,6 +38,15 @@ public sealed interface JournalRecord {
      * that a crash cannot separate a paid output from its cost), and the side files placed beside
      * it with their content hashes (checked by a resume like the output).
      */
+    /**
+     * A paid synchronous request (not a job) is about to be sent: until its answer is recorded
+     * (an output, a cost, or {@link CallAnswered}), a resume treats its outcome as unknown.
+     */
+    record CallSending(String step, int attempt, String key, String provider, Instant at) implements JournalRecord {}
+
+    /** The provider answered a paid synchronous request with a failure: nothing of it is left to collect. */
+    record CallAnswered(String step, int attempt, String key, Instant at) implements JournalRecord {}
+
     record OutputWritten(String step, String path, String sha256, long size, @Nullable String fingerprint,
             @Nullable Settlement cost, Instant at, List<WrittenSideFile> sideFiles) implements JournalRecord {
         public OutputWritten {

@@ -31,6 +31,16 @@ public final class JournalRecorder implements RunRecorder {
     }
 
     @Override
+    public void callSending(PlannedTask task, int attempt, String key, String provider) {
+        journal.append(new JournalRecord.CallSending(task.id(), attempt, key, provider, clock.instant()), true);
+    }
+
+    @Override
+    public void callAnswered(PlannedTask task, int attempt, String key) {
+        journal.append(new JournalRecord.CallAnswered(task.id(), attempt, key, clock.instant()), true);
+    }
+
+    @Override
     public void jobSubmitted(PlannedTask task, int attempt, String idempotencyKey, JobHandle handle) {
         journal.append(new JournalRecord.JobSubmitted(task.id(), attempt, idempotencyKey, handle, clock.instant()), true);
     }

@@ -17,6 +17,11 @@ public final class RunHistory {
     /** Metadata the engine sets on a cancelled step whose job it left running (see TaskRunner). */
     static final String JOB_IN_FLIGHT = "job_in_flight";
     static final String SUBMISSION_UNANSWERED = "submission_unanswered";
+    /**
+     * The source of a cost settled for a request whose outcome is unknown and which is sent
+     * again: it may have been billed, so the ledger counts it; it is not an answer.
+     */
+    public static final String POSSIBLE = "possible";
 
     /** The recorded state of one step. */
     public static final class StepState {
@@ -27,6 +32,8 @@ public final class RunHistory {
         private @Nullable JobHandle handle;
         private @Nullable String handleKey;
         private int handleAttempt;
+        /** A paid synchronous request sent with no answer recorded: its key, attempt, provider and time. */
+        private JournalRecord.@Nullable CallSending call;
         private @Nullable String outputPath;
         private @Nullable String outputSha256;
         private @Nullable String fingerprint;
@@ -129,9 +136,14 @@ public final class RunHistory {
             return java.util.List.copyOf(switches);
         }
 
-        /** Whether a job of this step may still be at the provider, to be collected. */
+        /** The paid synchronous request whose answer was never recorded, or null. */
+        public JournalRecord.@Nullable CallSending unansweredCall() {
+            return call;
+        }
+
+        /** Whether a job or a paid request of this step may still be at the provider, to be collected. */
         public boolean inFlight() {
-            return handle != null || unansweredSubmission() != null;
+            return handle != null || unansweredSubmission() != null || call != null;
         }
     }
 
@@ -178,6 +190,9 @@ public final class RunHistory {
                 if (st.submittingKey != null && s.attempt() > st.submittingAttempt) {
                     st.submittingKey = null;
                 }
+                if (st.call != null && s.attempt() > st.call.attempt()) {
+                    st.call = null;
+                }
                 // A new session's attempt supersedes an earlier final result.
                 st.result = null;
                 st.outputSinceStart = false;
@@ -193,6 +208,13 @@ public final class RunHistory {
                     st.handleKey = null;
                 }
             }
+            case JournalRecord.CallSending s -> state(s.step()).call = s;
+            case JournalRecord.CallAnswered s -> {
+                StepState st = state(s.step());
+                if (st.call != null && st.call.key().equals(s.key())) {
+                    st.call = null;
+                }
+            }
             case JournalRecord.JobSubmitted s -> {
                 StepState st = state(s.step());
                 st.handle = s.handle();
@@ -206,11 +228,19 @@ public final class RunHistory {
                 st.fingerprint = s.fingerprint();
                 st.sideFiles = s.sideFiles();
                 st.outputSinceStart = true;
+                // The answer arrived: a request on its way is no longer unknown.
+                st.call = null;
                 if (s.cost() != null) {
                     st.settle(s.cost());
                 }
             }
-            case JournalRecord.CostSettled s -> state(s.step()).settle(s.cost());
+            case JournalRecord.CostSettled s -> {
+                StepState st = state(s.step());
+                st.settle(s.cost());
+                if (!POSSIBLE.equals(s.cost().source())) {
+                    st.call = null;
+                }
+            }
             case JournalRecord.StepFinished s -> {
                 StepState st = state(s.result().stepId());
                 st.result = s.result();
@@ -223,6 +253,7 @@ public final class RunHistory {
                 }
                 if (!m.containsKey(SUBMISSION_UNANSWERED)) {
                     st.submittingKey = null;
+                    st.call = null;
                 }
                 if (!m.containsKey(JOB_IN_FLIGHT) && !m.containsKey(SUBMISSION_UNANSWERED)) {
                     // The chain ended: a later run of the step starts again at its primary provider.
@@ -240,6 +271,9 @@ public final class RunHistory {
                 }
                 if (st.submittingKey != null && st.submittingAttempt < s.attempt()) {
                     st.submittingKey = null;
+                }
+                if (st.call != null && st.call.attempt() < s.attempt()) {
+                    st.call = null;
                 }
             }
             case JournalRecord.RunFinished s -> status = s.status();

@@ -87,7 +87,7 @@ public final class RunService {
         ExecutionPlan plan = planned.plan();
         byte[] bytes = Files.readAllBytes(pipelineFile);
         String sha = Hashing.sha256(new String(bytes, StandardCharsets.UTF_8));
-        String runId = acp.engine().newRunId();
+        String runId = acp.unguardedEngine().newRunId();
         String name = pipelineFile.getFileName().toString();
         RunMeta meta = new RunMeta(runId, plan.spec().name(), pipelineFile.toAbsolutePath().normalize().toString(), sha,
                 "pipeline" + extension(name), clock.instant(), Version.current(), settings.offline(), settings.parallel(),
@@ -209,6 +209,9 @@ public final class RunService {
                 priors.put(t.id(), new ResumeState.Attached(st.handleAttempt(), st.handleKey(), st.handle()));
             } else if (st.unansweredSubmission() != null) {
                 priors.put(t.id(), new ResumeState.Submitting(st.submittingAttempt(), st.unansweredSubmission()));
+            } else if (st.unansweredCall() != null) {
+                var call = st.unansweredCall();
+                priors.put(t.id(), new ResumeState.CallUnanswered(call.attempt(), call.key(), call.provider(), call.at()));
             }
             if (!(priors.get(t.id()) instanceof ResumeState.Done) && !st.fallbackSwitches().isEmpty()) {
                 routes.put(t.id(), route(st.fallbackSwitches()));
@@ -448,6 +451,11 @@ public final class RunService {
             return folder.meta().runId();
         }
 
+        /** What the run was started with: its settings, which a resume keeps. */
+        public RunMeta meta() {
+            return folder.meta();
+        }
+
         public Path runDirectory() {
             return folder.dir();
         }
@@ -470,7 +478,7 @@ public final class RunService {
             RunRequest request = new RunRequest(plan, runId(), listener, control,
                     new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
                     resume);
-            return acp.engine().run(request);
+            return acp.unguardedEngine().run(request);
         }
 
         /**
@@ -478,10 +486,20 @@ public final class RunService {
          * so that spend before a crash counts against the limits.
          */
         public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs) {
+            return run(listener, control, costs, false);
+        }
+
+        /**
+         * @param resendUnknown whether a paid call whose outcome an earlier session lost is sent
+         *     again (its possible first charge counted against the limits) instead of being
+         *     reported as an unknown outcome
+         */
+        public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs,
+                boolean resendUnknown) {
             RunRequest request = new RunRequest(plan, runId(), listener, control,
                     new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
-                    resume, costs);
-            return acp.engine().run(request);
+                    resendUnknown ? resume.resendingUnknown() : resume, costs);
+            return acp.unguardedEngine().run(request);
         }
 
         /** What each step settled in earlier sessions of this run, from the journal; each job once. */

@@ -151,7 +151,7 @@ class FallbackTest {
         dev.acp.cache.ArtifactCache cache = new dev.acp.cache.ArtifactCache(dir.resolve("cache"));
         ExecutionPlan plan = acp.plan(pipeline("").replace("model: m1 }", "model: m1, seed: 1 }"));
         AtomicInteger runs = new AtomicInteger();
-        java.util.function.Supplier<StepResult> run = () -> step(acp.acp().engine().run(new RunRequest(plan,
+        java.util.function.Supplier<StepResult> run = () -> step(acp.acp().unguardedEngine().run(new RunRequest(plan,
                 "run-" + runs.incrementAndGet(), RunListener.NONE, new RunControl(), RunRecorder.NONE, cache,
                 CacheMode.USE, "fb", ResumeState.NONE, dev.acp.cost.CostControl.NONE)), "hero");
         assertThat(run.get().provider()).isEqualTo("second");
@@ -202,7 +202,7 @@ class FallbackTest {
         SpendLedger ledger = new SpendLedger(new BigDecimal("3.00"), Map.of(), DailySpend.NONE);
         RunRequest request = new RunRequest(plan, "run-1", RunListener.NONE, new RunControl(), RunRecorder.NONE, null,
                 CacheMode.OFF, null, ResumeState.NONE, new RunBudget(new Estimator(pricing), ledger, false));
-        RunResult r = acp.acp().engine().run(request);
+        RunResult r = acp.acp().unguardedEngine().run(request);
         StepResult hero = step(r, "hero");
         assertThat(hero.status()).isEqualTo(StepStatus.FAILED);
         assertThat(hero.error().message()).contains("503").contains("fallback to second/m2 refused: would exceed the limit");
@@ -242,7 +242,7 @@ class FallbackTest {
         };
         RunRequest request = new RunRequest(plan, "run-1", RunListener.NONE, new RunControl(), recorder, null,
                 CacheMode.OFF, null, ResumeState.NONE, new RunBudget(new Estimator(pricing), ledger, false));
-        RunResult r = acp.acp().engine().run(request);
+        RunResult r = acp.acp().unguardedEngine().run(request);
         StepResult hero = step(r, "hero");
         assertThat(hero.status()).isEqualTo(StepStatus.SUCCEEDED);
         // Settled first, then switched: a crash between the two cannot lose the failed calls' cost.

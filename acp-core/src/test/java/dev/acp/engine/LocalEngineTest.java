@@ -168,7 +168,7 @@ class LocalEngineTest {
     @Test
     void should_cancel_the_other_members_once_one_succeeds_with_first_success() {
         CountDownLatch slowStarted = new CountDownLatch(1);
-        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> tracked(r, req -> {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.free("fake", r -> tracked(r, req -> {
             if (req.stepId().equals("m1")) {
                 slowStarted.countDown();
                 new CountDownLatch(1).await(); // blocks until cancelled
@@ -248,7 +248,7 @@ class LocalEngineTest {
 
     @Test
     void should_fail_a_step_that_runs_past_its_timeout() {
-        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.free("fake", r -> {
             new CountDownLatch(1).await();
             return text(r);
         }));
@@ -270,8 +270,38 @@ class LocalEngineTest {
     }
 
     @Test
+    void a_paid_call_cut_short_by_its_timeout_is_an_unknown_outcome_never_retried_nor_fallen_back_from() {
+        java.util.List<String> called = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestAcp acp = new TestAcp(dir, LambdaProvider.of("paid", r -> {
+            called.add("paid");
+            new CountDownLatch(1).await(); // the answer never comes: it may be billed all the same
+            return text(r);
+        }), LambdaProvider.of("other", r -> {
+            called.add("other");
+            return text(r);
+        }));
+        RunResult run = acp.run("""
+                pipeline_name: t
+                steps:
+                  - step_type: prompt_generation
+                    provider: paid
+                    timeout: 0.2
+                    retry_count: 3
+                    config: { prompt: x }
+                    fallback: [ { provider: other } ]
+                """);
+        StepResult s = run.steps().get(0);
+        assertThat(s.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(s.error().kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(s.error().message()).startsWith("timed out after 0.2 s (timeout) while paid was answering a paid"
+                + " request, which may have been billed");
+        assertThat(s.metadata()).containsKey("submission_unanswered");
+        assertThat(called).containsExactly("paid");
+    }
+
+    @Test
     void should_end_running_members_and_skip_waiting_ones_when_a_group_times_out() {
-        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.free("fake", r -> {
             new CountDownLatch(1).await();
             return text(r);
         }));
@@ -470,7 +500,7 @@ class LocalEngineTest {
 
     @Test
     void should_start_no_queued_member_after_a_group_timeout() {
-        TestAcp acp = new TestAcp(dir, LambdaProvider.of("fake", r -> tracked(r, req -> {
+        TestAcp acp = new TestAcp(dir, LambdaProvider.free("fake", r -> tracked(r, req -> {
             new CountDownLatch(1).await();
             return text(req);
         })));

@@ -70,7 +70,7 @@ class ForEachResumeTest {
     @BeforeEach
     void setUp() {
         Environment env = Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString()));
-        LambdaProvider fake = LambdaProvider.of("fake", r -> {
+        LambdaProvider fake = LambdaProvider.free("fake", r -> {
             calls.computeIfAbsent(r.stepId(), k -> new AtomicInteger()).incrementAndGet();
             if (r.capability() == Capability.STORY_TO_SCENES) {
                 StringBuilder sb = new StringBuilder("{\"scenes\":[");

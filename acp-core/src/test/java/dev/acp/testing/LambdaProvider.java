@@ -23,12 +23,28 @@ public final class LambdaProvider implements Provider, ProviderFactory {
     private final Set<Capability> capabilities;
     private final Behaviour behaviour;
     private final boolean preview;
+    private final boolean costsMoney;
 
-    private LambdaProvider(String id, Set<Capability> capabilities, Behaviour behaviour, boolean preview) {
+    private LambdaProvider(String id, Set<Capability> capabilities, Behaviour behaviour, boolean preview,
+            boolean costsMoney) {
         this.id = id;
         this.capabilities = capabilities;
         this.behaviour = behaviour;
         this.preview = preview;
+        this.costsMoney = costsMoney;
+    }
+
+    private LambdaProvider(String id, Set<Capability> capabilities, Behaviour behaviour, boolean preview) {
+        this(id, capabilities, behaviour, preview, !preview);
+    }
+
+    /**
+     * A provider whose calls cost nothing but whose outputs are real (a server of one's own), for
+     * tests of what the engine does with any step: a paid call cut short has an unknown outcome,
+     * which is a test of its own.
+     */
+    public static LambdaProvider free(String id, Behaviour behaviour) {
+        return new LambdaProvider(id, EnumSet.allOf(Capability.class), behaviour, false, false);
     }
 
     public static LambdaProvider of(String id, Behaviour behaviour) {
@@ -56,6 +72,11 @@ public final class LambdaProvider implements Provider, ProviderFactory {
     @Override
     public boolean preview() {
         return preview;
+    }
+
+    @Override
+    public boolean costsMoney() {
+        return costsMoney;
     }
 
     @Override

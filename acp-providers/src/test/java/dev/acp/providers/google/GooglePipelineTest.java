@@ -89,7 +89,7 @@ final class GooglePipelineTest {
         stubDone();
         Acp acp = acp();
 
-        RunResult result = acp.run(acp.plan(write(PIPELINE), RunSettings.run(dir)), RunListener.NONE, new RunControl());
+        RunResult result = acp.unguardedEngine().run(acp.plan(write(PIPELINE), RunSettings.run(dir)), RunListener.NONE, new RunControl());
 
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         StepResult scenes = result.steps().get(0);
@@ -184,7 +184,7 @@ final class GooglePipelineTest {
                 .willReturn(okJson(gemini(SCENES, "resp-s"))));
         Acp acp = acp();
 
-        RunResult result = acp.run(acp.plan(write("""
+        RunResult result = acp.unguardedEngine().run(acp.plan(write("""
                 pipeline_name: google_repair
                 output_directory: out
                 steps:

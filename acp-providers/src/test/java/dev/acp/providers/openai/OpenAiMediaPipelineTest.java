@@ -85,7 +85,7 @@ final class OpenAiMediaPipelineTest {
 
         assertThat(acp.check(pipeline, RunSettings.run(dir)).problems()).isEmpty();
         ExecutionPlan plan = acp.plan(pipeline, RunSettings.run(dir));
-        RunResult result = acp.run(plan, RunListener.NONE, new RunControl());
+        RunResult result = acp.unguardedEngine().run(plan, RunListener.NONE, new RunControl());
 
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         StepResult image = result.steps().get(0);

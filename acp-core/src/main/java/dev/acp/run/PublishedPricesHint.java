@@ -1,4 +1,4 @@
-package dev.acp.cli;
+package dev.acp.run;
 
 import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
@@ -13,11 +13,11 @@ import java.util.Optional;
  * The advice shown once when steps of a provider that publishes its prices have no price: the
  * refresh would give them one. Estimates never fetch prices themselves, so they say how to.
  */
-final class PublishedPricesHint {
+public final class PublishedPricesHint {
     private PublishedPricesHint() {}
 
     /** "run 'acp models --refresh-prices' to fetch OpenRouter's published prices", or empty. */
-    static Optional<String> of(PipelineEstimate estimate, Acp acp) {
+    public static Optional<String> of(PipelineEstimate estimate, Acp acp) {
         ProviderRegistry registry = acp.registry();
         List<String> names = estimate.steps().stream().filter(s -> !s.known()).map(StepEstimate::provider).distinct()
                 .filter(p -> registry.has(p) && registry.provider(p).publishedPrices().isPresent())
