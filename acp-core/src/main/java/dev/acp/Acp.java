@@ -48,8 +48,10 @@ public final class Acp {
     /** ACP with the providers found on the class path and the state directory from the environment. */
     public static Acp create(Environment environment) {
         ProviderContext context = ProviderContext.of(environment, acpHome(environment), Clock.systemUTC());
+        // Step timeouts of ACP_HOME/config.yaml over the built-in ones.
         return new Acp(environment, ProviderRegistry.discover(context), ProviderCatalog.builtIn(),
-                LocalEngine.Options.defaults(environment));
+                LocalEngine.Options.defaults(environment).withTimeouts(dev.acp.engine.StepTimeouts.defaults()
+                        .with(context.config().timeouts())));
     }
 
     /** ACP with an explicit registry and engine options, for tests and embedding. */

@@ -34,7 +34,8 @@ public final class LocalEngine {
             RetryPolicy retryPolicy,
             RandomGenerator random,
             Environment environment,
-            Duration cancelGrace) {
+            Duration cancelGrace,
+            StepTimeouts timeouts) {
         public Options {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(sleeper, "sleeper");
@@ -42,23 +43,29 @@ public final class LocalEngine {
             Objects.requireNonNull(random, "random");
             Objects.requireNonNull(environment, "environment");
             Objects.requireNonNull(cancelGrace, "cancelGrace");
+            Objects.requireNonNull(timeouts, "timeouts");
         }
 
         public static Options defaults(Environment environment) {
             return new Options(Clock.systemUTC(), Sleeper.SYSTEM, RetryPolicy.DEFAULT,
-                    RandomGenerator.getDefault(), environment, Duration.ofSeconds(10));
+                    RandomGenerator.getDefault(), environment, Duration.ofSeconds(10), StepTimeouts.defaults());
         }
 
         public Options withSleeper(Sleeper value) {
-            return new Options(clock, value, retryPolicy, random, environment, cancelGrace);
+            return new Options(clock, value, retryPolicy, random, environment, cancelGrace, timeouts);
         }
 
         public Options withRetryPolicy(RetryPolicy value) {
-            return new Options(clock, sleeper, value, random, environment, cancelGrace);
+            return new Options(clock, sleeper, value, random, environment, cancelGrace, timeouts);
         }
 
         public Options withCancelGrace(Duration value) {
-            return new Options(clock, sleeper, retryPolicy, random, environment, value);
+            return new Options(clock, sleeper, retryPolicy, random, environment, value, timeouts);
+        }
+
+        /** The time limits of steps that set none (ACP_HOME/config.yaml's over the built-in ones). */
+        public Options withTimeouts(StepTimeouts value) {
+            return new Options(clock, sleeper, retryPolicy, random, environment, cancelGrace, value);
         }
     }
 

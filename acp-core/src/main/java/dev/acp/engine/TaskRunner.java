@@ -62,6 +62,12 @@ final class TaskRunner {
     /** Metadata of a cancelled step whose job submission was sent but not answered. */
     static final String SUBMISSION_UNANSWERED = "submission_unanswered";
 
+    /**
+     * The least number of times a request the provider turned away unbilled (a 429, a busy
+     * ingress, a refused connection) is sent again, within the step's time, before the step gives
+     * up on the provider (and may fall back); a larger retry_count raises it.
+     */
+    static final int MIN_REFUSAL_RETRIES = 3;
     /** Consecutive failed polls of one job before the step gives up on it. */
     private static final int MAX_POLL_FAILURES = 10;
     /** Attempts at downloading a finished job's result; a download never submits again. */
@@ -120,6 +126,8 @@ final class TaskRunner {
         private PlannedTask t;
         private Provider provider;
         private final Instant startedAt;
+        /** The step's own timeout, else the default of its kind: every step ends in bounded time. */
+        private final Duration timeout;
         private final @Nullable Instant deadline;
         private final @Nullable ScheduledFuture<?> timer;
         private final LazyScratch scratch;
@@ -155,6 +163,8 @@ final class TaskRunner {
         private @Nullable String submitting;
         /** The step's reservation against the cost limits, until it is settled or released. */
         private CostControl.@Nullable Go ticket;
+        /** Requests the provider in use turned away unbilled (not accepted), retried apart from retry_count. */
+        private int refusals;
         /** Attempts that the provider answered with a failure: billed only by providers that bill failures. */
         private int failedCalls;
         /** Set when a request whose answer was lost was sent again (--resend-unknown). */
@@ -170,9 +180,9 @@ final class TaskRunner {
             this.t = t;
             this.provider = provider;
             this.startedAt = x.options.clock().instant();
-            this.deadline = t.spec().timeout() == null ? null : startedAt.plus(t.spec().timeout());
-            this.timer = t.spec().timeout() == null ? null
-                    : x.timers().schedule(n::timeOut, t.spec().timeout().toNanos(), TimeUnit.NANOSECONDS);
+            this.timeout = timeoutOf(t);
+            this.deadline = startedAt.plus(timeout);
+            this.timer = x.timers().schedule(n::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
             this.scratch = new LazyScratch(t.id());
             this.costsMoney = provider.costsMoney();
             ResumeState.Prior p = x.request.resume().steps().get(t.id());
@@ -265,6 +275,7 @@ final class TaskRunner {
             switches.add(change);
             moveTo(alt.index());
             routeStart = attempt;
+            refusals = 0;
             x.listener.stepProgress(t, -1, "falling back to " + alt.label() + " after " + error.kind().wireName()
                     + " from " + fromProvider);
             return null;
@@ -460,12 +471,25 @@ final class TaskRunner {
                         return stopped();
                     }
                     ErrorInfo error = new ErrorInfo(e.kind(), oneLine(e.getMessage()), e.requestId().orElse(null));
-                    failedCalls++;
                     if (e.kind() == ErrorKind.UNKNOWN_OUTCOME && submitting != null) {
+                        failedCalls++;
                         return failed(error).withMetadata(SUBMISSION_UNANSWERED, submitting);
                     }
-                    // Retries count per provider: an alternative gets its own retry_count.
-                    int tries = attempt - routeStart;
+                    if (e.notAccepted() && refusals < Math.max(MIN_REFUSAL_RETRIES, t.spec().retryCount())) {
+                        // Turned away before any work (a rate limit, a busy ingress): nothing was billed,
+                        // so it is sent again whatever retry_count says, which counts accepted work.
+                        refusals++;
+                        Duration delay = x.options.retryPolicy().delay(refusals, e.retryAfter(), x.options.random());
+                        if (!x.options.clock().instant().plus(delay).isAfter(deadline)) {
+                            releaseClaim();
+                            x.listener.stepRetrying(t, attempt + 1, delay, error);
+                            x.options.sleeper().sleep(delay);
+                            continue;
+                        }
+                    }
+                    failedCalls++;
+                    // Retries count per provider: an alternative gets its own retry_count; refusals do not count.
+                    int tries = attempt - routeStart - refusals;
                     if (!e.retryable() || tries > t.spec().retryCount()) {
                         StepResult end = fallBack(error, error);
                         if (end != null) {
@@ -815,7 +839,7 @@ final class TaskRunner {
                 try {
                     return jobs.submit(request, key);
                 } catch (ProviderException e) {
-                    if (!e.retryable() || tries > Math.max(3, t.spec().retryCount()) || n.stopRequested()) {
+                    if (!e.retryable() || tries > Math.max(MIN_REFUSAL_RETRIES, t.spec().retryCount()) || n.stopRequested()) {
                         throw e;
                     }
                     Duration delay = x.options.retryPolicy().delay(tries, e.retryAfter(), x.options.random());
@@ -1067,6 +1091,13 @@ final class TaskRunner {
             return t.outputPath();
         }
 
+        /** {@code timed out after 0.2 s (timeout)}, naming the default when the step set none. */
+        private String timedOut() {
+            return "timed out after " + Execution.seconds(timeout) + (t.spec().timeout() != null ? " (timeout)"
+                    : " (the default timeout of " + t.typeName() + " steps; set 'timeout:' on the step, or"
+                            + " global_config.timeouts, to change it)");
+        }
+
         /** The result of a step that stopped because it was asked to: timed out or cancelled. */
         StepResult stopped() {
             JobHandle running = job;
@@ -1080,7 +1111,7 @@ final class TaskRunner {
                 cancelQuietly(jobs, running);
             }
             if (running != null && jobSucceeded && !x.cancelled()) {
-                String why = n.timedOut ? "timed out after " + Execution.seconds(t.spec().timeout()) + " (timeout)"
+                String why = n.timedOut ? timedOut()
                         : n.groupTimedOut ? "the parallel group's timeout ended this step"
                         : n.cancelReason != null ? n.cancelReason : "stopped";
                 return failed(new ErrorInfo(ErrorKind.TIMEOUT, why + " while downloading the result of job "
@@ -1090,7 +1121,7 @@ final class TaskRunner {
             if (submitting != null && running == null && !x.cancelled()) {
                 // A paid request was sent and its answer cut off: the provider may have billed it, so
                 // it is an unknown outcome like a lost connection, never retried or fallen back from.
-                String why = n.timedOut ? "timed out after " + Execution.seconds(t.spec().timeout()) + " (timeout)"
+                String why = n.timedOut ? timedOut()
                         : n.groupTimedOut ? "the parallel group's timeout ended this step"
                         : n.cancelReason != null ? n.cancelReason : "stopped";
                 return failed(ErrorInfo.of(ErrorKind.UNKNOWN_OUTCOME, why + " while " + provider.id() + " was answering"
@@ -1099,8 +1130,7 @@ final class TaskRunner {
                                 submitting);
             }
             if (n.timedOut) {
-                return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "timed out after " + Execution.seconds(t.spec().timeout())
-                        + " (timeout)"));
+                return failed(ErrorInfo.of(ErrorKind.TIMEOUT, timedOut()));
             }
             if (n.groupTimedOut) {
                 return failed(ErrorInfo.of(ErrorKind.TIMEOUT, "the parallel group's timeout ended this step"));
@@ -1250,6 +1280,18 @@ final class TaskRunner {
         ProviderException cause() {
             return (ProviderException) getCause();
         }
+    }
+
+    /**
+     * A step's time limit: its own {@code timeout:}, else the pipeline's {@code global_config.timeouts}
+     * for its kind, else the engine's default for its kind.
+     */
+    private Duration timeoutOf(PlannedTask t) {
+        if (t.spec().timeout() != null) {
+            return t.spec().timeout();
+        }
+        Duration perPipeline = x.plan.spec().global().timeouts().get(t.capability());
+        return perPipeline != null ? perPipeline : x.options.timeouts().of(t.capability());
     }
 
     static String extension(Path p) {

@@ -14,6 +14,7 @@ public final class ProviderException extends AcpException {
     private final ErrorKind kind;
     private final @Nullable Duration retryAfter;
     private final @Nullable String requestId;
+    private final boolean notAccepted;
 
     public ProviderException(ErrorKind kind, String message) {
         this(kind, message, null, null, null);
@@ -29,10 +30,35 @@ public final class ProviderException extends AcpException {
             @Nullable Duration retryAfter,
             @Nullable String requestId,
             @Nullable Throwable cause) {
+        this(kind, message, retryAfter, requestId, cause, false);
+    }
+
+    /**
+     * @param notAccepted the provider certainly did not accept the request, so nothing was done
+     *     or billed (a rate limit, an overloaded ingress, a connection refused before the request
+     *     left): sending it again cannot pay twice
+     */
+    public ProviderException(
+            ErrorKind kind,
+            String message,
+            @Nullable Duration retryAfter,
+            @Nullable String requestId,
+            @Nullable Throwable cause,
+            boolean notAccepted) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.retryAfter = retryAfter;
         this.requestId = requestId;
+        this.notAccepted = notAccepted && kind.retryable();
+    }
+
+    /**
+     * Whether the provider certainly did not accept the request (nothing done, nothing billed):
+     * the engine then sends it again by default, whatever the step's {@code retry_count}, which
+     * counts retries of work the provider accepted and that failed.
+     */
+    public boolean notAccepted() {
+        return notAccepted;
     }
 
     public ErrorKind kind() {

@@ -19,10 +19,22 @@ public interface ErrorMapper {
      *
      * @param retryAfter a wait the provider asked for in the body rather than in a header (Google's
      *     {@code RetryInfo.retryDelay}), or null; a {@code Retry-After} header wins over it
+     * @param notAccepted the provider says it did not take the request on (an ingress refusing it,
+     *     an overloaded service answering before it started): sending it again cannot pay twice.
+     *     A 429 is always taken as not accepted.
      */
-    record Classified(ErrorKind kind, String message, @Nullable Duration retryAfter) {
+    record Classified(ErrorKind kind, String message, @Nullable Duration retryAfter, boolean notAccepted) {
         public Classified(ErrorKind kind, String message) {
-            this(kind, message, null);
+            this(kind, message, null, false);
+        }
+
+        public Classified(ErrorKind kind, String message, @Nullable Duration retryAfter) {
+            this(kind, message, retryAfter, false);
+        }
+
+        /** This classification, marked as a refusal of a request the provider did not take on. */
+        public Classified refused() {
+            return new Classified(kind, message, retryAfter, true);
         }
     }
 

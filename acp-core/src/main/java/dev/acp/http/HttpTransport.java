@@ -73,15 +73,16 @@ public final class HttpTransport {
     public HttpResult execute(HttpCall call) throws ProviderException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             ProviderException failure;
+            TrackedBody body = tracked(call);
             try {
-                HttpResult r = send(call);
+                HttpResult r = send(call, body);
                 if (r.ok()) {
                     call.governor().succeeded();
                     return r;
                 }
                 failure = failure(call, r);
             } catch (IOException e) {
-                failure = networkFailure(call, e);
+                failure = networkFailure(call, e, body != null && !body.taken());
             }
             if (call.retry() == HttpCall.Retry.ONCE || !failure.retryable() || attempt >= MAX_ATTEMPTS) {
                 throw failure;
@@ -91,9 +92,15 @@ public final class HttpTransport {
         }
     }
 
-    private HttpResult send(HttpCall call) throws IOException, InterruptedException {
+    /** The call's body, watched for whether the client took all of it; null for a call without one. */
+    private static @Nullable TrackedBody tracked(HttpCall call) {
+        return call.body() == null ? null : new TrackedBody(call.body());
+    }
+
+    private HttpResult send(HttpCall call, @Nullable TrackedBody requestBody) throws IOException, InterruptedException {
         try (Governor.Permit p = call.governor().request()) {
-            HttpResponse<InputStream> response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request(call, requestBody),
+                    HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
                 byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
                 if (body.length > MAX_BODY_BYTES) {
@@ -104,9 +111,9 @@ public final class HttpTransport {
         }
     }
 
-    private static HttpRequest request(HttpCall call) {
+    private static HttpRequest request(HttpCall call, @Nullable TrackedBody body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).timeout(call.timeout())
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body());
+                .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body);
         call.headers().forEach(b::header);
         b.setHeader("User-Agent", USER_AGENT);
         return b.build();
@@ -123,10 +130,21 @@ public final class HttpTransport {
         String message = call.governor().provider() + ": " + c.message()
                 + (c.message().contains("HTTP " + r.status()) ? "" : " (HTTP " + r.status() + ")")
                 + (requestId == null ? "" : " [request " + requestId + "]");
-        return new ProviderException(c.kind(), mask(message, call), retryAfter.orElse(null), requestId, null);
+        // A rate limit turns the request away before any work: never billed, safe to send again.
+        boolean notAccepted = c.notAccepted() || r.status() == 429;
+        return new ProviderException(c.kind(), mask(message, call), retryAfter.orElse(null), requestId, null,
+                notAccepted);
     }
 
     private ProviderException networkFailure(HttpCall call, IOException e) {
+        return networkFailure(call, e, false);
+    }
+
+    /**
+     * @param bodyUnsent the request's body was not all handed to the connection when it failed:
+     *     the provider cannot have received the whole request, so nothing was done or billed
+     */
+    private ProviderException networkFailure(HttpCall call, IOException e, boolean bodyUnsent) {
         String host = call.uri().getHost();
         // HttpConnectTimeoutException is an HttpTimeoutException, but nothing was sent.
         boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
@@ -137,13 +155,14 @@ public final class HttpTransport {
                 : timedOut ? "no answer within " + call.timeout().toSeconds() + " s"
                 : notSent ? "cannot connect to " + host + " (" + describe(e) + ")" : describe(e);
         String message = call.governor().provider() + ": " + what + " (" + call.method() + " " + redactedUri(call) + ")";
-        if (call.retry() == HttpCall.Retry.ONCE && !notSent) {
+        if (call.retry() == HttpCall.Retry.ONCE && !notSent && !bodyUnsent) {
             // A paid submission that may have reached the provider must not be sent again blindly.
             return new ProviderException(ErrorKind.UNKNOWN_OUTCOME, mask(message + notRepeated(call), call), null, null,
                     null);
         }
-        ErrorKind kind = timedOut ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
-        return new ProviderException(kind, mask(message, call), null, null, null);
+        ErrorKind kind = timedOut && !bodyUnsent ? ErrorKind.TIMEOUT : ErrorKind.TRANSIENT;
+        return new ProviderException(kind, mask(message + (bodyUnsent && !notSent ? " before the request was sent"
+                : ""), call), null, null, null, notSent || bodyUnsent);
     }
 
     /**
@@ -188,12 +207,13 @@ public final class HttpTransport {
             throws ProviderException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             ProviderException failure;
+            TrackedBody body = tracked(call);
             try {
-                return downloadOnce(call, target, maxBytes, acceptedTypes);
+                return downloadOnce(call, body, target, maxBytes, acceptedTypes);
             } catch (ProviderException e) {
                 failure = e;
             } catch (IOException e) {
-                failure = networkFailure(call, e);
+                failure = networkFailure(call, e, body != null && !body.taken());
             }
             try {
                 Files.deleteIfExists(target);
@@ -208,10 +228,11 @@ public final class HttpTransport {
         }
     }
 
-    private Downloaded downloadOnce(HttpCall call, Path target, long maxBytes, List<String> acceptedTypes)
-            throws IOException, InterruptedException, ProviderException {
+    private Downloaded downloadOnce(HttpCall call, @Nullable TrackedBody requestBody, Path target, long maxBytes,
+            List<String> acceptedTypes) throws IOException, InterruptedException, ProviderException {
         try (Governor.Permit p = call.governor().request()) {
-            HttpResponse<InputStream> response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request(call, requestBody),
+                    HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
                 if (response.statusCode() < 200 || response.statusCode() >= 300) {
                     byte[] body = in.readNBytes(64 * 1024);

@@ -105,6 +105,22 @@ class HttpTransportFailureTest {
     }
 
     @Test
+    void a_once_call_that_failed_before_its_body_was_taken_was_not_accepted_and_may_be_sent_again() {
+        client.failBeforeSending(new IOException("Connection reset"));
+        ProviderException e = executeFails(call(HttpCall.Retry.ONCE));
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(e.notAccepted()).isTrue();
+        assertThat(e.getMessage()).contains("before the request was sent").doesNotContain(SECRET);
+        // The transport itself never repeats a paid call: the engine decides.
+        assertThat(client.sent).isEqualTo(1);
+        // Once the body was taken, the same failure is an unknown outcome.
+        client.fail(new IOException("Connection reset"));
+        ProviderException after = executeFails(call(HttpCall.Retry.ONCE));
+        assertThat(after.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+        assertThat(after.notAccepted()).isFalse();
+    }
+
+    @Test
     void should_classify_a_timeout_of_a_safe_call_as_timeout_and_retry_it() throws Exception {
         client.fail(new HttpTimeoutException("request timed out"));
         client.answer(200, Map.of(), "{}".getBytes());
@@ -233,6 +249,13 @@ class HttpTransportFailureTest {
             script.add(e);
         }
 
+        /** A failure before the client took the request's body: nothing of it left. */
+        void failBeforeSending(IOException e) {
+            script.add(new Unsent(e));
+        }
+
+        private record Unsent(IOException e) {}
+
         void answer(int status, Map<String, List<String>> headers, byte[] body) {
             answer(status, headers, new ByteArrayInputStream(body));
         }
@@ -243,6 +266,24 @@ class HttpTransportFailureTest {
 
         private record Answer(int status, HttpHeaders headers, InputStream body) {}
 
+        private static void drain(HttpRequest.BodyPublisher body) {
+            body.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {}
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onComplete() {}
+            });
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
@@ -251,6 +292,11 @@ class HttpTransportFailureTest {
             if (next == null) {
                 throw new AssertionError("request " + sent + " was not scripted: " + request);
             }
+            if (next instanceof Unsent u) {
+                throw u.e();
+            }
+            // As the JDK client does: the body is taken and written before an answer can come.
+            request.bodyPublisher().ifPresent(ScriptedClient::drain);
             if (next instanceof IOException e) {
                 throw e;
             }

@@ -50,6 +50,12 @@ public final class TestAcp {
         this.acp = Acp.create(this.env, ProviderRegistry.of(ctx, factories), options);
     }
 
+    /** Runs a plan on an engine whose default step timeouts are {@code timeouts}. */
+    public RunResult runWith(ExecutionPlan plan, dev.acp.engine.StepTimeouts timeouts) {
+        return new LocalEngine(acp.registry(), acp.engineOptions().withTimeouts(timeouts)).run(plan, RunListener.NONE,
+                new RunControl());
+    }
+
     public Path dir() {
         return dir;
     }

@@ -48,7 +48,8 @@ public final class PipelineLoader {
 
     static final List<String> ROOT_KEYS =
             List.of("pipeline_name", "description", "output_directory", "global_config", "inputs", "steps");
-    static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider");
+    static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider",
+            "timeouts");
     static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
             "enabled", "timeout", "retry_count", "depends_on", "provider", "max_cost", "fallback");
     /** The keys of one {@code fallback:} alternative. */
@@ -193,7 +194,34 @@ public final class PipelineLoader {
             BigDecimal limit = money(map, "cost_limit");
             BigDecimal confirm = money(map, "confirm_above");
             String provider = optionalString(map, "default_provider", null);
-            return new GlobalConfig(parallel != null && parallel, limit, confirm, provider);
+            return new GlobalConfig(parallel != null && parallel, limit, confirm, provider, timeouts(map.get("timeouts")));
+        }
+
+        /** {@code timeouts: { text_to_video: 1800, text_to_image: 5m }}: the default time limit by kind of step. */
+        private java.util.Map<Capability, Duration> timeouts(@Nullable Node node) {
+            java.util.Map<Capability, Duration> out = new java.util.EnumMap<>(Capability.class);
+            if (node == null || node instanceof Node.ScalarNode s && s.isNull()) {
+                return out;
+            }
+            if (!(node instanceof Node.MapNode map)) {
+                error(node.location(), null, "global_config.timeouts must be a map of step types to seconds, found "
+                        + node.describe(), "write for example 'timeouts: { text_to_video: 1800 }'");
+                return out;
+            }
+            for (Node.Entry e : map.entries().values()) {
+                java.util.Optional<Capability> c = Capability.fromWireName(e.key());
+                if (c.isEmpty()) {
+                    error(e.keyLocation(), null, "unknown step type '" + e.key() + "' in global_config.timeouts",
+                            dev.acp.util.Suggestions.nearest(e.key(), Capability.wireNames())
+                                    .map(x -> "did you mean '" + x + "'?").orElse("use a step type such as text_to_video"));
+                    continue;
+                }
+                Duration d = duration(map, e.key(), null);
+                if (d != null) {
+                    out.put(c.get(), d);
+                }
+            }
+            return out;
         }
 
         private @Nullable BigDecimal money(Node.MapNode map, String key) {
