@@ -23,6 +23,7 @@ import dev.acp.providers.support.Json;
 import dev.acp.providers.support.Mp4Duration;
 import dev.acp.providers.support.RepairMemory;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -414,7 +415,7 @@ public final class GoogleProvider implements JobProvider {
             metadata.put("note", "Veo returned " + videos.samples().size() + " videos; only the first is this step's output");
         }
         String seconds = handle.data().get("duration_seconds");
-        java.math.BigDecimal measured = Mp4Duration.seconds(out).orElse(null);
+        BigDecimal measured = Mp4Duration.seconds(out).orElse(null);
         if (measured != null) {
             metadata.put("billing", Map.of("unit", "second", "quantity", measured.doubleValue(), "source", "file"));
         } else {

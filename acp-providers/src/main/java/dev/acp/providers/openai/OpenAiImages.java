@@ -24,10 +24,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -332,16 +334,16 @@ final class OpenAiImages {
     static Usage.Images images(ImageResponse answer, ImageRequest body) {
         Usage.Size size = size(answer.size()).or(() -> size(body.size())).orElse(new Usage.Size(0, 0));
         int count = answer.data() == null ? 0 : answer.data().size();
-        return new Usage.Images(java.util.Collections.nCopies(count, size));
+        return new Usage.Images(Collections.nCopies(count, size));
     }
 
     /** {@code 1536x1024} as a size; empty for {@code auto}, null or anything else. */
-    static java.util.Optional<Usage.Size> size(@Nullable String wxh) {
+    static Optional<Usage.Size> size(@Nullable String wxh) {
         if (wxh == null || !wxh.strip().matches("\\d{1,5}x\\d{1,5}")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String[] parts = wxh.strip().split("x");
-        return java.util.Optional.of(new Usage.Size(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+        return Optional.of(new Usage.Size(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
     }
 
     private long writeBase64(String b64, ProviderRequest request, @Nullable String requestId, String paid)

@@ -29,6 +29,7 @@ import dev.acp.providers.support.MediaTypes;
 import dev.acp.providers.support.Mp4Duration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -473,7 +474,7 @@ public final class ReplicateProvider implements JobProvider {
         }
         String hardware = parameters.get("hardware") instanceof String h && !h.isBlank() && !h.contains("{{")
                 ? h.strip().toLowerCase(Locale.ROOT) : null;
-        return Optional.of(new Usage.HardwareTime(new java.math.BigDecimal(n.toString()), hardware));
+        return Optional.of(new Usage.HardwareTime(new BigDecimal(n.toString()), hardware));
     }
 
     /** Files in an output, in order: URL or data URI strings, in lists and objects at any depth. */

@@ -35,6 +35,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -479,7 +480,7 @@ public final class RunwareProvider implements JobProvider {
         // The size build() sent: the step's, else Runware's 1024x1024.
         int[] size = RunwareTasks.size(request.parameters()).orElse(new int[] {1024, 1024});
         Usage.Size each = size[0] > 0 && size[1] > 0 ? new Usage.Size(size[0], size[1]) : new Usage.Size(0, 0);
-        return new Usage.Images(java.util.Collections.nCopies(results, each));
+        return new Usage.Images(Collections.nCopies(results, each));
     }
 
     // ---- cancel --------------------------------------------------------------------------------
