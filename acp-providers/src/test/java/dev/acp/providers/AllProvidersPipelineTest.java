@@ -71,8 +71,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runware draw posters, Replicate animates Runware's keyframe and Veo films the description.
  * The run goes through {@link dev.acp.run.RunService} with a cost limit and the cache off, as
  * {@code acp pipeline run --no-cache} does, and its report must name every provider's request
- * ids and what each step cost: the provider's own figure where it reports one, the pricing
- * catalog's otherwise. No canary key may leave the requests.
+ * ids and what each step cost: the provider's own figure where it reports one, what it reported
+ * delivering at the published prices of pricing.yaml otherwise, the estimate when it reported
+ * neither. No canary key may leave the requests.
  */
 @Timeout(120)
 final class AllProvidersPipelineTest {
@@ -174,22 +175,12 @@ final class AllProvidersPipelineTest {
 
     /**
      * Prices for what the bundled catalog leaves unknown (a cost limit refuses unknown prices),
-     * as a user's ACP_HOME/pricing.yaml: the steps whose provider reports no cost settle at these.
+     * as a user's ACP_HOME/pricing.yaml; every other step is priced at the published prices of
+     * the built-in pricing.yaml.
      */
     private static final String PRICING = """
             version: 1
             providers:
-              openrouter:
-                models:
-                  openrouter-chat: { unit: tokens, input_price: 5, output_price: 15, default_quantity: 1024, source: test, as_of: "2026-11-22" }
-              google:
-                models:
-                  gemini-vision: { unit: request, price: 0.002, source: test, as_of: "2026-11-22" }
-                  veo-3.1-fast: { unit: video_second, price: 0.15, default_quantity: 8, source: test, as_of: "2026-11-22" }
-              openai:
-                models:
-                  gpt-4o-mini-tts: { unit: request, price: 0.003, source: test, as_of: "2026-11-22" }
-                  gpt-image-1: { unit: image, price: 0.06, source: test, as_of: "2026-11-22" }
               runware:
                 models:
                   runware-flux-dev: { unit: image, price: 0.005, source: test, as_of: "2026-11-22" }
@@ -257,30 +248,37 @@ final class AllProvidersPipelineTest {
             assertThat(s.requestIds()).as(id).containsExactlyElementsOf(ids.get(id));
         });
 
-        // What each step cost: the provider's report where there is one, else the pricing catalog.
+        // What each step cost: the provider's dollar figure where it reports one ("reported"), else
+        // what it reported delivering at the published prices of pricing.yaml ("computed"), else
+        // the estimate ("catalog").
         Map<String, BigDecimal> costs = new LinkedHashMap<>();
-        costs.put("idea", new BigDecimal("0.0012"));                  // OpenRouter usage.cost
-        costs.put("still", new BigDecimal("0.005"));                  // fal reports none: flux-dev, 1 image at $0.005
-        costs.put("describe", new BigDecimal("0.002"));               // Gemini reports none: 1 request at $0.002
-        costs.put("narration", new BigDecimal("0.000066"));           // character-cost 66 at $0.001 per 1,000
-        costs.put("narration_alt", new BigDecimal("0.003"));          // OpenAI speech reports none: 1 request
-        costs.put("poster", new BigDecimal("0.04229"));               // gpt-image-1 usage: 10 text in, 1056 out
-        costs.put("keyframe", new BigDecimal("0.0038"));              // Runware includeCost
-        costs.put("clip", new BigDecimal("0.50"));                    // Replicate reports none: 1 request
-        costs.put("establishing", new BigDecimal("0.60"));            // Veo reports none: 4 s at $0.15
-        Map<String, String> sources = Map.of("idea", "provider", "still", "catalog", "describe", "catalog",
-                "narration", "provider_units", "narration_alt", "catalog", "poster", "provider", "keyframe", "provider",
-                "clip", "catalog", "establishing", "catalog");
+        Map<String, String> sources = new LinkedHashMap<>();
+        costs.put("idea", new BigDecimal("0.0000165"));         // OpenRouter usage.cost
+        sources.put("idea", "reported");
+        costs.put("still", new BigDecimal("0.025"));            // 1 image 1024x576, 1 whole MP at $0.025
+        sources.put("still", "computed");
+        costs.put("describe", new BigDecimal("0.000427"));      // 1290 tokens in at $0.30/M + 16 out at $2.50/M
+        sources.put("describe", "computed");
+        costs.put("narration", new BigDecimal("0.0198"));       // character-cost 66 credits at $0.0003 (no plan set)
+        sources.put("narration", "computed");
+        costs.put("narration_alt", new BigDecimal("0.0011142")); // gpt-4o-mini-tts bills tokens, not characters:
+        sources.put("narration_alt", "catalog");                // ~17 text tokens at $0.60/M + ~92 audio at $12/M
+        costs.put("poster", new BigDecimal("0.167"));           // gpt-image-1, 1 image, high quality 1024x1024
+        sources.put("poster", "computed");
+        costs.put("keyframe", new BigDecimal("0.0038"));        // Runware includeCost
+        sources.put("keyframe", "reported");
+        costs.put("clip", new BigDecimal("0.50"));              // the user's price per request (none published)
+        sources.put("clip", "computed");
+        costs.put("establishing", new BigDecimal("0.60"));      // 4 s asked (no readable MP4) at $0.15/s
+        sources.put("establishing", "computed");
         costs.forEach((id, cost) -> {
             assertThat(steps.get(id).actualCost()).as(id).isEqualByComparingTo(cost);
-            // The engine notes where a cost came from unless the provider reported it.
-            Object source = steps.get(id).metadata().get("cost_source");
-            if (sources.get(id).equals("provider")) {
-                assertThat(String.valueOf(source)).as(id).doesNotContain("catalog");
-            } else {
-                assertThat(source).as(id).isEqualTo(sources.get(id));
-            }
+            assertThat(steps.get(id).metadata().get("cost_source")).as(id).isEqualTo(sources.get(id));
         });
+        assertThat(steps.get("still").metadata()).containsEntry("usage", "1 image (1024×576)")
+                .containsEntry("cost_detail", "1 image (1024×576) = 1 MP × $0.025/MP");
+        assertThat(steps.get("narration").metadata()).containsEntry("usage", "66 credits");
+        assertThat(steps.get("establishing").metadata()).containsEntry("cost_detail", "4 s of video × $0.15/s");
         BigDecimal total = costs.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(result.totalActualCost()).isEqualByComparingTo(total);
         assertThat(total).isLessThan(limit);
@@ -330,18 +328,18 @@ final class AllProvidersPipelineTest {
                 assertThat(reported).as(id).containsExactlyElementsOf(expected);
                 assertThat(byId.get(id).get("provider").asText()).as(id).isEqualTo(providers.get(id));
                 assertThat(byId.get(id).get("actual_cost").asDouble()).as(id)
-                        .isCloseTo(costs.get(id).doubleValue(), within(1e-9));
+                        .isCloseTo(inReport(costs.get(id)), within(1e-9));
             });
             Map<String, BigDecimal> perProvider = new LinkedHashMap<>();
             costs.forEach((id, c) -> perProvider.merge(providers.get(id), c, BigDecimal::add));
             JsonNode byProvider = root.get("cost_by_provider");
             assertThat(byProvider.size()).isEqualTo(7);
             perProvider.forEach((p, c) -> {
-                assertThat(byProvider.get(p).asDouble()).as(p).isCloseTo(c.doubleValue(), within(1e-9));
+                assertThat(byProvider.get(p).asDouble()).as(p).isCloseTo(inReport(c), within(1e-9));
                 assertThat(root.at("/cost/by_provider/" + p + "/actual").asDouble()).as(p)
-                        .isCloseTo(c.doubleValue(), within(1e-9));
+                        .isCloseTo(inReport(c), within(1e-9));
             });
-            assertThat(root.get("total_cost").asDouble()).isCloseTo(total.doubleValue(), within(1e-9));
+            assertThat(root.get("total_cost").asDouble()).isCloseTo(inReport(total), within(1e-9));
             assertThat(root.at("/cost/limit").asDouble()).isEqualTo(5.0);
             // Every reservation covered what its step was billed, and nothing was refused.
             assertThat(root.at("/cost/overruns")).isEmpty();
@@ -386,13 +384,16 @@ final class AllProvidersPipelineTest {
         return Environment.of(env);
     }
 
-    /** providers.md 3.2: a chat completion whose usage carries OpenRouter's cost. */
+    /**
+     * providers.md 3.2: a chat completion whose usage carries OpenRouter's cost (what 42 tokens in
+     * and 17 out cost at gpt-4o-mini's published prices).
+     */
     private static void stubOpenRouter() throws Exception {
         String body = Json.MAPPER.writeValueAsString(Map.of("id", "gen-idea-1", "object", "chat.completion",
                 "created", 1_772_366_400, "model", "openai/gpt-4o-mini", "provider", "OpenAI",
                 "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "native_finish_reason", "stop",
                         "message", Map.of("role", "assistant", "content", IDEA))),
-                "usage", Map.of("prompt_tokens", 42, "completion_tokens", 17, "total_tokens", 59, "cost", 0.0012,
+                "usage", Map.of("prompt_tokens", 42, "completion_tokens", 17, "total_tokens", 59, "cost", 0.0000165,
                         "is_byok", false)));
         openrouter.stubFor(post(urlEqualTo("/api/v1/chat/completions"))
                 .withHeader("Authorization", equalTo("Bearer " + OPENROUTER_KEY))
@@ -534,6 +535,11 @@ final class AllProvidersPipelineTest {
         }
         assertThat(task).isNotNull();
         return task.get("taskUUID").asText();
+    }
+
+    /** An amount as run.json writes it: to the millionth of a dollar. */
+    private static double inReport(BigDecimal amount) {
+        return amount.setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
     private static String failures(RunResult result) {

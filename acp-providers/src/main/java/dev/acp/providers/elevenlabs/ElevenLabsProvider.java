@@ -12,11 +12,13 @@ import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.elevenlabs.internal.TextToSpeechRequest;
 import dev.acp.providers.elevenlabs.internal.VoiceSettings;
 import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.MediaResponses;
 import dev.acp.providers.support.MediaTypes;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +41,11 @@ import org.jspecify.annotations.Nullable;
  * {@code HttpTransport.download}, which re-sends a request whose body broke off.
  *
  * <p>ElevenLabs bills characters (credits), not dollars; the billed count from the
- * {@code character-cost} header goes into the metadata as {@code characters_billed} and
- * {@link ProviderResult#actualCost()} stays empty: its dollar value depends on the account's plan.
+ * {@code character-cost} header (older documentation: {@code x-character-count}) goes into the
+ * metadata as {@code characters_billed} and is reported as the call's {@link Usage.Credits}, which
+ * the pricing catalog turns into dollars at the price of a credit on the account's plan.
+ * {@link ProviderResult#actualCost()} stays empty. Without either header nothing is reported and
+ * the estimate settles the step.
  */
 public final class ElevenLabsProvider implements Provider {
     /** The provider id used in pipeline files. */
@@ -193,6 +198,9 @@ public final class ElevenLabsProvider implements Provider {
         concurrency.observe(response);
         String requestId = response.header("request-id").orElse(null);
         Object billed = number(response, "character-cost");
+        if (billed == null) {
+            billed = number(response, "x-character-count");
+        }
         long bytes;
         try {
             bytes = MediaResponses.write(response, request.outputFile(),
@@ -238,7 +246,26 @@ public final class ElevenLabsProvider implements Provider {
         putIfSet(m, "audio_tag", emotion.tag() == null ? null : "[" + emotion.tag() + "]");
         putIfSet(m, "emotion_note", emotion.note());
         request.context().progress(1, "speech written");
-        return ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
+        ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
+        Usage.Credits credits = credits(billed);
+        return credits == null ? result : result.withUsage(credits);
+    }
+
+    /** The credits a billing header counts, or null when it is absent or not a number of at least zero. */
+    static Usage.@Nullable Credits credits(@Nullable Object billed) {
+        BigDecimal n;
+        if (billed instanceof Long l) {
+            n = BigDecimal.valueOf(l);
+        } else if (billed instanceof String text) {
+            try {
+                n = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return n.signum() < 0 ? null : new Usage.Credits(n);
     }
 
     /** The concurrency limit in force, for tests. */

@@ -18,6 +18,7 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.fal.FalModels.Target;
 import dev.acp.providers.fal.internal.QueueStatus;
 import dev.acp.providers.fal.internal.QueueSubmitted;
@@ -49,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * <p>fal has no client idempotency key, so a submission is sent once
  * ({@link HttpCall.Retry#ONCE}); a submission whose answer was lost is UNKNOWN_OUTCOME and the
  * engine never sends it again. Everything else (status, result, media, uploads, cancel) is
- * retried as safe. fal reports no cost: {@link ProviderResult#actualCost()} stays null and the
- * metadata says what fal bills by (images, or seconds of video when the output tells).
+ * retried as safe. fal reports no cost: {@link ProviderResult#actualCost()} stays null, and the
+ * result reports what fal bills by as its usage ({@link FalUsage}: the images and their sizes, the
+ * seconds of a video, the characters of speech), which the pricing catalog prices.
  *
  * <p>The key ({@code Authorization: Key ...}) is sent to the queue and storage hosts configured,
  * and to fal's own hosts ({@code *.fal.run}, {@code *.fal.ai}); never to media URLs or signed
@@ -268,6 +270,10 @@ public final class FalProvider implements JobProvider {
         if (!input.ignored().isEmpty()) {
             data.put("ignored_parameters", String.join(",", input.ignored()));
         }
+        if (request.capability().outputKind() == Capability.OutputKind.AUDIO) {
+            // Speech is billed by the characters sent; the handle keeps the count for fetch (and a resume).
+            FalUsage.charactersSent(input.body()).ifPresent(n -> data.put(FalUsage.CHARACTERS_SENT, n.toString()));
+        }
         return new JobHandle(FalProviderFactory.ID, requestId, data);
     }
 
@@ -429,6 +435,9 @@ public final class FalProvider implements JobProvider {
         List<String> ids = new ArrayList<>(List.of(handle.id()));
         Optional.ofNullable(handle.data().get(GATEWAY_REQUEST_ID)).ifPresent(ids::add);
         ProviderResult result = ProviderResult.file(metadata).withRequestIds(ids);
+        Usage delivered = FalUsage.delivered(capability, output, media, request.outputFile(), request.parameters(),
+                handle.data());
+        result = delivered == null ? result : result.withUsage(delivered);
         return sha256 == null ? result : result.withOutputSha256(sha256);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.Capability;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,15 @@ final class FalResults {
      * @param node the JSON object describing it (width, height, content_type, ...), or null for a bare URL
      * @param count how many media of this kind the output holds (only the first is kept)
      * @param nsfw whether fal's safety checker flagged the first image
+     * @param sizes the width and height the output gives for each of the {@code count} media
+     *     ({@code 0×0} where it gives none)
      */
-    record Media(String url, @Nullable JsonNode node, int count, @Nullable Long fileSize, boolean nsfw) {}
+    record Media(String url, @Nullable JsonNode node, int count, @Nullable Long fileSize, boolean nsfw,
+            List<Usage.Size> sizes) {
+        Media {
+            sizes = List.copyOf(sizes);
+        }
+    }
 
     private FalResults() {}
 
@@ -100,7 +108,21 @@ final class FalResults {
                 ? described.get("file_size").asLong() : null;
         JsonNode flags = output.get("has_nsfw_concepts");
         boolean nsfw = flags != null && flags.isArray() && !flags.isEmpty() && flags.get(0).asBoolean(false);
-        return Optional.of(new Media(url, described, count, size, nsfw));
+        List<Usage.Size> sizes = new ArrayList<>();
+        Iterable<JsonNode> items = n.isArray() ? n : List.of(n);
+        for (JsonNode item : items) {
+            sizes.add(size(item));
+        }
+        return Optional.of(new Media(url, described, count, size, nsfw, sizes));
+    }
+
+    /** {@code {"width": 1024, "height": 768}} as a size; {@code 0×0} when either is missing or not a positive whole number. */
+    private static Usage.Size size(JsonNode item) {
+        JsonNode w = item.path("width");
+        JsonNode h = item.path("height");
+        boolean known = w.isIntegralNumber() && h.isIntegralNumber() && w.canConvertToInt() && h.canConvertToInt()
+                && w.asInt() > 0 && h.asInt() > 0;
+        return known ? new Usage.Size(w.asInt(), h.asInt()) : new Usage.Size(0, 0);
     }
 
     /** The top-level field names, for a message about an output ACP cannot read. */
@@ -161,7 +183,7 @@ final class FalResults {
     }
 
     /** A duration the output reveals: {@code video.duration}, a top-level {@code duration}, or {@code duration_ms}. */
-    private static @Nullable Double seconds(JsonNode output, @Nullable JsonNode media) {
+    static @Nullable Double seconds(JsonNode output, @Nullable JsonNode media) {
         for (JsonNode n : new JsonNode[] {media, output}) {
             if (n == null) {
                 continue;

@@ -247,6 +247,23 @@ final class GeminiText {
         return SceneSchema.parse(text) instanceof SceneSchema.Invalid invalid ? invalid.reason() : null;
     }
 
+    /**
+     * The tokens an answer's {@code usageMetadata} counts, as Google bills them: the prompt as
+     * input, the answer and the thinking ({@code thoughtsTokenCount}, billed at the output price)
+     * as output. Null when the prompt or answer count is missing or negative: an incomplete count
+     * would price the call below its bill, and the estimate stands instead.
+     */
+    static dev.acp.provider.Usage.@Nullable Tokens usage(GenerateContentResponse.@Nullable UsageMetadata u) {
+        if (u == null || u.promptTokenCount() == null || u.candidatesTokenCount() == null) {
+            return null;
+        }
+        long thoughts = u.thoughtsTokenCount() == null ? 0 : u.thoughtsTokenCount();
+        if (u.promptTokenCount() < 0 || u.candidatesTokenCount() < 0 || thoughts < 0) {
+            return null;
+        }
+        return new dev.acp.provider.Usage.Tokens(u.promptTokenCount(), u.candidatesTokenCount() + thoughts);
+    }
+
     /** The answer's text as {@link #answer} read it: the first candidate's, without thoughts; empty when none. */
     static String answerText(GenerateContentResponse r) {
         return r.candidates() == null || r.candidates().isEmpty() ? "" : text(r.candidates().getFirst());

@@ -16,11 +16,14 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.google.internal.GenerateContentResponse;
 import dev.acp.providers.google.internal.Operation;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Duration;
 import dev.acp.providers.support.RepairMemory;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +55,10 @@ import org.jspecify.annotations.Nullable;
  *       it came inline. A resumed run polls the journaled name and never submits again.
  * </ul>
  *
- * <p>Neither answer states a price: {@link ProviderResult#actualCost()} stays null (the catalog
- * prices the step) and the metadata says what Google bills by (tokens; seconds of video).
+ * <p>Neither answer states a price: {@link ProviderResult#actualCost()} stays null, and the
+ * result reports what Google bills by as its {@link Usage}, which the pricing catalog prices:
+ * Gemini's tokens from {@code usageMetadata}, Veo's seconds of video read from the MP4 (else the
+ * seconds asked for).
  */
 public final class GoogleProvider implements JobProvider {
     static final String MODEL = "model";
@@ -218,8 +223,9 @@ public final class GoogleProvider implements JobProvider {
         request.context().checkCancelled();
         HttpResult r = api.postJson(api.api("models/" + model + ":generateContent"), prepared.body(),
                 HttpCall.Retry.ONCE, api.timeouts().generate(), GoogleErrors.INSTANCE);
-        GenerateContentResponse answer = Json.MAPPER.convertValue(Json.read(r, "google", ErrorKind.TRANSIENT),
-                GenerateContentResponse.class);
+        // A usageMetadata ACP cannot read is dropped rather than losing the paid answer with it.
+        GenerateContentResponse answer = Json.convert(Json.read(r, "google", ErrorKind.TRANSIENT),
+                GenerateContentResponse.class, "usageMetadata");
         GeminiText.Answer text;
         try {
             text = GeminiText.answer(request.capability(), p, answer, model);
@@ -252,10 +258,12 @@ public final class GoogleProvider implements JobProvider {
             putIfPresent(tokens, "total", usage.totalTokenCount());
             metadata.put("tokens", tokens);
         }
-        // Google states no price; the catalog's estimate stands and the report shows what was counted.
+        // Google states no price: the tokens it counted are priced at the model's token prices.
         metadata.put("billing", Map.of("unit", "token", "source", "usageMetadata"));
         List<String> ids = answer.responseId() == null ? List.of() : List.of(answer.responseId());
-        return ProviderResult.text(text.text(), metadata).withRequestIds(ids);
+        ProviderResult result = ProviderResult.text(text.text(), metadata).withRequestIds(ids);
+        Usage tokens = GeminiText.usage(usage);
+        return tokens == null ? result : result.withUsage(tokens);
     }
 
     private static void putIfPresent(Map<String, Object> m, String key, @Nullable Long value) {
@@ -407,9 +415,16 @@ public final class GoogleProvider implements JobProvider {
             metadata.put("note", "Veo returned " + videos.samples().size() + " videos; only the first is this step's output");
         }
         String seconds = handle.data().get("duration_seconds");
-        metadata.put("billing", seconds == null ? Map.of("unit", "second", "source", "model default")
-                : Map.of("unit", "second", "quantity", Long.parseLong(seconds), "source", "request"));
-        return ProviderResult.file(metadata).withRequestIds(List.of(handle.id()));
+        BigDecimal measured = Mp4Duration.seconds(out).orElse(null);
+        if (measured != null) {
+            metadata.put("billing", Map.of("unit", "second", "quantity", measured.doubleValue(), "source", "file"));
+        } else {
+            metadata.put("billing", seconds == null ? Map.of("unit", "second", "source", "model default")
+                    : Map.of("unit", "second", "quantity", Long.parseLong(seconds), "source", "request"));
+        }
+        ProviderResult result = ProviderResult.file(metadata).withRequestIds(List.of(handle.id()));
+        Usage.Video delivered = Veo.delivered(measured, handle.data());
+        return delivered == null ? result : result.withUsage(delivered);
     }
 
     /**

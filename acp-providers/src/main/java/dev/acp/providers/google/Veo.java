@@ -3,7 +3,9 @@ package dev.acp.providers.google;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.Capability;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,6 +154,25 @@ final class Veo {
         p.text("negative_prompt").ifPresent(n -> parameters.put("negativePrompt", n));
         p.bool("enhance_prompt").ifPresent(e -> parameters.put("enhancePrompt", e));
         return new Prepared(body, facts);
+    }
+
+    /**
+     * The seconds of video a finished operation delivered, as Google bills them: those
+     * {@code measured} in the MP4 itself ({@link dev.acp.providers.support.Mp4Duration}), else the
+     * seconds the request asked for (kept in the handle); with the resolution asked for. Null
+     * when neither is known (the model's default length): the estimate then settles the step.
+     */
+    static Usage.@Nullable Video delivered(@Nullable BigDecimal measured, Map<String, String> facts) {
+        BigDecimal seconds = measured;
+        String asked = facts.get("duration_seconds");
+        if (seconds == null && asked != null) {
+            try {
+                seconds = new BigDecimal(asked);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return seconds == null || seconds.signum() < 0 ? null : new Usage.Video(seconds, facts.get("resolution"), null);
     }
 
     private static void imageIssue(Params p, String ref, String key) {

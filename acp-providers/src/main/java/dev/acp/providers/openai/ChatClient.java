@@ -123,8 +123,9 @@ final class ChatClient {
     private Completion read(HttpResult r, @Nullable String requestedModel) throws ProviderException {
         ChatResponse answer;
         try {
-            answer = Json.MAPPER.readValue(r.body(), ChatResponse.class);
-        } catch (IOException e) {
+            // A usage block ACP cannot read is dropped rather than losing the paid answer with it.
+            answer = Json.convert(Json.MAPPER.readTree(r.body()), ChatResponse.class, "usage");
+        } catch (IOException | IllegalArgumentException e) {
             answer = null;
         }
         String generationId = r.header("X-Generation-Id").orElse(answer == null ? null : answer.id());
@@ -168,7 +169,21 @@ final class ChatClient {
             throw failure(ErrorKind.TRANSIENT, why + paid, generationId);
         }
         return new Completion(text, finish, metadata(answer, choice, requestedModel, generationId), cost,
-                generationId == null ? List.of() : List.of(generationId));
+                generationId == null ? List.of() : List.of(generationId), tokens(answer.usage()));
+    }
+
+    /**
+     * The answer's token counts, reported whenever {@code usage} has both: they price the call at
+     * the model's token prices when the server names no cost (OpenAI, a hosted compatible server,
+     * an OpenRouter answer without {@code cost}). {@code completion_tokens} already counts the
+     * reasoning tokens, which are billed as output. Missing or negative counts report nothing.
+     */
+    static dev.acp.provider.Usage.@Nullable Tokens tokens(@Nullable Usage usage) {
+        if (usage == null || usage.promptTokens() == null || usage.completionTokens() == null
+                || usage.promptTokens() < 0 || usage.completionTokens() < 0) {
+            return null;
+        }
+        return new dev.acp.provider.Usage.Tokens(usage.promptTokens(), usage.completionTokens());
     }
 
     /**

@@ -155,6 +155,9 @@ final class ChatProvider implements Provider {
             metadata.put("truncated", true);
         }
         ProviderResult result = ProviderResult.text(answer.text(), metadata).withRequestIds(completion.requestIds());
+        if (completion.usage() != null) {
+            result = result.withUsage(completion.usage());
+        }
         return completion.cost() == null ? result : result.withActualCost(completion.cost());
     }
 

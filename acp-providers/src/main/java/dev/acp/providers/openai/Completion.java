@@ -1,5 +1,6 @@
 package dev.acp.providers.openai;
 
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param metadata facts for the report: model, upstream, tokens, finish reason, generation id
  * @param cost what the call cost in US dollars, or null when unknown
  * @param requestIds the generation id, for tracing with the provider
+ * @param usage the tokens the answer reports, which price the call when no cost is reported
  */
 record Completion(
         String text, @Nullable String finishReason, Map<String, Object> metadata, @Nullable BigDecimal cost,
-        List<String> requestIds) {
+        List<String> requestIds, @Nullable Usage usage) {
 
     Completion {
         Objects.requireNonNull(text, "text");

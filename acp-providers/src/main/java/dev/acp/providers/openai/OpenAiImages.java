@@ -12,6 +12,7 @@ import dev.acp.provider.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.openai.internal.ApiError;
 import dev.acp.providers.openai.internal.ImageRequest;
 import dev.acp.providers.openai.internal.ImageResponse;
@@ -19,15 +20,16 @@ import dev.acp.providers.support.Json;
 import dev.acp.providers.support.MediaTypes;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -40,9 +42,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Sizes, qualities and styles are checked against what each OpenAI model family accepts
  * (a size is mapped onto the nearest offered aspect ratio and reported); for a compatible
- * server's own models they are sent as written. The cost is the answer's token usage at the
- * model's token prices where both are known (GPT image models on OpenAI), zero on a local
- * server, and otherwise unknown (the estimate stands).
+ * server's own models they are sent as written. The answer names no price: the images it holds
+ * are reported as the call's usage, with their size (the answer's, else the one asked for), and
+ * the pricing catalog prices them (per image, by quality and size); prices live there, not here.
+ * On a local server the cost is zero.
  */
 final class OpenAiImages {
     /** The config keys read for {@code text_to_image}. */
@@ -51,16 +54,6 @@ final class OpenAiImages {
 
     /** A generous limit for one downloaded image (GPT image models' largest PNGs are a few MB). */
     static final long MAX_IMAGE_BYTES = 50L * 1024 * 1024;
-
-    /**
-     * USD per million tokens of the GPT image models whose usage OpenAI reports (text input,
-     * image input, image output), from OpenAI's price list; a model missing here has an unknown
-     * cost rather than a guessed one.
-     */
-    record TokenPrices(BigDecimal textInput, BigDecimal imageInput, BigDecimal output) {}
-
-    static final Map<String, TokenPrices> TOKEN_PRICES = Map.of(
-            "gpt-image-1", new TokenPrices(new BigDecimal("5.00"), new BigDecimal("10.00"), new BigDecimal("40.00")));
 
     /** The model families whose parameters OpenAI documents; anything else is sent as written. */
     enum Family {
@@ -325,32 +318,32 @@ final class OpenAiImages {
         }
         put(m, "request_id", requestId);
         m.put("file_bytes", bytes);
-        BigDecimal cost = cost(body.model(), usage);
-        m.put("cost_source", endpoint.free() ? "local server (free)" : cost != null ? "usage at " + body.model()
-                + " token prices" : "not reported by the server; the estimate stands");
+        m.put("cost_source", endpoint.free() ? "local server (free)" : "not reported by the server; priced from the"
+                + " images returned");
         request.context().progress(1, "image written");
-        ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
-        return cost == null ? result : result.withActualCost(cost);
+        ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId))
+                .withUsage(images(answer, body));
+        return endpoint.free() ? result.withActualCost(BigDecimal.ZERO) : result;
     }
 
-    /** Zero on a local server; usage times the model's token prices where both are known; else null. */
-    @Nullable BigDecimal cost(String model, ImageResponse.@Nullable ImageUsage usage) {
-        if (endpoint.free()) {
-            return BigDecimal.ZERO;
+    /**
+     * The images the answer holds (each is billed, though the step keeps the first), each of the
+     * size the answer states, else of the size asked for; unknown ({@code auto}, or a server that
+     * says nothing) leaves the pricing to the step's parameters.
+     */
+    static Usage.Images images(ImageResponse answer, ImageRequest body) {
+        Usage.Size size = size(answer.size()).or(() -> size(body.size())).orElse(new Usage.Size(0, 0));
+        int count = answer.data() == null ? 0 : answer.data().size();
+        return new Usage.Images(Collections.nCopies(count, size));
+    }
+
+    /** {@code 1536x1024} as a size; empty for {@code auto}, null or anything else. */
+    static Optional<Usage.Size> size(@Nullable String wxh) {
+        if (wxh == null || !wxh.strip().matches("\\d{1,5}x\\d{1,5}")) {
+            return Optional.empty();
         }
-        TokenPrices prices = endpoint.server() == ServerKind.OPENAI ? TOKEN_PRICES.get(model) : null;
-        if (prices == null || usage == null || usage.outputTokens() == null) {
-            return null;
-        }
-        long input = usage.inputTokens() == null ? 0 : usage.inputTokens();
-        ImageResponse.InputDetails details = usage.inputTokensDetails();
-        long imageInput = details == null || details.imageTokens() == null ? 0 : details.imageTokens();
-        long textInput = details == null || details.textTokens() == null ? input - imageInput : details.textTokens();
-        BigDecimal perToken = BigDecimal.valueOf(1_000_000);
-        return prices.textInput().multiply(BigDecimal.valueOf(textInput))
-                .add(prices.imageInput().multiply(BigDecimal.valueOf(imageInput)))
-                .add(prices.output().multiply(BigDecimal.valueOf(usage.outputTokens())))
-                .divide(perToken, MathContext.DECIMAL64).stripTrailingZeros();
+        String[] parts = wxh.strip().split("x");
+        return Optional.of(new Usage.Size(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
     }
 
     private long writeBase64(String b64, ProviderRequest request, @Nullable String requestId, String paid)

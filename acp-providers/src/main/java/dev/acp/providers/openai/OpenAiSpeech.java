@@ -12,6 +12,7 @@ import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.SpeechDirection;
+import dev.acp.provider.Usage;
 import dev.acp.providers.openai.internal.SpeechRequest;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.MediaResponses;
@@ -31,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The call is paid on OpenAI and has no idempotency key, so it is sent once: a timeout or a
  * broken answer is an {@link ErrorKind#UNKNOWN_OUTCOME}, never re-sent. The answer is read whole
  * (with its {@code x-request-id}) and written by {@link MediaResponses}; speech of at most 4096
- * characters is a few MB. OpenAI reports no usage for speech, so the cost is left to the
- * estimate; on a local server it is zero.
+ * characters is a few MB. OpenAI reports no usage for speech, but {@code tts-1} and
+ * {@code tts-1-hd} bill the characters of the input, which ACP knows: they are reported as the
+ * call's usage and priced at the model's price per character (a model billed otherwise, such as
+ * {@code gpt-4o-mini-tts} by tokens, settles at its estimate). On a local server it is zero.
  */
 final class OpenAiSpeech {
     /** The config keys read for {@code text_to_speech}. */
@@ -180,10 +183,11 @@ final class OpenAiSpeech {
         put(m, "request_id", requestId);
         put(m, "content_type", r.header("Content-Type").orElse(null));
         m.put("file_bytes", bytes);
-        m.put("cost_source", endpoint.free() ? "local server (free)" : "not reported by the server (speech has no"
-                + " usage); the estimate stands");
+        m.put("cost_source", endpoint.free() ? "local server (free)" : "not reported by the server; priced from the"
+                + " characters sent");
         request.context().progress(1, "speech written");
-        ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
+        ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId))
+                .withUsage(new Usage.Characters(plan.text().codePointCount(0, plan.text().length())));
         return endpoint.free() ? result.withActualCost(BigDecimal.ZERO) : result;
     }
 

@@ -23,8 +23,11 @@ import java.util.Set;
  * last. Local files become URLs of Replicate's files API.
  */
 final class ReplicateInput {
-    /** Parameters ACP reads itself and never sends as model inputs. */
-    static final Set<String> RESERVED = Set.of("model", "input", "prefer_wait");
+    /**
+     * Parameters ACP reads itself and never sends as model inputs. {@code hardware} names the
+     * machine a model runs on, for pricing its seconds: the predictions API does not choose it.
+     */
+    static final Set<String> RESERVED = Set.of("model", "input", "prefer_wait", "hardware");
 
     /** Resolves a file parameter's value to what the model is given (uploads local files). */
     @FunctionalInterface

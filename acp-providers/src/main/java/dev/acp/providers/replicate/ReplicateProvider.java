@@ -17,6 +17,7 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.replicate.ReplicateModels.Target;
 import dev.acp.providers.replicate.internal.Prediction;
 import dev.acp.providers.replicate.internal.UploadedFile;
@@ -25,8 +26,10 @@ import dev.acp.providers.support.DataUris;
 import dev.acp.providers.support.InlineMedia;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.MediaTypes;
+import dev.acp.providers.support.Mp4Duration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -67,8 +70,11 @@ import org.jspecify.annotations.Nullable;
  * (providers.md 7.2), so output in that answer counts as the result. Other models are polled.
  *
  * <p>Outputs are downloaded by {@link #fetch} as soon as the prediction succeeds: Replicate's
- * output files expire. Replicate reports no cost; the metadata carries the billed GPU seconds
- * ({@code metrics.predict_time}).
+ * output files expire. Replicate reports no cost. It bills official models per output and all
+ * others per second of hardware, so a result reports both readings ({@link Usage.Several}): the
+ * outputs (images, or the seconds of a video read from the file) and the seconds of
+ * {@code metrics.predict_time} on the step's {@code hardware}; the model's tariff prices the one
+ * it can.
  */
 public final class ReplicateProvider implements JobProvider {
 
@@ -424,6 +430,7 @@ public final class ReplicateProvider implements JobProvider {
         }
         metadata.put("bytes", written);
         Object predictTime = p.metrics() == null ? null : p.metrics().get("predict_time");
+        Usage delivered = delivered(capability, files.size(), request, p.metrics());
         if (predictTime instanceof Number n) {
             metadata.put("predict_time_s", n.doubleValue());
             metadata.put("billing", Map.of("unit", "gpu_second", "quantity", n.doubleValue(), "source", "metrics"));
@@ -431,7 +438,43 @@ public final class ReplicateProvider implements JobProvider {
         Optional.ofNullable(handle.data().get(IGNORED))
                 .ifPresent(i -> metadata.put(IGNORED, List.of(i.split(","))));
         ProviderResult result = ProviderResult.file(metadata).withRequestIds(List.of(handle.id()));
+        result = delivered == null ? result : result.withUsage(delivered);
         return sha256 == null ? result : result.withOutputSha256(sha256);
+    }
+
+    /**
+     * What a prediction delivered in each unit Replicate bills by: the outputs (every image
+     * returned, or the seconds of the video written) and the seconds of hardware. Null when
+     * neither is known.
+     */
+    static @Nullable Usage delivered(Capability capability, int outputs, ProviderRequest request,
+            @Nullable Map<String, Object> metrics) {
+        List<Usage> readings = new ArrayList<>();
+        switch (capability.outputKind()) {
+            case IMAGE -> readings.add(Usage.Images.count(outputs));
+            case VIDEO -> Mp4Duration.seconds(request.outputFile())
+                    .ifPresent(s -> readings.add(new Usage.Video(s, null, null)));
+            case AUDIO, TEXT -> {
+                // Speech is priced per character or token of input, which the output does not tell.
+            }
+        }
+        hardwareTime(metrics, request.parameters()).ifPresent(readings::add);
+        return readings.isEmpty() ? null : readings.size() == 1 ? readings.getFirst() : new Usage.Several(readings);
+    }
+
+    /**
+     * The billed running time ({@code metrics.predict_time}) on the step's {@code hardware} (lower
+     * case), or on hardware not known when the step names none; empty without a usable time.
+     */
+    static Optional<Usage.HardwareTime> hardwareTime(@Nullable Map<String, Object> metrics,
+            Map<String, Object> parameters) {
+        Object t = metrics == null ? null : metrics.get("predict_time");
+        if (!(t instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
+            return Optional.empty();
+        }
+        String hardware = parameters.get("hardware") instanceof String h && !h.isBlank() && !h.contains("{{")
+                ? h.strip().toLowerCase(Locale.ROOT) : null;
+        return Optional.of(new Usage.HardwareTime(new BigDecimal(n.toString()), hardware));
     }
 
     /** Files in an output, in order: URL or data URI strings, in lists and objects at any depth. */
@@ -585,7 +628,8 @@ public final class ReplicateProvider implements JobProvider {
                     + ") is not a prediction: " + r.excerpt());
         }
         try {
-            return Json.MAPPER.convertValue(json, Prediction.class);
+            // Metrics ACP cannot read are dropped rather than losing the prediction with them.
+            return Json.convert(json, Prediction.class, "metrics");
         } catch (IllegalArgumentException e) {
             throw new ProviderException(ifMalformed, "replicate: the answer (HTTP " + r.status()
                     + ") is not a prediction: " + r.excerpt());

@@ -17,6 +17,7 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.runware.RunwareModels.Target;
 import dev.acp.providers.runware.RunwareTasks.Delivery;
 import dev.acp.providers.runware.internal.ApiError;
@@ -25,6 +26,7 @@ import dev.acp.providers.runware.internal.TaskItem;
 import dev.acp.providers.support.AccessChecks;
 import dev.acp.providers.support.InlineMedia;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Duration;
 import dev.acp.providers.support.MediaTypes;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -33,6 +35,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,8 +69,10 @@ import org.jspecify.annotations.Nullable;
  * {@code getResponse}); an async one is retryable, since the retry asks before it sends.
  *
  * <p>{@code includeCost: true} is always sent; the sum of the {@code cost} of the generations is
- * the step's actual cost. Runware has no cancel call: {@link #cancel} does nothing, and a
- * cancelled task still runs (and bills) at Runware.
+ * the step's actual cost. An answer without a cost reports what was delivered instead (the
+ * images and their size, or the seconds of video), which the pricing catalog prices. Runware has
+ * no cancel call: {@link #cancel} does nothing, and a cancelled task still runs (and bills) at
+ * Runware.
  */
 public final class RunwareProvider implements JobProvider {
 
@@ -449,7 +454,33 @@ public final class RunwareProvider implements JobProvider {
         }
         ProviderResult result = ProviderResult.file(metadata).withRequestIds(ids);
         result = sha256 == null ? result : result.withOutputSha256(sha256);
-        return cost == null ? result : result.withActualCost(cost);
+        if (cost != null) {
+            return result.withActualCost(cost);
+        }
+        Usage delivered = delivered(capability, items.size(), request);
+        return delivered == null ? result : result.withUsage(delivered);
+    }
+
+    /**
+     * What a task delivered, for an answer without a cost: every image returned (each billed,
+     * though the step keeps the first) at the size the task asked for, or the seconds of the
+     * video, read from the file written, else those asked for. Null when a video's length is
+     * unknown.
+     */
+    static @Nullable Usage delivered(Capability capability, int results, ProviderRequest request) {
+        if (capability.outputKind() == Capability.OutputKind.VIDEO) {
+            BigDecimal seconds = Mp4Duration.seconds(request.outputFile()).orElse(null);
+            if (seconds == null) {
+                // The duration build() sent, read the same way.
+                seconds = RunwareTasks.number(request.parameters(), "duration").filter(d -> d >= 0 && !d.isInfinite())
+                        .map(BigDecimal::valueOf).orElse(null);
+            }
+            return seconds == null ? null : new Usage.Video(seconds, null, null);
+        }
+        // The size build() sent: the step's, else Runware's 1024x1024.
+        int[] size = RunwareTasks.size(request.parameters()).orElse(new int[] {1024, 1024});
+        Usage.Size each = size[0] > 0 && size[1] > 0 ? new Usage.Size(size[0], size[1]) : new Usage.Size(0, 0);
+        return new Usage.Images(Collections.nCopies(results, each));
     }
 
     // ---- cancel --------------------------------------------------------------------------------

@@ -1,13 +1,20 @@
 package dev.acp.providers.support;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.HttpResult;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.http.HttpRequest;
+import org.jspecify.annotations.Nullable;
 
 /** JSON for provider wire formats: one tolerant mapper, and one way to report malformed answers. */
 public final class Json {
@@ -30,7 +37,7 @@ public final class Json {
                 throw new ProviderException(ifMalformed, provider + ": the answer (HTTP " + r.status() + ") is empty");
             }
             return n;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ProviderException(ifMalformed, provider + ": the answer (HTTP " + r.status()
                     + ") is not valid JSON: " + r.excerpt());
         }
@@ -42,6 +49,43 @@ public final class Json {
             return HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write a request body: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * A JSON object as {@code type}, tolerating a malformed {@code optional} field: when the whole
+     * does not convert, it is converted again without that field. For what a provider reports
+     * beside its answer (token counts, metrics): a report ACP cannot read must not lose an answer
+     * that was paid for. Anything else that does not convert fails as {@code convertValue} does.
+     */
+    public static <T> T convert(JsonNode tree, Class<T> type, String optional) {
+        try {
+            return MAPPER.convertValue(tree, type);
+        } catch (IllegalArgumentException e) {
+            if (!(tree instanceof ObjectNode o) || !o.has(optional)) {
+                throw e;
+            }
+            return MAPPER.convertValue(o.deepCopy().without(optional), type);
+        }
+    }
+
+    /**
+     * A decimal that reads as null when it is not a number (nor a number in text): for amounts a
+     * provider reports beside its answer, such as a cost, whose malformation must not lose the
+     * answer ({@code @JsonDeserialize(using = Json.LenientDecimal.class)}).
+     */
+    public static final class LenientDecimal extends JsonDeserializer<BigDecimal> {
+        @Override
+        public @Nullable BigDecimal deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode n = p.readValueAsTree();
+            if (n == null || !(n.isNumber() || n.isTextual())) {
+                return null;
+            }
+            try {
+                return n.isNumber() ? n.decimalValue() : new BigDecimal(n.asText().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
     }
 

@@ -25,6 +25,8 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,6 +126,7 @@ class ElevenLabsProviderContractTest {
         assertThat(result.wroteFile()).isTrue();
         assertThat(Files.readAllBytes(request.outputFile())).isEqualTo(mp3);
         assertThat(result.actualCost()).as("ElevenLabs bills characters, not dollars").isNull();
+        assertThat(result.usage()).isEqualTo(new Usage.Credits(new BigDecimal("35")));
         assertThat(result.requestIds()).containsExactly("req-123");
         assertThat(result.metadata())
                 .containsEntry("provider", "elevenlabs")
@@ -191,6 +194,55 @@ class ElevenLabsProviderContractTest {
 
         assertThat(result.metadata()).containsEntry("voice_source", "default").containsEntry("voice_name", "Rachel")
                 .containsEntry("model", "eleven_multilingual_v2").doesNotContainKey("voice_settings");
+    }
+
+    // ---- what settles the cost -----------------------------------------------------------------
+
+    static Stream<Arguments> billingHeaders() {
+        return Stream.of(
+                Arguments.of("character-cost", "35", new Usage.Credits(new BigDecimal("35")), 35L),
+                Arguments.of("x-character-count", "120", new Usage.Credits(new BigDecimal("120")), 120L),
+                Arguments.of("character-cost", "17.5", new Usage.Credits(new BigDecimal("17.5")), "17.5"),
+                Arguments.of("character-cost", "lots", null, "lots"),
+                Arguments.of("character-cost", "-4", null, -4L),
+                Arguments.of(null, null, null, null));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("billingHeaders")
+    void should_report_the_credits_a_billing_header_counts_and_nothing_without_a_usable_one(@Nullable String header,
+            @Nullable String value, Usage.@Nullable Credits credits, @Nullable Object billed) throws Exception {
+        stubVoices();
+        ResponseDefinitionBuilder answer = aResponse().withStatus(200).withHeader("Content-Type", "audio/mpeg")
+                .withHeader("request-id", "req-9").withBody(audio(2_000));
+        server.stubFor(speech(RACHEL, "mp3_44100_128").willReturn(header == null ? answer
+                : answer.withHeader(header, value)));
+
+        ProviderResult result = provider().execute(request("bill.mp3", Map.of("text", "Thirty-five characters, or so.",
+                "voice", "Rachel")));
+
+        assertThat(result.wroteFile()).isTrue();
+        assertThat(result.usage()).isEqualTo(credits);
+        assertThat(result.actualCost()).as("credits, not dollars: the plan's price of a credit converts them")
+                .isNull();
+        if (billed == null) {
+            assertThat(result.metadata()).doesNotContainKey("characters_billed");
+        } else {
+            assertThat(result.metadata()).containsEntry("characters_billed", billed);
+        }
+    }
+
+    @Test
+    void should_prefer_character_cost_when_both_headers_are_sent() throws Exception {
+        stubVoices();
+        server.stubFor(speech(RACHEL, "mp3_44100_128").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "audio/mpeg").withHeader("character-cost", "12")
+                .withHeader("x-character-count", "24").withBody(audio(1_000))));
+
+        ProviderResult result = provider().execute(request("both.mp3", Map.of("text", "Twelve chars", "voice", "Rachel")));
+
+        assertThat(result.usage()).isEqualTo(new Usage.Credits(new BigDecimal("12")));
+        assertThat(result.metadata()).containsEntry("characters_billed", 12L);
     }
 
     // ---- voices ---------------------------------------------------------------------------------

@@ -30,7 +30,10 @@ import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Fixtures;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +131,7 @@ final class FalProviderTest {
                 .containsEntry("has_nsfw_concepts", List.of(false)).containsEntry("bytes", (long) PNG.length)
                 .containsEntry("timings", Map.of("inference", 1.25))
                 .containsEntry("billing", Map.of("unit", "image", "quantity", 1, "source", "output"));
+        assertThat(result.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(1024, 576))));
         // Media URLs get no key.
         wm.verify(getRequestedFor(urlEqualTo("/media/cat.png")).withHeader("Authorization", absent()));
     }
@@ -156,6 +160,8 @@ final class FalProviderTest {
         assertThat(Files.readAllBytes(out)).isEqualTo(MP4);
         assertThat(result.metadata()).containsEntry("file_size", (long) MP4.length)
                 .containsEntry("billing", Map.of("unit", "second", "quantity", 10.0, "source", "request"));
+        // Neither the mock's bytes nor the output tell the seconds: the estimate settles it.
+        assertThat(result.usage()).isNull();
     }
 
     @Test
@@ -277,6 +283,120 @@ final class FalProviderTest {
             fal.fetch(handle, FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev", Map.of("prompt", "x"), out));
             assertThat(Files.readAllBytes(out)).as(outputs[i]).isEqualTo(PNG);
         }
+    }
+
+    // ---- what settles the cost -------------------------------------------------------------------
+
+    @Test
+    void images_are_reported_at_the_sizes_fal_gives_else_at_the_size_read_from_the_image_downloaded()
+            throws Exception {
+        byte[] png = png(640, 480);
+        wm.stubFor(get(urlEqualTo("/fal-ai/flux/requests/sz-1")).willReturn(okJson("""
+                {"images":[{"url":"%1$s/media/sz.png"},{"url":"%1$s/media/sz2.png","width":1024,"height":768},
+                           {"url":"%1$s/media/sz3.png","width":"wide","height":0}]}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/sz.png", "image/png", png);
+
+        ProviderResult result = fal.fetch(handle("fal-ai/flux", "sz-1"), FalTestSupport.request(Capability.TEXT_TO_IMAGE,
+                "flux-dev", Map.of("prompt", "x"), dir.resolve("sz.png")));
+
+        // Every image is billed, though the step keeps the first; a size fal does not give is the header's.
+        assertThat(result.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(640, 480),
+                new Usage.Size(1024, 768), new Usage.Size(640, 480))));
+        assertThat(result.actualCost()).isNull();
+    }
+
+    @Test
+    void images_whose_size_neither_fal_nor_the_file_tells_are_left_to_the_size_asked() throws Exception {
+        wm.stubFor(get(urlEqualTo("/fal-ai/flux/requests/sz-2")).willReturn(okJson("""
+                {"images":["%1$s/media/bare.png"]}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/bare.png", "image/png", PNG);
+
+        ProviderResult result = fal.fetch(handle("fal-ai/flux", "sz-2"), FalTestSupport.request(Capability.TEXT_TO_IMAGE,
+                "flux-dev", Map.of("prompt", "x"), dir.resolve("bare.png")));
+
+        assertThat(result.usage()).isEqualTo(Usage.Images.count(1));
+    }
+
+    @Test
+    void a_video_reports_the_seconds_of_its_file_with_the_resolution_and_sound_asked() throws Exception {
+        stubSubmit("fal-ai/veo3.1/fast", "fal-ai/veo3.1", "veo-1");
+        stubCompleted("fal-ai/veo3.1", "veo-1");
+        wm.stubFor(get(urlEqualTo("/fal-ai/veo3.1/requests/veo-1")).willReturn(okJson("""
+                {"video":{"url":"%s/media/veo.mp4","content_type":"video/mp4"}}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/veo.mp4", "video/mp4", Mp4Fixtures.video(8_000));
+        ProviderRequest request = FalTestSupport.request(Capability.TEXT_TO_VIDEO, "fal-ai/veo3.1/fast",
+                Map.of("prompt", "waves", "resolution", "1080P", "generate_audio", false, "duration", "8s"),
+                dir.resolve("veo.mp4"));
+
+        JobHandle handle = fal.submit(request, "k");
+        ProviderResult result = fal.fetch(handle, request);
+
+        assertThat(result.usage()).isEqualTo(new Usage.Video(new BigDecimal("8"), "1080p", false));
+    }
+
+    @Test
+    void a_video_whose_file_tells_no_length_reports_the_seconds_the_output_states_or_nothing() throws Exception {
+        wm.stubFor(get(urlEqualTo("/fal-ai/kling-video/requests/d-1")).willReturn(okJson("""
+                {"video":{"url":"%s/media/d1.mp4","duration":5.04}}""".formatted(wm.baseUrl()))));
+        wm.stubFor(get(urlEqualTo("/fal-ai/kling-video/requests/d-2")).willReturn(okJson("""
+                {"video":{"url":"%s/media/d1.mp4"}}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/d1.mp4", "video/mp4", MP4);
+        Map<String, Object> params = Map.of("prompt", "x", "duration", 5, "generate_audio", "true");
+
+        ProviderResult stated = fal.fetch(handle("fal-ai/kling-video", "d-1"), FalTestSupport.request(
+                Capability.TEXT_TO_VIDEO, "kling-video", params, dir.resolve("d1.mp4")));
+        ProviderResult unknown = fal.fetch(handle("fal-ai/kling-video", "d-2"), FalTestSupport.request(
+                Capability.TEXT_TO_VIDEO, "kling-video", params, dir.resolve("d2.mp4")));
+
+        assertThat(stated.usage()).isEqualTo(new Usage.Video(new BigDecimal("5.04"), null, true));
+        assertThat(unknown.usage()).as("the estimate settles it").isNull();
+        assertThat(unknown.wroteFile()).isTrue();
+    }
+
+    @Test
+    void speech_reports_the_characters_of_the_text_sent() throws Exception {
+        stubSubmit("fal-ai/f5-tts", "fal-ai/f5-tts", "tts-1");
+        wm.stubFor(get(urlEqualTo("/fal-ai/f5-tts/requests/tts-1")).willReturn(okJson("""
+                {"audio_url":{"url":"%s/media/speech.wav","content_type":"audio/wav"}}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/speech.wav", "audio/wav", "RIFF....WAVE".getBytes(StandardCharsets.ISO_8859_1));
+        ProviderRequest request = FalTestSupport.request(Capability.TEXT_TO_SPEECH, "fal-ai/f5-tts",
+                Map.of("gen_text", "Grüße aus Köln! 👋", "ref_audio_url", "https://example.com/voice.wav"),
+                dir.resolve("speech.wav"));
+
+        JobHandle handle = fal.submit(request, "k");
+        // What the journal keeps: a resumed run prices it from the handle alone.
+        JobHandle restored = new JobHandle(handle.provider(), handle.id(), new HashMap<>(handle.data()));
+        ProviderResult result = support.provider().fetch(restored, request);
+
+        assertThat(submittedBody("/fal-ai/f5-tts").get("gen_text").asText()).isEqualTo("Grüße aus Köln! 👋");
+        assertThat(handle.data()).containsEntry("characters_sent", "17");
+        assertThat(result.usage()).isEqualTo(new Usage.Characters(17));
+    }
+
+    @Test
+    void speech_with_no_text_field_or_an_unreadable_count_reports_nothing() throws Exception {
+        wm.stubFor(get(urlEqualTo("/fal-ai/f5-tts/requests/tts-2")).willReturn(okJson("""
+                {"audio":{"url":"%s/media/s2.mp3"}}""".formatted(wm.baseUrl()))));
+        stubMedia("/media/s2.mp3", "audio/mpeg", "ID3 x".getBytes(StandardCharsets.ISO_8859_1));
+        String base = wm.baseUrl() + "/fal-ai/f5-tts/requests/tts-2";
+        Map<String, String> data = new HashMap<>(Map.of("status_url", base + "/status", "response_url", base,
+                "cancel_url", base + "/cancel", "endpoint", "fal-ai/f5-tts"));
+        ProviderRequest request = FalTestSupport.request(Capability.TEXT_TO_SPEECH, "fal-ai/f5-tts",
+                Map.of("voice", "x"), dir.resolve("s2.mp3"));
+
+        ProviderResult none = fal.fetch(new JobHandle("fal", "tts-2", data), request);
+        data.put("characters_sent", "many");
+        ProviderResult unreadable = fal.fetch(new JobHandle("fal", "tts-2", data), request);
+
+        assertThat(none.usage()).isNull();
+        assertThat(unreadable.usage()).isNull();
+    }
+
+    private static byte[] png(int width, int height) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", out);
+        return out.toByteArray();
     }
 
     // ---- resume --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.Capability;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.RepairMemory;
 import java.nio.file.Files;
@@ -273,6 +274,45 @@ final class GeminiContractTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTH);
         assertThat(e.getMessage()).contains("GOOGLE_API_KEY or GEMINI_API_KEY");
         assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    // ---- what settles the cost -----------------------------------------------------------------
+
+    @Test
+    void the_tokens_counted_are_reported_with_the_thinking_as_output() throws Exception {
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson(answer("\"A fox.\"", "STOP"))));
+
+        ProviderResult r = google.execute(GoogleTestSupport.request(Capability.PROMPT_GENERATION, null,
+                Map.of("prompt", "a fox"), dir.resolve("p.txt")));
+
+        // 34 answer tokens and 4 thinking tokens, both billed at the output price.
+        assertThat(r.usage()).isEqualTo(new Usage.Tokens(12, 38));
+        assertThat(r.actualCost()).isNull();
+    }
+
+    static Stream<String> usageMetadataWithoutASignal() {
+        return Stream.of("",
+                ",\"usageMetadata\":{\"totalTokenCount\":50}",
+                ",\"usageMetadata\":{\"promptTokenCount\":12}",
+                ",\"usageMetadata\":{\"promptTokenCount\":-3,\"candidatesTokenCount\":34}",
+                ",\"usageMetadata\":{\"promptTokenCount\":\"twelve\",\"candidatesTokenCount\":34}",
+                ",\"usageMetadata\":\"n/a\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("usageMetadataWithoutASignal")
+    void an_answer_whose_token_counts_are_missing_or_malformed_reports_none_and_still_answers(String usage)
+            throws Exception {
+        wm.stubFor(post(urlEqualTo(GENERATE)).willReturn(okJson("{\"candidates\":[{\"content\":{\"role\":\"model\","
+                + "\"parts\":[{\"text\":\"A fox.\"}]},\"finishReason\":\"STOP\",\"index\":0}]" + usage
+                + ",\"responseId\":\"resp-2\"}")));
+
+        ProviderResult r = google.execute(GoogleTestSupport.request(Capability.PROMPT_GENERATION, null,
+                Map.of("prompt", "a fox"), dir.resolve("p.txt")));
+
+        assertThat(r.text()).isEqualTo("A fox.");
+        assertThat(r.usage()).isNull();
+        assertThat(r.actualCost()).isNull();
     }
 
     // ---- refusals in a successful answer -------------------------------------------------------

@@ -27,8 +27,11 @@ import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderFactory;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Fixtures;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -151,6 +154,8 @@ final class VeoContractTest {
                 .containsEntry("duration_seconds", 8L).containsEntry("resolution", "1080p")
                 .containsEntry("bytes", (long) MP4.length)
                 .containsEntry("billing", Map.of("unit", "second", "quantity", 8L, "source", "request"));
+        // The mock's bytes are no MP4 a length can be read from: the seconds asked for are reported.
+        assertThat(result.usage()).isEqualTo(new Usage.Video(new BigDecimal("8"), "1080p", null));
         // The download is rebuilt on the configured host, with the key; polls carry it too.
         wm.verify(getRequestedFor(urlEqualTo("/v1beta/files/abc123:download?alt=media"))
                 .withHeader("x-goog-api-key", equalTo(GoogleTestSupport.KEY)));
@@ -204,6 +209,53 @@ final class VeoContractTest {
         assertThat(Files.readAllBytes(dir.resolve("inline.mp4"))).isEqualTo(MP4);
         assertThat(r.metadata()).containsEntry("video_delivery", "inline")
                 .containsEntry("billing", Map.of("unit", "second", "source", "model default"));
+        assertThat(r.usage()).as("neither the file nor the request tells the seconds").isNull();
+    }
+
+    @Test
+    void an_inline_video_is_measured_too() throws Exception {
+        JobHandle handle = new JobHandle("google", OP, Map.of("model", "veo-3.1-generate-preview"));
+        stubOperation(done("{\"generateVideoResponse\":{\"generatedSamples\":[{\"video\":{\"encodedVideo\":\""
+                + Base64.getEncoder().encodeToString(Mp4Fixtures.video(4_000)) + "\",\"encoding\":\"video/mp4\"}}]}}"));
+
+        ProviderResult r = google.fetch(handle, textToVideo(Map.of("prompt", "x"), "inline4.mp4"));
+
+        assertThat(r.usage()).isEqualTo(new Usage.Video(new BigDecimal("4"), null, null));
+    }
+
+    // ---- what settles the cost -----------------------------------------------------------------
+
+    @Test
+    void the_seconds_delivered_are_read_from_the_mp4_with_the_resolution_asked() throws Exception {
+        stubSubmit();
+        byte[] mp4 = Mp4Fixtures.video(8_041);
+        stubOperation(done(samples(wm.baseUrl() + "/v1beta/files/c0ffee:download?alt=media")));
+        wm.stubFor(get(urlEqualTo("/v1beta/files/c0ffee:download?alt=media")).willReturn(aResponse()
+                .withHeader("Content-Type", "video/mp4").withBody(mp4)));
+        ProviderRequest request = textToVideo(Map.of("prompt", "waves", "duration", 8, "resolution", "720p"), "s.mp4");
+        JobHandle handle = google.submit(request, "k");
+
+        ProviderResult r = google.fetch(handle, request);
+
+        assertThat(r.usage()).isEqualTo(new Usage.Video(new BigDecimal("8.041"), "720p", null));
+        assertThat(r.actualCost()).isNull();
+        assertThat(r.metadata()).containsEntry("billing", Map.of("unit", "second", "quantity", 8.041, "source", "file"));
+    }
+
+    @Test
+    void a_video_whose_length_cannot_be_read_reports_the_seconds_asked_or_nothing() throws Exception {
+        stubOperation(done(samples(wm.baseUrl() + "/v1beta/files/bad1:download?alt=media")));
+        wm.stubFor(get(urlEqualTo("/v1beta/files/bad1:download?alt=media")).willReturn(aResponse()
+                .withHeader("Content-Type", "video/mp4").withBody(MP4)));
+
+        ProviderResult asked = google.fetch(new JobHandle("google", OP, Map.of("model", "veo-3.1-generate-preview",
+                "duration_seconds", "6")), textToVideo(Map.of("prompt", "x"), "a.mp4"));
+        ProviderResult unknown = google.fetch(new JobHandle("google", OP, Map.of("model", "veo-3.1-generate-preview")),
+                textToVideo(Map.of("prompt", "x"), "b.mp4"));
+
+        assertThat(asked.usage()).isEqualTo(new Usage.Video(new BigDecimal("6"), null, null));
+        assertThat(unknown.usage()).as("the model's default length: the estimate settles it").isNull();
+        assertThat(unknown.wroteFile()).isTrue();
     }
 
     // ---- resume --------------------------------------------------------------------------------

@@ -25,12 +25,14 @@ import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -109,7 +111,7 @@ final class OpenAiImagesContractTest {
     // ---- OpenAI itself ----------------------------------------------------------------------------
 
     @Test
-    void should_draw_with_gpt_image_1_and_price_its_token_usage() throws Exception {
+    void should_draw_with_gpt_image_1_and_report_the_image_it_returned_for_the_catalog_to_price() throws Exception {
         answer("{\"created\":1772366400,\"background\":\"opaque\",\"output_format\":\"jpeg\",\"quality\":\"high\","
                 + "\"size\":\"1536x1024\",\"data\":[{\"b64_json\":\"" + b64(JPEG) + "\"}],"
                 + "\"usage\":{\"input_tokens\":20,\"output_tokens\":4160,\"total_tokens\":4180,"
@@ -129,12 +131,13 @@ final class OpenAiImagesContractTest {
         server.verify(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + CANARY)));
 
         assertThat(Files.readAllBytes(dir.resolve("poster.jpg"))).isEqualTo(JPEG);
-        // 20 text tokens at $5/M + 4160 output tokens at $40/M
-        assertThat(r.actualCost()).isEqualByComparingTo(new BigDecimal("0.1665"));
+        // No price here: the image and its size go to the pricing catalog (per image, by quality and size).
+        assertThat(r.actualCost()).isNull();
+        assertThat(r.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(1536, 1024))));
         assertThat(r.requestIds()).containsExactly("req_img1");
         assertThat(r.metadata()).containsEntry("size", "1536x1024").containsEntry("requested_size", "1024x576")
                 .containsEntry("output_tokens", 4160L).containsEntry("delivery", "b64_json")
-                .containsEntry("cost_source", "usage at gpt-image-1 token prices");
+                .containsEntry("cost_source", "not reported by the server; priced from the images returned");
     }
 
     @Test
@@ -159,8 +162,37 @@ final class OpenAiImagesContractTest {
 
         assertThat(Files.readAllBytes(dir.resolve("poster.png"))).isEqualTo(PNG);
         assertThat(r.actualCost()).isNull();
+        assertThat(r.usage()).as("the size sent, since the answer names none")
+                .isEqualTo(new Usage.Images(List.of(new Usage.Size(1024, 1792))));
         assertThat(r.metadata()).containsEntry("delivery", "url")
                 .containsEntry("revised_prompt", "A tall white lighthouse at dawn");
+    }
+
+    @Test
+    void should_report_each_image_returned_at_the_size_asked_when_the_answer_names_none_or_a_bad_one()
+            throws Exception {
+        answer("{\"created\":1772366400,\"size\":\"huge\",\"data\":[{\"b64_json\":\"" + b64(PNG) + "\"},"
+                + "{\"b64_json\":\"" + b64(PNG) + "\"}]}");
+
+        ProviderResult r = openAi().execute(request("two.png", "gpt-image-1", Map.of("prompt", "x",
+                "image_size", "portrait_16_9", "quality", "low")));
+
+        assertThat(onlyBody().get("size").asText()).isEqualTo("1024x1536");
+        // Both images are billed, though the step keeps the first.
+        assertThat(r.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(1024, 1536),
+                new Usage.Size(1024, 1536))));
+        assertThat(r.actualCost()).isNull();
+    }
+
+    @Test
+    void should_report_an_image_of_unknown_size_when_neither_the_answer_nor_the_step_names_one() throws Exception {
+        answer("{\"created\":1772366400,\"size\":\"auto\",\"data\":[{\"b64_json\":\"" + b64(PNG) + "\"}]}");
+
+        ProviderResult r = openAi().execute(request("any.png", "gpt-image-1", Map.of("prompt", "x")));
+
+        assertThat(onlyBody().has("size")).isFalse();
+        assertThat(r.usage()).as("the step's parameters price it").isEqualTo(Usage.Images.count(1));
+        assertThat(r.actualCost()).isNull();
     }
 
     @Test
@@ -200,7 +232,9 @@ final class OpenAiImagesContractTest {
         assertThat(body.get("size").asText()).as("a server's own model gets the size as asked").isEqualTo("512x768");
         assertThat(body.get("response_format").asText()).isEqualTo("b64_json");
         assertThat(ChatFixtures.events(server).getFirst().getRequest().containsHeader("Authorization")).isFalse();
-        assertThat(r.actualCost()).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(r.actualCost()).as("free: the zero settles it, whatever the images")
+                .isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(r.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(512, 768))));
         assertThat(r.metadata()).doesNotContainKey("requested_size");
         assertThat(Files.readAllBytes(dir.resolve("cat.png"))).isEqualTo(PNG);
     }

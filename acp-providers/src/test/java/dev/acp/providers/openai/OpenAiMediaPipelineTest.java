@@ -11,9 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.acp.Acp;
+import dev.acp.cost.DailySpend;
+import dev.acp.cost.Estimator;
+import dev.acp.cost.PricingCatalog;
+import dev.acp.cost.RunBudget;
+import dev.acp.cost.SpendLedger;
 import dev.acp.engine.LocalEngine;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
+import dev.acp.engine.RunRequest;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.RunStatus;
 import dev.acp.engine.StepResult;
@@ -36,7 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Speech and image steps routed to {@code openai} by their catalog models, through the engine, against a mock. */
+/**
+ * Speech and image steps routed to {@code openai} by their catalog models, through the engine with
+ * the built-in prices, against a mock.
+ */
 final class OpenAiMediaPipelineTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3, 4};
     private static final byte[] MP3 = {'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0, 1, 2};
@@ -83,21 +92,32 @@ final class OpenAiMediaPipelineTest {
                     output_filename: welcome.mp3
                 """);
 
-        assertThat(acp.check(pipeline, RunSettings.run(dir)).problems()).isEmpty();
+        // OpenAI retired gpt-image-1; a compatible server (this mock) may still serve it, so it only warns.
+        PlanResult checked = acp.check(pipeline, RunSettings.run(dir));
+        assertThat(checked.errors()).isEmpty();
+        assertThat(checked.warnings()).map(Problem::render).singleElement().asString()
+                .contains("gpt-image-1").contains("retired").contains("2026-10-23");
         ExecutionPlan plan = acp.plan(pipeline, RunSettings.run(dir));
-        RunResult result = acp.unguardedEngine().run(plan, RunListener.NONE, new RunControl());
+        RunBudget budget = new RunBudget(new Estimator(PricingCatalog.builtIn()),
+                new SpendLedger(null, Map.of(), DailySpend.NONE), true);
+        RunResult result = acp.unguardedEngine().run(RunRequest.simple(plan, "run-media", RunListener.NONE,
+                new RunControl()).withCosts(budget));
 
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         StepResult image = result.steps().get(0);
         assertThat(image.provider()).isEqualTo("openai");
         assertThat(image.requestIds()).containsExactly("req_img");
-        // 10 text tokens at $5/M + 1056 output tokens at $40/M
-        assertThat(image.actualCost()).isEqualByComparingTo(new BigDecimal("0.04229"));
+        // The image it returned at the catalog's price of a high-quality 1024x1024 gpt-image-1 image.
+        assertThat(image.actualCost()).isEqualByComparingTo(new BigDecimal("0.167"));
+        assertThat(image.metadata()).containsEntry("cost_source", "computed")
+                .containsEntry("usage", "1 image (1024×1024)");
         assertThat(Files.readAllBytes(dir.resolve("out/poster.png"))).isEqualTo(PNG);
         StepResult speech = result.steps().get(1);
         assertThat(speech.provider()).isEqualTo("openai");
         assertThat(speech.requestIds()).containsExactly("req_tts");
         assertThat(speech.metadata()).containsEntry("emotion", "friendly").containsEntry("emotion_applied", true);
+        // gpt-4o-mini-tts bills tokens, which characters cannot price: its estimate settles it.
+        assertThat(speech.metadata()).containsEntry("cost_source", "catalog").containsEntry("usage", "15 characters");
         assertThat(Files.readAllBytes(dir.resolve("out/welcome.mp3"))).isEqualTo(MP3);
         String report = new RunReportWriter(Secrets.none()).toMap(plan, result).toString();
         assertThat(report).contains("req_img").contains("req_tts").contains("emotion_applied").doesNotContain(CANARY);

@@ -26,6 +26,7 @@ import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,8 @@ final class OpenAiProviderContractTest {
                 Map.of("text", "a harbour", "max_tokens", 200, "temperature", "0.4"));
 
         assertThat(r.text()).isEqualTo("A misty harbour at dawn, fishing boats, soft light.");
-        assertThat(r.actualCost()).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(r.actualCost()).as("free: the zero settles it, whatever the tokens")
+                .isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(r.requestIds()).containsExactly("chatcmpl-417");
         assertThat(r.metadata()).containsEntry("model", "llama3.2").containsEntry("total_tokens", 38L)
                 .containsEntry("cost_source", "local server (free)").doesNotContainKey("requested_model")
@@ -217,6 +219,7 @@ final class OpenAiProviderContractTest {
                 "seed", "7"));
 
         assertThat(r.actualCost()).as("OpenAI bills but does not say what").isNull();
+        assertThat(r.usage()).as("the tokens it bills by").isEqualTo(new Usage.Tokens(9, 1));
         assertThat(r.metadata()).containsEntry("cost_source", "not reported");
         assertThat(p.costsMoney()).isTrue();
         JsonNode body = onlyBody();
@@ -236,6 +239,7 @@ final class OpenAiProviderContractTest {
         ProviderResult r = run(p, Capability.PROMPT_GENERATION, "meta-llama/Llama-3.3-70B", Map.of("prompt", "x"));
 
         assertThat(r.actualCost()).isNull();
+        assertThat(r.usage()).isEqualTo(new Usage.Tokens(26, 12));
         assertThat(p.costsMoney()).isTrue();
         assertThat(onlyBody().has("max_tokens")).isFalse();
         assertThat(new OpenAiProviderFactory(uri -> ServerKind.REMOTE).missingCredentials(context(Map.of())))

@@ -23,6 +23,7 @@ import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
+import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,8 @@ final class OpenAiSpeechContractTest {
         assertThat(Files.readAllBytes(dir.resolve("line.mp3"))).isEqualTo(MP3);
         assertThat(r.wroteFile()).isTrue();
         assertThat(r.requestIds()).containsExactly("req_8f2c");
-        assertThat(r.actualCost()).as("speech has no usage; the estimate stands").isNull();
+        assertThat(r.actualCost()).as("OpenAI names no price for speech").isNull();
+        assertThat(r.usage()).as("the characters sent").isEqualTo(new Usage.Characters(15));
         assertThat(r.metadata()).containsEntry("model", "gpt-4o-mini-tts").containsEntry("emotion", "excited")
                 .containsEntry("intensity", 0.9).containsEntry("emotion_applied", true)
                 .containsEntry("request_id", "req_8f2c").containsEntry("file_bytes", (long) MP3.length)
@@ -148,10 +150,24 @@ final class OpenAiSpeechContractTest {
         ProviderResult r = p.execute(request("bye.mp3", "tts-1", params));
 
         assertThat(onlyBody().has("instructions")).isFalse();
+        assertThat(r.usage()).isEqualTo(new Usage.Characters(8));
         assertThat(r.metadata()).containsEntry("emotion_applied", false).containsEntry("emotion", "sad")
                 .containsEntry("intensity", 0.5);
         assertThat((String) r.metadata().get("emotion_note")).contains("emotion not applied")
                 .contains("gpt-4o-mini-tts");
+    }
+
+    @Test
+    void should_report_the_characters_sent_which_tts_1_is_billed_by() throws Exception {
+        audio("audio/mpeg", MP3);
+
+        ProviderResult r = openAi().execute(request("cafe.mp3", "tts-1-hd", Map.of("text", "Café ☕ at 🚀 speed")));
+
+        assertThat(onlyBody().get("input").asText()).isEqualTo("Café ☕ at 🚀 speed");
+        // Characters, not UTF-16 units: the rocket is one, as in the 4096-character limit.
+        assertThat(r.usage()).isEqualTo(new Usage.Characters(17));
+        assertThat(r.actualCost()).isNull();
+        assertThat(r.metadata()).containsEntry("characters", 17);
     }
 
     @Test
@@ -217,7 +233,8 @@ final class OpenAiSpeechContractTest {
         assertThat(body.get("speed").asDouble()).isEqualTo(0.9);
         assertThat(body.has("instructions")).isFalse();
         assertThat(ChatFixtures.events(server).getFirst().getRequest().containsHeader("Authorization")).isFalse();
-        assertThat(r.actualCost()).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(r.actualCost()).as("free: the zero settles it, whatever the characters")
+                .isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(r.metadata()).containsEntry("cost_source", "local server (free)").doesNotContainKey("emotion_applied");
         assertThat(p.costsMoney()).isFalse();
     }

@@ -27,6 +27,7 @@ import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.support.SceneSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code openrouter} against a mock of OpenRouter's {@code /chat/completions} (providers.md section 3). */
 final class OpenRouterProviderContractTest {
@@ -505,6 +507,45 @@ final class OpenRouterProviderContractTest {
         assertThat(r.actualCost()).isNull();
         assertThat(r.metadata()).containsEntry("cost_source", "not reported");
         assertThat(provider().costsMoney()).isTrue();
+    }
+
+    // ---- what settles the cost -------------------------------------------------------------------
+
+    @Test
+    void should_report_the_answers_tokens_beside_openrouters_cost() throws Exception {
+        answer(completion("gen-20", "openai/gpt-4o-mini", "ok", "stop", USAGE));
+
+        ProviderResult r = run(provider(), Capability.PROMPT_GENERATION, null, Map.of("prompt", "x"));
+
+        assertThat(r.actualCost()).isEqualByComparingTo("0.0012");
+        assertThat(r.usage()).isEqualTo(new Usage.Tokens(42, 17));
+    }
+
+    @Test
+    void should_report_the_tokens_of_an_answer_without_a_cost_so_that_they_price_it() throws Exception {
+        answer(completion("gen-21", "openai/gpt-4o-mini", "ok", "stop", """
+                {"prompt_tokens":1200,"completion_tokens":300,"total_tokens":1500,
+                 "completion_tokens_details":{"reasoning_tokens":100}}"""));
+
+        ProviderResult r = run(provider(), Capability.PROMPT_GENERATION, null, Map.of("prompt", "x"));
+
+        assertThat(r.actualCost()).isNull();
+        // completion_tokens already counts the reasoning tokens: they are not added twice.
+        assertThat(r.usage()).isEqualTo(new Usage.Tokens(1200, 300));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{\"total_tokens\":59}", "{\"prompt_tokens\":42}",
+            "{\"prompt_tokens\":-1,\"completion_tokens\":3}",
+            "{\"prompt_tokens\":\"many\",\"completion_tokens\":3,\"cost\":\"a lot\"}", "\"free\"", "[1,2]"})
+    void should_answer_without_tokens_when_usage_is_absent_or_malformed(String usage) throws Exception {
+        answer(completion("gen-22", "openai/gpt-4o-mini", "still answered", "stop", usage));
+
+        ProviderResult r = run(provider(), Capability.PROMPT_GENERATION, null, Map.of("prompt", "x"));
+
+        assertThat(r.text()).isEqualTo("still answered");
+        assertThat(r.usage()).isNull();
+        assertThat(r.actualCost()).isNull();
     }
 
     // ---- models ---------------------------------------------------------------------------------

@@ -30,8 +30,11 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.MockedContexts;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Fixtures;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +138,8 @@ final class ReplicateProviderContractTest {
         assertThat(result.requestIds()).containsExactly("p-1");
         assertThat(result.metadata()).containsEntry("prediction_id", "p-1")
                 .containsEntry("ignored_parameters", List.of("image_size"));
+        // No metrics in an early answer: the image alone, which prices this official model.
+        assertThat(result.usage()).isEqualTo(Usage.Images.count(1));
         // The answer of the create was enough: no GET at all.
         wm.verify(0, getRequestedFor(urlEqualTo("/v1/predictions/p-1")));
     }
@@ -188,6 +193,8 @@ final class ReplicateProviderContractTest {
         assertThat(Files.readAllBytes(out)).isEqualTo(MP4);
         assertThat(result.metadata()).containsEntry("predict_time_s", 3.8).containsEntry("model_ref",
                 "someone/video-model:" + VERSION);
+        // The mock's bytes are no MP4 a length can be read from: the seconds of hardware alone.
+        assertThat(result.usage()).isEqualTo(new Usage.HardwareTime(new BigDecimal("3.8"), null));
         wm.verify(getRequestedFor(urlEqualTo("/v1/predictions/p-2")).withHeader("Authorization",
                 equalTo("Bearer " + TOKEN)));
         // Delivery URLs are not the API: the token stays home.
@@ -259,6 +266,70 @@ final class ReplicateProviderContractTest {
                 assertThat(r.metadata()).containsEntry("outputs_returned", 2);
             }
         }
+    }
+
+    // ---- what settles the cost -------------------------------------------------------------------
+
+    @Test
+    void images_report_both_the_outputs_and_the_seconds_on_the_hardware_the_step_names() throws Exception {
+        wm.stubFor(post(urlEqualTo("/v1/predictions")).willReturn(created(prediction("p-hw", "starting", "null"))));
+        wm.stubFor(get(urlEqualTo("/v1/predictions/p-hw")).willReturn(okJson("""
+                {"id":"p-hw","status":"succeeded","output":["%1$s/files/a.png","%1$s/files/b.png"],
+                 "metrics":{"predict_time":2.5,"total_time":3.1}}""".formatted(deliveryHost()))));
+        stubMedia("/files/a.png", "image/png", PNG);
+        ProviderRequest request = MockedContexts.request(Capability.TEXT_TO_IMAGE, "someone/sdxl:" + VERSION,
+                Map.of("prompt", "two cats", "num_outputs", 2, "hardware", "A100-80GB"), dir.resolve("a.png"));
+
+        JobHandle handle = replicate.submit(request, "k");
+        ProviderResult result = replicate.fetch(handle, request);
+
+        // Official models are priced by the first reading, all others by the second.
+        assertThat(result.usage()).isEqualTo(new Usage.Several(List.of(Usage.Images.count(2),
+                new Usage.HardwareTime(new BigDecimal("2.5"), "a100-80gb"))));
+        assertThat(result.actualCost()).isNull();
+        JsonNode input = Json.MAPPER.readTree(single(postRequestedFor(urlEqualTo("/v1/predictions")))
+                .getBodyAsString()).get("input");
+        assertThat(input.has("hardware")).as("a pricing hint, not a model input").isFalse();
+        assertThat(input.get("num_outputs").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void a_video_reports_the_seconds_of_its_file_and_the_seconds_of_unknown_hardware() throws Exception {
+        wm.stubFor(get(urlEqualTo("/v1/predictions/p-vid")).willReturn(okJson("""
+                {"id":"p-vid","status":"succeeded","output":"%s/files/v.mp4","metrics":{"predict_time":12}}"""
+                .formatted(deliveryHost()))));
+        stubMedia("/files/v.mp4", "video/mp4", Mp4Fixtures.video(5_000));
+
+        ProviderResult result = replicate.fetch(new JobHandle("replicate", "p-vid", Map.of()),
+                MockedContexts.request(Capability.TEXT_TO_VIDEO, null, Map.of("prompt", "x"), dir.resolve("v.mp4")));
+
+        assertThat(result.usage()).isEqualTo(new Usage.Several(List.of(
+                new Usage.Video(new BigDecimal("5"), null, null), new Usage.HardwareTime(new BigDecimal("12"), null))));
+    }
+
+    static Stream<Arguments> predictionsWithoutTime() {
+        return Stream.of(
+                Arguments.of("", PNG, Capability.TEXT_TO_IMAGE, Usage.Images.count(1)),
+                Arguments.of(",\"metrics\":\"n/a\"", PNG, Capability.TEXT_TO_IMAGE, Usage.Images.count(1)),
+                Arguments.of(",\"metrics\":{\"predict_time\":\"slow\"}", PNG, Capability.TEXT_TO_IMAGE,
+                        Usage.Images.count(1)),
+                Arguments.of(",\"metrics\":{\"predict_time\":-1}", MP4, Capability.TEXT_TO_VIDEO, null),
+                Arguments.of(",\"metrics\":{\"total_time\":4}", MP4, Capability.TEXT_TO_VIDEO, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("predictionsWithoutTime")
+    void metrics_that_are_missing_or_malformed_report_only_what_the_output_tells(String metrics, byte[] media,
+            Capability capability, Usage usage) throws Exception {
+        wm.stubFor(get(urlEqualTo("/v1/predictions/p-nm")).willReturn(okJson("{\"id\":\"p-nm\",\"status\":"
+                + "\"succeeded\",\"output\":\"" + deliveryHost() + "/files/nm\"" + metrics + "}")));
+        stubMedia("/files/nm", capability == Capability.TEXT_TO_IMAGE ? "image/png" : "video/mp4", media);
+
+        ProviderResult result = replicate.fetch(new JobHandle("replicate", "p-nm", Map.of()),
+                MockedContexts.request(capability, null, Map.of("prompt", "x"), dir.resolve("nm.bin")));
+
+        assertThat(result.wroteFile()).isTrue();
+        assertThat(result.usage()).isEqualTo(usage);
     }
 
     // ---- failures of a finished prediction -------------------------------------------------------

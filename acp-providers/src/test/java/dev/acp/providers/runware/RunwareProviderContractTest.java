@@ -31,8 +31,10 @@ import dev.acp.provider.JobStatus;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
+import dev.acp.provider.Usage;
 import dev.acp.providers.MockedContexts;
 import dev.acp.providers.support.Json;
+import dev.acp.providers.support.Mp4Fixtures;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,6 +151,7 @@ final class RunwareProviderContractTest {
         assertThat(Files.readAllBytes(out)).isEqualTo(PNG);
         assertThat(result.wroteFile()).isTrue();
         assertThat(result.actualCost()).isEqualByComparingTo("0.0038");
+        assertThat(result.usage()).as("the cost settles it").isNull();
         assertThat(result.requestIds()).containsExactly(uuid, "img-1");
         assertThat(result.metadata()).containsEntry("seed", 12345L).containsEntry("task_uuid", uuid)
                 .containsEntry("model", "runware-flux-dev").containsEntry("delivery", "async");
@@ -256,6 +259,80 @@ final class RunwareProviderContractTest {
 
         assertThat(p.message()).isEqualTo("processing at Runware (1 of 3 done)");
         assertThat(p.progress()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    // ---- what settles the cost -------------------------------------------------------------------
+
+    @Test
+    void images_without_a_cost_report_each_image_returned_at_the_size_sent() throws Exception {
+        wm.stubFor(poll("u-free").willReturn(okJson("""
+                {"data":[{"taskUUID":"u-free","status":"success","imageUUID":"p","imageURL":"%1$s/image/p.png"},
+                         {"taskUUID":"u-free","status":"success","imageUUID":"q","imageURL":"%1$s/image/q.png"}]}"""
+                .formatted(wm.baseUrl()))));
+        stubMedia("/image/p.png", "image/png", PNG);
+        ProviderRequest request = MockedContexts.request(Capability.TEXT_TO_IMAGE, null,
+                Map.of("prompt", "x", "num_images", 2, "width", 768, "height", 512), dir.resolve("p.png"));
+
+        ProviderResult result = runware.fetch(asyncHandle("u-free"), request);
+
+        assertThat(result.actualCost()).isNull();
+        assertThat(result.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(768, 512),
+                new Usage.Size(768, 512))));
+    }
+
+    @Test
+    void a_cost_that_is_not_a_number_reads_as_none_and_the_image_is_reported_at_runwares_default_size()
+            throws Exception {
+        wm.stubFor(poll("u-odd").willReturn(okJson("""
+                {"data":[{"taskUUID":"u-odd","status":"success","imageUUID":"o","imageURL":"%s/image/o.png",
+                  "cost":"n/a"}]}""".formatted(wm.baseUrl()))));
+        stubMedia("/image/o.png", "image/png", PNG);
+
+        ProviderResult result = runware.fetch(asyncHandle("u-odd"), MockedContexts.request(Capability.TEXT_TO_IMAGE,
+                null, Map.of("prompt", "x"), dir.resolve("o.png")));
+
+        assertThat(result.wroteFile()).isTrue();
+        assertThat(result.actualCost()).isNull();
+        assertThat(result.usage()).isEqualTo(new Usage.Images(List.of(new Usage.Size(1024, 1024))));
+    }
+
+    @Test
+    void a_reported_cost_settles_the_task_and_no_usage_is_reported_beside_it() throws Exception {
+        wm.stubFor(poll("u-paid").willReturn(okJson("""
+                {"data":[{"taskUUID":"u-paid","status":"success","imageUUID":"c","imageURL":"%s/image/c.png",
+                  "cost":"0.0042"}]}""".formatted(wm.baseUrl()))));
+        stubMedia("/image/c.png", "image/png", PNG);
+
+        ProviderResult result = runware.fetch(asyncHandle("u-paid"), MockedContexts.request(Capability.TEXT_TO_IMAGE,
+                null, Map.of("prompt", "x"), dir.resolve("c.png")));
+
+        assertThat(result.actualCost()).as("a cost in text is still a cost").isEqualByComparingTo("0.0042");
+        assertThat(result.usage()).isNull();
+    }
+
+    static Stream<Arguments> videosWithoutACost() {
+        return Stream.of(
+                Arguments.of(Mp4Fixtures.video(6_200), Map.of("prompt", "x", "duration", 5), new BigDecimal("6.2")),
+                Arguments.of(MP4, Map.of("prompt", "x", "duration", "10s"), new BigDecimal("10.0")),
+                Arguments.of(MP4, Map.of("prompt", "x"), null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("videosWithoutACost")
+    void a_video_without_a_cost_reports_the_seconds_of_the_file_else_those_asked_for(byte[] video,
+            Map<String, Object> params, BigDecimal seconds) throws Exception {
+        wm.stubFor(poll("u-vid").willReturn(okJson("""
+                {"data":[{"taskUUID":"u-vid","status":"success","videoUUID":"v","videoURL":"%s/video/v.mp4"}]}"""
+                .formatted(wm.baseUrl()))));
+        stubMedia("/video/v.mp4", "video/mp4", video);
+        JobHandle handle = new JobHandle("runware", "u-vid", Map.of("delivery", "async", "task_type", "videoInference",
+                "air", "klingai:5@1", "expected_results", "1"));
+
+        ProviderResult result = runware.fetch(handle, MockedContexts.request(Capability.TEXT_TO_VIDEO, null, params,
+                dir.resolve("v.mp4")));
+
+        assertThat(result.actualCost()).isNull();
+        assertThat(result.usage()).isEqualTo(seconds == null ? null : new Usage.Video(seconds, null, null));
     }
 
     // ---- never sent twice ------------------------------------------------------------------------

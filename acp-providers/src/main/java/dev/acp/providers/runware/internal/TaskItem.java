@@ -1,6 +1,8 @@
 package dev.acp.providers.runware.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.acp.providers.support.Json;
 import java.math.BigDecimal;
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * One item of {@code data[]} (providers.md 4.2, 4.4): one generated image or video of a task, or
  * during polling the state of one generation ({@code status} processing, success or error, with
  * {@code error} when it failed). Which payload field is set depends on the task and
- * {@code outputType}.
+ * {@code outputType}. A {@code cost} that is not a number reads as absent: the generation is kept
+ * and priced from what it delivered.
  */
 public record TaskItem(
         @Nullable String taskType,
@@ -22,7 +25,7 @@ public record TaskItem(
         @Nullable String videoURL,
         @Nullable String mediaUUID,
         @Nullable String mediaURL,
-        @Nullable BigDecimal cost,
+        @JsonDeserialize(using = Json.LenientDecimal.class) @Nullable BigDecimal cost,
         @Nullable Long seed,
         @JsonProperty("NSFWContent") @Nullable Boolean nsfwContent,
         @Nullable ApiError error) {
