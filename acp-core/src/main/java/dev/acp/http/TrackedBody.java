@@ -12,15 +12,21 @@ import java.util.concurrent.Flow;
  */
 final class TrackedBody implements HttpRequest.BodyPublisher {
     private final HttpRequest.BodyPublisher inner;
+    private final java.util.concurrent.atomic.AtomicLong handedOut = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean taken;
 
     TrackedBody(HttpRequest.BodyPublisher inner) {
         this.inner = inner;
     }
 
-    /** Whether the client took the whole body (it may have been sent). */
+    /**
+     * Whether the client took the whole body (it may have been sent): every byte was handed out,
+     * or the body ended. The last bytes may be written before the client asks for the end, so the
+     * count decides as soon as it reaches the length.
+     */
     boolean taken() {
-        return taken;
+        long length = inner.contentLength();
+        return taken || length >= 0 && handedOut.get() >= length;
     }
 
     @Override
@@ -38,6 +44,7 @@ final class TrackedBody implements HttpRequest.BodyPublisher {
 
             @Override
             public void onNext(ByteBuffer item) {
+                handedOut.addAndGet(item.remaining());
                 subscriber.onNext(item);
             }
 
