@@ -31,8 +31,17 @@ final class ElevenLabsErrorMapper implements ErrorMapper {
             kind = d.validationList() ? ErrorKind.VALIDATION : ErrorMapper.byStatus(r.status());
         }
         String text = d.code() == null ? d.message() : d.code() + (d.message().isEmpty() ? "" : ": " + d.message());
-        return new Classified(kind, text.isEmpty() ? "HTTP " + r.status() : text);
+        Classified c = new Classified(kind, text.isEmpty() ? "HTTP " + r.status() : text);
+        // A busy service or a full plan turns the request away before any speech is made: nothing
+        // is billed (character-cost comes with audio only), so it is safe to send again.
+        boolean turnedAway = r.status() == 503 || r.status() == 429 || d.code() != null && REFUSING_CODES.contains(
+                d.code().toLowerCase(Locale.ROOT));
+        return turnedAway && kind.retryable() ? c.refused() : c;
     }
+
+    /** Error codes of requests ElevenLabs did not take on. */
+    static final java.util.Set<String> REFUSING_CODES = java.util.Set.of("too_many_concurrent_requests",
+            "rate_limit_exceeded", "system_busy", "service_unavailable");
 
     /** The kind of an ElevenLabs error code, or null when the code says nothing beyond the status. */
     static @Nullable ErrorKind kindOf(String code) {

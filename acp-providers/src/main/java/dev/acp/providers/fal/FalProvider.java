@@ -279,12 +279,20 @@ public final class FalProvider implements JobProvider {
 
     /**
      * A 5xx or 408 answer to a submission that carries fal's request id may have been queued (and
-     * billed): it is UNKNOWN_OUTCOME, not retried. Without a request id the refusal came from
-     * fal's ingress before the queue (the official client retries exactly those), and its kind
-     * stands.
+     * billed): it is UNKNOWN_OUTCOME, not retried, unless fal marks it {@code X-Fal-Retryable: true}.
+     * Without a request id, a 502/503/504 came from fal's ingress before the queue (the official
+     * client retries exactly those): not accepted, sent again by default.
      */
     private static final ErrorMapper SUBMIT_ERRORS = r -> {
         ErrorMapper.Classified c = FalErrors.INSTANCE.classify(r);
+        boolean retryableHint = r.header("X-Fal-Retryable").map("true"::equalsIgnoreCase).orElse(false);
+        boolean ingress = r.header("x-fal-request-id").isEmpty() && (r.status() == 502 || r.status() == 503
+                || r.status() == 504);
+        if ((retryableHint || ingress) && c.kind().retryable()) {
+            // fal says the request may be sent again (X-Fal-Retryable), or its ingress refused it
+            // before the queue: nothing was queued or billed.
+            return c.refused();
+        }
         if ((r.status() >= 500 || r.status() == 408) && c.kind().retryable() && r.header("x-fal-request-id").isPresent()) {
             return new ErrorMapper.Classified(ErrorKind.UNKNOWN_OUTCOME, c.message() + "; fal gave it a request id,"
                     + " so it may have been queued and billed. Check the requests on fal.ai/dashboard before running"

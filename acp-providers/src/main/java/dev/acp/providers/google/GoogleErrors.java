@@ -65,7 +65,9 @@ final class GoogleErrors implements ErrorMapper {
         ErrorKind kind = kind(r.status(), status, message == null ? "" : message, error.get("details"));
         String text = "HTTP " + r.status() + (status == null ? "" : " " + status)
                 + (message == null || message.isBlank() ? "" : ": " + message);
-        return new Classified(kind, oneLine(text), retryDelay(error.get("details")));
+        Classified c = new Classified(kind, oneLine(text), retryDelay(error.get("details")));
+        // An overloaded model (503 UNAVAILABLE) answers before it generates anything: not billed.
+        return r.status() == 503 && kind.retryable() ? c.refused() : c;
     }
 
     /** The canonical status name of a numeric {@code google.rpc.Code}, or null. */

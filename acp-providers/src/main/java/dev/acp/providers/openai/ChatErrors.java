@@ -43,7 +43,10 @@ record ChatErrors(String provider, @Nullable String model, boolean localServer, 
         String fallback = response.body().length == 0 ? "no details in the answer" : response.excerpt();
         Classified c = classify(response.status(), error, fallback, false);
         // "HTTP nnn" leads, so that the transport does not append it after the fix.
-        return new Classified(c.kind(), "HTTP " + response.status() + ": " + c.message());
+        Classified out = new Classified(c.kind(), "HTTP " + response.status() + ": " + c.message());
+        // No provider available (503) or an overloaded one (529): answered before any generation,
+        // nothing billed, safe to send again.
+        return (response.status() == 503 || response.status() == 529) && c.kind().retryable() ? out.refused() : out;
     }
 
     /**
