@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ElevenLabs endpoints ACP calls, over the process's one {@link HttpTransport}: every call
@@ -85,6 +86,58 @@ final class ElevenLabsApi {
                 Map.of("xi-api-key", apiKey, "Content-Type", "application/json"),
                 Json.body(body), speechTimeout, HttpCall.Retry.ONCE, errors, governor, List.of(apiKey));
         return transport.execute(call);
+    }
+
+    /** One item of the speech history: what was said, by which voice and model, when, and what it cost. */
+    record HistoryItem(String id, @Nullable String requestId, @Nullable String voiceId, @Nullable String modelId,
+            @Nullable String text, long dateUnix, @Nullable Long charactersFrom, @Nullable Long charactersTo,
+            @Nullable String contentType) {}
+
+    /** One page of {@code GET /v1/history} and the cursor of the next, or null when it is the last. */
+    record HistoryPage(List<HistoryItem> items, @Nullable String next) {}
+
+    /**
+     * {@code GET /v1/history} filtered by voice, model and a start time, oldest first
+     * (providers.md 2.5): free, and safe to repeat.
+     */
+    HistoryPage history(String voiceId, String modelId, long afterUnix, @Nullable String startAfter)
+            throws ProviderException, InterruptedException {
+        String q = "/v1/history?page_size=100&sort_direction=asc&voice_id=" + encode(voiceId) + "&model_id="
+                + encode(modelId) + "&date_after_unix=" + afterUnix
+                + (startAfter == null ? "" : "&start_after_history_item_id=" + encode(startAfter));
+        HttpResult r = transport.execute(get(q));
+        JsonNode node = Json.read(r, ElevenLabsProvider.ID, ErrorKind.TRANSIENT);
+        JsonNode items = node.path("history");
+        if (!items.isArray()) {
+            throw new ProviderException(ErrorKind.TRANSIENT, mask(ElevenLabsProvider.ID + ": the history (HTTP "
+                    + r.status() + ") has no 'history' list: " + r.excerpt()));
+        }
+        List<HistoryItem> out = new java.util.ArrayList<>();
+        for (JsonNode i : items) {
+            String id = Json.text(i, "history_item_id");
+            if (id == null || id.isBlank()) {
+                continue;
+            }
+            out.add(new HistoryItem(id, Json.text(i, "request_id"), Json.text(i, "voice_id"), Json.text(i, "model_id"),
+                    Json.text(i, "text"), i.path("date_unix").asLong(0), whole(i, "character_count_change_from"),
+                    whole(i, "character_count_change_to"), Json.text(i, "content_type")));
+        }
+        boolean more = node.path("has_more").asBoolean(false);
+        String last = Json.text(node, "last_history_item_id");
+        return new HistoryPage(out, more && last != null && !last.isBlank() ? last : null);
+    }
+
+    /** {@code GET /v1/history/{id}/audio} into {@code target}, streamed: the audio already paid for. */
+    dev.acp.http.Downloaded historyAudio(String historyItemId, java.nio.file.Path target, List<String> accepted)
+            throws ProviderException, InterruptedException {
+        HttpCall call = HttpCall.get(URI.create(baseUrl + "/v1/history/" + encode(historyItemId) + "/audio"),
+                Map.of("xi-api-key", apiKey), governor, errors, List.of(apiKey)).withTimeout(speechTimeout);
+        return transport.downloadFile(call, target, 512L * 1024 * 1024, accepted);
+    }
+
+    private static @Nullable Long whole(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.canConvertToLong() ? v.asLong() : null;
     }
 
     private HttpCall get(String pathAndQuery) {

@@ -74,12 +74,23 @@ public final class ElevenLabsProvider implements Provider {
     /** One speech call's time limit: long texts take a while, and a timeout is an unknown outcome. */
     static final Duration SPEECH_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * How long after a lost request was sent its speech may still be in the making, so that a
+     * lookup that finds nothing in the history waits until then before the request is sent again.
+     */
+    static final Duration HISTORY_GRACE = Duration.ofMinutes(2);
+
     private final @Nullable ElevenLabsApi api;
     private final @Nullable VoiceDirectory voices;
+    private final @Nullable HistoryLookup history;
     private final ConcurrencyLimit concurrency;
     private final ProviderCatalog catalog;
 
     ElevenLabsProvider(ProviderContext context, Duration speechTimeout) {
+        this(context, speechTimeout, HISTORY_GRACE);
+    }
+
+    ElevenLabsProvider(ProviderContext context, Duration speechTimeout, Duration historyGrace) {
         Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS);
         this.concurrency = new ConcurrencyLimit(governor.settings().maxConcurrentRequests());
         ElevenLabsErrorMapper mapper = new ElevenLabsErrorMapper();
@@ -93,6 +104,7 @@ public final class ElevenLabsProvider implements Provider {
                 : new ElevenLabsApi(context.transport(), context.baseUrl(ID, DEFAULT_BASE_URL), key, governor, errors,
                         speechTimeout);
         this.voices = api == null ? null : new VoiceDirectory(api);
+        this.history = api == null ? null : new HistoryLookup(api, context.clock(), historyGrace);
         this.catalog = ProviderCatalog.builtIn();
     }
 
@@ -190,7 +202,7 @@ public final class ElevenLabsProvider implements Provider {
                 throw e;
             }
             throw new ProviderException(e.kind(), e.getMessage() + "; not sent again: ElevenLabs may have generated"
-                    + " and billed it (see the history in your ElevenLabs account; run the step again to retry)",
+                    + " and billed it, and resuming the run looks for it in your ElevenLabs history",
                     e.retryAfter().orElse(null), e.requestId().orElse(null), e);
         } finally {
             slot.close();
@@ -249,6 +261,35 @@ public final class ElevenLabsProvider implements Provider {
         ProviderResult result = ProviderResult.file(m).withRequestIds(requestId == null ? List.of() : List.of(requestId));
         Usage.Credits credits = credits(billed);
         return credits == null ? result : result.withUsage(credits);
+    }
+
+    /**
+     * The speech of a request whose answer was lost, from the account's history: the same voice,
+     * model and text (as sent, audio tags included) since the request was sent. Found, its audio
+     * is the step's result, billed once; not found (after a grace for speech still in the making),
+     * ElevenLabs never made it and it may be sent.
+     */
+    @Override
+    public dev.acp.provider.CallRecovery recoverCall(ProviderRequest request, java.time.Instant sentAt)
+            throws ProviderException, InterruptedException {
+        SpeechConfig.Parsed parsed = SpeechConfig.parse(request.parameters(), request.outputExtension(), false);
+        if (!parsed.issues().isEmpty() || api == null || voices == null || history == null) {
+            return new dev.acp.provider.CallRecovery.Unknown("the request cannot be rebuilt to look it up");
+        }
+        SpeechConfig config = parsed.config();
+        String model = modelId(request.model());
+        VoiceDirectory.Resolved voice = voices.resolve(config.voice());
+        String text = EmotionMapping.of(config.direction(), config.voiceSettings(), model)
+                .text(Objects.requireNonNull(config.text()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("provider", ID);
+        m.put("model", model);
+        m.put("voice_id", voice.id());
+        putIfSet(m, "voice_name", voice.name());
+        m.put("output_format", Objects.requireNonNull(config.outputFormat()).wireName());
+        m.put("characters", text.codePointCount(0, text.length()));
+        request.context().progress(-1, "looking for the speech in ElevenLabs' history");
+        return history.find(request, voice.id(), model, text, sentAt, m);
     }
 
     /** The credits a billing header counts, or null when it is absent or not a number of at least zero. */
