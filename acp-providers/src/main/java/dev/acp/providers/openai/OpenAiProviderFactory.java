@@ -89,7 +89,7 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     @Override
     public Provider create(ProviderContext context) {
         URI base = ChatEndpoint.baseUri(context, ID, DEFAULT_BASE_URL);
-        ServerKind server = classifier.apply(base);
+        ServerKind server = server(context);
         ChatEndpoint endpoint = new ChatEndpoint(
                 ID,
                 base,
@@ -111,8 +111,22 @@ public final class OpenAiProviderFactory implements ProviderFactory {
                 env.get(ProviderContext.envName(ID, "IMAGE_MODEL")).map(String::strip).orElse("gpt-image-1"));
     }
 
+    /**
+     * What the configured server is, from its address, unless {@code providers.openai.billed} in
+     * ACP_HOME/config.yaml says otherwise: a gateway on the private network that bills its calls
+     * ({@code billed: true}) is paid like a hosted server, journaled and priced; a server of one's
+     * own with a public name ({@code billed: false}) is free.
+     */
     private ServerKind server(ProviderContext context) {
-        return classifier.apply(ChatEndpoint.baseUri(context, ID, DEFAULT_BASE_URL));
+        ServerKind byAddress = classifier.apply(ChatEndpoint.baseUri(context, ID, DEFAULT_BASE_URL));
+        Boolean billed = context.config().provider(ID).billed();
+        if (Boolean.TRUE.equals(billed) && byAddress == ServerKind.LOCAL) {
+            return ServerKind.REMOTE;
+        }
+        if (Boolean.FALSE.equals(billed) && byAddress != ServerKind.LOCAL) {
+            return ServerKind.LOCAL;
+        }
+        return byAddress;
     }
 
     static Map<Capability, String> defaultModels(ServerKind server) {

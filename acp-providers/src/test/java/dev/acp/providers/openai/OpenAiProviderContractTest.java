@@ -24,6 +24,7 @@ import dev.acp.error.ProviderException;
 import dev.acp.http.Governor;
 import dev.acp.provider.Capability;
 import dev.acp.provider.Provider;
+import dev.acp.config.AcpConfig;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.Usage;
@@ -68,6 +69,20 @@ final class OpenAiProviderContractTest {
     /** The real factory: WireMock is on localhost, so this is a local server. */
     private Provider local() {
         return new OpenAiProviderFactory().create(context(Map.of()));
+    }
+
+    @Test
+    void config_billed_turns_a_private_gateway_into_a_paid_server_and_a_public_one_of_ones_own_free() {
+        java.util.function.Function<Boolean, ProviderContext> with = billed -> {
+            ProviderContext c = context(Map.of());
+            AcpConfig config = new AcpConfig(Map.of("openai", new AcpConfig.ProviderConfig(null, null, null, null, null,
+                    null, null, null, billed)));
+            return new ProviderContext(c.environment(), c.acpHome(), c.clock(), c.transport(), c.governors(), config);
+        };
+        // WireMock is on loopback: free unless the user says the gateway bills.
+        assertThat(new OpenAiProviderFactory().create(with.apply(null)).costsMoney()).isFalse();
+        assertThat(new OpenAiProviderFactory().create(with.apply(true)).costsMoney()).isTrue();
+        assertThat(new OpenAiProviderFactory(uri -> ServerKind.REMOTE).create(with.apply(false)).costsMoney()).isFalse();
     }
 
     private Provider as(ServerKind kind, Map<String, String> env) {
