@@ -88,9 +88,25 @@ public final class Tariffs {
     }
 
     private static @Nullable Computed perImage(Tariff.PerImage t, Usage.Images i, Map<String, Object> params) {
-        BigDecimal each = t.variants().isEmpty() ? t.price() : ImageVariants.choose(t, params).high();
-        BigDecimal n = BigDecimal.valueOf(i.sizes().size());
-        return new Computed(each.multiply(n), i.describe() + " × " + Money.format(each) + "/image");
+        if (t.variants().isEmpty()) {
+            BigDecimal n = BigDecimal.valueOf(i.sizes().size());
+            return new Computed(t.price().multiply(n), i.describe() + " × " + Money.format(t.price()) + "/image");
+        }
+        // Each image at the variant of its own size (as returned) and the quality asked; an image
+        // that fits no variant at the dearest, so the ledger never counts less than the bill.
+        BigDecimal total = BigDecimal.ZERO;
+        java.util.Set<String> variants = new java.util.LinkedHashSet<>();
+        for (Usage.Size size : i.sizes()) {
+            Map<String, Object> asked = new java.util.HashMap<>(params);
+            if (size.known()) {
+                asked.put("size", size.width() + "x" + size.height());
+            }
+            ImageVariants.Choice c = ImageVariants.choose(t, asked);
+            boolean exact = c.expected().compareTo(c.high()) == 0;
+            total = total.add(exact ? c.expected() : c.high());
+            variants.add(exact ? c.variant() : "no variant fits, the dearest");
+        }
+        return new Computed(total, i.describe() + " at " + String.join("; ", variants));
     }
 
     private static @Nullable Computed perMegapixel(Tariff.PerMegapixel t, Usage.Images i, Map<String, Object> params) {
