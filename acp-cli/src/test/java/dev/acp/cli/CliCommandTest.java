@@ -328,6 +328,30 @@ class CliCommandTest {
     }
 
     @Test
+    void a_resume_accepts_the_runs_own_settings_and_names_one_that_differs() throws IOException {
+        write("p.yaml", """
+                pipeline_name: own_settings
+                output_directory: out
+                inputs:
+                  subject: { type: string, default: harbour }
+                steps:
+                  - { step_type: prompt_generation, id: idea, config: { prompt: "a {{inputs.subject}} at dawn" } }
+                """);
+        CliRunner.Result first = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--offline", "--set",
+                "subject=lighthouse");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        CliRunner.Result same = new CliRunner(dir).run("pipeline", "run", "--resume", "latest", "--offline", "--set",
+                "subject=lighthouse");
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.err()).contains("had already succeeded");
+        CliRunner.Result other = new CliRunner(dir).run("pipeline", "run", "--resume", "latest", "--offline", "--set",
+                "subject=desert");
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("--set subject=desert differs from the run being resumed")
+                .contains("has subject=lighthouse");
+    }
+
+    @Test
     void should_map_unexpected_errors_to_exit_70_with_a_stack_trace_only_on_request() throws IOException {
         write("p.yaml", OK_PIPELINE);
         CliRunner runner = new CliRunner(dir).acpFactory(env -> {

@@ -244,6 +244,49 @@ class PricingAndEstimateTest {
     }
 
     @Test
+    void a_user_pricing_file_whose_unit_cannot_bill_the_model_is_refused_with_file_and_line() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home-units"));
+        Files.writeString(home.resolve("pricing.yaml"), """
+                version: 1
+                providers:
+                  fal:
+                    models:
+                      flux-dev: { unit: video_second, price: 0.1, source: mine, as_of: "2026-12-01" }
+                """);
+        assertThatThrownBy(() -> PricingCatalog.load(home, null)).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith(home.resolve("pricing.yaml") + ":5:")
+                .hasMessageContaining("unit video_second cannot bill text_to_image steps")
+                .hasMessageContaining("use one of image, megapixel");
+        // A key of another unit is named as such.
+        Files.writeString(home.resolve("pricing.yaml"), """
+                providers:
+                  elevenlabs:
+                    models:
+                      eleven_v3: { unit: credits, credits_per_character: 1, price: 0.3, source: mine, as_of: "2026-12-01" }
+                """);
+        assertThatThrownBy(() -> PricingCatalog.load(home, null)).hasMessageContaining(":4:")
+                .hasMessageContaining("'price' does not apply to unit credits");
+    }
+
+    @Test
+    void a_credit_price_or_plan_that_is_not_one_is_refused_with_file_and_line() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home-credits"));
+        Files.writeString(home.resolve("config.yaml"), "providers:\n  elevenlabs: { credit_price: -0.0002 }\n");
+        assertThatThrownBy(() -> PricingCatalog.load(home, null)).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith(home.resolve("config.yaml") + ":2:")
+                .hasMessageContaining("providers.elevenlabs.credit_price must be 0 or more, found -0.0002");
+        Files.writeString(home.resolve("config.yaml"), "providers:\n  elevenlabs:\n    credit_price: \"cheap\"\n");
+        assertThatThrownBy(() -> PricingCatalog.load(home, null)).hasMessageContaining("config.yaml:3:")
+                .hasMessageContaining("credit_price must be a number").hasMessageContaining("without quotes");
+        Files.writeString(home.resolve("config.yaml"), "providers:\n  elevenlabs: { plan: platinum }\n");
+        assertThatThrownBy(() -> PricingCatalog.load(home, null)).hasMessageContaining("plan 'platinum' is not a"
+                + " plan ACP knows; use one of starter, creator, pro, scale, business");
+        Files.writeString(home.resolve("config.yaml"), "providers:\n  elevenlabs: { plan: Pro }\n");
+        assertThat(PricingCatalog.load(home, null).creditPrice("elevenlabs").orElseThrow().expected())
+                .isEqualByComparingTo("0.000165");
+    }
+
+    @Test
     void the_ledger_refuses_what_does_not_fit_and_releases_in_full() {
         SpendLedger ledger = new SpendLedger(new BigDecimal("1.00"), Map.of("earlier", new BigDecimal("0.40")),
                 DailySpend.NONE);
