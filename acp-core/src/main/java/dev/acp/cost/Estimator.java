@@ -23,6 +23,9 @@ public final class Estimator {
     /** Characters of speech per second, to turn text into audio seconds (about 150 words a minute). */
     static final int CHARS_PER_SECOND = 15;
     private static final MathContext MC = MathContext.DECIMAL64;
+    /** Why a text priced per character cannot be estimated before the run. */
+    static final String TEXT_AT_RUN_TIME = "its text comes from an earlier step or input and is known only when the"
+            + " step starts, when it is priced exactly and reserved against the limits";
 
     /** The model a provider calls for a step that names none, when the provider decides it. */
     @FunctionalInterface
@@ -198,7 +201,7 @@ public final class Estimator {
         }
         StepParameters.Text text = StepParameters.text(params);
         if (text.templated() && e.maxQuantity() == null) {
-            return Quote.unknown("the text is only known at run time");
+            return Quote.unknown(TEXT_AT_RUN_TIME);
         }
         BigDecimal seconds0 = BigDecimal.valueOf(text.length()).divide(BigDecimal.valueOf(CHARS_PER_SECOND), MC);
         BigDecimal p = t.price();
@@ -221,8 +224,7 @@ public final class Estimator {
                     + " chars × " + unit);
         }
         if (e.maxQuantity() == null) {
-            return Quote.unknown("the text is only known at run time (" + e.provider() + "/" + e.model()
-                    + " has no max_quantity to bound it)");
+            return Quote.unknown(TEXT_AT_RUN_TIME);
         }
         BigDecimal low = t.price().multiply(BigDecimal.valueOf(text.length())).divide(per, MC);
         BigDecimal high = t.price().multiply(e.maxQuantity().max(BigDecimal.valueOf(text.length()))).divide(per, MC);
@@ -238,8 +240,7 @@ public final class Estimator {
         }
         StepParameters.Text text = StepParameters.text(params);
         if (text.templated() && e.maxQuantity() == null) {
-            return Quote.unknown("the text is only known at run time (" + e.provider() + "/" + e.model()
-                    + " has no max_quantity to bound it)");
+            return Quote.unknown(TEXT_AT_RUN_TIME);
         }
         BigDecimal low = BigDecimal.valueOf(text.length());
         BigDecimal high = text.templated() ? e.maxQuantity().max(low) : low;

@@ -4,6 +4,7 @@ import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -95,7 +96,7 @@ public final class Tariffs {
         // Each image at the variant of its own size (as returned) and the quality asked; an image
         // that fits no variant at the dearest, so the ledger never counts less than the bill.
         BigDecimal total = BigDecimal.ZERO;
-        java.util.Set<String> variants = new java.util.LinkedHashSet<>();
+        Map<String, BigDecimal> variants = new java.util.LinkedHashMap<>();
         for (Usage.Size size : i.sizes()) {
             Map<String, Object> asked = new java.util.HashMap<>(params);
             if (size.known()) {
@@ -103,10 +104,18 @@ public final class Tariffs {
             }
             ImageVariants.Choice c = ImageVariants.choose(t, asked);
             boolean exact = c.expected().compareTo(c.high()) == 0;
-            total = total.add(exact ? c.expected() : c.high());
-            variants.add(exact ? c.variant() : "no variant fits, the dearest");
+            BigDecimal each = exact ? c.expected() : c.high();
+            total = total.add(each);
+            variants.put(exact ? c.variant() : "no variant fits, the dearest", each);
         }
-        return new Computed(total, i.describe() + " at " + String.join("; ", variants));
+        if (variants.size() == 1) {
+            var only = variants.entrySet().iterator().next();
+            return new Computed(total, i.describe() + " × " + Money.format(only.getValue()) + "/image (" + only.getKey()
+                    + ")");
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        variants.forEach((v, p) -> parts.add(v + " " + Money.format(p)));
+        return new Computed(total, i.describe() + " at " + String.join("; ", parts) + " per image");
     }
 
     private static @Nullable Computed perMegapixel(Tariff.PerMegapixel t, Usage.Images i, Map<String, Object> params) {
