@@ -104,9 +104,14 @@ final class EstimateCommand implements Callable<Integer> {
                 + " (expected " + Money.format(estimate.expected()) + ")"
                 + (estimate.unknownSteps().isEmpty() ? "" : " + unknown: " + String.join(", ", estimate.unknownSteps())));
         context.out().println("Budget: " + estimate.limitSummary());
-        if (!estimate.unknownSteps().isEmpty() && estimate.limit() != null) {
+        if (!estimate.unpricedSteps().isEmpty() && estimate.limit() != null) {
             context.out().println(term.yellow("A run under this limit is refused while a price is unknown: set the"
                     + " price in ACP_HOME/pricing.yaml or --pricing FILE, or run with --allow-unknown-prices."));
+        }
+        if (estimate.unpricedSteps().size() < estimate.unknownSteps().size()) {
+            context.out().println("Steps whose quantity only the run knows (a text an earlier step writes) are priced"
+                    + " exactly, and reserved against the limits, when they start"
+                    + (estimate.limit() == null ? "; without a limit the run asks before it spends." : "."));
         }
         hint.ifPresent(h -> context.out().println(term.yellow("Prices: " + h + ".")));
     }

@@ -179,7 +179,7 @@ class CostCommandTest {
         write("p.yaml", PIPELINE);
         CliRunner.Result r = runner().run("pipeline", "run", "-c", "p.yaml", "--pricing", "pricing.yaml");
         assertThat(r.exitCode()).isEqualTo(4);
-        assertThat(r.err()).contains("no terminal to confirm on; pass --yes");
+        assertThat(r.err()).contains("no terminal to confirm on: pass --yes");
         assertThat(calls).isEmpty();
         assertThat(Files.exists(dir.resolve(".acp-home/runs"))).isFalse();
     }
@@ -197,6 +197,34 @@ class CostCommandTest {
         assertThat(yes.exitCode()).as(yes.err()).isZero();
         assertThat(asked).singleElement().asString().contains("may cost up to $1.20");
         assertThat(calls).hasSize(4);
+    }
+
+    @Test
+    void a_paid_step_of_unknown_price_with_no_limit_never_spends_unasked() throws IOException {
+        write("u.yaml", """
+                pipeline_name: unknown_price
+                output_directory: out
+                steps:
+                  - { id: mystery, step_type: prompt_generation, provider: paid, config: { prompt: x, model: secret } }
+                """);
+        // No terminal: refused, naming the step, nothing called.
+        CliRunner.Result refused = runner().run("pipeline", "run", "-c", "u.yaml", "--pricing", "pricing.yaml");
+        assertThat(refused.exitCode()).isEqualTo(4);
+        assertThat(refused.err()).contains("the cost of mystery is unknown and no cost limit caps the run")
+                .contains("pass --yes to run it, or set a cost limit");
+        assertThat(calls).isEmpty();
+        // On a terminal it asks, naming the step; declined, nothing runs; agreed, it runs.
+        List<String> asked = new CopyOnWriteArrayList<>();
+        CliRunner.Result declined = runner().prompt(q -> {
+            asked.add(q);
+            return false;
+        }).run("pipeline", "run", "-c", "u.yaml", "--pricing", "pricing.yaml");
+        assertThat(declined.exitCode()).isEqualTo(4);
+        assertThat(asked).singleElement().asString().contains("the cost of mystery is unknown");
+        assertThat(calls).isEmpty();
+        assertThat(runner().run("pipeline", "run", "-c", "u.yaml", "--pricing", "pricing.yaml", "--yes").exitCode())
+                .isZero();
+        assertThat(calls).containsExactly("mystery");
     }
 
     @Test

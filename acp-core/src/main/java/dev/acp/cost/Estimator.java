@@ -109,6 +109,11 @@ public final class Estimator {
         static Quote unknown(String reason) {
             return new Quote(new StepEstimate.Unknown(reason), reason);
         }
+
+        /** A known price whose quantity the run will tell: exact, and reserved, when the step starts. */
+        static Quote atDispatch(String reason) {
+            return new Quote(new StepEstimate.Unknown(reason, true), reason);
+        }
     }
 
     private Quote quote(Tariff tariff, PriceEntry e, Capability capability, Map<String, Object> params) {
@@ -129,7 +134,7 @@ public final class Estimator {
     private Quote images(Tariff.PerImage t, Map<String, Object> params) {
         Integer n = StepParameters.count(params.get("num_images"), 1);
         if (n == null) {
-            return Quote.unknown("num_images is only known at run time");
+            return Quote.atDispatch("num_images is only known at run time");
         }
         BigDecimal count = BigDecimal.valueOf(n);
         String images = n + (n == 1 ? " image" : " images");
@@ -146,7 +151,7 @@ public final class Estimator {
         Integer n = StepParameters.count(params.get("num_images"), 1);
         int[] size = StepParameters.size(params);
         if (n == null || size == null) {
-            return Quote.unknown("the image size or count is only known at run time");
+            return Quote.atDispatch("the image size or count is only known at run time");
         }
         BigDecimal mp = Tariffs.megapixels(t, size[0], size[1]);
         BigDecimal amount = t.price().multiply(mp).multiply(BigDecimal.valueOf(n));
@@ -157,8 +162,9 @@ public final class Estimator {
     private Quote videoSeconds(Tariff.PerVideoSecond t, PriceEntry e, Map<String, Object> params) {
         BigDecimal seconds = duration(e, params);
         if (seconds == null) {
-            return Quote.unknown(StepParameters.isTemplate(params.get("duration")) ? "the duration is only known at"
-                    + " run time" : "no duration given and " + e.provider() + "/" + e.model() + " has no default duration");
+            return StepParameters.isTemplate(params.get("duration")) ? Quote.atDispatch("the duration is only known at"
+                    + " run time") : Quote.unknown("no duration given and " + e.provider() + "/" + e.model()
+                            + " has no default duration");
         }
         Object res = params.get("resolution");
         String resolution = res instanceof String s && !StepParameters.isTemplate(s) ? s.toLowerCase(Locale.ROOT) : null;
@@ -179,7 +185,7 @@ public final class Estimator {
     private Quote clip(Tariff.PerClip t, PriceEntry e, Map<String, Object> params) {
         BigDecimal seconds = duration(e, params);
         if (seconds == null && StepParameters.isTemplate(params.get("duration"))) {
-            return Quote.unknown("the duration is only known at run time");
+            return Quote.atDispatch("the duration is only known at run time");
         }
         if (seconds == null) {
             seconds = t.clipSeconds();
@@ -201,7 +207,7 @@ public final class Estimator {
         }
         StepParameters.Text text = StepParameters.text(params);
         if (text.templated() && e.maxQuantity() == null) {
-            return Quote.unknown(TEXT_AT_RUN_TIME);
+            return Quote.atDispatch(TEXT_AT_RUN_TIME);
         }
         BigDecimal seconds0 = BigDecimal.valueOf(text.length()).divide(BigDecimal.valueOf(CHARS_PER_SECOND), MC);
         BigDecimal p = t.price();
@@ -224,7 +230,7 @@ public final class Estimator {
                     + " chars × " + unit);
         }
         if (e.maxQuantity() == null) {
-            return Quote.unknown(TEXT_AT_RUN_TIME);
+            return Quote.atDispatch(TEXT_AT_RUN_TIME);
         }
         BigDecimal low = t.price().multiply(BigDecimal.valueOf(text.length())).divide(per, MC);
         BigDecimal high = t.price().multiply(e.maxQuantity().max(BigDecimal.valueOf(text.length()))).divide(per, MC);
@@ -240,7 +246,7 @@ public final class Estimator {
         }
         StepParameters.Text text = StepParameters.text(params);
         if (text.templated() && e.maxQuantity() == null) {
-            return Quote.unknown(TEXT_AT_RUN_TIME);
+            return Quote.atDispatch(TEXT_AT_RUN_TIME);
         }
         BigDecimal low = BigDecimal.valueOf(text.length());
         BigDecimal high = text.templated() ? e.maxQuantity().max(low) : low;

@@ -128,7 +128,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
         }
         if (items == null) {
             return new StepEstimate(id, one.provider(), one.model(), one.entry(), new StepEstimate.Unknown(
-                    "for_each " + block.id() + ": the number of items is known only at run time"),
+                    "for_each " + block.id() + ": the number of items is known only at run time", true),
                     Money.format(r.expected()) + " per item × items known only at run time (" + one.formula() + ")");
         }
         BigDecimal n = BigDecimal.valueOf(items);
@@ -177,15 +177,25 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
                 new StepEstimate.Range(r.low(), r.expected(), high), formula);
     }
 
+    /**
+     * The steps whose price is unknown (no published price): at dispatch they reserve nothing.
+     * Steps whose price is known but whose quantity only the run tells (a text written by an
+     * earlier step) are not among them: they are priced exactly, and reserved, when they start.
+     */
+    public List<String> unpricedSteps() {
+        return steps.stream().filter(StepEstimate::unpriced).map(StepEstimate::stepId).toList();
+    }
+
     /** Whether a step with an unknown price would run under a limit (refused unless allowed). */
     public boolean unknownUnderLimit(ExecutionPlan plan) {
-        if (unknownSteps.isEmpty()) {
+        List<String> unpriced = unpricedSteps();
+        if (unpriced.isEmpty()) {
             return false;
         }
         if (limit != null) {
             return true;
         }
-        return plan.tasks().stream().anyMatch(t -> unknownSteps.contains(t.id()) && t.spec().maxCost() != null);
+        return plan.tasks().stream().anyMatch(t -> unpriced.contains(t.id()) && t.spec().maxCost() != null);
     }
 
     /**
@@ -204,7 +214,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
             return "no cost limit (set global_config.cost_limit or --cost-limit)";
         }
         String unknownNote = unknownSteps.isEmpty() ? "" : "; " + unknownSteps.size() + " step(s) of unknown cost not"
-                + " counted";
+                + " counted" + (unpricedSteps().isEmpty() ? " (each priced and reserved when it starts)" : "");
         if (high.compareTo(limit) <= 0) {
             return "limit " + Money.cents(limit) + ": the pessimistic total " + Money.format(high) + " fits" + unknownNote;
         }
@@ -232,6 +242,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
             r.put("high", e.high());
             if (e.cost() instanceof StepEstimate.Unknown u) {
                 r.put("unknown_reason", u.reason());
+                r.put("priced_at_dispatch", u.atDispatch());
             }
             if (detailed && e.entry() != null) {
                 r.put("unit", e.entry().unit().wireName());
@@ -246,6 +257,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
         m.put("total_expected", expected);
         m.put("total_high", high);
         m.put("unknown_steps", unknownSteps);
+        m.put("unpriced_steps", unpricedSteps());
         m.put("cost_limit", limit);
         m.put("within_limit", limit == null ? null : high.compareTo(limit) <= 0);
         m.put("confirm_above", confirmAbove);

@@ -44,8 +44,23 @@ public record StepEstimate(String stepId, String provider, @Nullable String mode
         public static final Range FREE = exactly(BigDecimal.ZERO);
     }
 
-    /** No price, or a quantity that cannot be bounded before the run. */
-    public record Unknown(String reason) implements Cost {}
+    /**
+     * No price, or a quantity that cannot be bounded before the run.
+     *
+     * @param atDispatch whether the price is known and only a quantity waits for the run (a text
+     *     that an earlier step writes): the step is then priced exactly, and reserved against the
+     *     limits, when it starts; false when nothing can price it (no published price)
+     */
+    public record Unknown(String reason, boolean atDispatch) implements Cost {
+        public Unknown(String reason) {
+            this(reason, false);
+        }
+    }
+
+    /** Whether the price is unknown (not only a quantity that the run will tell). */
+    public boolean unpriced() {
+        return cost instanceof Unknown u && !u.atDispatch();
+    }
 
     public boolean known() {
         return cost instanceof Range;

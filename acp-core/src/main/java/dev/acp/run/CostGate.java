@@ -25,7 +25,8 @@ final class CostGate {
             Confirmation confirmation, Optional<String> refreshHint) {
         String unknown = String.join(", ", estimate.unknownSteps());
         if (estimate.unknownUnderLimit(plan) && !allowUnknownPrices) {
-            throw new BudgetRefusedException("the cost of " + unknown + " is unknown and a cost limit applies; set the"
+            throw new BudgetRefusedException("the cost of " + String.join(", ", estimate.unpricedSteps()) + " is"
+                    + " unknown and a cost limit applies; set the"
                     + " price in ACP_HOME/pricing.yaml or --pricing FILE, or pass --allow-unknown-prices ('acp"
                     + " pipeline estimate' shows why)" + refreshHint.map(h -> "; or " + h).orElse(""));
         }
@@ -40,14 +41,13 @@ final class CostGate {
         boolean over = estimate.high().compareTo(estimate.confirmAbove()) > 0;
         String what = over ? "this run may cost up to " + Money.format(estimate.high())
                 + (unknown.isEmpty() ? "" : " plus the unknown cost of " + unknown)
-                : "the cost of " + unknown + " is unknown (" + Money.format(estimate.high()) + " for the rest)";
-        String why = over ? "confirm_above " + Money.format(estimate.confirmAbove())
-                : "no cost limit caps it";
-        Optional<Boolean> answer = confirmation.ask(what + " (" + why + "). Run it?");
+                + " (above confirm_above " + Money.format(estimate.confirmAbove()) + ")"
+                : "the cost of " + unknown + " is unknown and no cost limit caps the run (" + Money.format(
+                        estimate.high()) + " for the rest)";
+        Optional<Boolean> answer = confirmation.ask(what + ". Run it?");
         if (answer.isEmpty()) {
-            throw new BudgetRefusedException(what + ", " + (over ? "above " + why : "and " + why) + ", and there is"
-                    + " no terminal to confirm on; pass --yes to run it" + (over ? "" : ", or set a cost limit")
-                    + refreshHint.map(h -> "; or " + h).orElse(""));
+            throw new BudgetRefusedException(what + ", and there is no terminal to confirm on: pass --yes to run it"
+                    + (over ? "" : ", or set a cost limit") + refreshHint.map(h -> "; or " + h).orElse(""));
         }
         if (!answer.get()) {
             throw new BudgetRefusedException("not confirmed; nothing was run");
