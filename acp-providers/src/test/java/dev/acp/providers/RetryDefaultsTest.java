@@ -175,6 +175,47 @@ final class RetryDefaultsTest {
         wm.verify(1, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
     }
 
+    @Test
+    void a_result_download_that_stalls_ends_at_the_default_timeout_and_the_run_goes_on() throws IOException {
+        String base = wm.baseUrl() + "/fal-ai/flux/requests/";
+        for (String id : List.of("r-stall", "r-ok")) {
+            wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/" + id + "/status"))
+                    .willReturn(okJson("{\"status\":\"COMPLETED\"}")));
+            wm.stubFor(get(urlEqualTo("/fal-ai/flux/requests/" + id)).willReturn(okJson("{\"images\":[{\"url\":\""
+                    + wm.baseUrl() + "/m/" + id + ".png\",\"width\":1024,\"height\":768}]}")));
+        }
+        wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock
+                .containing("stalls")).willReturn(okJson("{\"request_id\":\"r-stall\",\"status_url\":\"" + base
+                        + "r-stall/status\",\"response_url\":\"" + base + "r-stall\"}")));
+        wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock
+                .containing("arrives")).willReturn(okJson("{\"request_id\":\"r-ok\",\"status_url\":\"" + base
+                        + "r-ok/status\",\"response_url\":\"" + base + "r-ok\"}")));
+        // Ten bytes, then silence far beyond the step's time.
+        wm.stubFor(get(urlEqualTo("/m/r-stall.png")).willReturn(aResponse().withHeader("Content-Type", "image/png")
+                .withBody(new byte[4096]).withChunkedDribbleDelay(400, 120_000)));
+        wm.stubFor(get(urlEqualTo("/m/r-ok.png")).willReturn(aResponse().withHeader("Content-Type", "image/png")
+                .withBody(PNG)));
+        RunResult r = run(falEnv(), """
+                pipeline_name: stall
+                output_directory: out
+                global_config: { parallel_enabled: true, timeouts: { text_to_image: 2 } }
+                steps:
+                  - step_type: parallel_group
+                    steps:
+                      - { id: stuck, step_type: text_to_image, config: { prompt: "it stalls", model: flux-dev }, output_filename: a.png }
+                      - { id: fine, step_type: text_to_image, config: { prompt: "it arrives", model: flux-dev }, output_filename: b.png }
+                """, new FalProviderFactory());
+        StepResult stuck = r.steps().stream().filter(s -> s.stepId().equals("stuck")).findFirst().orElseThrow();
+        StepResult fine = r.steps().stream().filter(s -> s.stepId().equals("fine")).findFirst().orElseThrow();
+        assertThat(stuck.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(stuck.error().kind()).isEqualTo(dev.acp.error.ErrorKind.TIMEOUT);
+        assertThat(stuck.error().message()).startsWith("timed out after 2 s (the default timeout of text_to_image steps")
+                .contains("while downloading the result of job r-stall, which succeeded; resume the run to collect it");
+        assertThat(fine.status()).isEqualTo(StepStatus.SUCCEEDED);
+        // Paid for: the job stays in flight for a resume, never submitted again.
+        assertThat(stuck.metadata()).containsEntry("job_in_flight", "r-stall");
+    }
+
     private static final String SPEECH = """
             pipeline_name: retry
             output_directory: out
