@@ -98,9 +98,9 @@ public sealed interface Tariff {
             if (price == null) {
                 return "unknown";
             }
-            String rules = (roundUp ? "whole MP per image" : "") + (pixelsPerMegapixel == 1_048_576L
-                    ? (roundUp ? ", " : "") + "1024×1024 = 1 MP" : pixelsPerMegapixel != DECIMAL
-                            ? (roundUp ? ", " : "") + "1 MP = " + pixelsPerMegapixel + " px" : "");
+            String pixels = pixelsPerMegapixel == 1_048_576L ? "1024×1024 = 1 MP" : "1 MP = " + String.format(
+                    java.util.Locale.ROOT, "%,d", pixelsPerMegapixel) + " px";
+            String rules = roundUp ? "whole MP per image, " + pixels : pixelsPerMegapixel != DECIMAL ? pixels : "";
             return Money.format(price) + "/MP" + (rules.isEmpty() ? "" : " (" + rules + ")");
         }
     }
@@ -327,9 +327,20 @@ public sealed interface Tariff {
     }
 
     private static String perResolution(Map<String, BigDecimal> prices) {
-        return prices.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue()
-                .thenComparing(Map.Entry.comparingByKey()))
+        return prices.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparingInt(Tariff::lines)
+                .thenComparing(Comparator.naturalOrder())))
                 .map(e -> e.getKey() + " " + Money.format(e.getValue()) + "/s").collect(Collectors.joining(", "));
+    }
+
+    /** The lines of a resolution name, for ordering: {@code 720p} 720, {@code 4k} 2160; 0 when not a number. */
+    private static int lines(String resolution) {
+        String r = resolution.toLowerCase(java.util.Locale.ROOT);
+        String digits = r.replaceAll("[^0-9].*$", "");
+        if (digits.isEmpty()) {
+            return 0;
+        }
+        int n = Integer.parseInt(digits.length() > 6 ? digits.substring(0, 6) : digits);
+        return r.endsWith("k") ? n * 540 : n;
     }
 
     /** The parameter names the variants of an image tariff are keyed by, in order of appearance. */
