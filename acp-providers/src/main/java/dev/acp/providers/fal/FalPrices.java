@@ -178,7 +178,7 @@ final class FalPrices implements PublishedPrices {
         if (amount == null || amount.isNull()) {
             throw bad("the price of " + endpoint + " has no unit_price");
         }
-        BigDecimal price = amount(amount);
+        BigDecimal price = Json.decimal(amount);
         if (price == null) {
             throw bad("the unit_price of " + endpoint + " is not a number ('" + shorten(amount.asText(), 40) + "')");
         }
@@ -222,20 +222,6 @@ final class FalPrices implements PublishedPrices {
         }
     }
 
-    /** A JSON number, or a decimal string from a server that sends one; null for anything else. */
-    private static @Nullable BigDecimal amount(JsonNode v) {
-        if (v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (!v.isTextual()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(v.asText().strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     /** Ids are joined with commas into one query value: an id holding one (or a space) cannot be sent. */
     private static boolean endpointId(String id) {

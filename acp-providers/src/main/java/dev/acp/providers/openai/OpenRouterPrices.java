@@ -102,7 +102,7 @@ final class OpenRouterPrices implements PublishedPrices {
         if (v == null || v.isNull()) {
             return "no " + key + " price";
         }
-        BigDecimal amount = amount(v);
+        BigDecimal amount = Json.decimal(v);
         if (amount == null) {
             return key + " price is not a number ('" + shorten(v.asText()) + "')";
         }
@@ -112,23 +112,9 @@ final class OpenRouterPrices implements PublishedPrices {
         return null;
     }
 
-    /** A decimal string, or a JSON number from a server that sends one; null for anything else. */
-    private static @Nullable BigDecimal amount(JsonNode v) {
-        if (v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (!v.isTextual()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(v.asText().strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     private static BigDecimal perMillion(JsonNode perToken) {
-        return amount(perToken).multiply(MILLION).stripTrailingZeros();
+        return Json.decimal(perToken).multiply(MILLION).stripTrailingZeros();
     }
 
     private static String shorten(String s) {

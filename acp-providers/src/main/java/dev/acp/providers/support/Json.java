@@ -78,14 +78,22 @@ public final class Json {
         @Override
         public @Nullable BigDecimal deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JsonNode n = p.readValueAsTree();
-            if (n == null || !(n.isNumber() || n.isTextual())) {
-                return null;
-            }
-            try {
-                return n.isNumber() ? n.decimalValue() : new BigDecimal(n.asText().strip());
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return n == null ? null : decimal(n);
+        }
+    }
+
+    /**
+     * A JSON number, or a number written as text (price lists send decimal strings); null for
+     * anything else, which the caller reports in its own words.
+     */
+    public static @Nullable BigDecimal decimal(JsonNode n) {
+        if (!(n.isNumber() || n.isTextual())) {
+            return null;
+        }
+        try {
+            return n.isNumber() ? n.decimalValue() : new BigDecimal(n.asText().strip());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
