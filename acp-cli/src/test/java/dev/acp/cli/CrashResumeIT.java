@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * finishes. After every iteration: each step's job was submitted exactly once according to the
  * provider's own records, the outputs are byte-identical to an uninterrupted run, no partial file
  * is left, and the run's ledger equals what the provider billed. Iterations:
- * {@code -Dacp.crash.iterations} (50 by default; more with {@code -Pcrash-long}).
+ * {@code -Dacp.crash.iterations} (20 by default; more with {@code -Pcrash-long}).
  */
 class CrashResumeIT {
-    private static final int ITERATIONS = Integer.getInteger("acp.crash.iterations", 50);
+    private static final int ITERATIONS = Integer.getInteger("acp.crash.iterations", 20);
     private static final long SEED = Long.getLong("acp.crash.seed", 20261122L);
 
     @TempDir
