@@ -170,7 +170,7 @@ class CrashResumeIT {
         server.reset();
 
         long t0 = System.nanoTime();
-        assertThat(runToEnd(work, "pipeline", "run", "-c", "crash.yaml")).isZero();
+        assertThat(runToEnd(work, "pipeline", "run", "-c", "crash.yaml", "--yes")).isZero();
         long uninterruptedMillis = (System.nanoTime() - t0) / 1_000_000;
         Map<String, String> reference = outputs(work.resolve("out"));
         assertThat(reference).hasSize(20);
@@ -178,7 +178,7 @@ class CrashResumeIT {
 
         // The same pipeline again: everything comes from the cache; nothing is submitted or paid.
         long t1 = System.nanoTime();
-        assertThat(runToEnd(work, "pipeline", "run", "-c", "crash.yaml")).isZero();
+        assertThat(runToEnd(work, "pipeline", "run", "-c", "crash.yaml", "--yes")).isZero();
         long cachedRerunMillis = (System.nanoTime() - t1) / 1_000_000;
         assertThat(server.submissions()).hasSize(20);
         JsonNode rerun = new ObjectMapper().readTree(work.resolve("out/run.json").toFile());
@@ -198,7 +198,7 @@ class CrashResumeIT {
             server.reset();
             wipe(work.resolve("out"));
             wipe(work.resolve(".acp-home"));
-            Process p = process(work, "pipeline", "run", "-c", "crash.yaml").start();
+            Process p = process(work, "pipeline", "run", "-c", "crash.yaml", "--yes").start();
             // Most kills land while the pipeline runs; some while the JVM is still starting.
             int startup = (int) Math.min(600, uninterruptedMillis / 3);
             Thread.sleep(random.nextInt(5) == 0 ? random.nextInt(startup)
@@ -226,7 +226,7 @@ class CrashResumeIT {
                 resumes++;
                 if (exit == 2 && lastLog().contains("there are no runs")) {
                     // Killed before the run existed: nothing was submitted, so it starts anew.
-                    exit = runToEnd(work, "pipeline", "run", "-c", "crash.yaml");
+                    exit = runToEnd(work, "pipeline", "run", "-c", "crash.yaml", "--yes");
                 }
             }
             assertThat(exit).as("iteration %d finishes; last log:%n%s", i, lastLog()).isZero();
@@ -274,7 +274,7 @@ class CrashResumeIT {
                       config: { prompt: slow, fake_duration_ms: 8000 } }
                 """);
         server.reset();
-        Process first = process(work, "pipeline", "run", "-c", "slow.yaml").start();
+        Process first = process(work, "pipeline", "run", "-c", "slow.yaml", "--yes").start();
         try {
             Path runs = work.resolve(".acp-home/runs");
             for (int i = 0; i < 200 && server.submissions().stream().noneMatch(s -> s.stepId().equals("slow")); i++) {

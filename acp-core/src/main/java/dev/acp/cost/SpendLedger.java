@@ -167,8 +167,10 @@ public final class SpendLedger {
             throw new IllegalStateException("reservation " + r.id() + " of step '" + r.stepId() + "' already ended");
         }
         reserved = reserved.subtract(r.amount());
-        BigDecimal left = reservedByStep.get(r.stepId()).subtract(r.amount());
-        if (left.signum() == 0) {
+        // A step may hold more than one reservation at once (a possible first charge counted while
+        // its request is sent again), some of them zero: the step's entry goes with its last one.
+        BigDecimal left = reservedByStep.getOrDefault(r.stepId(), BigDecimal.ZERO).subtract(r.amount());
+        if (open.values().stream().noneMatch(o -> o.stepId().equals(r.stepId()))) {
             reservedByStep.remove(r.stepId());
         } else {
             reservedByStep.put(r.stepId(), left);

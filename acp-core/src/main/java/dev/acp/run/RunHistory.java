@@ -123,6 +123,15 @@ public final class RunHistory {
             return result == null && outputSinceStart && costSinceStart;
         }
 
+        /**
+         * Whether the latest attempt placed its output and recorded what it cost, whatever result
+         * followed: a paid output in place, which a resume keeps rather than pay for again, even
+         * when something after it failed the step.
+         */
+        public boolean paidOutputPlaced() {
+            return outputSinceStart && costSinceStart && outputPath != null;
+        }
+
         /** The latest final result, or null if the step never finished. */
         public @Nullable StepResult result() {
             return result;

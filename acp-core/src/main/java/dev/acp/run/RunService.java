@@ -192,6 +192,11 @@ public final class RunService {
             StepResult done = inFlight ? null : st.result();
             if (done == null && st.completedWithoutResult() && !inFlight) {
                 done = reconstructed(t, st);
+            } else if (done != null && !done.succeeded() && st.paidOutputPlaced()) {
+                // Paid for and in place, then failed by something after it: kept, never bought again.
+                notes.add("step '" + t.id() + "' failed after its paid output was in place (" + oneLine(done) + ");"
+                        + " the output is kept, not made again");
+                done = reconstructed(t, st);
             }
             if (done != null && done.succeeded()) {
                 String problem = verify(t, done, st);
@@ -313,6 +318,10 @@ public final class RunService {
         }
         return "step '" + t.id() + "': its output " + out + (Files.exists(out) ? " was changed" : " was deleted")
                 + " since the step finished and is not in the cache; it runs again";
+    }
+
+    private static String oneLine(StepResult r) {
+        return r.error() == null ? r.status().wireName() : r.error().message().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** A result for a step whose output and cost were recorded but not its end. */

@@ -287,6 +287,23 @@ class PricingAndEstimateTest {
     }
 
     @Test
+    void a_step_may_hold_two_reservations_at_once_even_of_nothing() {
+        // A request sent again after a lost answer: the possible first charge is reserved and settled
+        // while the step's own reservation is open; with an unknown price both are zero.
+        SpendLedger ledger = new SpendLedger(null, Map.of(), DailySpend.NONE);
+        var own = (SpendLedger.Reserved) ledger.reserve("s", "p", BigDecimal.ZERO, null);
+        var possible = (SpendLedger.Reserved) ledger.reserve("s", "p", BigDecimal.ZERO, null);
+        ledger.settle(possible.reservation(), BigDecimal.ZERO);
+        ledger.settle(own.reservation(), new BigDecimal("0.02"));
+        assertThat(ledger.settled()).isEqualByComparingTo("0.02");
+        var a = (SpendLedger.Reserved) ledger.reserve("t", "p", new BigDecimal("0.10"), null);
+        var b = (SpendLedger.Reserved) ledger.reserve("t", "p", BigDecimal.ZERO, null);
+        ledger.release(a.reservation());
+        ledger.release(b.reservation());
+        assertThat(ledger.reserved()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void the_ledger_refuses_what_does_not_fit_and_releases_in_full() {
         SpendLedger ledger = new SpendLedger(new BigDecimal("1.00"), Map.of("earlier", new BigDecimal("0.40")),
                 DailySpend.NONE);

@@ -341,6 +341,32 @@ class RunServiceTest {
     }
 
     @Test
+    void a_step_failed_after_its_paid_output_was_in_place_is_kept_on_resume_not_bought_again() throws Exception {
+        Path p = write("p.yaml", THREE_STEPS.formatted("polls: 1"));
+        String runId;
+        try (RunService.Session session = service.start(p, RunSettings.run(dir), CacheMode.OFF)) {
+            runId = session.runId();
+            assertThat(session.run(RunListener.NONE, new RunControl()).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+        // As if something after b's paid output failed it (a bug, a full disk in the report): its last record.
+        Path journal = service.store().folder(runId).resolve("journal.jsonl");
+        StepResult b = JournalReader.read(journal).records().stream()
+                .filter(r -> r instanceof JournalRecord.StepFinished f && f.result().stepId().equals("b"))
+                .map(r -> ((JournalRecord.StepFinished) r).result()).findFirst().orElseThrow();
+        try (Journal j = Journal.open(journal)) {
+            j.append(new JournalRecord.StepFinished(b.withStatus(StepStatus.FAILED, "internal error after the output"),
+                    java.time.Instant.now()), true);
+        }
+        long before = jobs.submissionsOf("b");
+        RunService.Session resumed = service.resume(runId, null, null);
+        assertThat(resumed.notes()).anySatisfy(n -> assertThat(n).contains("step 'b' failed after its paid output was"
+                + " in place").contains("kept, not made again"));
+        RunResult r = run(resumed);
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(jobs.submissionsOf("b")).isEqualTo(before);
+    }
+
+    @Test
     void a_forced_record_is_on_disk_before_append_returns() throws Exception {
         Path file = dir.resolve("j.jsonl");
         try (Journal j = Journal.open(file)) {
