@@ -15,6 +15,7 @@ import dev.acp.plan.PlanResult;
 import dev.acp.plan.RunSettings;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRegistry;
+import dev.acp.run.RunHost;
 import dev.acp.run.Runner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * RunOutcome outcome = acp.runner(Path.of("pipeline.yaml")).offline(true).run();
  * }</pre>
  */
-public final class Acp {
+public final class Acp implements RunHost {
     private final Environment environment;
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
@@ -59,6 +60,11 @@ public final class Acp {
         return new Acp(environment, registry, ProviderCatalog.builtIn(), options);
     }
 
+    @Override
+    public Path acpHome() {
+        return acpHome(environment);
+    }
+
     /** {@code ACP_HOME}, or {@code ~/.acp}. */
     public static Path acpHome(Environment environment) {
         return environment.get("ACP_HOME").map(Path::of)
@@ -70,6 +76,7 @@ public final class Acp {
      * Every value ACP must never write out: secret-looking environment variables, every
      * provider's credential variables, and the API keys of {@code ACP_HOME/config.yaml}.
      */
+    @Override
     public Secrets secrets() {
         List<String> names = new ArrayList<>();
         registry.factories().forEach(f -> names.addAll(f.credentialVariables()));
@@ -82,14 +89,17 @@ public final class Acp {
         return Secrets.from(environment, names).plus(configured);
     }
 
+    @Override
     public ProviderRegistry registry() {
         return registry;
     }
 
+    @Override
     public ProviderCatalog catalog() {
         return catalog;
     }
 
+    @Override
     public Environment environment() {
         return environment;
     }
@@ -99,6 +109,7 @@ public final class Acp {
     }
 
     /** Loads and validates; problems of both stages are returned together. */
+    @Override
     public PlanResult check(Path file, RunSettings settings) {
         return plan(load(file), settings);
     }
@@ -107,6 +118,7 @@ public final class Acp {
      * Validates pipeline text, for example a run's snapshot, whose relative paths resolve against
      * {@code baseDirectory} (the folder of the file it was copied from).
      */
+    @Override
     public PlanResult check(String text, String label, Path baseDirectory, NodeReader.Format format,
             RunSettings settings) {
         return plan(new PipelineLoader(environment).parse(text, label, baseDirectory, format), settings);
@@ -155,10 +167,12 @@ public final class Acp {
      * path ({@link #runner}) is built on it; tests and benchmarks of the engine use it directly.
      * Applications never should: nothing stops it from spending.
      */
+    @Override
     public LocalEngine unguardedEngine() {
         return new LocalEngine(registry, engineOptions);
     }
 
+    @Override
     public LocalEngine.Options engineOptions() {
         return engineOptions;
     }

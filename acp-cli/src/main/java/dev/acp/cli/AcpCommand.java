@@ -1,6 +1,6 @@
 package dev.acp.cli;
 
-import dev.acp.Version;
+import dev.acp.util.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package dev.acp.cli;
 
 import dev.acp.Acp;
-import dev.acp.Version;
+import dev.acp.util.Version;
 import dev.acp.catalog.ProviderCatalog;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Emotion;
 import dev.acp.provider.ProviderFactory;
 import java.io.PrintWriter;

@@ -123,7 +123,7 @@ final class ModelsCommand implements Callable<Integer> {
         ProviderRegistry registry = acp.registry();
         List<PublishedPrices> sources = new ArrayList<>();
         for (ProviderFactory f : registry.factories()) {
-            registry.provider(f.id()).publishedPrices().ifPresent(sources::add);
+            dev.acp.cost.PublishesPrices.of(registry.provider(f.id())).ifPresent(sources::add);
         }
         if (sources.isEmpty()) {
             throw new UsageException("no installed provider publishes its prices; set prices in ACP_HOME/pricing.yaml"

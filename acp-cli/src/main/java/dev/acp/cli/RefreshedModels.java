@@ -10,7 +10,7 @@ import dev.acp.plan.PlannedForEach;
 import dev.acp.plan.PlannedGroup;
 import dev.acp.plan.PlannedTask;
 import dev.acp.plan.RunSettings;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

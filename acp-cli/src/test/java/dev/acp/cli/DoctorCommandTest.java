@@ -6,7 +6,7 @@ import dev.acp.Acp;
 import dev.acp.engine.LocalEngine;
 import dev.acp.env.Environment;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.acp.cache.Hashing;
+import dev.acp.util.Hashing;
 import dev.acp.testkit.fal.FakeFalServer;
 import java.io.IOException;
 import java.nio.file.Files;

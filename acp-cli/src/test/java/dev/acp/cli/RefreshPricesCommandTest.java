@@ -18,7 +18,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.acp.Acp;
 import dev.acp.config.AcpConfig;
 import dev.acp.engine.LocalEngine;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.http.Governors;
 import dev.acp.http.HttpTransport;
 import dev.acp.provider.ProviderContext;

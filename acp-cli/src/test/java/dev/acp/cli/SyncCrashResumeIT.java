@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.acp.cache.Hashing;
+import dev.acp.util.Hashing;
 import dev.acp.run.JournalReader;
 import dev.acp.run.JournalRecord;
 import dev.acp.testkit.sync.BilledRequest;

@@ -1,5 +1,6 @@
 package dev.acp.cache;
 
+import dev.acp.util.Hashing;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

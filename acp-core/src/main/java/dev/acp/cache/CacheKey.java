@@ -1,9 +1,10 @@
 package dev.acp.cache;
 
+import dev.acp.util.Hashing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

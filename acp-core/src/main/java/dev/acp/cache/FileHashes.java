@@ -1,5 +1,6 @@
 package dev.acp.cache;
 
+import dev.acp.util.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.SourceLocation;
 import dev.acp.pipeline.load.Node;
 import dev.acp.pipeline.load.NodeReader;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.util.Suggestions;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package dev.acp.cost;
 
 import dev.acp.plan.PlannedTask;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

@@ -106,7 +106,7 @@ public record PipelineEstimate(List<StepEstimate> steps, BigDecimal low, BigDeci
                     plan.inputs().get(in.name()) instanceof List<?> list ? list.size() : null;
             case dev.acp.template.Reference.StepRef ref -> {
                 if (plan.byId().get(ref.stepId()) instanceof PlannedTask src
-                        && src.capability() == dev.acp.provider.Capability.STORY_TO_SCENES
+                        && src.capability() == dev.acp.pipeline.Capability.STORY_TO_SCENES
                         && src.spec().config().get("num_scenes") instanceof Number n && n.intValue() > 0) {
                     yield n.intValue();
                 }

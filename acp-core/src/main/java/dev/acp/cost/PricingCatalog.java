@@ -6,7 +6,7 @@ import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.SourceLocation;
 import dev.acp.pipeline.load.Node;
 import dev.acp.pipeline.load.NodeReader;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

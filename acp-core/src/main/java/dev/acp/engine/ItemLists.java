@@ -2,7 +2,7 @@ package dev.acp.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.acp.cache.Hashing;
+import dev.acp.util.Hashing;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.acp.engine;
 
+import dev.acp.util.RetryPolicy;
+import dev.acp.util.Sleeper;
 import dev.acp.env.Environment;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.provider.ProviderRegistry;

@@ -16,6 +16,11 @@ import org.jspecify.annotations.Nullable;
 public record Settlement(BigDecimal amount, String source, @Nullable String job) {
     /** Served from the artifact cache: nothing billed. */
     public static final String CACHE = "cache";
+    /**
+     * A request whose outcome is unknown and which is sent again ({@code --resend-unknown}): it may
+     * have been billed, so the ledger counts it; it is not an answer.
+     */
+    public static final String POSSIBLE = "possible";
 
     public Settlement {
         Objects.requireNonNull(amount, "amount");

@@ -1,6 +1,6 @@
 package dev.acp.engine;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.acp.cache.ArtifactCache;
 import dev.acp.cache.CacheEntry;
 import dev.acp.cache.CacheKey;
 import dev.acp.cache.CacheMode;
-import dev.acp.cache.Hashing;
+import dev.acp.util.Hashing;
 import dev.acp.cache.MetadataPaths;
 import dev.acp.cache.SideObject;
 import dev.acp.cache.SingleFlight;
@@ -764,7 +764,7 @@ final class TaskRunner {
                 case CostControl.Go go -> {
                     BigDecimal possible = go.estimate() == null || go.estimate().expected() == null ? BigDecimal.ZERO
                             : go.estimate().expected();
-                    x.request.recorder().costSettled(t, new Settlement(possible, dev.acp.run.RunHistory.POSSIBLE, null),
+                    x.request.recorder().costSettled(t, new Settlement(possible, Settlement.POSSIBLE, null),
                             true);
                     x.request.costs().settle(go, possible);
                     possibleCharge = possibleCharge.add(possible);

@@ -1,6 +1,6 @@
 package dev.acp.http;
 
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

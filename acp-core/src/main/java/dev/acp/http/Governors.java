@@ -1,7 +1,7 @@
 package dev.acp.http;
 
 import dev.acp.config.AcpConfig;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import dev.acp.env.Environment;
 import java.time.Clock;
 import java.util.Locale;

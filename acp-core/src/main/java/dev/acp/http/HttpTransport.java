@@ -1,8 +1,8 @@
 package dev.acp.http;
 
-import dev.acp.Version;
-import dev.acp.engine.RetryPolicy;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Version;
+import dev.acp.util.RetryPolicy;
+import dev.acp.util.Sleeper;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import java.io.IOException;
@@ -264,7 +264,7 @@ public final class HttpTransport {
             throws IOException, ProviderException {
         long total = 0;
         byte[] buf = new byte[64 * 1024];
-        java.security.MessageDigest sha256 = dev.acp.cache.Hashing.newSha256();
+        java.security.MessageDigest sha256 = dev.acp.util.Hashing.newSha256();
         try (OutputStream out = Files.newOutputStream(target)) {
             int n;
             while ((n = in.read(buf)) > 0) {

@@ -18,7 +18,7 @@ public record GlobalConfig(
         @Nullable BigDecimal costLimit,
         @Nullable BigDecimal confirmAbove,
         @Nullable String defaultProvider,
-        java.util.Map<dev.acp.provider.Capability, java.time.Duration> timeouts) {
+        java.util.Map<dev.acp.pipeline.Capability, java.time.Duration> timeouts) {
 
     public GlobalConfig {
         timeouts = java.util.Map.copyOf(timeouts);

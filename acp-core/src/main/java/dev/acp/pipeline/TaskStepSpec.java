@@ -1,6 +1,6 @@
 package dev.acp.pipeline;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.SourceLocation;
 import dev.acp.pipeline.StepSpec;
 import dev.acp.pipeline.TaskStepSpec;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.CapabilitySchema;
 import dev.acp.provider.ParamType;
 import dev.acp.provider.Provider;

@@ -1,7 +1,7 @@
 package dev.acp.plan;
 
 import dev.acp.pipeline.TaskStepSpec;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.acp.provider;
 
+import dev.acp.pipeline.Capability;
 import dev.acp.error.ProviderException;
 import java.time.Duration;
 

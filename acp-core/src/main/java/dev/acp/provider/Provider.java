@@ -1,5 +1,6 @@
 package dev.acp.provider;
 
+import dev.acp.pipeline.Capability;
 import dev.acp.error.ProviderException;
 import java.util.List;
 import java.util.Map;
@@ -94,13 +95,6 @@ public interface Provider {
         return java.util.Optional.empty();
     }
 
-    /**
-     * The provider's published price list, when it has one that a free call can read
-     * ({@code acp models --refresh-prices} fetches it; nothing else does). Empty by default.
-     */
-    default java.util.Optional<dev.acp.cost.PublishedPrices> publishedPrices() {
-        return java.util.Optional.empty();
-    }
 
     /**
      * Looks up the result of a paid request this step sent at {@code sentAt} whose answer was

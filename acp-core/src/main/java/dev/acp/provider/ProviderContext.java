@@ -1,7 +1,7 @@
 package dev.acp.provider;
 
 import dev.acp.config.AcpConfig;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import dev.acp.env.Environment;
 import dev.acp.http.Governors;
 import dev.acp.http.HttpTransport;

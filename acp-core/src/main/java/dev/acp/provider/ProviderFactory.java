@@ -1,5 +1,6 @@
 package dev.acp.provider;
 
+import dev.acp.pipeline.Capability;
 import java.util.List;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.acp.provider;
 
+import dev.acp.pipeline.Capability;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

@@ -4,7 +4,7 @@ import dev.acp.util.AtomicFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.acp.Version;
+import dev.acp.util.Version;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;

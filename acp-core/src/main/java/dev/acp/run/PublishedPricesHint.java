@@ -1,6 +1,5 @@
 package dev.acp.run;
 
-import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.cost.PipelineEstimate;
 import dev.acp.cost.PricesFolder;
@@ -17,10 +16,10 @@ public final class PublishedPricesHint {
     private PublishedPricesHint() {}
 
     /** "run 'acp models --refresh-prices' to fetch OpenRouter's published prices", or empty. */
-    public static Optional<String> of(PipelineEstimate estimate, Acp acp) {
+    public static Optional<String> of(PipelineEstimate estimate, RunHost acp) {
         ProviderRegistry registry = acp.registry();
         List<String> names = estimate.steps().stream().filter(s -> !s.known()).map(StepEstimate::provider).distinct()
-                .filter(p -> registry.has(p) && registry.provider(p).publishedPrices().isPresent())
+                .filter(p -> registry.has(p) && dev.acp.cost.PublishesPrices.of(registry.provider(p)).isPresent())
                 .map(p -> acp.catalog().provider(p).map(ProviderCatalog.ProviderEntry::name).orElse(p)).toList();
         if (names.isEmpty()) {
             return Optional.empty();

@@ -17,11 +17,8 @@ public final class RunHistory {
     /** Metadata the engine sets on a cancelled step whose job it left running (see TaskRunner). */
     static final String JOB_IN_FLIGHT = "job_in_flight";
     static final String SUBMISSION_UNANSWERED = "submission_unanswered";
-    /**
-     * The source of a cost settled for a request whose outcome is unknown and which is sent
-     * again: it may have been billed, so the ledger counts it; it is not an answer.
-     */
-    public static final String POSSIBLE = "possible";
+    /** See {@link Settlement#POSSIBLE}: a possible charge, not an answer. */
+    static final String POSSIBLE = Settlement.POSSIBLE;
 
     /** The recorded state of one step. */
     public static final class StepState {

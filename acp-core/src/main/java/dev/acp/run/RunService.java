@@ -1,10 +1,9 @@
 package dev.acp.run;
 
-import dev.acp.Acp;
-import dev.acp.Version;
+import dev.acp.util.Version;
 import dev.acp.cache.ArtifactCache;
 import dev.acp.cache.CacheMode;
-import dev.acp.cache.Hashing;
+import dev.acp.util.Hashing;
 import dev.acp.engine.ResumeState;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
@@ -52,14 +51,14 @@ import org.jspecify.annotations.Nullable;
  * re-attaches submitted jobs by their handles, and runs the rest.
  */
 public final class RunService {
-    private final Acp acp;
+    private final RunHost acp;
     private final RunStore store;
     private final ArtifactCache cache;
     private final Clock clock;
     private final Secrets secrets;
 
-    public RunService(Acp acp) {
-        Path home = Acp.acpHome(acp.environment());
+    public RunService(RunHost acp) {
+        Path home = acp.acpHome();
         this.acp = acp;
         this.store = new RunStore(home.resolve("runs"));
         this.secrets = acp.secrets();

@@ -1,6 +1,5 @@
 package dev.acp.run;
 
-import dev.acp.Acp;
 import dev.acp.cache.CacheMode;
 import dev.acp.config.AcpConfig;
 import dev.acp.cost.DailySpend;
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * the rules are met, and nothing is written when the run is refused.
  *
  * <pre>{@code
- * Acp acp = Acp.create(Environment.system());
+ * RunHost acp = Acp.create(Environment.system());
  * RunOutcome outcome = acp.runner(Path.of("pipeline.yaml")).offline(true).costLimit(new BigDecimal("2")).run();
  * }</pre>
  *
@@ -43,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #run()} to wait here. A builder is used once.
  */
 public final class Runner {
-    private final Acp acp;
+    private final RunHost acp;
     private final @Nullable Path pipelineFile;
     private final @Nullable String resumeId;
     private final Path workingDirectory;
@@ -62,7 +61,7 @@ public final class Runner {
     private Consumer<String> onNotice = n -> { };
     private boolean used;
 
-    private Runner(Acp acp, @Nullable Path pipelineFile, @Nullable String resumeId, Path workingDirectory) {
+    private Runner(RunHost acp, @Nullable Path pipelineFile, @Nullable String resumeId, Path workingDirectory) {
         this.acp = Objects.requireNonNull(acp, "acp");
         this.pipelineFile = pipelineFile;
         this.resumeId = resumeId;
@@ -70,7 +69,7 @@ public final class Runner {
     }
 
     /** A new run of a pipeline file; relative paths resolve against {@code workingDirectory}. */
-    public static Runner newRun(Acp acp, Path pipelineFile, Path workingDirectory) {
+    public static Runner newRun(RunHost acp, Path pipelineFile, Path workingDirectory) {
         return new Runner(acp, workingDirectory.resolve(pipelineFile), null, workingDirectory);
     }
 
@@ -79,7 +78,7 @@ public final class Runner {
      * settings it started with; the settings given here must be equal to those, and a pipeline
      * file given with {@link #pipeline} replaces the run's own snapshot.
      */
-    public static Runner resume(Acp acp, String runId, Path workingDirectory) {
+    public static Runner resume(RunHost acp, String runId, Path workingDirectory) {
         return new Runner(acp, null, Objects.requireNonNull(runId, "runId"), workingDirectory);
     }
 
@@ -210,7 +209,7 @@ public final class Runner {
             throw new IllegalStateException("a Runner starts one run");
         }
         used = true;
-        Path home = Acp.acpHome(acp.environment());
+        Path home = acp.acpHome();
         AcpConfig config = acp.registry().context().config();
         PricingCatalog pricing = PricingCatalog.load(home, pricingFile, config);
         Estimator estimator = new Estimator(pricing, acp.registry()::configuredDefaultModel);

@@ -1,8 +1,9 @@
 package dev.acp.cache;
 
+import dev.acp.util.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

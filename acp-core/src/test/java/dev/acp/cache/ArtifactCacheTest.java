@@ -1,10 +1,11 @@
 package dev.acp.cache;
 
+import dev.acp.util.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acp.env.Environment;
 import dev.acp.env.Secrets;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.acp.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -205,12 +205,12 @@ class PricingAndEstimateTest {
                       flux-schnell: { unit: image, price: 0.002, source: "--pricing", as_of: "2026-11-02" }
                 """);
         PricingCatalog c = PricingCatalog.load(home, explicit);
-        assertThat(c.lookup("fal", "flux-dev", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().price())
+        assertThat(c.lookup("fal", "flux-dev", dev.acp.pipeline.Capability.TEXT_TO_IMAGE).orElseThrow().price())
                 .isEqualByComparingTo("0.02");
-        assertThat(c.lookup("fal", "flux-schnell", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().source())
+        assertThat(c.lookup("fal", "flux-schnell", dev.acp.pipeline.Capability.TEXT_TO_IMAGE).orElseThrow().source())
                 .isEqualTo("--pricing");
         // Untouched entries stay.
-        assertThat(c.lookup("fal", "imagen-4", dev.acp.provider.Capability.TEXT_TO_IMAGE).orElseThrow().price())
+        assertThat(c.lookup("fal", "imagen-4", dev.acp.pipeline.Capability.TEXT_TO_IMAGE).orElseThrow().price())
                 .isEqualByComparingTo("0.0398");
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.plan.ExecutionPlan;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.testing.LambdaProvider;
 import dev.acp.testing.TestAcp;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.acp.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Usage;
 import java.math.BigDecimal;
 import java.util.List;

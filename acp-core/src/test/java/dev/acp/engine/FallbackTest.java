@@ -1,5 +1,6 @@
 package dev.acp.engine;
 
+import dev.acp.util.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acp.cache.CacheMode;
@@ -381,7 +382,7 @@ class FallbackTest {
     @Test
     void fallback_is_checked_like_the_step_itself() {
         TestAcp acp = new TestAcp(dir, working("prim"), working("second"),
-                LambdaProvider.limitedTo("speech", java.util.EnumSet.of(dev.acp.provider.Capability.TEXT_TO_SPEECH),
+                LambdaProvider.limitedTo("speech", java.util.EnumSet.of(dev.acp.pipeline.Capability.TEXT_TO_SPEECH),
                         request -> ProviderResult.file(Map.of())));
         PlanResult r = acp.check("""
                 pipeline_name: fb

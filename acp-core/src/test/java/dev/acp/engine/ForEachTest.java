@@ -6,7 +6,7 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.pipeline.Problem;
 import dev.acp.plan.RunSettings;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.testing.LambdaProvider;

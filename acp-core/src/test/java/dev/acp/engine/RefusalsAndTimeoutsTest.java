@@ -122,8 +122,8 @@ class RefusalsAndTimeoutsTest {
 
     @Test
     void without_any_setting_a_step_still_has_a_time_limit() {
-        assertThat(StepTimeouts.defaults().of(dev.acp.provider.Capability.TEXT_TO_VIDEO)).isEqualTo(Duration.ofHours(1));
-        assertThat(StepTimeouts.defaults().of(dev.acp.provider.Capability.TEXT_TO_IMAGE))
+        assertThat(StepTimeouts.defaults().of(dev.acp.pipeline.Capability.TEXT_TO_VIDEO)).isEqualTo(Duration.ofHours(1));
+        assertThat(StepTimeouts.defaults().of(dev.acp.pipeline.Capability.TEXT_TO_IMAGE))
                 .isEqualTo(Duration.ofMinutes(10));
         CountDownLatch never = new CountDownLatch(1);
         TestAcp acp = new TestAcp(dir, LambdaProvider.free("free", r -> {
@@ -132,7 +132,7 @@ class RefusalsAndTimeoutsTest {
         }));
         // ACP_HOME/config.yaml's timeouts (here set on the engine) apply when the pipeline sets none.
         RunResult run = acp.runWith(acp.plan(ONE_STEP.formatted("").replace("provider: p", "provider: free")),
-                StepTimeouts.defaults().with(Map.of(dev.acp.provider.Capability.PROMPT_GENERATION,
+                StepTimeouts.defaults().with(Map.of(dev.acp.pipeline.Capability.PROMPT_GENERATION,
                         Duration.ofMillis(200))));
         assertThat(run.steps().get(0).error().message()).startsWith("timed out after 0.2 s (the default timeout");
     }

@@ -3,7 +3,7 @@ package dev.acp.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import java.io.ByteArrayInputStream;
@@ -178,7 +178,7 @@ class HttpTransportFailureTest {
         client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")), whole);
         Downloaded d = transport.downloadFile(call(HttpCall.Retry.SAFE), target, 1 << 20, List.of("image/"));
         assertThat(d.bytes()).isEqualTo(200_000);
-        assertThat(d.sha256()).isEqualTo(dev.acp.cache.Hashing.sha256(target))
+        assertThat(d.sha256()).isEqualTo(dev.acp.util.Hashing.sha256(target))
                 .isEqualTo(java.util.HexFormat.of().formatHex(
                         java.security.MessageDigest.getInstance("SHA-256").digest(whole)));
     }

@@ -3,7 +3,7 @@ package dev.acp.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acp.pipeline.Problem;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderResult;
 import dev.acp.testing.LambdaProvider;
 import dev.acp.testing.TestAcp;

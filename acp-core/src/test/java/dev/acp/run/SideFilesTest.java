@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.acp.Acp;
 import dev.acp.cache.CacheMode;
 import dev.acp.engine.LocalEngine;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;
@@ -161,7 +161,7 @@ class SideFilesTest {
         RunService service = service();
         Path file = pipeline("p.yaml", "story.mp4");
         run(service.start(file, RunSettings.run(dir), CacheMode.USE));
-        String srtSha = dev.acp.cache.Hashing.sha256(out("story.srt"));
+        String srtSha = dev.acp.util.Hashing.sha256(out("story.srt"));
         Path object = service.cache().object(srtSha).orElseThrow();
         Files.writeString(object, "flipped bits");
         Files.delete(out("story.srt"));

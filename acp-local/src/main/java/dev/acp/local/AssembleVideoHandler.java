@@ -12,7 +12,7 @@ import dev.acp.local.video.Motion;
 import dev.acp.local.video.Subtitles;
 import dev.acp.local.video.Timeline;
 import dev.acp.local.video.VideoAssembly;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.SideFile;

@@ -9,7 +9,7 @@ import dev.acp.local.image.ImageFormat;
 import dev.acp.local.image.ImageOperation;
 import dev.acp.local.image.ImageStatistics;
 import dev.acp.local.image.LoadedImage;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;

@@ -6,7 +6,7 @@ import dev.acp.local.image.ImageAnalysis;
 import dev.acp.local.image.ImageFacts;
 import dev.acp.local.image.LoadedImage;
 import dev.acp.local.quality.QualityScores;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.io.IOException;

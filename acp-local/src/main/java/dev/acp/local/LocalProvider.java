@@ -8,7 +8,7 @@ import dev.acp.local.media.FfmpegLocator;
 import dev.acp.local.process.CommandResult;
 import dev.acp.local.process.ExternalCommand;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;

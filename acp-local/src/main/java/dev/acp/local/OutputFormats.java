@@ -1,7 +1,7 @@
 package dev.acp.local;
 
 import dev.acp.local.image.ImageFormat;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package dev.acp.local;
 
 import dev.acp.local.quality.QualityScores;
 import dev.acp.local.text.PromptExpander;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.util.List;

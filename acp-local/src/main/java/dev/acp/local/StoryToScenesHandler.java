@@ -10,7 +10,7 @@ import dev.acp.error.ProviderException;
 import dev.acp.local.text.SceneSplitter;
 import dev.acp.local.text.ScenePrompts;
 import dev.acp.local.text.StoryScene;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.util.ArrayList;

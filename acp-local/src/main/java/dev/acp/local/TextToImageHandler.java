@@ -4,7 +4,7 @@ import dev.acp.error.ProviderException;
 import dev.acp.local.image.ImageFormat;
 import dev.acp.local.image.ImageStatistics;
 import dev.acp.local.image.PreviewRenderer;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;

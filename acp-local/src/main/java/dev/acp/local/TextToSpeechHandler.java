@@ -7,7 +7,7 @@ import dev.acp.local.speech.Prosody;
 import dev.acp.local.speech.Sentences;
 import dev.acp.local.speech.SpeechEngine;
 import dev.acp.local.speech.SpeechResult;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.SpeechDirection;

@@ -13,7 +13,7 @@ import dev.acp.local.support.StableHash;
 import dev.acp.local.video.KenBurns;
 import dev.acp.local.video.Motion;
 import dev.acp.local.video.VideoSettings;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;

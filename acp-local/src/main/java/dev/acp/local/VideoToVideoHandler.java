@@ -8,7 +8,7 @@ import dev.acp.local.media.MediaProbe;
 import dev.acp.local.media.MediaStream;
 import dev.acp.local.process.CommandResult;
 import dev.acp.local.video.VideoAssembly;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.SideFile;

@@ -13,7 +13,7 @@ import dev.acp.local.testing.Steps;
 import dev.acp.local.testing.TestHome;
 import dev.acp.local.testing.TestImages;
 import dev.acp.local.testing.TestMedia;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;

@@ -9,7 +9,7 @@ import dev.acp.error.ProviderException;
 import dev.acp.local.testing.RecordingContext;
 import dev.acp.local.testing.Steps;
 import dev.acp.local.testing.TestImages;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderResult;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

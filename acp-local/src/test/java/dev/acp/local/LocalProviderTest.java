@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acp.local.testing.Steps;
 import dev.acp.local.testing.TestHome;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderContext;

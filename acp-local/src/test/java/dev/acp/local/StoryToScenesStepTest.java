@@ -10,7 +10,7 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.local.testing.RecordingContext;
 import dev.acp.local.testing.Steps;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderResult;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.acp.config.AcpConfig;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.env.Environment;
 import dev.acp.http.Governors;
 import dev.acp.http.HttpTransport;

@@ -1,11 +1,11 @@
 package dev.acp.providers;
 
 import dev.acp.config.AcpConfig;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.env.Environment;
 import dev.acp.http.Governors;
 import dev.acp.http.HttpTransport;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.StepContext;

@@ -19,7 +19,7 @@ import dev.acp.Acp;
 import dev.acp.cache.CacheMode;
 import dev.acp.engine.LocalEngine;
 import dev.acp.engine.ResumeState;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;

@@ -14,7 +14,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.acp.Acp;
 import dev.acp.engine.LocalEngine;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;

@@ -2,7 +2,7 @@ package dev.acp.testkit;
 
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -14,7 +14,7 @@ import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.SourceLocation;
 import dev.acp.pipeline.StepSpec;
 import dev.acp.pipeline.TaskStepSpec;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.template.EnvSubstitution;
 import dev.acp.util.Suggestions;
 import java.io.IOException;

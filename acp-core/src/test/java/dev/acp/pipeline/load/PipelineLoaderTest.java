@@ -8,7 +8,7 @@ import dev.acp.pipeline.MergeStrategy;
 import dev.acp.pipeline.PipelineSpec;
 import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.TaskStepSpec;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

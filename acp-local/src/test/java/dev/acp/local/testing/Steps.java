@@ -1,7 +1,7 @@
 package dev.acp.local.testing;
 
 import dev.acp.local.LocalProvider;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.SideFile;

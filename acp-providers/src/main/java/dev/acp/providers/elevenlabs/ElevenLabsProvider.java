@@ -7,7 +7,7 @@ import dev.acp.http.ErrorMapper;
 import dev.acp.http.Governor;
 import dev.acp.http.HttpResult;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;

@@ -3,7 +3,7 @@ package dev.acp.providers.elevenlabs;
 import dev.acp.error.ProviderException;
 import dev.acp.http.Downloaded;
 import dev.acp.provider.CallRecovery;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.Usage;

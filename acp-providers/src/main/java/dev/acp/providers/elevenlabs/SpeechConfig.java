@@ -1,7 +1,6 @@
 package dev.acp.providers.elevenlabs;
 
-import dev.acp.plan.OutputFiles;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.SpeechDirection;
 import dev.acp.providers.elevenlabs.internal.VoiceSettings;
@@ -271,7 +270,7 @@ record SpeechConfig(
 
         /** ElevenLabs' formats among the extensions the engine accepts for audio (today without .pcm). */
         private static List<String> supportedByEngine() {
-            List<String> audio = OutputFiles.extensions(Capability.OutputKind.AUDIO);
+            List<String> audio = Capability.OutputKind.AUDIO.extensions();
             return OutputFormat.EXTENSIONS.stream().filter(audio::contains).toList();
         }
 

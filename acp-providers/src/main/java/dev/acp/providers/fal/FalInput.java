@@ -3,7 +3,7 @@ package dev.acp.providers.fal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.CapabilitySchema;
 import dev.acp.provider.Provider;
 import dev.acp.providers.fal.FalModels.As;

@@ -3,7 +3,7 @@ package dev.acp.providers.fal;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.providers.fal.internal.ModelsFile;
 import dev.acp.util.Suggestions;
 import java.io.IOException;

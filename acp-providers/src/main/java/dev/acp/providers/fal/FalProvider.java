@@ -2,6 +2,7 @@ package dev.acp.providers.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.cost.PublishedPrices;
+import dev.acp.cost.PublishesPrices;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.Downloaded;
@@ -11,7 +12,7 @@ import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.JobStatus;
@@ -58,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * and to fal's own hosts ({@code *.fal.run}, {@code *.fal.ai}); never to media URLs or signed
  * upload URLs, and never shown in a message.
  */
-public final class FalProvider implements JobProvider {
+public final class FalProvider implements JobProvider, PublishesPrices {
 
     /** Time limits of one attempt of each call. */
     record Timeouts(Duration submit, Duration poll, Duration result, Duration upload, Duration download) {

@@ -3,7 +3,7 @@ package dev.acp.providers.fal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.acp.providers.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Usage;
 import dev.acp.providers.support.ImageHeader;
 import dev.acp.providers.support.Mp4Duration;

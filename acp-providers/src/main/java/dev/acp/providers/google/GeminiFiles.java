@@ -2,7 +2,7 @@ package dev.acp.providers.google;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.HttpCall;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.providers.google.internal.GenerateContentResponse;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.RepairMemory;

@@ -2,14 +2,14 @@ package dev.acp.providers.google;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.catalog.ProviderCatalog;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.JobStatus;

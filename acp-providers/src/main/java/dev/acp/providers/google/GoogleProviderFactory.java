@@ -1,9 +1,9 @@
 package dev.acp.providers.google;
 
 import dev.acp.catalog.ProviderCatalog;
-import dev.acp.engine.Sleeper;
+import dev.acp.util.Sleeper;
 import dev.acp.http.Governor;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -2,7 +2,7 @@ package dev.acp.providers.google;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Usage;
 import dev.acp.providers.support.Json;
 import java.math.BigDecimal;

@@ -5,7 +5,7 @@ import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.error.UsageException;
 import dev.acp.http.Governor;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderContext;
 import java.net.URI;
 import java.net.URISyntaxException;

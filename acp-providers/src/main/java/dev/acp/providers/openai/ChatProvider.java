@@ -2,11 +2,12 @@ package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.cost.PublishedPrices;
+import dev.acp.cost.PublishesPrices;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.Governor;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * returns the text. The engine writes the text to the step's {@code .txt} (or {@code .json})
  * file.
  */
-final class ChatProvider implements Provider {
+final class ChatProvider implements Provider, PublishesPrices {
     static final Set<Capability> CAPABILITIES =
             Set.of(Capability.PROMPT_GENERATION, Capability.IMAGE_UNDERSTANDING, Capability.STORY_TO_SCENES);
     /**

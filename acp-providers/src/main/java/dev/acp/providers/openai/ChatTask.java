@@ -1,7 +1,7 @@
 package dev.acp.providers.openai;
 
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.providers.openai.internal.ChatMessage;
 import dev.acp.providers.openai.internal.ResponseFormat;
 import java.util.List;

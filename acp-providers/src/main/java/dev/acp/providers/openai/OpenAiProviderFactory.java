@@ -2,7 +2,7 @@ package dev.acp.providers.openai;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.http.Governor;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -7,7 +7,7 @@ import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;

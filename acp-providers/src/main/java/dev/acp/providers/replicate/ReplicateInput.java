@@ -1,7 +1,7 @@
 package dev.acp.providers.replicate;
 
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.CapabilitySchema;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.providers.replicate.ReplicateModels.Known;

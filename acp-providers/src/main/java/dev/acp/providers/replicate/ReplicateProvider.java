@@ -10,7 +10,7 @@ import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.JobStatus;

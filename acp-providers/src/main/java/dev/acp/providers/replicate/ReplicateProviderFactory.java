@@ -1,7 +1,7 @@
 package dev.acp.providers.replicate;
 
 import dev.acp.http.Governor;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -3,7 +3,7 @@ package dev.acp.providers.runware;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.providers.runware.internal.ModelsFile;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.acp.providers.runware;
 
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.providers.support.DataUris;
 import java.nio.file.Files;

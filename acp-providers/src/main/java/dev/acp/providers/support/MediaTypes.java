@@ -1,6 +1,6 @@
 package dev.acp.providers.support;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import java.util.List;
 
 /** Content types a download may have for each kind of output. */

@@ -2,7 +2,7 @@ package dev.acp.providers.elevenlabs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -61,8 +61,8 @@ final class LostAnswerResumeTest {
             }
 
             @Override
-            public Set<dev.acp.provider.Capability> capabilities() {
-                return Set.of(dev.acp.provider.Capability.TEXT_TO_SPEECH);
+            public Set<dev.acp.pipeline.Capability> capabilities() {
+                return Set.of(dev.acp.pipeline.Capability.TEXT_TO_SPEECH);
             }
 
             @Override

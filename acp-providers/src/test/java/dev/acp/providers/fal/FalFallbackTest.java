@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.acp.Acp;
 import dev.acp.engine.LocalEngine;
-import dev.acp.engine.RetryPolicy;
+import dev.acp.util.RetryPolicy;
 import dev.acp.engine.RunControl;
 import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.providers.fal.FalModels.Target;
 import java.nio.file.Path;

@@ -25,7 +25,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobStatus;
 import dev.acp.provider.ProviderRequest;
@@ -122,7 +122,7 @@ final class FalProviderTest {
         assertThat(result.wroteFile()).isTrue();
         assertThat(Files.readAllBytes(out)).isEqualTo(PNG);
         // Hashed as it streamed in, so that the engine need not read the file again.
-        assertThat(result.outputSha256()).isEqualTo(dev.acp.cache.Hashing.sha256(out));
+        assertThat(result.outputSha256()).isEqualTo(dev.acp.util.Hashing.sha256(out));
         assertThat(result.actualCost()).isNull();
         assertThat(result.requestIds()).containsExactly("req-1");
         assertThat(result.metadata()).containsEntry("endpoint", "fal-ai/flux/dev").containsEntry("model", "flux-dev")

@@ -2,7 +2,7 @@ package dev.acp.providers.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import java.nio.file.Path;
 import java.util.Map;

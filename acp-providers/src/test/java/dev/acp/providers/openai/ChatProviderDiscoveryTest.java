@@ -3,7 +3,7 @@ package dev.acp.providers.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acp.catalog.ProviderCatalog;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.ProviderFactory;
 import java.util.List;
 import java.util.Map;

@@ -22,7 +22,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.Governor;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.config.AcpConfig;
 import dev.acp.provider.ProviderContext;

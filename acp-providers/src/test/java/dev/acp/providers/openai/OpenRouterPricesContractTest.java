@@ -49,7 +49,7 @@ final class OpenRouterPricesContractTest {
         Map<String, String> env = new HashMap<>(Map.of("ACP_OPENROUTER_BASE_URL", server.baseUrl() + "/api/v1"));
         env.putAll(extra);
         Provider p = new OpenRouterProviderFactory().create(ChatFixtures.context(env, dir));
-        return p.publishedPrices().orElseThrow();
+        return dev.acp.cost.PublishesPrices.of(p).orElseThrow();
     }
 
     private PublishedPrices prices() {
@@ -210,6 +210,6 @@ final class OpenRouterPricesContractTest {
     void only_openrouter_publishes_prices() {
         Provider openai = new OpenAiProviderFactory().create(ChatFixtures.context(
                 Map.of("OPENAI_API_KEY", CANARY, "ACP_OPENAI_BASE_URL", server.baseUrl() + "/v1"), dir));
-        assertThat(openai.publishedPrices()).isEmpty();
+        assertThat(dev.acp.cost.PublishesPrices.of(openai)).isEmpty();
     }
 }

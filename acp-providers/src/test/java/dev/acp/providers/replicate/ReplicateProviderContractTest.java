@@ -24,7 +24,7 @@ import dev.acp.catalog.ProviderCatalog;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobStatus;
 import dev.acp.provider.Provider;

@@ -1,6 +1,6 @@
 package dev.acp.testkit.jobs;
 
-import dev.acp.provider.Capability;
+import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderFactory;

@@ -1,4 +1,4 @@
-package dev.acp.provider;
+package dev.acp.pipeline;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -22,15 +22,24 @@ public enum Capability {
 
     /** The kind of file a capability produces; decides default file extensions and checks. */
     public enum OutputKind {
-        IMAGE("png"),
-        AUDIO("mp3"),
-        VIDEO("mp4"),
-        TEXT("txt");
+        IMAGE("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"),
+        AUDIO("mp3", "wav", "ogg", "opus", "flac", "m4a", "aac"),
+        VIDEO("mp4", "mov", "mkv", "webm", "avi"),
+        TEXT("txt", "md", "json");
 
         private final String defaultExtension;
+        private final java.util.List<String> extensions;
 
-        OutputKind(String defaultExtension) {
+        OutputKind(String defaultExtension, String... others) {
             this.defaultExtension = defaultExtension;
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(defaultExtension));
+            all.addAll(java.util.List.of(others));
+            this.extensions = java.util.List.copyOf(all);
+        }
+
+        /** The file extensions that fit this kind of output, so that a step cannot write audio into a .png. */
+        public java.util.List<String> extensions() {
+            return extensions;
         }
 
         public String defaultExtension() {

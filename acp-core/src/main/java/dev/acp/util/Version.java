@@ -1,4 +1,4 @@
-package dev.acp;
+package dev.acp.util;
 
 import java.io.IOException;
 import java.io.InputStream;

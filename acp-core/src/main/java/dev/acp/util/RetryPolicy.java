@@ -1,4 +1,4 @@
-package dev.acp.engine;
+package dev.acp.util;
 
 import java.time.Duration;
 import java.util.Optional;
