@@ -1,6 +1,7 @@
 package dev.acp.cli;
 
 import dev.acp.engine.RunResult;
+import dev.acp.engine.StepMetadata;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
 import dev.acp.plan.ExecutionPlan;
@@ -151,7 +152,7 @@ final class SummaryPrinter {
         if (block(s)) {
             return "-";
         }
-        Object source = s.metadata().get("cost_source");
+        Object source = s.metadata().get(StepMetadata.COST_SOURCE);
         if (s.actualCost() == null || "unknown".equals(source)) {
             return s.status() == StepStatus.SUCCEEDED && !s.preview() ? "unknown" : "-";
         }

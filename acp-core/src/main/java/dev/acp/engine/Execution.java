@@ -125,7 +125,7 @@ final class Execution {
     /** The cache key of a task's call with these rendered parameters: also its fingerprint. */
     CacheKey cacheKey(PlannedTask t, Provider provider, Map<String, Object> params) throws IOException {
         return CacheKey.of(t.capability(), provider.id(), provider.revision(), t.model(), params,
-                CapabilitySchema.of(t.capability()).fileParameters(), TaskRunner.extension(t.outputPath()), hashes);
+                CapabilitySchema.of(t.capability()).fileParameters(), CacheGate.extension(t.outputPath()), hashes);
     }
 
     /**

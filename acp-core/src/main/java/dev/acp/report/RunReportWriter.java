@@ -1,16 +1,17 @@
 package dev.acp.report;
 
-import dev.acp.util.AtomicFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.acp.util.Version;
 import dev.acp.engine.RunResult;
+import dev.acp.engine.StepMetadata;
 import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
 import dev.acp.env.Secrets;
 import dev.acp.pipeline.Problem;
 import dev.acp.plan.ExecutionPlan;
+import dev.acp.util.AtomicFiles;
+import dev.acp.util.Version;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -173,12 +174,12 @@ public final class RunReportWriter {
         m.put("estimated_cost", s.estimatedCost() == null ? null : money(s.estimatedCost()));
         m.put("actual_cost", s.actualCost() == null ? null : money(s.actualCost()));
         m.put("cost", s.actualCost() == null ? null : money(s.actualCost()));
-        if (s.metadata().get("cost_source") instanceof String source) {
+        if (s.metadata().get(StepMetadata.COST_SOURCE) instanceof String source) {
             // reported (the provider's amount), computed (its units at the catalog's prices),
             // catalog (the estimate: the provider reported nothing), unknown, cache.
             m.put("cost_source", source);
         }
-        if (s.metadata().get("cost_detail") instanceof String detail) {
+        if (s.metadata().get(StepMetadata.COST_DETAIL) instanceof String detail) {
             m.put("cost_detail", detail);
         }
         BigDecimal drift = drift(s);
@@ -207,7 +208,7 @@ public final class RunReportWriter {
      */
     static @org.jspecify.annotations.Nullable BigDecimal drift(StepResult s) {
         if (s.cacheHit() || s.preview() || s.estimatedCost() == null || s.actualCost() == null
-                || !(s.metadata().get("cost_source") instanceof String)) {
+                || !(s.metadata().get(StepMetadata.COST_SOURCE) instanceof String)) {
             return null;
         }
         return s.actualCost().subtract(s.estimatedCost());
@@ -253,7 +254,7 @@ public final class RunReportWriter {
         Map<String, BigDecimal> bySource = new java.util.TreeMap<>();
         List<String> unknownCost = new ArrayList<>();
         for (StepResult s : tasks) {
-            if (s.metadata().get("cost_source") instanceof String source && s.actualCost() != null) {
+            if (s.metadata().get(StepMetadata.COST_SOURCE) instanceof String source && s.actualCost() != null) {
                 bySource.merge(source, s.actualCost(), BigDecimal::add);
                 if ("unknown".equals(source)) {
                     unknownCost.add(s.stepId());
@@ -281,7 +282,7 @@ public final class RunReportWriter {
         // Failed calls of providers a step fell back from are counted under fallback_spend, not twice.
         BigDecimal fallbackSpend = tasks.stream().map(RunReportWriter::fallbackCost).reduce(BigDecimal.ZERO,
                 BigDecimal::add);
-        m.put("retry_spend", money(tasks.stream().map(s -> s.metadata().get("retry_cost"))
+        m.put("retry_spend", money(tasks.stream().map(s -> s.metadata().get(StepMetadata.RETRY_COST))
                 .filter(v -> v instanceof BigDecimal).map(v -> (BigDecimal) v).reduce(BigDecimal.ZERO, BigDecimal::add)
                 .add(tasks.stream().filter(s -> !s.succeeded() && s.actualCost() != null)
                         .map(s -> s.actualCost().subtract(fallbackCost(s))).reduce(BigDecimal.ZERO, BigDecimal::add))));
@@ -316,7 +317,7 @@ public final class RunReportWriter {
         m.put("budget_skipped", skipped);
         List<Map<String, Object>> overruns = new ArrayList<>();
         for (StepResult s : tasks) {
-            if (s.metadata().get("cost_overrun") instanceof String o) {
+            if (s.metadata().get(StepMetadata.COST_OVERRUN) instanceof String o) {
                 overruns.add(Map.of("step_id", s.stepId(), "overrun", o));
             }
         }

@@ -1,6 +1,7 @@
 package dev.acp.run;
 
 import dev.acp.engine.Settlement;
+import dev.acp.engine.StepMetadata;
 import dev.acp.engine.StepResult;
 import dev.acp.provider.JobHandle;
 import java.math.BigDecimal;
@@ -15,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RunHistory {
     /** Metadata the engine sets on a cancelled step whose job it left running (see TaskRunner). */
-    static final String JOB_IN_FLIGHT = "job_in_flight";
-    static final String SUBMISSION_UNANSWERED = "submission_unanswered";
+    private static final String JOB_IN_FLIGHT = StepMetadata.JOB_IN_FLIGHT;
+    private static final String SUBMISSION_UNANSWERED = StepMetadata.SUBMISSION_UNANSWERED;
     /** See {@link Settlement#POSSIBLE}: a possible charge, not an answer. */
     static final String POSSIBLE = Settlement.POSSIBLE;
 

@@ -302,7 +302,7 @@ class FallbackTest {
         RunResult left = acp.run(yaml.formatted("poll_failures: 12"));
         assertThat(step(left, "hero").status()).isEqualTo(StepStatus.FAILED);
         assertThat(step(left, "hero").error().message()).contains("resume the run to collect it");
-        assertThat(step(left, "hero").metadata()).containsKey(TaskRunner.JOB_IN_FLIGHT).doesNotContainKey("fallbacks");
+        assertThat(step(left, "hero").metadata()).containsKey(StepMetadata.JOB_IN_FLIGHT).doesNotContainKey("fallbacks");
         assertThat(secondaryCalls).hasValue(0);
 
         // A new provider's books: its first job for the step ends as failed, which is not billed.
