@@ -6,18 +6,32 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The root {@code acp} command. */
+/** The root {@code acp} command; its subcommands are added by {@link Cli} (only those a command line needs). */
 @Command(
         name = "acp",
         mixinStandardHelpOptions = true,
         versionProvider = AcpCommand.VersionProvider.class,
         description = "ACP, the AI Content Platform: runs pipelines of generative-media steps across providers"
                 + " and offline engines.",
-        subcommands = {InfoCommand.class, InitCommand.class, ConfigCommand.class, PipelineCommand.class,
-            RunsCommand.class, CacheCommand.class, DoctorCommand.class, ModelsCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 steps failed, 2 invalid usage or pipeline, 3 credentials,"
                 + " 4 budget refused, 5 interrupted, 70 internal error."})
 final class AcpCommand implements Runnable {
+
+    /** The subcommands, by name, in the order help lists them. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, Class<?>> subcommands() {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("info", InfoCommand.class);
+        m.put("init", InitCommand.class);
+        m.put("config", ConfigCommand.class);
+        m.put("pipeline", PipelineCommand.class);
+        m.put("runs", RunsCommand.class);
+        m.put("cache", CacheCommand.class);
+        m.put("doctor", DoctorCommand.class);
+        m.put("models", ModelsCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean stacktrace;

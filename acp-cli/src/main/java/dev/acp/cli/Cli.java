@@ -43,15 +43,33 @@ public final class Cli {
     }
 
     public int execute(String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         int code = cl.execute(args);
         context.out().flush();
         context.err().flush();
         return code;
     }
 
+    /** The whole command tree. */
     CommandLine commandLine() {
+        return commandLine("--help");
+    }
+
+    /**
+     * The command tree {@code args} need: only the subcommand they name, none for {@code acp
+     * --version}, all of them for help or a word that names none (to list them, or suggest one).
+     * Picocli builds every command it is given by reflection, which is most of a short command's
+     * start-up.
+     */
+    CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(AcpCommand.class, new ContextFactory(context));
+        String word = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help"));
+        if (word != null && AcpCommand.SUBCOMMANDS.containsKey(word)) {
+            cl.addSubcommand(word, AcpCommand.SUBCOMMANDS.get(word));
+        } else if (word != null || help) {
+            AcpCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setOut(context.out());
         cl.setErr(context.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -92,6 +110,11 @@ public final class Cli {
             cmd.getCommandSpec().options().forEach(o -> options.addAll(java.util.List.of(o.names())));
             err.println("acp: error: Unknown option: '" + name + "'" + dev.acp.util.Suggestions.nearest(name, options)
                     .map(s -> "; did you mean '" + s + "'?").orElse(""));
+        } else if (first != null && !cmd.getSubcommands().isEmpty()
+                && cmd.getCommandSpec().positionalParameters().isEmpty()) {
+            // Where a subcommand's name goes: a mistyped one.
+            err.println("acp: error: Unknown command: '" + first + "'" + dev.acp.util.Suggestions.nearest(first,
+                    cmd.getSubcommands().keySet()).map(s -> "; did you mean '" + s + "'?").orElse(""));
         } else {
             err.println("acp: error: " + e.getMessage());
         }

@@ -72,7 +72,7 @@ final class EstimateCommand implements Callable<Integer> {
         if (format == RunCommand.Format.json) {
             Map<String, Object> json = new LinkedHashMap<>(estimate.toMap(detailed));
             hint.ifPresent(h -> json.put("hint", h));
-            context.out().println(ModelsCommand.JSON.writeValueAsString(json));
+            context.out().println(CliJson.pretty().writeValueAsString(json));
             return ExitCode.OK.code();
         }
         print(estimate, hint);

@@ -1,7 +1,5 @@
 package dev.acp.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.cost.PriceEntry;
@@ -35,7 +33,6 @@ import picocli.CommandLine.Option;
         description = "List the models ACP knows by name: provider, capability, unit price and where the price"
                 + " comes from. Prices nobody documented show as unknown.")
 final class ModelsCommand implements Callable<Integer> {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -95,7 +92,7 @@ final class ModelsCommand implements Callable<Integer> {
                     rows.add(r);
                 });
         if (format == RunCommand.Format.json) {
-            context.out().println(JSON.writeValueAsString(rows));
+            context.out().println(CliJson.pretty().writeValueAsString(rows));
             return ExitCode.OK.code();
         }
         List<String[]> table = new ArrayList<>();
@@ -184,7 +181,7 @@ final class ModelsCommand implements Callable<Integer> {
             }
         }
         if (format == RunCommand.Format.json) {
-            context.out().println(JSON.writeValueAsString(written));
+            context.out().println(CliJson.pretty().writeValueAsString(written));
         }
         return result.code();
     }

@@ -1,8 +1,5 @@
 package dev.acp.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.acp.Acp;
 import dev.acp.error.UsageException;
 import dev.acp.pipeline.Problem;
@@ -36,8 +33,6 @@ final class PipelineListCommand implements Callable<Integer> {
     static final int MAX_FILES = 500;
     /** Folders that hold builds, dependencies or ACP's state rather than pipelines. */
     private static final Set<String> SKIPPED = Set.of("target", "node_modules", "build", ".git", ".acp", ".mvn");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR", defaultValue = ".",
             description = "The folder to search (default: here), " + MAX_DEPTH + " levels deep.")
@@ -72,7 +67,7 @@ final class PipelineListCommand implements Callable<Integer> {
             entries.add(entry(acp, settings, file));
         }
         if (format == RunsCommand.Format.json) {
-            context.out().println(JSON.writeValueAsString(entries.stream().map(PipelineListCommand::json).toList()));
+            context.out().println(CliJson.pretty().writeValueAsString(entries.stream().map(PipelineListCommand::json).toList()));
             return ExitCode.OK.code();
         }
         if (entries.isEmpty()) {
@@ -160,7 +155,7 @@ final class PipelineListCommand implements Callable<Integer> {
     /** The file's top-level value; null when it does not parse (JSON is YAML, so one parser reads both). */
     private static @Nullable Object topLevel(Path f) {
         try {
-            return YAML.readValue(f.toFile(), Object.class);
+            return CliJson.yaml().readValue(f.toFile(), Object.class);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -1,7 +1,5 @@
 package dev.acp.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.engine.StepResult;
 import dev.acp.run.JournalReader;
 import dev.acp.run.RunHistory;
@@ -34,7 +32,6 @@ final class RunsCommand {
         json
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** {@code acp runs list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
@@ -70,7 +67,7 @@ final class RunsCommand {
                     m.put("warnings", s.warnings());
                     rows.add(m);
                 }
-                out.println(JSON.writeValueAsString(rows));
+                out.println(CliJson.pretty().writeValueAsString(rows));
                 return ExitCode.OK.code();
             }
             if (runs.isEmpty()) {
@@ -124,9 +121,9 @@ final class RunsCommand {
                 history.steps().values().forEach(s -> steps.add(step(s)));
                 m.put("steps", steps);
                 if (Files.isRegularFile(report)) {
-                    m.put("report", JSON.readValue(report.toFile(), Map.class));
+                    m.put("report", CliJson.pretty().readValue(report.toFile(), Map.class));
                 }
-                out.println(JSON.writeValueAsString(m));
+                out.println(CliJson.pretty().writeValueAsString(m));
                 return ExitCode.OK.code();
             }
             out.println(context.terminal().bold("Run " + summary.runId()) + "  " + summary.pipelineName() + "  "

@@ -175,6 +175,29 @@ class CliCommandTest {
     }
 
     @Test
+    void should_suggest_the_command_meant_by_a_mistyped_one() {
+        CliRunner.Result top = new CliRunner(dir).run("pipline", "run");
+        assertThat(top.exitCode()).isEqualTo(2);
+        assertThat(top.err()).contains("Unknown command: 'pipline'; did you mean 'pipeline'?")
+                .contains("Run 'acp --help' for usage.");
+        CliRunner.Result sub = new CliRunner(dir).run("config", "validat", "x.yaml");
+        assertThat(sub.exitCode()).isEqualTo(2);
+        assertThat(sub.err()).contains("Unknown command: 'validat'; did you mean 'validate'?");
+    }
+
+    @Test
+    void should_list_every_command_in_help_although_a_command_line_builds_only_the_one_it_names() {
+        CliRunner.Result help = new CliRunner(dir).run("--help");
+        assertThat(help.exitCode()).isZero();
+        for (String name : AcpCommand.SUBCOMMANDS.keySet()) {
+            assertThat(help.out()).containsPattern("(?m)^  " + name + " ");
+        }
+        CliRunner.Result stacktraceFirst = new CliRunner(dir).run("--stacktrace", "config", "validate", "nope.yaml");
+        assertThat(stacktraceFirst.exitCode()).isEqualTo(2);
+        assertThat(stacktraceFirst.err()).contains("nope.yaml");
+    }
+
+    @Test
     void should_set_inputs_from_the_command_line() throws IOException {
         write("p.yaml", """
                 pipeline_name: inputs
