@@ -97,8 +97,16 @@ public record CliContext(
 
     /** Installs a handler for Ctrl-C for the duration of a run. */
     public interface Interrupts {
-        /** Calls {@code onInterrupt} on each Ctrl-C until the returned handle is closed. */
+        /** Calls {@code onInterrupt} on each Ctrl-C (or SIGTERM, SIGHUP) until the returned handle is closed. */
         AutoCloseable onInterrupt(Runnable onInterrupt);
+
+        /**
+         * The exit code of the signal that stopped the run, when it was not Ctrl-C (whose code is
+         * {@link ExitCode#INTERRUPTED}): 143 for SIGTERM, 129 for SIGHUP, as shells report them.
+         */
+        default java.util.Optional<ExitCode> stoppedBy() {
+            return java.util.Optional.empty();
+        }
 
         Interrupts NONE = action -> () -> {};
     }

@@ -19,8 +19,12 @@ public enum ExitCode {
     CREDENTIALS(3),
     /** Refused for cost: estimate above the limit, or not confirmed. */
     BUDGET(4),
-    /** Interrupted; the run can be resumed. */
+    /** Interrupted (Ctrl-C); the run can be resumed. */
     INTERRUPTED(5),
+    /** Stopped by SIGHUP (the terminal closed) like Ctrl-C; the run can be resumed. 128 + 1, as shells report it. */
+    HANGUP(129),
+    /** Stopped by SIGTERM (a service manager, {@code kill}) like Ctrl-C; the run can be resumed. 128 + 15. */
+    TERMINATED(143),
     /** A defect in ACP. */
     INTERNAL(70);
 

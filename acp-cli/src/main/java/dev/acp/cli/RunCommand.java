@@ -172,6 +172,10 @@ final class RunCommand implements Callable<Integer> {
             printer.printCosts(result, outcome.extras());
         }
         int code = ExitCode.of(result.status()).code();
+        if (result.status() == RunStatus.INTERRUPTED) {
+            // Stopped by SIGTERM or SIGHUP rather than Ctrl-C: the code a shell expects of that signal.
+            code = context.interrupts().stoppedBy().map(ExitCode::code).orElse(code);
+        }
         if (outcome.journalError() != null) {
             context.err().println("acp: error: " + outcome.journalError());
             code = Math.max(code, ExitCode.FAILED_STEPS.code());
