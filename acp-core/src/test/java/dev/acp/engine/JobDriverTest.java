@@ -294,11 +294,32 @@ class JobDriverTest {
                 .isInstanceOf(ProviderException.class).hasMessage("429");
 
         assertThat(events.of("submit ")).hasSize(retries + 1);
-        assertThat(events.of("jobSubmitting ")).as("one submission, journaled once").hasSize(1);
+        // Each one journaled before it is sent and its refusal after: none is left unknown.
+        assertThat(events.of("jobSubmitting ")).hasSize(retries + 1);
+        assertThat(events.of("callAnswered ")).hasSize(retries + 1);
         assertThat(events.of("jobSubmitted ")).isEmpty();
+        assertThat(s.submitting).isNull();
         // The provider's Retry-After is waited out between the tries.
         assertThat(fx.sleeps).hasSize(retries).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(
                 Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void a_step_stopped_while_waiting_to_send_a_refused_submission_again_has_nothing_unknown_at_the_provider()
+            throws Exception {
+        setUp(true, "");
+        jobs.submit = key -> {
+            throw new ProviderException(ErrorKind.RATE_LIMIT, "429", Duration.ofSeconds(2), null, null, true);
+        };
+        fx.onSleep = d -> {
+            throw new InterruptedException("stopped while waiting");
+        };
+        StepRun s = firstAttempt(fx.stepRun());
+        assertThatThrownBy(() -> new JobDriver(s, new BudgetTicket(s)).run(jobs,
+                StepRunFixture.request(s, new OutputPlacer(s)))).isInstanceOf(InterruptedException.class);
+        assertThat(events.of("submit ")).hasSize(1);
+        assertThat(events.of("callAnswered ")).hasSize(1);
+        assertThat(s.submitting).as("the refusal was an answer: no submission is on its way").isNull();
     }
 
     @Test

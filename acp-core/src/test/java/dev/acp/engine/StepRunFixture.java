@@ -91,6 +91,8 @@ final class StepRunFixture {
     final MutableClock clock = new MutableClock(T0);
     /** Every wait the parts asked the sleeper for, in order (the clock moved by each). */
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    /** What a sleep does besides moving the clock (a test may make it throw, as an interruption). */
+    dev.acp.util.Sleeper onSleep = d -> {};
     /** Journal records and provider calls, in the order they happened. */
     final Events events;
     /** Progress messages the listener got. */
@@ -114,6 +116,7 @@ final class StepRunFixture {
         this.options = new LocalEngine.Options(clock, d -> {
             sleeps.add(d);
             clock.advance(d);
+            onSleep.sleep(d);
         }, new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)), new Random(7), env, Duration.ofSeconds(5),
                 StepTimeouts.defaults());
         Acp acp = Acp.create(env, registry, options);
