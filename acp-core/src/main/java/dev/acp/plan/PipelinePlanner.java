@@ -23,6 +23,7 @@ import dev.acp.provider.SpeechDirection;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
+import dev.acp.util.SafePaths;
 import dev.acp.util.Suggestions;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -302,9 +303,36 @@ public final class PipelinePlanner {
             return false;
         }
 
+        /**
+         * The output folder at its real location (links above it resolved, so that none can be
+         * followed later); a folder outputs must not go to is reported.
+         */
         private Path outputDirectory() {
-            Path dir = settings.outputDirectory() != null ? settings.outputDirectory() : Path.of(spec.outputDirectory());
-            return settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
+            boolean flag = settings.outputDirectory() != null;
+            SourceLocation at = flag ? SourceLocation.unknown("--output-dir") : spec.locations().at("output_directory");
+            Path resolved;
+            try {
+                Path dir = flag ? settings.outputDirectory() : Path.of(spec.outputDirectory());
+                resolved = settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                error(at, null, "output_directory '" + spec.outputDirectory() + "' is not a valid path",
+                        "name a folder, for example 'output'");
+                resolved = settings.workingDirectory().resolve("output").toAbsolutePath().normalize();
+            }
+            OutputFolders.checkRoot(resolved, settings.workingDirectory(), homes(), registry.context().acpHome())
+                    .ifPresent(f -> error(at, null, f.message(), f.fix()));
+            return SafePaths.real(resolved);
+        }
+
+        /** The user's home folder, as Java and as the environment name it. */
+        private List<Path> homes() {
+            List<Path> out = new ArrayList<>();
+            String property = System.getProperty("user.home");
+            if (property != null && !property.isBlank()) {
+                out.add(Path.of(property));
+            }
+            environment.get("HOME").filter(h -> h.startsWith("/")).ifPresent(h -> out.add(Path.of(h)));
+            return out;
         }
 
         // ---- dependencies --------------------------------------------------------------------
@@ -778,6 +806,11 @@ public final class PipelinePlanner {
                         continue; // writes nothing, so clashes with nothing
                     }
                     SourceLocation at = t.locations().at("output_filename");
+                    var link = OutputFolders.checkOutput(outputDirectory, p);
+                    if (link.isPresent()) {
+                        error(at, t.id(), link.get().message(), link.get().fix());
+                        continue;
+                    }
                     if (p.equals(outputDirectory.resolve("run.json"))) {
                         error(at, t.id(), "run.json is the name of the run's report", "choose another output_filename");
                         continue;

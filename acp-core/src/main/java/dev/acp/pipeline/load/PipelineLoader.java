@@ -176,8 +176,11 @@ public final class PipelineLoader {
             Map<String, InputSpec> inputs = inputs(map.get("inputs"));
             collectExplicitIds(map.get("steps"));
             List<StepSpec> steps = steps(map, map.get("steps"));
+            Map<String, SourceLocation> where = new HashMap<>();
+            map.entries().values().forEach(e -> where.put(e.key(), e.value().location()));
             return new PipelineSpec(name == null ? "unnamed" : name, description,
-                    outputDirectory == null ? "output" : outputDirectory, global, inputs, steps, baseDirectory, file);
+                    outputDirectory == null ? "output" : outputDirectory, global, inputs, steps, baseDirectory, file,
+                    new Locations(new SourceLocation(file, 1, 1), where));
         }
 
         private GlobalConfig globalConfig(@Nullable Node node) {
