@@ -150,7 +150,10 @@ public final class PipelinePlanner {
             }
             problems.sort(Comparator.comparing((Problem p) -> p.location().line())
                     .thenComparing(p -> p.location().column()));
-            boolean failed = problems.stream().anyMatch(Problem::isError);
+            checkDisabledSources();
+            // A block whose for_each could not be read (a list, a map: the loader said so) has no plan.
+            boolean failed = problems.stream().anyMatch(Problem::isError)
+                    || spec.steps().stream().anyMatch(s -> s instanceof ForEachStepSpec f && parseSourceQuietly(f) == null);
             if (failed) {
                 return new PlanResult(null, problems);
             }
@@ -521,7 +524,8 @@ public final class PipelinePlanner {
                 case OUTPUT -> {
                     if (target instanceof GroupStepSpec g && g.mergeStrategy() == MergeStrategy.COLLECT_ALL) {
                         error(at, t.id(), expr + ": group '" + g.id() + "' collects all members' outputs, so it has no"
-                                + " single output", "refer to one member, e.g. {{steps." + g.steps().get(0).id()
+                                + " single output", "refer to one member, e.g. {{steps."
+                                + (g.steps().isEmpty() ? "<member>" : g.steps().get(0).id())
                                 + ".output}}, or use merge_strategy first_success or best_quality");
                         return null;
                     }
@@ -623,6 +627,21 @@ public final class PipelinePlanner {
                 throw new IllegalStateException("for_each source of '" + f.id() + "' was validated");
             }
             return r;
+        }
+
+        /**
+         * A disabled block is not checked like the others, but its for_each must still be a
+         * readable reference: the plan keeps it.
+         */
+        private void checkDisabledSources() {
+            for (StepSpec s : spec.steps()) {
+                if (s instanceof ForEachStepSpec f && disabled.contains(f.id()) && !f.source().isBlank()
+                        && parseSourceQuietly(f) == null) {
+                    error(f.locations().at("for_each"), f.id(), "for_each must be one reference to a list, found '"
+                            + f.source() + "'", "write for_each: \"{{steps.<id>.items}}\" (a step's JSON list) or"
+                            + " \"{{inputs.<name>}}\" (a list input)");
+                }
+            }
         }
 
         /** The fields every item has, when the source says (a story_to_scenes step), else null. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 18, files: outputs stay inside their output folder whatever links lie in it, the output
- * folder is never the file system's root, the home folder or ACP_HOME.
+ * folder is never the file system's root, the home folder or ACP_HOME, and the pipelines that
+ * crashed the planner are validation errors.
  */
 class HostileFilesTest {
     @TempDir
@@ -202,5 +203,44 @@ class HostileFilesTest {
         assertThat(byId.get("pic[2]").status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(dir.resolve("out/good/pic.png")).hasContent("picture");
         assertThat(filesUnder(outside)).isEmpty();
+    }
+
+    @Test
+    void for_each_written_as_a_yaml_list_is_a_validation_error_not_a_crash() {
+        List<String> e = errors("""
+                pipeline_name: t
+                steps:
+                  - id: block
+                    for_each: [a, b]
+                    steps:
+                      - { id: pic, step_type: text_to_image, provider: fake, config: { prompt: "{{item}}" } }
+                """);
+        assertThat(e).singleElement().asString().contains(":4:15: error: step 'block': for_each must be text, found"
+                + " a list");
+        List<String> disabled = errors("""
+                pipeline_name: t
+                steps:
+                  - id: block
+                    enabled: false
+                    for_each: "scenes"
+                    steps:
+                      - { id: pic, step_type: text_to_image, provider: fake, config: { prompt: a } }
+                """);
+        assertThat(disabled).singleElement().asString().contains(":5:15: error: step 'block': for_each must be one"
+                + " reference to a list, found 'scenes'");
+    }
+
+    @Test
+    void the_output_of_an_empty_parallel_group_is_a_validation_error_not_a_crash() {
+        List<String> e = errors("""
+                pipeline_name: t
+                steps:
+                  - { id: g, step_type: parallel_group, steps: [] }
+                  - { id: after, step_type: image_to_image, provider: fake, config: { image: "{{steps.g.output}}", prompt: x } }
+                """);
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("step 'g': the parallel_group has no steps"));
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("step 'after': {{steps.g.output}}: group 'g' collects"
+                + " all members' outputs, so it has no single output")
+                .contains("{{steps.<member>.output}}"));
     }
 }
