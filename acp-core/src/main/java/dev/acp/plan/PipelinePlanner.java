@@ -2,6 +2,7 @@ package dev.acp.plan;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.env.Environment;
+import dev.acp.env.TemplateVariables;
 import dev.acp.pipeline.FallbackSpec;
 import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GroupStepSpec;
@@ -57,11 +58,13 @@ public final class PipelinePlanner {
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
     private final Environment environment;
+    private final TemplateVariables variables;
 
     public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment) {
         this.registry = registry;
         this.catalog = catalog;
         this.environment = environment;
+        this.variables = registry.templateVariables(environment);
     }
 
     public PlanResult plan(PipelineSpec spec, RunSettings settings) {
@@ -732,6 +735,11 @@ public final class PipelinePlanner {
         }
 
         private void checkEnvReference(TaskStepSpec t, Reference.EnvRef ref, SourceLocation at) {
+            var refused = variables.refusal(ref.name());
+            if (refused.isPresent()) {
+                error(at, t.id(), "{{" + ref.expression() + "}}: " + refused.get().message(), refused.get().fix());
+                return;
+            }
             if (environment.get(ref.name()).isEmpty()) {
                 error(at, t.id(), "{{" + ref.expression() + "}}: environment variable " + ref.name() + " is not set",
                         "set " + ref.name() + " before running");
@@ -937,7 +945,8 @@ public final class PipelinePlanner {
                         checkInputReference(t, ir, at);
                         return null;
                     }
-                    if (r instanceof Reference.EnvRef er && environment.get(er.name()).isEmpty()) {
+                    if (r instanceof Reference.EnvRef er && (environment.get(er.name()).isEmpty()
+                            || !variables.allows(er.name()))) {
                         checkEnvReference(t, er, at);
                         return null;
                     }
