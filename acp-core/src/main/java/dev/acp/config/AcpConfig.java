@@ -270,7 +270,8 @@ public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, D
             if (n == null) {
                 return null;
             }
-            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num
+                    && !(num instanceof Double d && !Double.isFinite(d))) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (positive ? v.signum() > 0 : v.signum() >= 0) {
                     return v;

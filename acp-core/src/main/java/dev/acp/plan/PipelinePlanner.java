@@ -877,7 +877,11 @@ public final class PipelinePlanner {
                 }
                 outputNames.put(t.id(), name);
             } else if (name == null) {
-                return base.resolve(t.id() + "." + kind.defaultExtension());
+                name = t.id() + "." + kind.defaultExtension();
+                if (safeRelative(name, t.locations().at("id"), t.id(), "the output file name") == null) {
+                    return null; // an id no file can be named after (the loader said why)
+                }
+                return base.resolve(name);
             }
             if (Template.hasReferences(name)) {
                 name = renderStatic(t, name, at, inputs, block != null);
@@ -1318,6 +1322,9 @@ public final class PipelinePlanner {
             }
             if (value instanceof Boolean) {
                 return "a boolean";
+            }
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                return d.isNaN() ? "not a number (.nan)" : "a number too large to use (" + value + ")";
             }
             return "a number (" + value + ")";
         }

@@ -243,4 +243,34 @@ class HostileFilesTest {
                 + " all members' outputs, so it has no single output")
                 .contains("{{steps.<member>.output}}"));
     }
+
+    @Test
+    void numbers_too_large_for_a_double_are_validation_errors_found_by_the_fuzzer() {
+        List<String> e = errors("""
+                pipeline_name: t
+                global_config: { cost_limit: 1e309 }
+                steps:
+                  - { id: clip, step_type: text_to_video, provider: fake, config: { prompt: a, duration: -1e400 } }
+                """);
+        assertThat(e).anySatisfy(m -> assertThat(m).contains(":2:30: error: cost_limit must be a number of US dollars,"
+                + " found a number too large to use (Infinity)"));
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("step 'clip': config.duration must be a number, found a"
+                + " number too large to use (-Infinity)"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.acp.config.AcpConfig.parse(
+                        "providers: { fal: { daily_limit: 1e309 } }\n", "c.yaml"))
+                .hasMessageContaining("c.yaml:1:34: error: providers.fal.daily_limit must be a number, found a number"
+                        + " too large to use (Infinity)");
+    }
+
+    @Test
+    void an_id_no_file_can_be_named_after_is_a_validation_error_found_by_the_fuzzer() {
+        List<String> e = errors("""
+                pipeline_name: t
+                steps:
+                  - { id: "a\\u0000b", step_type: text_to_image, provider: fake, config: { prompt: a } }
+                """);
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("is not a valid id"));
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("the output file name 'a\u0000b.png' is not a valid"
+                + " path"));
+    }
 }

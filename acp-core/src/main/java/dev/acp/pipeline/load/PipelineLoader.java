@@ -245,7 +245,8 @@ public final class PipelineLoader {
             if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
                 return null;
             }
-            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num
+                    && !(num instanceof Double d && !Double.isFinite(d))) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (v.signum() < 0) {
                     error(n.location(), step, key + " is negative (" + v.toPlainString() + ")",
