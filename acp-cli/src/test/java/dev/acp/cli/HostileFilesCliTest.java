@@ -61,13 +61,19 @@ class HostileFilesCliTest {
     }
 
     @Test
-    void output_directory_slash_is_refused_and_nothing_is_written_at_the_root() throws IOException {
-        Set<String> root = names(Path.of("/"));
-        write(dir, "p.yaml", PIPELINE.formatted("/", "x.png"));
-        CliRunner.Result r = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--offline");
+    void output_directory_slash_or_the_home_folder_is_refused_and_nothing_is_written_there() throws IOException {
+        // Checked with validate: were the check lost, a run as root would write /x.png and /run.json.
+        write(dir, "root.yaml", PIPELINE.formatted("/", "x.png"));
+        CliRunner.Result r = new CliRunner(dir).run("config", "validate", "root.yaml", "--offline");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("p.yaml:2:19: error: output_directory is the root of the file system (/)");
-        assertThat(names(Path.of("/"))).isEqualTo(root);
+        assertThat(r.err()).contains("root.yaml:2:19: error: output_directory is the root of the file system (/)");
+        // The home folder (a scratch one here) through a real run.
+        Path home = Files.createDirectories(dir.resolve("myhome"));
+        write(dir, "home.yaml", PIPELINE.formatted("\"${HOME}\"", "x.png"));
+        r = new CliRunner(dir).env("HOME", home.toString()).run("pipeline", "run", "-c", "home.yaml", "--offline");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("home.yaml:2:19: error: output_directory is your home folder (" + home + ")");
+        assertThat(names(home)).isEmpty();
     }
 
     @Test

@@ -188,7 +188,7 @@ class HostileFilesTest {
         RunResult run = acp.run(acp.plan("""
                 pipeline_name: t
                 output_directory: out
-                inputs: { names: { type: list, default: [evil, good] } }
+                inputs: { names: { type: list, default: [evil/deeper, good] } }
                 steps:
                   - id: block
                     for_each: "{{inputs.names}}"
