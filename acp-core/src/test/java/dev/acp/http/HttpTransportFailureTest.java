@@ -56,9 +56,21 @@ class HttpTransportFailureTest {
     private final ScriptedClient client = new ScriptedClient();
     private final List<Duration> sleeps = new ArrayList<>();
     private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    /** api.example.test resolves to a public address (TEST-NET-3), without DNS. */
     private final HttpTransport transport = new HttpTransport(client, clock, sleeps::add, new Random(1),
-            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)));
-    private final Governor governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {});
+            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)),
+            host -> new java.net.InetAddress[] {java.net.InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 7})});
+    private final Governor governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {})
+            .withBaseUrls("https://api.example.test");
+
+    /** {@code n} bytes of "MP3" (an ID3 tag's first bytes, then zeros). */
+    private static byte[] mp3(int n) {
+        byte[] b = new byte[n];
+        b[0] = 'I';
+        b[1] = 'D';
+        b[2] = '3';
+        return b;
+    }
 
     private HttpCall call(HttpCall.Retry retry) {
         return new HttpCall("POST", URL, Map.of("xi-api-key", SECRET), HttpRequest.BodyPublishers.ofString("{}"),
@@ -146,8 +158,8 @@ class HttpTransportFailureTest {
     void should_classify_a_download_cut_short_of_a_once_call_as_unknown_outcome_without_sending_it_again() {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[400]);
-        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")), new byte[1000]);
+                mp3(400));
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")), mp3(1000));
         ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         assertThat(e.getMessage()).contains("cut short (400 of 1000 bytes)").contains("billed")
@@ -160,9 +172,9 @@ class HttpTransportFailureTest {
     void should_retry_a_download_cut_short_of_a_safe_call() throws Exception {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[400]);
+                mp3(400));
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[1000]);
+                mp3(1000));
         assertThat(transport.download(call(HttpCall.Retry.SAFE), target, 1 << 20, List.of("audio/"))).isEqualTo(1000);
         assertThat(client.sent).isEqualTo(2);
         assertThat(target).hasSize(1000);
@@ -173,6 +185,7 @@ class HttpTransportFailureTest {
         Path target = dir.resolve("image.png.tmp");
         byte[] whole = new byte[200_000];
         new Random(7).nextBytes(whole);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, 0, whole, 0, 8);
         client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")),
                 java.util.Arrays.copyOf(whole, 70_000));
         client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")), whole);
@@ -187,7 +200,7 @@ class HttpTransportFailureTest {
     void should_classify_a_download_broken_off_mid_body_of_a_once_call_as_unknown_outcome() {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")),
-                new BreakingStream(new byte[300], new IOException("Connection reset")));
+                new BreakingStream(mp3(300), new IOException("Connection reset")));
         ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         assertThat(e.getMessage()).contains("broke off after 300 bytes").contains("not repeated");
