@@ -602,9 +602,15 @@ public final class HttpTransport {
 
     /** A URL for a message: query strings can carry keys (?key=...); the path is enough to say what was called. */
     static String redact(URI u) {
-        String s = u.getScheme() == null ? "" : u.getScheme() + ":";
-        String path = u.getRawPath() != null ? u.getRawPath() : u.getRawSchemeSpecificPart();
-        String out = s + (u.getRawAuthority() == null ? "" : "//" + u.getRawAuthority()) + (path == null ? "" : path);
+        String scheme = u.getScheme() == null ? "" : u.getScheme() + ":";
+        String out;
+        if (u.getRawAuthority() != null) {
+            out = scheme + "//" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
+        } else {
+            String part = u.getRawSchemeSpecificPart() == null ? "" : u.getRawSchemeSpecificPart();
+            int q = part.indexOf('?');
+            out = scheme + (q < 0 ? part : part.substring(0, q));
+        }
         return out.length() > 200 ? out.substring(0, 197) + "..." : out;
     }
 
