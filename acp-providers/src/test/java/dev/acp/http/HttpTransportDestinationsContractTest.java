@@ -137,6 +137,20 @@ class HttpTransportDestinationsContractTest {
                 .singleElement().satisfies(r -> assertThat(r.carries(KEY)).isFalse());
     }
 
+    @Test
+    void a_redirect_between_two_configured_origins_still_drops_the_key() throws Exception {
+        Governor both = new Governor("fal", Governor.Settings.defaults(), CLOCK, d -> {})
+                .withBaseUrls(base.baseUrl(), other.baseUrl());
+        base.on("/queue/result", redirect(302, other.baseUrl() + "/storage/result"));
+        other.on("/storage/result", json("{}"));
+
+        local.execute(get(both, base.baseUrl() + "/queue/result"));
+
+        assertThat(base.received("/queue/result")).singleElement().satisfies(r -> assertThat(r.carries(KEY)).isTrue());
+        assertThat(other.received("/storage/result")).as("never across a redirect to another origin")
+                .singleElement().satisfies(r -> assertThat(r.carries(KEY)).isFalse());
+    }
+
     // ---- redirects -----------------------------------------------------------------------------
 
     @Test
