@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * no {@code JAVA_HOME}, so only the runtime inside the archive can run it.
  */
 class DistributionIT {
-    static final Path ARCHIVE = Path.of(System.getProperty("acp.dist.archive", "target/missing.tar.gz"));
+    static final Path ARCHIVE = Path.of(System.getProperty("acp.dist.tarball", "target/missing.tar.gz"));
     static final Path REPO = Path.of(System.getProperty("acp.repo", "..")).toAbsolutePath().normalize();
     /** What bin/acp itself runs (the JVM needs nothing from PATH; the bundled ffmpeg is used). */
     static final List<String> TOOLS = List.of("sh", "ls", "sed", "dirname");
