@@ -34,7 +34,7 @@ final class StarterProject {
                 Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
                 try {
                     Files.write(tmp, files.get(i).content());
-                    AtomicFiles.moveIntoPlace(tmp, target);
+                    AtomicFiles.replace(tmp, target);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
