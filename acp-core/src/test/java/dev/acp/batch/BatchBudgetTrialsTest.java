@@ -104,6 +104,7 @@ class BatchBudgetTrialsTest {
             BigDecimal billed = t.billed.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
             BigDecimal settled = o.progress().spent();
             String trial = "trial " + i + " (seed " + seed + "): limit " + limit + ", " + rows + " rows x " + steps;
+            assertThat(billed).as(trial + ": what the provider billed against the limit").isLessThanOrEqualTo(limit);
             assertThat(settled).as(trial + ": settled against the limit").isLessThanOrEqualTo(limit);
             assertThat(settled).as(trial + ": settled against what the provider billed").isEqualByComparingTo(billed);
             assertThat(rowsSettled(dir)).as(trial + ": the rows' ledgers").isEqualByComparingTo(billed);

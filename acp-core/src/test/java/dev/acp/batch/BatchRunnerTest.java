@@ -132,6 +132,32 @@ class BatchRunnerTest {
     }
 
     @Test
+    void the_progress_a_listener_sees_when_a_row_ends_counts_it_done_and_no_longer_running() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<BatchHandle> handle = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        List<BatchProgress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchHandle h = batch(rows(6, "topic ")).concurrency(3).confirmation(Confirmation.YES)
+                .listener(new BatchListener() {
+                    @Override
+                    public void rowFinished(RowOutcome outcome) {
+                        try {
+                            started.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        seen.add(handle.get().progress());
+                    }
+                }).start();
+        handle.set(h);
+        started.countDown();
+        BatchOutcome o = await(h);
+        assertThat(o.count(RowStatus.SUCCEEDED)).isEqualTo(6);
+        assertThat(seen).hasSize(6).allSatisfy(p -> assertThat(p.succeeded() + p.failed() + p.running())
+                .as(p.toString()).isLessThanOrEqualTo(p.rows()));
+        assertThat(seen).anySatisfy(p -> assertThat(p.succeeded()).isEqualTo(6));
+    }
+
+    @Test
     void a_failed_row_fails_alone_and_max_failures_stops_starting_new_rows() throws Exception {
         BatchOutcome all = await(batch("id,topic\na,fine\nb,bad\nc,fine too\n").confirmation(Confirmation.YES).start());
         assertThat(all.count(RowStatus.SUCCEEDED)).isEqualTo(2);
