@@ -1,5 +1,6 @@
 package dev.acp.cli;
 
+import dev.acp.batch.BatchConcurrency;
 import dev.acp.batch.BatchHandle;
 import dev.acp.batch.BatchInvalidException;
 import dev.acp.batch.BatchOutcome;
@@ -39,8 +40,10 @@ final class BatchRunCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "With --resume: run failed rows again too.")
     boolean retryFailed;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Rows in flight at once (default: "
-            + BatchRunner.DEFAULT_CONCURRENCY + "); each provider's own limits still apply across all rows.")
+    @Option(names = "--concurrency", paramLabel = "N", description = "Rows in flight at once. Default: what the"
+            + " tightest provider the pipeline calls takes at once (the larger of its max_concurrency and max_jobs,"
+            + " ACP_<PROVIDER>_MAX_CONCURRENCY/_MAX_JOBS), or the number of processor cores when every step is"
+            + " local; at most " + BatchConcurrency.MAX + ". Each provider's own limits still apply across all rows.")
     Integer concurrency;
 
     @Option(names = "--max-failures", paramLabel = "N", description = "Start no new row after N rows failed.")
@@ -82,7 +85,8 @@ final class BatchRunCommand implements Callable<Integer> {
                 .confirmation(yes ? Confirmation.YES : question -> Optional.ofNullable(
                         context.prompt().confirm("acp: " + question)))
                 .onEstimate(this::printEstimate)
-                .onNotice(line -> context.err().println(line.startsWith("resume: ") ? "acp: " + line : line));
+                .onNotice(line -> context.err().println(line.startsWith("resume: ") || line.startsWith("concurrency: ")
+                        ? "acp: " + line : line));
         if (concurrency != null) {
             runner.concurrency(concurrency);
         }

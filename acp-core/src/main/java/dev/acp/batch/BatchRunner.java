@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * BatchHandle batch = BatchRunner.newBatch(acp, Path.of("video.yaml"), Path.of("products.csv"), cwd)
- *         .costLimit(new BigDecimal("50")).concurrency(8).start();
+ *         .costLimit(new BigDecimal("50")).start();
  * BatchOutcome outcome = batch.await();
  * }</pre>
  *
@@ -34,9 +34,6 @@ import org.jspecify.annotations.Nullable;
  * batch's ledger as the one shared budget. A builder is used once.
  */
 public final class BatchRunner {
-    /** Rows in flight unless {@link #concurrency} says otherwise: providers' own limits still apply. */
-    public static final int DEFAULT_CONCURRENCY = 8;
-
     final RunHost acp;
     final @Nullable Path pipelineFile;
     final @Nullable Path inputsFile;
@@ -115,7 +112,10 @@ public final class BatchRunner {
         return this;
     }
 
-    /** Rows in flight at once (default {@value #DEFAULT_CONCURRENCY}). */
+    /**
+     * Rows in flight at once. By default as many as the tightest provider the pipeline calls takes
+     * at once, or one per processor core for local engines only ({@link BatchConcurrency}).
+     */
     public BatchRunner concurrency(int rows) {
         if (rows < 1) {
             throw new UsageException("--concurrency must be at least 1, found " + rows);

@@ -75,7 +75,7 @@ final class BatchStart {
         BatchFolder folder = BatchFolder.create(store.folder(batchId), meta);
         try {
             RunGroup group = RunGroup.create(r.acp, folder.runs(), "batch", r.costLimit, Map.of(), pricing);
-            int concurrency = r.concurrency != null ? r.concurrency : BatchRunner.DEFAULT_CONCURRENCY;
+            int concurrency = r.concurrency != null ? r.concurrency : defaultConcurrency(check);
             return launch(folder, 1, source, spec, check, Map.of(), new ConcurrentHashMap<>(), group, concurrency,
                     r.maxFailures);
         } catch (IOException | RuntimeException e) {
@@ -108,8 +108,7 @@ final class BatchStart {
         Map<String, BatchHistory.RowState> prior = history.states(folder.runs());
         BatchRecord.SessionStarted last = history.lastSession();
         BigDecimal limit = r.costLimit != null ? r.costLimit : last != null ? last.costLimit() : null;
-        int concurrency = r.concurrency != null ? r.concurrency
-                : last != null ? last.concurrency() : BatchRunner.DEFAULT_CONCURRENCY;
+        Integer concurrencyBefore = r.concurrency != null ? r.concurrency : last != null ? last.concurrency() : null;
         Integer maxFailures = r.maxFailures != null ? r.maxFailures : last != null ? last.maxFailures() : null;
         BatchSource source = new BatchSource(Path.of(meta.inputsFile()), meta.inputsLabel(),
                 format(Path.of(meta.inputsFile())), meta.limitRows(), meta.only(), Path.of(meta.outputDirectory()));
@@ -123,6 +122,7 @@ final class BatchStart {
                     + " resume runs the same rows: restore it, or start a new batch");
         }
         requireValid(check);
+        int concurrency = concurrencyBefore != null ? concurrencyBefore : defaultConcurrency(check);
         Map<String, BigDecimal> spentBefore = new HashMap<>();
         prior.values().forEach(st -> spentBefore.merge(st.runId(), st.settled(), BigDecimal::add));
         BigDecimal spent = spentBefore.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -148,6 +148,14 @@ final class BatchStart {
                 source, meta.offline(), meta.parallel(), CacheMode.valueOf(meta.cacheMode()), r.allowUnknownPrices,
                 meta.batchId());
         return BatchHandle.start(folder, s, new BatchExecution(s, rows, group, clock), group);
+    }
+
+    /** Rows in flight when --concurrency was never given, said in a notice so the user knows what to change. */
+    private int defaultConcurrency(BatchCheck check) {
+        BatchConcurrency c = BatchConcurrency.of(check.samplePlan(), r.acp.registry());
+        r.onNotice.accept("concurrency: " + c.rows() + (c.rows() == 1 ? " row" : " rows") + " at a time (" + c.reason()
+                + "); change it with --concurrency");
+        return c.rows();
     }
 
     /** The money rules of a single run, on the total of the rows still to run. */

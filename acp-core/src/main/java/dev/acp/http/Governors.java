@@ -39,6 +39,15 @@ public final class Governors {
         return of(provider, Governor.Settings.defaults());
     }
 
+    /**
+     * The limits of {@code provider}'s governor, if it has one yet; never creates one. Providers
+     * that call over HTTP create theirs, with their own defaults, when they are created; asking
+     * here must not fix the generic defaults on a provider before it does.
+     */
+    public java.util.Optional<Governor.Settings> settings(String provider) {
+        return java.util.Optional.ofNullable(governors.get(provider)).map(Governor::settings);
+    }
+
     /** {@code ACP_ALLOW_PRIVATE_URLS=1} (or {@code true}): every provider may reach private addresses. */
     private boolean privateAllowed() {
         return environment.get(Destinations.ALLOW_PRIVATE_VARIABLE).map(String::strip)

@@ -181,7 +181,7 @@ public final class BatchBenchmark {
         BatchOutcome o = await(handle);
         time[0] = (System.nanoTime() - t0) / 1e9;
         require(o, rows);
-        return BatchRunner.DEFAULT_CONCURRENCY;
+        return localDefault();
     }
 
     private static double batch(Acp acp, Path pipeline, Path inputs, Path out, int concurrency, long rows)
@@ -298,7 +298,7 @@ public final class BatchBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("heap_rows", rows);
         m.put("heap_max_mb", Runtime.getRuntime().maxMemory() / (1 << 20));
-        m.put("heap_concurrency", BatchRunner.DEFAULT_CONCURRENCY);
+        m.put("heap_concurrency", localDefault());
         m.put("heap_batch_s", round(t, 1));
         m.put("heap_rows_per_s", round(rows / t, 1));
         m.put("heap_peak_live_after_gc_mb", round(maxLive.get() / 1048576.0, 1));
@@ -306,6 +306,12 @@ public final class BatchBenchmark {
         m.put("heap_collections", collections.get());
         m.put("heap_goal_mb", 256);
         return m;
+    }
+
+    /** The default concurrency of a batch of local steps only (what the batches here run at). */
+    private static int localDefault() {
+        return dev.acp.batch.BatchConcurrency.of(null, p -> java.util.Optional.empty(),
+                Runtime.getRuntime().availableProcessors()).rows();
     }
 
     /** CPU time of this process (all its threads, JIT and GC included), in seconds: less swayed by a busy machine. */
