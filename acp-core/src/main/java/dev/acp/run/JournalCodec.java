@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * JSON text, so a torn or damaged line is recognised and skipped instead of being misread.
  */
 final class JournalCodec {
-    private final ObjectMapper json = new ObjectMapper();
+    // Shared: a codec is made per journal, that is per row of a batch; the mapper is never reconfigured.
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Secrets secrets;
 
     JournalCodec() {
@@ -47,7 +48,7 @@ final class JournalCodec {
     byte[] encode(JournalRecord r) {
         try {
             ByteArrayOutputStream body = new ByteArrayOutputStream(256);
-            try (JsonGenerator g = json.getFactory().createGenerator(body)) {
+            try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
                 write(g, r);
             }
             byte[] bytes = body.toByteArray();
@@ -305,7 +306,7 @@ final class JournalCodec {
         }
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = json.readValue(body, Map.class);
+            Map<String, Object> m = JSON.readValue(body, Map.class);
             return fromMap(m);
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
