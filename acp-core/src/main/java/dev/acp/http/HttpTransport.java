@@ -155,7 +155,7 @@ public final class HttpTransport {
 
     private HttpResult send(HttpCall call, @Nullable TrackedBody requestBody)
             throws IOException, InterruptedException, ProviderException {
-        try (Governor.Permit p = call.governor().request()) {
+        try (Governor.Permit p = call.governor().request(call.traffic())) {
             Answer answer = exchange(call, requestBody, false);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
@@ -516,7 +516,7 @@ public final class HttpTransport {
 
     private Downloaded downloadOnce(HttpCall call, @Nullable TrackedBody requestBody, Path target, long maxBytes,
             List<String> acceptedTypes) throws IOException, InterruptedException, ProviderException {
-        try (Governor.Permit p = call.governor().request()) {
+        try (Governor.Permit p = call.governor().request(call.traffic())) {
             Answer answer = exchange(call, requestBody, true);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {

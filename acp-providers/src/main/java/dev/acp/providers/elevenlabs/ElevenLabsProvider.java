@@ -66,10 +66,11 @@ public final class ElevenLabsProvider implements Provider {
      * other tools sharing the key. Plans with less are learned from the
      * {@code maximum-concurrent-requests} header (see {@link ConcurrencyLimit}); users on larger
      * plans raise it with {@code ACP_ELEVENLABS_MAX_CONCURRENCY}. Speech calls are synchronous, so
-     * the job limit only has to be positive; the request rate just spaces bursts, concurrency is
-     * ElevenLabs' real limit.
+     * the job limit only has to be positive. No request-rate cap: ElevenLabs documents concurrency
+     * per plan as its limit and none on the rate (providers.md 2.4); its 429s (too many concurrent
+     * requests, system busy) halve the rate requests were starting at.
      */
-    static final Governor.Settings GOVERNOR_DEFAULTS = new Governor.Settings(4, 4, 10);
+    static final Governor.Settings GOVERNOR_DEFAULTS = Governor.Settings.uncapped(4, 4);
 
     /** One speech call's time limit: long texts take a while, and a timeout is an unknown outcome. */
     static final Duration SPEECH_TIMEOUT = Duration.ofMinutes(5);

@@ -1,6 +1,7 @@
 package dev.acp.providers.fal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -769,6 +770,30 @@ final class FalProviderTest {
                 });
         assertThat(support.context().governors().of("fal", FalProviderFactory.GOVERNOR).settings())
                 .isEqualTo(FalProviderFactory.GOVERNOR);
+    }
+
+    @Test
+    void many_submissions_and_polls_go_out_without_waiting_for_a_rate_slot() throws Exception {
+        // fal documents no request-rate limit (providers.md 1.3): only a 429 may slow ACP down.
+        int jobs = 40;
+        for (int i = 0; i < jobs; i++) {
+            stubSubmit("fal-ai/flux/dev", "fal-ai/flux", "req-" + i);
+        }
+        wm.stubFor(get(urlMatching("/fal-ai/flux/requests/req-[0-9]+/status.*")).willReturn(aResponse()
+                .withStatus(202).withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"IN_QUEUE\",\"queue_position\":3}")));
+        List<JobHandle> handles = new java.util.ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            handles.add(fal.submit(FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev",
+                    Map.of("prompt", "picture " + i), dir.resolve("p" + i + ".png")), "key-" + i));
+        }
+        for (JobHandle h : handles) {
+            assertThat(fal.poll(h)).isInstanceOf(JobStatus.Pending.class);
+        }
+
+        wm.verify(jobs, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
+        assertThat(support.governorSleeps).as("waits for a rate slot").isEmpty();
+        assertThat(support.governors.of("fal").settings().capped()).isFalse();
     }
 
     // ---- helpers -------------------------------------------------------------------------------
