@@ -110,6 +110,8 @@ final class FalProviderTest {
 
         JobStatus queued = fal.poll(handle);
         assertThat(queued).isInstanceOf(JobStatus.Pending.class);
+        assertThat(((JobStatus.Pending) queued).queuePosition()).as("fal's queue position, for the polls")
+                .isEqualTo(3);
         assertThat(((JobStatus.Pending) queued).message()).isEqualTo("in fal's queue (position 3)");
         JobStatus running = fal.poll(handle);
         assertThat(((JobStatus.Pending) running).message()).isEqualTo("running: step 7/28");
