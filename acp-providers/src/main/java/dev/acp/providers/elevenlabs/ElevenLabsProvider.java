@@ -72,6 +72,23 @@ public final class ElevenLabsProvider implements Provider {
      */
     static final Governor.Settings GOVERNOR_DEFAULTS = Governor.Settings.uncapped(4, 4);
 
+    /**
+     * The governor's defaults for the account's plan ({@code providers.elevenlabs.plan} in
+     * config.yaml): the plan's documented concurrency (providers.md 2.4: Free 2, Starter 3, Creator
+     * 5, Pro 10, Scale and Business 15), else {@link #GOVERNOR_DEFAULTS}.
+     */
+    static Governor.Settings governorDefaults(@Nullable String plan) {
+        int concurrency = switch (plan == null ? "" : plan.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "free" -> 2;
+            case "starter" -> 3;
+            case "creator" -> 5;
+            case "pro" -> 10;
+            case "scale", "business" -> 15;
+            default -> 0;
+        };
+        return concurrency == 0 ? GOVERNOR_DEFAULTS : Governor.Settings.uncapped(concurrency, concurrency);
+    }
+
     /** One speech call's time limit: long texts take a while, and a timeout is an unknown outcome. */
     static final Duration SPEECH_TIMEOUT = Duration.ofMinutes(5);
 
@@ -92,7 +109,7 @@ public final class ElevenLabsProvider implements Provider {
     }
 
     ElevenLabsProvider(ProviderContext context, Duration speechTimeout, Duration historyGrace) {
-        Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS)
+        Governor governor = context.governors().of(ID, governorDefaults(context.config().provider(ID).plan()))
                 .withBaseUrls(context.baseUrl(ID, DEFAULT_BASE_URL));
         this.concurrency = new ConcurrencyLimit(governor.settings().maxConcurrentRequests());
         ElevenLabsErrorMapper mapper = new ElevenLabsErrorMapper();

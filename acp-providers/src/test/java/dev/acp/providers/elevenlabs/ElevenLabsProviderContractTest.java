@@ -21,8 +21,12 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.acp.config.AcpConfig;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Governor;
+import dev.acp.http.Governors;
+import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.Usage;
@@ -494,6 +498,20 @@ class ElevenLabsProviderContractTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTH);
         assertThat(e.getMessage()).contains("ELEVENLABS_API_KEY");
         assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void should_start_at_the_concurrency_of_the_plan_in_config_yaml() {
+        assertThat(ElevenLabsProvider.governorDefaults("pro")).isEqualTo(Governor.Settings.uncapped(10, 10));
+        assertThat(ElevenLabsProvider.governorDefaults("Free")).isEqualTo(Governor.Settings.uncapped(2, 2));
+        assertThat(ElevenLabsProvider.governorDefaults(null)).isEqualTo(ElevenLabsProvider.GOVERNOR_DEFAULTS);
+        assertThat(ElevenLabsProvider.governorDefaults("enterprise")).isEqualTo(ElevenLabsProvider.GOVERNOR_DEFAULTS);
+
+        ProviderContext base = TestContexts.context(dir.resolve("home"), server.baseUrl());
+        AcpConfig config = AcpConfig.parse("providers:\n  elevenlabs: { plan: scale }\n", "config.yaml");
+        ProviderContext onScale = new ProviderContext(base.environment(), base.acpHome(), base.clock(),
+                base.transport(), new Governors(base.environment(), config, base.clock(), d -> { }), config);
+        assertThat(new ElevenLabsProvider(onScale, Duration.ofSeconds(5)).concurrencyLimit()).isEqualTo(15);
     }
 
     @Test
