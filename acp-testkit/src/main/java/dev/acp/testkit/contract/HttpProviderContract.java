@@ -258,7 +258,7 @@ public abstract class HttpProviderContract {
     /** A message a user may see: one line, no key, no Java class name. */
     protected final void assertUserMessage(ProviderException e) {
         assertThat(e.getMessage()).doesNotContain(key()).doesNotContain("\n")
-                .doesNotContainPattern("[A-Za-z]+(Exception|Error)\\b:");
+                .doesNotContainPattern("\\bjava\\.|\\b[A-Z][A-Za-z]*Exception\\b");
     }
 
     /** Nothing of a failed attempt is left in the output folder. */
