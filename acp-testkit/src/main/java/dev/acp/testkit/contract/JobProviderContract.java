@@ -61,6 +61,15 @@ public abstract class JobProviderContract extends HttpProviderContract {
         stubResult(mediaUrl);
     }
 
+    /** Submits and polls with the usual limits, then fetches with the short one (a new instance, as after a restart). */
+    @Override
+    protected final Object runWithShortDownload(ProviderRequest request) throws Exception {
+        JobProvider provider = jobProvider();
+        JobHandle handle = provider.submit(request, "contract-key-stall");
+        assertThat(provider.poll(handle)).isInstanceOf(JobStatus.Succeeded.class);
+        return provider(contexts.context(), SHORT_TIMEOUT).fetch(handle, request);
+    }
+
     private JobProvider jobProvider() {
         return provider(contexts.context(), CALL_TIMEOUT);
     }
