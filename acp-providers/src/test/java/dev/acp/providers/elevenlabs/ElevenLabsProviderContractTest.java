@@ -49,6 +49,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * ElevenLabs text-to-speech against a mock server built from providers.md section 2. Every
  * request the provider makes must match a stub: unmatched requests fail the test.
+ *
+ * <p>What every provider keeps alike (lost answers, time limits, Retry-After, the key masked and
+ * kept home) is checked by {@link ElevenLabsContractTest}, the shared contract suite.
  */
 class ElevenLabsProviderContractTest {
     private static final String RACHEL = "21m00Tcm4TlvDq8ikWAM";
@@ -407,31 +410,6 @@ class ElevenLabsProviderContractTest {
         assertThat(e.retryAfter()).isEqualTo(retryAfter == null ? java.util.Optional.empty()
                 : java.util.Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter))));
         assertThat(dir.resolve("x.mp3")).doesNotExist();
-        server.verify(1, postRequestedFor(urlPathMatching("/v1/text-to-speech/.*")));
-    }
-
-    @Test
-    void should_not_resend_after_a_timeout() {
-        server.stubFor(speech(RACHEL, "mp3_44100_128")
-                .willReturn(audioAnswer(audio(10), "audio/mpeg").withFixedDelay(3_000)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(Duration.ofMillis(300))
-                .execute(request("x.mp3", Map.of("text", "hi", "voice", RACHEL))));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
-        assertThat(e.retryable()).isFalse();
-        server.verify(1, postRequestedFor(urlPathMatching("/v1/text-to-speech/.*")));
-    }
-
-    @Test
-    void should_not_resend_after_a_connection_reset() {
-        server.stubFor(speech(RACHEL, "mp3_44100_128")
-                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class,
-                () -> provider().execute(request("x.mp3", Map.of("text", "hi", "voice", RACHEL))));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         server.verify(1, postRequestedFor(urlPathMatching("/v1/text-to-speech/.*")));
     }
 

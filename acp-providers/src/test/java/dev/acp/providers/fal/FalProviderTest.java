@@ -57,6 +57,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fal provider against a WireMock queue: the wire contract of providers.md 1 (submit, status,
  * result, media, cancel, storage upload) and ACP's guarantees around it (a paid submission is
  * never sent twice, reads are retried, failures are classified, the key never shows).
+ *
+ * <p>What every provider keeps alike (lost answers, time limits, Retry-After, the key masked and
+ * kept home) is checked by {@link FalContractTest}, the shared contract suite.
  */
 final class FalProviderTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
@@ -588,31 +591,6 @@ final class FalProviderTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMIT);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
         assertThat(support.governors.of("fal").rateLimitedCount()).isEqualTo(1);
-    }
-
-    @Test
-    void a_polled_429_is_retried_after_its_retry_after() throws Exception {
-        JobHandle handle = handle("fal-ai/flux", "rl");
-        wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/rl/status")).inScenario("rl").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("ok"));
-        wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/rl/status")).inScenario("rl").whenScenarioStateIs("ok")
-                .willReturn(okJson("{\"status\":\"IN_QUEUE\",\"queue_position\":0}")));
-
-        assertThat(fal.poll(handle)).isInstanceOf(JobStatus.Pending.class);
-        assertThat(support.sleeps).contains(Duration.ofSeconds(2));
-    }
-
-    @Test
-    void a_submission_cut_by_a_connection_reset_is_unknown_outcome_and_sent_exactly_once() throws Exception {
-        wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> fal.submit(
-                FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev", Map.of("prompt", "x"), dir.resolve("o.png")),
-                "k"));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
-        assertThat(e.getMessage()).doesNotContain(FalTestSupport.KEY);
-        wm.verify(1, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
     }
 
     @Test
