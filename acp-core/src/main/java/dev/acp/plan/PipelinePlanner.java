@@ -52,8 +52,6 @@ public final class PipelinePlanner {
     /** The fields of every item of a story_to_scenes step's list (see SceneSchema in acp-providers). */
     public static final List<String> SCENE_FIELDS = List.of("title", "description", "image_prompt", "narration",
             "duration");
-    /** The largest text_file input: far above a 100,000-word story, far below a video mistaken for one. */
-    static final long MAX_TEXT_INPUT_BYTES = 4L * 1024 * 1024;
     private static final java.util.regex.Pattern DRIVE_LETTER = java.util.regex.Pattern.compile("^[A-Za-z]:.*");
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
@@ -75,14 +73,16 @@ public final class PipelinePlanner {
     private final class Run {
         private final PipelineSpec spec;
         private final RunSettings settings;
-        private final List<Problem> problems = new ArrayList<>();
-        private final Map<String, StepSpec> byId = new LinkedHashMap<>();
-        private final Map<String, String> groupOf = new HashMap<>();
+        private final Findings findings = new Findings();
+        private final List<Problem> problems = findings.all();
+        private final StepIndex steps;
+        private final Map<String, StepSpec> byId;
+        private final Map<String, String> groupOf;
         /** The for_each block of each inner step. */
-        private final Map<String, ForEachStepSpec> blockOf = new HashMap<>();
+        private final Map<String, ForEachStepSpec> blockOf;
         /** Per inner step, its output file name with item references still in it. */
         private final Map<String, String> outputNames = new HashMap<>();
-        private final Set<String> disabled = new HashSet<>();
+        private final Set<String> disabled;
         private final Map<String, Set<String>> deps = new LinkedHashMap<>();
         /** The validated alternatives of each enabled task. */
         private final Map<String, List<PlannedTask.Fallback>> fallbacks = new HashMap<>();
@@ -92,51 +92,25 @@ public final class PipelinePlanner {
         Run(PipelineSpec spec, RunSettings settings) {
             this.spec = spec;
             this.settings = settings;
+            this.steps = StepIndex.of(spec);
+            this.byId = steps.byId();
+            this.groupOf = steps.groupOf();
+            this.blockOf = steps.blockOf();
+            this.disabled = steps.disabled();
         }
 
         private void error(SourceLocation at, @Nullable String step, String message, String fix) {
-            problems.add(Problem.error(at, step, message, fix));
+            findings.error(at, step, message, fix);
         }
 
         private void warning(SourceLocation at, @Nullable String step, String message, String fix) {
-            problems.add(Problem.warning(at, step, message, fix));
+            findings.warning(at, step, message, fix);
         }
 
         PlanResult plan() {
-            for (StepSpec s : spec.allSteps()) {
-                byId.putIfAbsent(s.id(), s);
-                if (!s.enabled()) {
-                    disabled.add(s.id());
-                }
-                if (s instanceof GroupStepSpec g) {
-                    for (TaskStepSpec m : g.steps()) {
-                        groupOf.put(m.id(), g.id());
-                        if (!g.enabled()) {
-                            disabled.add(m.id());
-                        }
-                    }
-                }
-                if (s instanceof ForEachStepSpec f) {
-                    for (TaskStepSpec m : f.steps()) {
-                        blockOf.put(m.id(), f);
-                        if (!f.enabled()) {
-                            disabled.add(m.id());
-                        }
-                    }
-                }
-            }
-            for (StepSpec s : spec.steps()) {
-                if (s instanceof GroupStepSpec g && !g.steps().isEmpty()
-                        && g.steps().stream().allMatch(m -> disabled.contains(m.id()))) {
-                    disabled.add(g.id());
-                }
-                if (s instanceof ForEachStepSpec f && !f.steps().isEmpty()
-                        && f.steps().stream().allMatch(m -> disabled.contains(m.id()))) {
-                    disabled.add(f.id());
-                }
-            }
-            Map<String, Object> inputs = resolveInputs();
-            Path outputDirectory = outputDirectory();
+            Map<String, Object> inputs = new InputValues(spec, settings, findings).resolve();
+            Path outputDirectory = new OutputFolder(spec, settings, environment, registry.context().acpHome(),
+                    findings).resolve();
             dependencies();
             checkCycles();
             Map<String, Path> outputs = outputs(outputDirectory, inputs);
@@ -196,149 +170,6 @@ public final class PipelinePlanner {
             Resolved r = providers.get(t.id());
             return new PlannedTask(t, r.providerId(), r.reason(), t.model(), outputs.get(t.id()), groupId,
                     List.copyOf(deps.get(t.id())), !disabled.contains(t.id()), fallbacks.getOrDefault(t.id(), List.of()));
-        }
-
-        // ---- inputs ------------------------------------------------------------------------
-
-        private Map<String, Object> resolveInputs() {
-            Map<String, Object> values = new LinkedHashMap<>();
-            SourceLocation setFlag = SourceLocation.unknown("--set");
-            for (var e : settings.inputValues().entrySet()) {
-                InputSpec in = spec.inputs().get(e.getKey());
-                if (in == null) {
-                    String fix = Suggestions.nearest(e.getKey(), spec.inputs().keySet())
-                            .map(x -> "did you mean '" + x + "'?")
-                            .orElse(spec.inputs().isEmpty() ? "the pipeline declares no inputs; add an 'inputs:' section"
-                                    : "declared inputs: " + String.join(", ", spec.inputs().keySet()));
-                    error(setFlag, null, "unknown input '" + e.getKey() + "'", fix);
-                    continue;
-                }
-                Object v = in.type().parse(e.getValue());
-                if (v == null) {
-                    error(setFlag, null, "input '" + in.name() + "' is " + in.type().wireName() + " but got '"
-                            + e.getValue() + "'", "pass a " + in.type().wireName() + " value with --set " + in.name() + "=...");
-                    continue;
-                }
-                if (in.type() == InputType.FILE || in.type() == InputType.TEXT_FILE) {
-                    Path p = settings.workingDirectory().resolve(e.getValue()).normalize();
-                    if (!Files.isRegularFile(p)) {
-                        error(setFlag, null, "input '" + in.name() + "': file not found: " + p, "pass an existing file");
-                        continue;
-                    }
-                    v = in.type() == InputType.TEXT_FILE ? readTextInput(in, p, setFlag) : p.toString();
-                    if (v == null) {
-                        continue;
-                    }
-                }
-                values.put(in.name(), v);
-            }
-            for (InputSpec in : spec.inputs().values()) {
-                Object v = values.get(in.name());
-                if (v == null && !settings.inputValues().containsKey(in.name())) {
-                    if (in.defaultValue() == null) {
-                        error(in.location(), null, "input '" + in.name() + "' has no value",
-                                "pass --set " + in.name() + "=... or give it a default");
-                        continue;
-                    }
-                    v = in.defaultValue();
-                    if (in.type() == InputType.FILE) {
-                        v = spec.baseDirectory().resolve(v.toString()).normalize().toString();
-                    } else if (in.type() == InputType.TEXT_FILE) {
-                        Path p = spec.baseDirectory().resolve(v.toString()).normalize();
-                        if (!Files.isRegularFile(p)) {
-                            error(in.location(), null, "input '" + in.name() + "': file not found: " + p,
-                                    "create the file, or pass another with --set " + in.name() + "=FILE");
-                            continue;
-                        }
-                        v = readTextInput(in, p, in.location());
-                        if (v == null) {
-                            continue;
-                        }
-                    }
-                    values.put(in.name(), v);
-                }
-                if (v != null && !in.allowed().isEmpty() && !containsValue(in.allowed(), v)) {
-                    error(in.location(), null, "input '" + in.name() + "' is '" + v + "', not one of its allowed values",
-                            "use one of " + in.allowed());
-                }
-            }
-            return values;
-        }
-
-        /**
-         * The contents of a {@code text_file} input, or null after reporting why not. Bounded so that
-         * a wrong path (a video, a log) fails fast instead of filling memory; blank text is refused
-         * because every step that reads a story or script needs some.
-         */
-        private @Nullable String readTextInput(InputSpec in, Path p, SourceLocation at) {
-            try {
-                long size = Files.size(p);
-                if (size > MAX_TEXT_INPUT_BYTES) {
-                    error(at, null, "input '" + in.name() + "': " + p + " is " + size / 1024 + " KiB, more than the "
-                            + MAX_TEXT_INPUT_BYTES / (1024 * 1024) + " MiB a text_file input may hold",
-                            "pass a shorter text file");
-                    return null;
-                }
-                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
-                if (text.isBlank()) {
-                    error(at, null, "input '" + in.name() + "': " + p + " is empty",
-                            "write the text into the file, or pass another with --set " + in.name() + "=FILE");
-                    return null;
-                }
-                return text.startsWith("\uFEFF") ? text.substring(1) : text;
-            } catch (java.nio.charset.CharacterCodingException e) {
-                error(at, null, "input '" + in.name() + "': " + p + " is not UTF-8 text",
-                        "save it as UTF-8 plain text");
-                return null;
-            } catch (java.io.IOException e) {
-                error(at, null, "input '" + in.name() + "': cannot read " + p + ": " + e.getMessage(),
-                        "check the file's permissions");
-                return null;
-            }
-        }
-
-        private static boolean containsValue(List<Object> allowed, Object v) {
-            for (Object a : allowed) {
-                if (a.equals(v) || a instanceof Number an && v instanceof Number vn
-                        && an.doubleValue() == vn.doubleValue()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /**
-         * The output folder at its real location (links above it resolved, so that none can be
-         * followed later); a folder outputs must not go to is reported.
-         */
-        private Path outputDirectory() {
-            boolean flag = settings.outputDirectory() != null;
-            SourceLocation at = flag ? SourceLocation.unknown("--output-dir") : spec.locations().at("output_directory");
-            Path resolved;
-            try {
-                Path dir = flag ? settings.outputDirectory() : Path.of(spec.outputDirectory());
-                resolved = settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
-            } catch (InvalidPathException e) {
-                error(at, null, "output_directory '" + spec.outputDirectory() + "' is not a valid path",
-                        "name a folder, for example 'output'");
-                resolved = settings.workingDirectory().resolve("output").toAbsolutePath().normalize();
-            }
-            OutputFolders.checkRoot(resolved, settings.workingDirectory(), homes(), registry.context().acpHome())
-                    .ifPresent(f -> error(at, null, f.message(), f.fix()));
-            return SafePaths.real(resolved);
-        }
-
-        /** The user's home folder, as Java and as the environment name it. */
-        private List<Path> homes() {
-            List<Path> out = new ArrayList<>();
-            String property = System.getProperty("user.home");
-            if (property != null && !property.isBlank()) {
-                out.add(Path.of(property));
-            }
-            environment.get("HOME").filter(h -> h.startsWith("/")).ifPresent(h -> out.add(Path.of(h)));
-            return out;
         }
 
         // ---- dependencies --------------------------------------------------------------------
