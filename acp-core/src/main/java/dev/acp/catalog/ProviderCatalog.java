@@ -1,13 +1,14 @@
 package dev.acp.catalog;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.acp.pipeline.Capability;
+import dev.acp.pipeline.Problem;
+import dev.acp.pipeline.load.Node;
+import dev.acp.pipeline.load.NodeReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,33 +72,72 @@ public final class ProviderCatalog {
         }
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    private record FileForm(int version, Map<String, ProviderForm> providers, Map<String, String> retired,
-            Map<String, String> defaults, Map<String, ModelForm> models) {}
-
-    private record ProviderForm(String name, List<String> credentials, List<String> capabilities) {}
-
-    private record ModelForm(String provider, String capability, String id, @Nullable String retired,
-            @Nullable String replacement) {}
-
+    /**
+     * Reads the catalog with the pipeline loader's streaming reader into plain maps and lists, and
+     * checks its shape by hand: Jackson's data binding would cost about 0.3 s of CPU in a fresh
+     * JVM on every command, and the file is ACP's own. Unknown keys are refused, as before.
+     */
     static ProviderCatalog parse(InputStream in) throws IOException {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        FileForm f = mapper.readValue(in, FileForm.class);
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        List<Problem> problems = new ArrayList<>();
+        Node root = new NodeReader().read(text, "catalog.yaml", NodeReader.Format.YAML, problems);
+        if (root == null || !problems.isEmpty()) {
+            throw new IOException("the built-in catalog does not parse: "
+                    + problems.stream().map(Problem::render).toList());
+        }
+        Map<String, Object> f = fields(root.toPlain(), "catalog", "version", "providers", "retired", "defaults",
+                "models");
         Map<String, ProviderEntry> providers = new LinkedHashMap<>();
-        f.providers().forEach((id, p) -> providers.put(id, new ProviderEntry(id, p.name(), p.credentials(),
-                p.capabilities().stream().map(ProviderCatalog::capability).collect(Collectors.toSet()))));
+        map(f.get("providers"), "providers").forEach((id, value) -> {
+            Map<String, Object> p = fields(value, "provider " + id, "name", "credentials", "capabilities");
+            providers.put(id, new ProviderEntry(id, (String) p.get("name"), strings(p.get("credentials")),
+                    strings(p.get("capabilities")).stream().map(ProviderCatalog::capability)
+                            .collect(Collectors.toSet())));
+        });
         Map<String, ModelEntry> models = new LinkedHashMap<>();
-        f.models().forEach((name, m) -> {
-            if (!providers.containsKey(m.provider())) {
-                throw new IllegalStateException("catalog model " + name + " names unknown provider " + m.provider());
+        map(f.get("models"), "models").forEach((name, value) -> {
+            Map<String, Object> m = fields(value, "model " + name, "provider", "capability", "id", "retired",
+                    "replacement");
+            String provider = (String) m.get("provider");
+            if (!providers.containsKey(provider)) {
+                throw new IllegalStateException("catalog model " + name + " names unknown provider " + provider);
             }
-            models.put(name, new ModelEntry(name, m.provider(), capability(m.capability()), m.id(), m.retired(),
-                    m.replacement()));
+            models.put(name, new ModelEntry(name, provider, capability((String) m.get("capability")),
+                    (String) m.get("id"), (String) m.get("retired"), (String) m.get("replacement")));
         });
         Map<Capability, String> defaults = new EnumMap<>(Capability.class);
-        f.defaults().forEach((cap, provider) -> defaults.put(capability(cap), provider));
-        return new ProviderCatalog(providers, models, defaults, f.retired() == null ? Map.of() : f.retired());
+        map(f.get("defaults"), "defaults").forEach((cap, provider) -> defaults.put(capability(cap), (String) provider));
+        Map<String, String> retired = new LinkedHashMap<>();
+        if (f.get("retired") != null) {
+            map(f.get("retired"), "retired").forEach((id, why) -> retired.put(id, (String) why));
+        }
+        return new ProviderCatalog(providers, models, defaults, retired);
+    }
+
+    /** The entries of a map with only the keys allowed; a missing key reads as null. */
+    private static Map<String, Object> fields(@Nullable Object value, String what, String... allowed) {
+        Map<String, Object> m = map(value, what);
+        for (String key : m.keySet()) {
+            if (!List.of(allowed).contains(key)) {
+                throw new IllegalStateException("catalog " + what + " has unknown key " + key);
+            }
+        }
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(@Nullable Object value, String what) {
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new IllegalStateException("catalog " + what + " is not a map");
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private static List<String> strings(@Nullable Object value) {
+        if (!(value instanceof List<?> l)) {
+            throw new IllegalStateException("catalog list expected, found " + value);
+        }
+        return l.stream().map(String::valueOf).toList();
     }
 
     private static Capability capability(String name) {

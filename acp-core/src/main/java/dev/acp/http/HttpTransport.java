@@ -77,7 +77,7 @@ public final class HttpTransport {
      */
     static final Duration MAX_WAIT_IN_CALL = Duration.ofSeconds(60);
 
-    private final HttpClient client;
+    private final ClientHolder client;
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
@@ -95,10 +95,11 @@ public final class HttpTransport {
      */
     public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, RandomGenerator random, RetryPolicy backoff,
             Destinations.Resolver resolver) {
-        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
-            throw new IllegalArgumentException("the HTTP client must not follow redirects: the transport follows"
-                    + " them itself and checks every hop");
-        }
+        this(new ClientHolder(checked(client)), clock, sleeper, random, backoff, resolver);
+    }
+
+    private HttpTransport(ClientHolder client, Clock clock, Sleeper sleeper, RandomGenerator random,
+            RetryPolicy backoff, Destinations.Resolver resolver) {
         this.client = client;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -107,12 +108,47 @@ public final class HttpTransport {
         this.resolver = resolver;
     }
 
-    /** A transport over a new HTTP/1.1 client (mock servers and proxies speak it everywhere). */
+    private static HttpClient checked(HttpClient client) {
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the HTTP client must not follow redirects: the transport follows"
+                    + " them itself and checks every hop");
+        }
+        return client;
+    }
+
+    /**
+     * A transport over a new HTTP/1.1 client (mock servers and proxies speak it everywhere). The
+     * client is built on the first call: building it sets up TLS, about 0.3 s of CPU in a fresh
+     * JVM, which commands that never send anything (config validate, estimate) need not pay.
+     */
     public static HttpTransport create(Clock clock, Sleeper sleeper) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NEVER).build();
-        return new HttpTransport(client, clock, sleeper, RandomGenerator.getDefault(),
-                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)));
+        return new HttpTransport(new ClientHolder(null), clock, sleeper, RandomGenerator.getDefault(),
+                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)), Destinations.Resolver.SYSTEM);
+    }
+
+    /** The client, given or built once on first use (by whichever call comes first). */
+    private static final class ClientHolder {
+        private volatile @Nullable HttpClient client;
+
+        ClientHolder(@Nullable HttpClient client) {
+            this.client = client;
+        }
+
+        HttpClient get() {
+            HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    c = client;
+                    if (c == null) {
+                        c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NEVER)
+                                .build();
+                        client = c;
+                    }
+                }
+            }
+            return c;
+        }
     }
 
     public Clock clock() {
@@ -206,7 +242,7 @@ public final class HttpTransport {
                     target = withoutCredentials(call, uri);
                 }
             }
-            HttpResponse<InputStream> response = client.send(request(call, target, method, headers, publisher),
+            HttpResponse<InputStream> response = client.get().send(request(call, target, method, headers, publisher),
                     HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             Optional<String> location = response.headers().firstValue("Location");
@@ -299,7 +335,7 @@ public final class HttpTransport {
     }
 
     private boolean throughProxy(URI uri) {
-        return client.proxy().map(p -> {
+        return client.get().proxy().map(p -> {
             try {
                 return p.select(uri).stream().anyMatch(x -> x.type() != java.net.Proxy.Type.DIRECT);
             } catch (RuntimeException e) {
