@@ -73,69 +73,79 @@ public final class ProviderCatalog {
     }
 
     /**
-     * Reads the catalog with the pipeline loader's streaming reader into plain maps and lists, and
-     * checks its shape by hand: Jackson's data binding would cost about 0.3 s of CPU in a fresh
-     * JVM on every command, and the file is ACP's own. Unknown keys are refused, as before.
+     * Read from the same location-keeping tree the pipeline loader uses, and bound by hand: the
+     * catalog is read by every command, and a data-binding mapper's start-up (hundreds of classes
+     * and reflection over records) was the largest part of a short command's start.
      */
     static ProviderCatalog parse(InputStream in) throws IOException {
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         List<Problem> problems = new ArrayList<>();
         Node root = new NodeReader().read(text, "catalog.yaml", NodeReader.Format.YAML, problems);
-        if (root == null || !problems.isEmpty()) {
-            throw new IOException("the built-in catalog does not parse: "
-                    + problems.stream().map(Problem::render).toList());
+        if (!problems.isEmpty() || root == null) {
+            throw new IllegalStateException("the built-in catalog does not parse: " + problems);
         }
-        Map<String, Object> f = fields(root.toPlain(), "catalog", "version", "providers", "retired", "defaults",
-                "models");
+        Map<String, Object> file = map(root.toPlain(), "the catalog", Set.of("version", "providers", "retired",
+                "defaults", "models"));
         Map<String, ProviderEntry> providers = new LinkedHashMap<>();
-        map(f.get("providers"), "providers").forEach((id, value) -> {
-            Map<String, Object> p = fields(value, "provider " + id, "name", "credentials", "capabilities");
-            providers.put(id, new ProviderEntry(id, (String) p.get("name"), strings(p.get("credentials")),
-                    strings(p.get("capabilities")).stream().map(ProviderCatalog::capability)
+        map(file.get("providers"), "providers", null).forEach((id, v) -> {
+            Map<String, Object> p = map(v, "provider " + id, Set.of("name", "credentials", "capabilities"));
+            providers.put(id, new ProviderEntry(id, text(p, "name", id), strings(p.get("credentials"), id),
+                    strings(p.get("capabilities"), id).stream().map(ProviderCatalog::capability)
                             .collect(Collectors.toSet())));
         });
         Map<String, ModelEntry> models = new LinkedHashMap<>();
-        map(f.get("models"), "models").forEach((name, value) -> {
-            Map<String, Object> m = fields(value, "model " + name, "provider", "capability", "id", "retired",
-                    "replacement");
-            String provider = (String) m.get("provider");
+        map(file.get("models"), "models", null).forEach((name, v) -> {
+            Map<String, Object> m = map(v, "model " + name, Set.of("provider", "capability", "id", "retired",
+                    "replacement"));
+            String provider = text(m, "provider", name);
             if (!providers.containsKey(provider)) {
                 throw new IllegalStateException("catalog model " + name + " names unknown provider " + provider);
             }
-            models.put(name, new ModelEntry(name, provider, capability((String) m.get("capability")),
-                    (String) m.get("id"), (String) m.get("retired"), (String) m.get("replacement")));
+            models.put(name, new ModelEntry(name, provider, capability(text(m, "capability", name)),
+                    text(m, "id", name), optionalText(m, "retired"), optionalText(m, "replacement")));
         });
         Map<Capability, String> defaults = new EnumMap<>(Capability.class);
-        map(f.get("defaults"), "defaults").forEach((cap, provider) -> defaults.put(capability(cap), (String) provider));
+        map(file.get("defaults"), "defaults", null).forEach((cap, provider) ->
+                defaults.put(capability(cap), String.valueOf(provider)));
         Map<String, String> retired = new LinkedHashMap<>();
-        if (f.get("retired") != null) {
-            map(f.get("retired"), "retired").forEach((id, why) -> retired.put(id, (String) why));
+        if (file.get("retired") != null) {
+            map(file.get("retired"), "retired", null).forEach((id, why) -> retired.put(id, String.valueOf(why)));
         }
         return new ProviderCatalog(providers, models, defaults, retired);
     }
 
-    /** The entries of a map with only the keys allowed; a missing key reads as null. */
-    private static Map<String, Object> fields(@Nullable Object value, String what, String... allowed) {
-        Map<String, Object> m = map(value, what);
-        for (String key : m.keySet()) {
-            if (!List.of(allowed).contains(key)) {
-                throw new IllegalStateException("catalog " + what + " has unknown key " + key);
-            }
-        }
-        return m;
-    }
-
+    /** A mapping, with only {@code allowed} keys when given (a misspelt key is a broken build, not ignored). */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(@Nullable Object value, String what) {
+    private static Map<String, Object> map(@Nullable Object value, String what, @Nullable Set<String> allowed) {
         if (!(value instanceof Map<?, ?> m)) {
-            throw new IllegalStateException("catalog " + what + " is not a map");
+            throw new IllegalStateException("catalog: " + what + " is not a mapping");
+        }
+        if (allowed != null) {
+            for (Object k : m.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new IllegalStateException("catalog: " + what + " has an unknown field " + k);
+                }
+            }
         }
         return (Map<String, Object>) m;
     }
 
-    private static List<String> strings(@Nullable Object value) {
+    private static String text(Map<String, Object> m, String key, String owner) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw new IllegalStateException("catalog: " + owner + " has no " + key);
+        }
+        return String.valueOf(v);
+    }
+
+    private static @Nullable String optionalText(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : String.valueOf(v);
+    }
+
+    private static List<String> strings(@Nullable Object value, String owner) {
         if (!(value instanceof List<?> l)) {
-            throw new IllegalStateException("catalog list expected, found " + value);
+            throw new IllegalStateException("catalog: " + owner + " needs a list");
         }
         return l.stream().map(String::valueOf).toList();
     }

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +78,12 @@ public final class HttpTransport {
      */
     static final Duration MAX_WAIT_IN_CALL = Duration.ofSeconds(60);
 
-    private final ClientHolder client;
+    /**
+     * Made on first use: building a client initialises TLS (hundreds of classes, a good part of
+     * the start of a short command), and commands that send nothing (validate, estimate) never
+     * need one.
+     */
+    private final Supplier<HttpClient> client;
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
@@ -95,10 +101,19 @@ public final class HttpTransport {
      */
     public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, RandomGenerator random, RetryPolicy backoff,
             Destinations.Resolver resolver) {
-        this(new ClientHolder(checked(client)), clock, sleeper, random, backoff, resolver);
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the HTTP client must not follow redirects: the transport follows"
+                    + " them itself and checks every hop");
+        }
+        this.client = () -> client;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.backoff = backoff;
+        this.resolver = resolver;
     }
 
-    private HttpTransport(ClientHolder client, Clock clock, Sleeper sleeper, RandomGenerator random,
+    private HttpTransport(Supplier<HttpClient> client, Clock clock, Sleeper sleeper, RandomGenerator random,
             RetryPolicy backoff, Destinations.Resolver resolver) {
         this.client = client;
         this.clock = clock;
@@ -108,33 +123,21 @@ public final class HttpTransport {
         this.resolver = resolver;
     }
 
-    private static HttpClient checked(HttpClient client) {
-        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
-            throw new IllegalArgumentException("the HTTP client must not follow redirects: the transport follows"
-                    + " them itself and checks every hop");
-        }
-        return client;
-    }
-
     /**
-     * A transport over a new HTTP/1.1 client (mock servers and proxies speak it everywhere). The
-     * client is built on the first call: building it sets up TLS, about 0.3 s of CPU in a fresh
-     * JVM, which commands that never send anything (config validate, estimate) need not pay.
+     * A transport over an HTTP/1.1 client (mock servers and proxies speak it everywhere), made
+     * when the first request is sent.
      */
     public static HttpTransport create(Clock clock, Sleeper sleeper) {
-        return new HttpTransport(new ClientHolder(null), clock, sleeper, RandomGenerator.getDefault(),
+        return new HttpTransport(new LazyClient(), clock, sleeper, RandomGenerator.getDefault(),
                 new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)), Destinations.Resolver.SYSTEM);
     }
 
-    /** The client, given or built once on first use (by whichever call comes first). */
-    private static final class ClientHolder {
+    /** The shared client, made once by whichever request comes first. */
+    private static final class LazyClient implements Supplier<HttpClient> {
         private volatile @Nullable HttpClient client;
 
-        ClientHolder(@Nullable HttpClient client) {
-            this.client = client;
-        }
-
-        HttpClient get() {
+        @Override
+        public HttpClient get() {
             HttpClient c = client;
             if (c == null) {
                 synchronized (this) {

@@ -33,8 +33,7 @@ final class StoryToScenesHandler implements CapabilityHandler {
     static final double DEFAULT_WORDS_PER_MINUTE = 150;
     private static final Set<String> PARAMETERS =
             Set.of("story", "text", "num_scenes", "style", "words_per_minute", "language", "model", "seed");
-
-    /** Made when scenes are first written, not when the local provider is: validating never needs it. */
+    /** Made on first use: a mapper's start-up is a large part of a short command that never needs it. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
