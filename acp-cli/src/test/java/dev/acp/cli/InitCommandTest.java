@@ -91,6 +91,18 @@ class InitCommandTest {
     }
 
     @Test
+    void should_write_files_with_the_users_umask_like_any_other_new_file() throws IOException {
+        // The permissions a plain new file gets here: 0666 less the umask this test runs under.
+        Path reference = Files.write(dir.resolve("reference.txt"), new byte[0]);
+        var expected = Files.getPosixFilePermissions(reference);
+        CliRunner.Result r = new CliRunner(dir).run("init", "--template", "story", "--directory", "proj");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("proj/story-to-video.yaml"))).isEqualTo(expected);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("proj/stories/lighthouse-keeper.txt"))).isEqualTo(expected);
+        assertThat(expected).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+    }
+
+    @Test
     void should_name_the_templates_for_an_unknown_one() {
         CliRunner.Result r = new CliRunner(dir).run("init", "--template", "stroy");
         assertThat(r.exitCode()).isEqualTo(2);
