@@ -55,6 +55,11 @@ public final class Cli {
         return commandLine("--help");
     }
 
+    /** The whole command tree with {@code context}: what completion scripts are made from. */
+    static CommandLine tree(CliContext context) {
+        return new Cli(context).commandLine();
+    }
+
     /**
      * The command tree {@code args} need: only the subcommand they name, none for {@code acp
      * --version}, all of them for help or a word that names none (to list them, or suggest one).
@@ -65,7 +70,8 @@ public final class Cli {
         CommandLine cl = new CommandLine(AcpCommand.class, new ContextFactory(context));
         String word = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
         boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help"));
-        if (word != null && AcpCommand.SUBCOMMANDS.containsKey(word)) {
+        // 'acp help pipeline run' looks the named commands up in the tree, so help needs all of it.
+        if (word != null && AcpCommand.SUBCOMMANDS.containsKey(word) && !word.equals("help")) {
             cl.addSubcommand(word, AcpCommand.SUBCOMMANDS.get(word));
         } else if (word != null || help) {
             AcpCommand.SUBCOMMANDS.forEach(cl::addSubcommand);

@@ -13,8 +13,16 @@ import picocli.CommandLine.Option;
                 + " offline as it is and on real providers without --offline.")
 final class InitCommand implements Callable<Integer> {
     @Option(names = {"-t", "--template"}, required = true, paramLabel = "NAME",
-            description = "basic, image, video, tts, story or parallel.")
+            completionCandidates = TemplateNames.class, description = "The starter project: ${COMPLETION-CANDIDATES}.")
     String template;
+
+    /** The template names, for help and completion scripts. */
+    static final class TemplateNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return StarterTemplate.ids().iterator();
+        }
+    }
 
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR", description = "Where to write (default: here).")
     Path directory;

@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
             + " pipeline to resume with (default: the run's own snapshot).")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "RUN", description = "Resume run RUN (an id from 'acp runs list', a"
+    @Option(names = "--resume", paramLabel = "RUN", completionCandidates = RunsCommand.RunIds.class, description = "Resume run RUN (an id from 'acp runs list', a"
             + " unique prefix of one, or 'latest'): finished steps are reused, submitted jobs collected, never"
             + " submitted twice, the rest run.")
     String resume;
