@@ -101,11 +101,41 @@ public final class Cli {
             e.printStackTrace(err);
         }
         err.flush();
-        return e instanceof AcpException acp ? ExitCode.of(acp).code() : ExitCode.INTERNAL.code();
+        ExitCode code = e instanceof AcpException acp ? ExitCode.of(acp) : ExitCode.INTERNAL;
+        if (JsonErrors.requested(parsed.originalArgs())) {
+            switch (e) {
+                case PipelineInvalidException invalid -> JsonErrors.print(context.out(), summary(invalid.problems()),
+                        code, JsonErrors.kind(invalid), invalid.problems());
+                case AcpException acp -> JsonErrors.print(context.out(), acp.getMessage(), code, JsonErrors.kind(acp),
+                        null);
+                default -> JsonErrors.print(context.out(), "internal error: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), code, JsonErrors.Kind.internal, null);
+            }
+        }
+        return code.code();
+    }
+
+    private static String summary(java.util.List<Problem> problems) {
+        long errors = problems.stream().filter(Problem::isError).count();
+        return errors + (errors == 1 ? " error" : " errors") + " in the pipeline; nothing was run.";
     }
 
     private int handleParameterException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = context.err();
+        if (JsonErrors.requested(java.util.List.of(args))) {
+            // The line for people goes to stderr as usual; scripts read the object on stdout.
+            java.io.StringWriter line = new java.io.StringWriter();
+            int code = describeParameterException(e, new PrintWriter(line));
+            err.print(line);
+            err.flush();
+            JsonErrors.print(context.out(), line.toString().lines().findFirst().orElse("")
+                    .replaceFirst("^acp: error: ", ""), ExitCode.USAGE, JsonErrors.Kind.usage, null);
+            return code;
+        }
+        return describeParameterException(e, err);
+    }
+
+    private int describeParameterException(CommandLine.ParameterException e, PrintWriter err) {
         CommandLine cmd = e.getCommandLine();
         // An unknown option explains more than the "missing option" it causes, so it is named first.
         java.util.List<String> unmatched = cmd.getUnmatchedArguments();

@@ -30,6 +30,11 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace files that already exist.")
     boolean force;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); json lists the files"
+                    + " written.")
+    RunCommand.Format format;
+
     private final CliContext context;
 
     InitCommand(CliContext context) {
@@ -37,7 +42,7 @@ final class InitCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
         StarterTemplate t = StarterTemplate.of(template).orElseThrow(() -> new UsageException(
                 "unknown template '" + template + "' (fix: use one of " + String.join(", ", StarterTemplate.ids())
                         + dev.acp.util.Suggestions.nearest(template, StarterTemplate.ids())
@@ -45,6 +50,15 @@ final class InitCommand implements Callable<Integer> {
         Path dir = directory == null ? context.workingDirectory()
                 : context.workingDirectory().resolve(directory).normalize();
         List<Path> written = StarterProject.write(dir, t.files(), force);
+        if (format == RunCommand.Format.json) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("template", t.id());
+            m.put("directory", dir.toString());
+            m.put("pipeline", written.getFirst().toString());
+            m.put("files", written.stream().map(Path::toString).toList());
+            context.out().println(CliJson.pretty().writeValueAsString(m));
+            return ExitCode.OK.code();
+        }
         for (Path p : written) {
             context.out().println(context.terminal().green("✓") + " wrote " + StarterProject.display(context.workingDirectory(), p));
         }
