@@ -22,7 +22,7 @@ import java.util.Map;
  * output is redirected, plain timestamped log lines are written instead.
  */
 abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
-        permits ProgressDisplay.Live, ProgressDisplay.Plain {
+        permits ProgressDisplay.Live, ProgressDisplay.Plain, ProgressDisplay.JsonLines {
 
     protected final PrintWriter out;
     protected final Terminal terminal;
@@ -36,6 +36,11 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
 
     static ProgressDisplay create(PrintWriter out, Terminal terminal, Path workingDirectory) {
         return terminal.interactive() ? new Live(out, terminal, workingDirectory) : new Plain(out, terminal, workingDirectory);
+    }
+
+    /** One JSON object per event and line ({@code --log-format json}), whatever the terminal. */
+    static ProgressDisplay jsonLines(PrintWriter out, Path workingDirectory) {
+        return new JsonLines(out, workingDirectory);
     }
 
     @Override
@@ -251,6 +256,99 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
         @Override
         public void stepFinished(StepResult result) {
             log(finishedLine(result));
+        }
+    }
+
+    /**
+     * The run's events as JSON lines ({@code --log-format json}) for scripts and CI: {@code
+     * run_started}, {@code step_started}, {@code step_progress}, {@code step_retrying}, {@code
+     * step_finished}, {@code cost_settled} (a step's actual cost, when its provider reported or the
+     * catalog priced one), {@code run_finished}, and ACP's {@code estimate} and {@code notice}
+     * lines. Every object has {@code event} and {@code time}; the names of the other fields are
+     * those of run.json.
+     */
+    static final class JsonLines extends ProgressDisplay {
+        JsonLines(PrintWriter out, Path workingDirectory) {
+            super(out, Terminal.plain(), workingDirectory);
+        }
+
+        /** Writes one event; a line is written whole, also when steps finish at the same moment. */
+        void event(String name, Map<String, Object> fields) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("event", name);
+            m.put("time", java.time.Instant.now().toString());
+            m.putAll(fields);
+            String line;
+            try {
+                line = CliJson.compact().writeValueAsString(m);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        private static Map<String, Object> fields(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return m;
+        }
+
+        private static Map<String, Object> error(ErrorInfo e) {
+            return fields("kind", e.kind().wireName(), "message", e.message());
+        }
+
+        private static Double money(java.math.BigDecimal v) {
+            return v == null ? null : v.doubleValue();
+        }
+
+        @Override
+        public void runStarted(ExecutionPlan plan, String runId) {
+            event("run_started", fields("run_id", runId, "pipeline_name", plan.spec().name(), "steps",
+                    plan.tasks().size(), "output_directory", plan.outputDirectory().toString()));
+        }
+
+        @Override
+        public void stepStarted(PlannedTask task, int attempt) {
+            event("step_started", fields("step_id", task.id(), "step_type", task.typeName(), "provider",
+                    task.providerId(), "attempt", attempt));
+        }
+
+        @Override
+        public void stepProgress(PlannedTask task, double fraction, String message) {
+            event("step_progress", fields("step_id", task.id(), "fraction", fraction >= 0 ? fraction : null,
+                    "message", message));
+        }
+
+        @Override
+        public void stepRetrying(PlannedTask task, int nextAttempt, Duration delay, ErrorInfo error) {
+            event("step_retrying", fields("step_id", task.id(), "attempt", nextAttempt, "delay_seconds",
+                    delay.toMillis() / 1000.0, "error", error(error)));
+        }
+
+        @Override
+        public void stepFinished(StepResult r) {
+            event("step_finished", fields("step_id", r.stepId(), "step_type", r.stepType(), "status",
+                    r.status().wireName(), "provider", r.provider(), "model", r.model(), "output_path",
+                    r.outputPath() == null ? null : r.outputPath().toString(), "execution_time",
+                    r.executionTime().toMillis() / 1000.0, "attempts", r.attempts(), "cache_hit", r.cacheHit(),
+                    "preview", r.preview(), "estimated_cost", money(r.estimatedCost()), "actual_cost",
+                    money(r.actualCost()), "reason", r.reason(), "error", r.error() == null ? null : error(r.error())));
+            if (r.actualCost() != null) {
+                event("cost_settled", fields("step_id", r.stepId(), "provider", r.provider(), "model", r.model(),
+                        "actual_cost", money(r.actualCost()), "cache_hit", r.cacheHit()));
+            }
+        }
+
+        @Override
+        public void runFinished(dev.acp.engine.RunResult result) {
+            event("run_finished", fields("run_id", result.runId(), "status", result.status().wireName(),
+                    "total_time", result.totalTime().toMillis() / 1000.0, "failed_steps", result.failedStepIds(),
+                    "actual_cost", money(result.totalActualCost())));
         }
     }
 }
