@@ -84,8 +84,7 @@ public final class Acp implements RunHost {
      */
     @Override
     public Secrets secrets() {
-        List<String> names = new ArrayList<>();
-        registry.factories().forEach(f -> names.addAll(f.credentialVariables()));
+        List<String> names = registry.credentialVariables();
         List<String> configured = new ArrayList<>();
         registry.context().config().providers().values().forEach(p -> {
             if (p.apiKey() != null) {
@@ -111,7 +110,12 @@ public final class Acp implements RunHost {
     }
 
     public LoadResult load(Path file) {
-        return new PipelineLoader(environment).load(file);
+        return loader().load(file);
+    }
+
+    /** A loader whose {@code ${NAME}} substitution refuses credentials ({@link ProviderRegistry#templateVariables}). */
+    private PipelineLoader loader() {
+        return new PipelineLoader(environment, registry.templateVariables(environment));
     }
 
     /** Loads and validates; problems of both stages are returned together. */
@@ -127,7 +131,7 @@ public final class Acp implements RunHost {
     @Override
     public PlanResult check(String text, String label, Path baseDirectory, NodeReader.Format format,
             RunSettings settings) {
-        return plan(new PipelineLoader(environment).parse(text, label, baseDirectory, format), settings);
+        return plan(loader().parse(text, label, baseDirectory, format), settings);
     }
 
     private PlanResult plan(LoadResult loaded, RunSettings settings) {

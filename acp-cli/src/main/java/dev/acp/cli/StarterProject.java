@@ -39,7 +39,7 @@ final class StarterProject {
                 try {
                     Files.write(tmp, files.get(i).content(), java.nio.file.StandardOpenOption.CREATE_NEW,
                             java.nio.file.StandardOpenOption.WRITE);
-                    AtomicFiles.moveIntoPlace(tmp, target);
+                    AtomicFiles.replace(tmp, target);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -251,13 +252,17 @@ class CliCommandTest {
 
     @Test
     void should_mask_secret_values_in_messages_output_and_the_report() throws IOException {
-        String key = "fal-key-0123456789abcdef";
+        // A secret-looking variable reaches a pipeline only when config.yaml allows it; its value
+        // is still masked wherever ACP prints or writes it.
+        String key = "brand-key-0123456789abcdef";
+        Files.createDirectories(dir.resolve(".acp-home"));
+        Files.writeString(dir.resolve(".acp-home/config.yaml"), "template_variables: [MY_SIGNING_KEY]\n");
         write("bad.yaml", """
                 pipeline_name: leaky
                 steps:
-                  - { step_type: text_to_image, provider: scripted, config: { prompt: x, seed: "${FAL_KEY}" } }
+                  - { step_type: text_to_image, provider: scripted, config: { prompt: x, seed: "${MY_SIGNING_KEY}" } }
                 """);
-        CliRunner.Result invalid = new CliRunner(dir).env("FAL_KEY", key).run("config", "validate", "bad.yaml");
+        CliRunner.Result invalid = new CliRunner(dir).env("MY_SIGNING_KEY", key).run("config", "validate", "bad.yaml");
         assertThat(invalid.exitCode()).isEqualTo(2);
         assertThat(invalid.err()).contains("config.seed must be a whole number, found text \"****\"")
                 .doesNotContain(key);
@@ -265,13 +270,39 @@ class CliCommandTest {
                 pipeline_name: leaky
                 output_directory: out
                 steps:
-                  - { step_type: prompt_generation, id: idea, provider: scripted, config: { prompt: "uses ${FAL_KEY}" } }
+                  - { step_type: prompt_generation, id: idea, provider: scripted, config: { prompt: "uses ${MY_SIGNING_KEY}" } }
                 """);
-        CliRunner.Result run = new CliRunner(dir).env("FAL_KEY", key).run("pipeline", "run", "-c", "ok.yaml",
+        CliRunner.Result run = new CliRunner(dir).env("MY_SIGNING_KEY", key).run("pipeline", "run", "-c", "ok.yaml",
                 "--format", "json");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("uses ****").doesNotContain(key);
         assertThat(Files.readString(dir.resolve("out/run.json"))).contains("uses ****").doesNotContain(key);
+    }
+
+    @Test
+    void should_refuse_a_providers_key_in_a_prompt_in_both_forms_and_write_nothing() throws IOException {
+        String key = "sk-or-v1-0123456789abcdef0123";
+        for (String ref : List.of("{{env.OPENROUTER_API_KEY}}", "${OPENROUTER_API_KEY}")) {
+            write("leak.yaml", """
+                    pipeline_name: leak
+                    output_directory: out
+                    steps:
+                      - id: a
+                        step_type: prompt_generation
+                        config:
+                          prompt: "repeat this: %s"
+                        output_filename: a.txt
+                    """.formatted(ref));
+            CliRunner.Result r = new CliRunner(dir).env("OPENROUTER_API_KEY", key)
+                    .run("pipeline", "run", "-c", "leak.yaml", "--offline");
+            assertThat(r.exitCode()).as(ref).isEqualTo(2);
+            assertThat(r.err()).as(ref).contains("leak.yaml:7:15: error: step 'a': ")
+                    .contains("environment variable OPENROUTER_API_KEY holds a provider's API key and is never put into"
+                            + " a pipeline")
+                    .contains("(fix: remove the reference; providers read their keys themselves)")
+                    .doesNotContain(key);
+            assertThat(dir.resolve("out")).doesNotExist();
+        }
     }
 
     @Test

@@ -141,7 +141,7 @@ public final class ArtifactCache {
             if (!copied.equals(sha256)) {
                 throw new IOException(file + " changed before it could be cached");
             }
-            AtomicFiles.moveIntoPlace(tmp, target);
+            AtomicFiles.replace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -383,7 +383,7 @@ public final class ArtifactCache {
         Path tmp = temporary(target);
         try {
             Files.write(tmp, bytes);
-            AtomicFiles.moveIntoPlace(tmp, target);
+            AtomicFiles.replace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -32,16 +32,22 @@ import org.jspecify.annotations.Nullable;
  *   elevenlabs: { plan: creator }
  * timeouts:
  *   text_to_video: 1800
+ * template_variables: [MY_BRAND_KEY]
  * </pre>
  *
  * Errors name the file, line and column, and how to fix the value.
  *
  * @param timeouts default time limits by kind of step, in place of the built-in ones; a step's own
  *     {@code timeout:} and the pipeline's {@code global_config.timeouts} still win
+ * @param templateVariables environment variables whose names look like credentials ({@code *_KEY},
+ *     {@code *_TOKEN}, ...) that pipelines may still read through {@code {{env.NAME}}} and
+ *     {@code ${NAME}}; a provider's own key variables are never allowed
  */
-public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, Duration> timeouts) {
+public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, Duration> timeouts,
+        List<String> templateVariables) {
     public static final String FILE_NAME = "config.yaml";
-    static final List<String> ROOT_KEYS = List.of("providers", "timeouts");
+    static final List<String> ROOT_KEYS = List.of("providers", "timeouts", "template_variables");
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final List<String> PROVIDER_KEYS = List.of("base_url", "api_key", "max_concurrency", "max_jobs",
             "requests_per_second", "daily_limit", "plan", "credit_price", "billed");
 
@@ -83,6 +89,11 @@ public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, D
     public AcpConfig {
         providers = Map.copyOf(providers);
         timeouts = Map.copyOf(timeouts);
+        templateVariables = List.copyOf(templateVariables);
+    }
+
+    public AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, Duration> timeouts) {
+        this(providers, timeouts, List.of());
     }
 
     public AcpConfig(Map<String, ProviderConfig> providers) {
@@ -157,7 +168,23 @@ public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, D
                 timeouts.put(c, Duration.ofMillis(seconds.movePointRight(3).longValue()));
             }
         }
-        return new AcpConfig(out, timeouts);
+        List<String> variables = new ArrayList<>();
+        Node vs = top.get("template_variables");
+        if (vs != null && !(vs instanceof Node.ScalarNode s && s.isNull())) {
+            if (!(vs instanceof Node.ListNode list)) {
+                throw r.error(vs.location(), "template_variables must be a list of environment variable names, found "
+                        + vs.describe(), "write for example 'template_variables: [MY_BRAND_KEY]'");
+            }
+            for (Node item : list.items()) {
+                if (!(item instanceof Node.ScalarNode s && s.value() instanceof String name
+                        && VARIABLE.matcher(name).matches())) {
+                    throw r.error(item.location(), "template_variables lists " + item.describe()
+                            + ", not an environment variable name", "write names such as MY_BRAND_KEY");
+                }
+                variables.add(name);
+            }
+        }
+        return new AcpConfig(out, timeouts, variables);
     }
 
     /** Reads values off the node tree, failing with the value's position. */
@@ -243,7 +270,8 @@ public record AcpConfig(Map<String, ProviderConfig> providers, Map<Capability, D
             if (n == null) {
                 return null;
             }
-            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num
+                    && !(num instanceof Double d && !Double.isFinite(d))) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (positive ? v.signum() > 0 : v.signum() >= 0) {
                     return v;

@@ -190,6 +190,6 @@ public final class DailySpendFile implements DailySpend {
     private void write(ObjectNode state) throws IOException {
         Path tmp = file.resolveSibling("daily.json.tmp-" + owner);
         Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-        AtomicFiles.moveIntoPlace(tmp, file);
+        AtomicFiles.replace(tmp, file);
     }
 }

@@ -72,7 +72,7 @@ public final class PricesFolder {
         try {
             Files.writeString(temp, yaml(prices), StandardCharsets.UTF_8);
             AtomicFiles.sync(temp);
-            AtomicFiles.moveIntoPlace(temp, target);
+            AtomicFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -200,7 +200,7 @@ final class ForEachRun {
                     + " leaves the output folder; use {{index}} rather than item text with '/' or '..'");
         }
         try {
-            Files.createDirectories(p.getParent());
+            dev.acp.util.SafePaths.createFolders(base, p.getParent()); // item text must not lead through a link
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the folder " + p.getParent() + ": " + e.getMessage());
         }

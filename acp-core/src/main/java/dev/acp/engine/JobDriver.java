@@ -76,11 +76,7 @@ final class JobDriver {
             if (s.prior instanceof Submitting lost && lost.attempt() == s.attempt) {
                 key = lostSubmission(jobs, request, lost, key);
             }
-            s.x.request.recorder().jobSubmitting(s.t, s.attempt, key);
-            s.submitting = key;
             handle = submit(jobs, request, key);
-            s.x.request.recorder().jobSubmitted(s.t, s.attempt, key, handle);
-            s.submitting = null;
         }
         s.prior = null;
         job = handle;
@@ -121,13 +117,27 @@ final class JobDriver {
                 + " counted against the limits), or run the pipeline again without --resume");
     }
 
-    /** Submits, retrying refusals (rate limits, overload) that the provider says were not accepted. */
+    /**
+     * Submits, retrying refusals (rate limits, overload) that the provider says were not accepted.
+     * Each submission is journaled before it is sent and its answer after: the handle, or that
+     * the provider answered with a failure (no job exists), so that only a submission whose
+     * answer never came is an unknown outcome, also while waiting to send it again.
+     */
     private JobHandle submit(JobProvider jobs, ProviderRequest request, String key)
             throws ProviderException, InterruptedException {
         for (int tries = 1; ; tries++) {
+            s.x.request.recorder().jobSubmitting(s.t, s.attempt, key);
+            s.submitting = key;
             try {
-                return jobs.submit(request, key);
+                JobHandle handle = jobs.submit(request, key);
+                s.x.request.recorder().jobSubmitted(s.t, s.attempt, key, handle);
+                s.submitting = null;
+                return handle;
             } catch (ProviderException e) {
+                if (e.kind() != ErrorKind.UNKNOWN_OUTCOME) {
+                    s.x.request.recorder().callAnswered(s.t, s.attempt, key);
+                    s.submitting = null;
+                }
                 if (!e.retryable() || tries > s.refusalRetries()
                         || s.n.stopRequested()) {
                     throw e;

@@ -26,7 +26,10 @@ public interface RunRecorder {
      */
     default void callSending(PlannedTask task, int attempt, String key, String provider) {}
 
-    /** The provider answered the request with a failure (nothing to collect). Always forced. */
+    /**
+     * The provider answered the request (a synchronous call, or a job submission) with a failure:
+     * nothing to collect. Always forced.
+     */
     default void callAnswered(PlannedTask task, int attempt, String key) {}
 
     /** The provider accepted the job. Always forced. */

@@ -49,9 +49,19 @@ public final class Governor {
     private Instant nextSlot;
     private Instant pausedUntil;
     private long rateLimited;
+    private final Destinations destinations;
 
     public Governor(String provider, Settings settings, Clock clock, Sleeper sleeper) {
+        this(provider, settings, clock, sleeper, false);
+    }
+
+    /**
+     * @param privateAllowedByUser {@code ACP_ALLOW_PRIVATE_URLS=1}: requests may go to private
+     *     addresses whatever the provider's base URLs are
+     */
+    public Governor(String provider, Settings settings, Clock clock, Sleeper sleeper, boolean privateAllowedByUser) {
         this.provider = provider;
+        this.destinations = new Destinations(provider, privateAllowedByUser);
         this.settings = settings;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -69,6 +79,23 @@ public final class Governor {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** Where this provider's requests and credentials may go. */
+    public Destinations destinations() {
+        return destinations;
+    }
+
+    /**
+     * Registers the provider's configured base URLs: only their origins receive its credentials
+     * (see {@link HttpTransport}), and a base URL on a private address lets the provider's
+     * requests go to private addresses. Returns this governor.
+     */
+    public Governor withBaseUrls(String... baseUrls) {
+        for (String u : baseUrls) {
+            destinations.addBaseUrl(u);
+        }
+        return this;
     }
 
     /** Waits for a request slot (concurrency, then rate); close the permit when the response is read. */

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@link Governor} per provider for the whole process. Limits come from the provider's
  * defaults, then {@code ACP_HOME/config.yaml} ({@code max_concurrency}, {@code max_jobs},
  * {@code requests_per_second}), then {@code ACP_<PROVIDER>_MAX_CONCURRENCY},
- * {@code ACP_<PROVIDER>_MAX_JOBS} and {@code ACP_<PROVIDER>_RPS}.
+ * {@code ACP_<PROVIDER>_MAX_JOBS} and {@code ACP_<PROVIDER>_RPS}. Each governor also knows where
+ * its provider's requests may go ({@link Destinations}; {@code ACP_ALLOW_PRIVATE_URLS}).
  */
 public final class Governors {
     private final Environment environment;
@@ -30,11 +31,18 @@ public final class Governors {
 
     /** The governor of {@code provider}, created with {@code defaults} on first use. */
     public Governor of(String provider, Governor.Settings defaults) {
-        return governors.computeIfAbsent(provider, p -> new Governor(p, settings(p, defaults), clock, sleeper));
+        return governors.computeIfAbsent(provider, p -> new Governor(p, settings(p, defaults), clock, sleeper,
+                privateAllowed()));
     }
 
     public Governor of(String provider) {
         return of(provider, Governor.Settings.defaults());
+    }
+
+    /** {@code ACP_ALLOW_PRIVATE_URLS=1} (or {@code true}): every provider may reach private addresses. */
+    private boolean privateAllowed() {
+        return environment.get(Destinations.ALLOW_PRIVATE_VARIABLE).map(String::strip)
+                .map(v -> v.equals("1") || v.equalsIgnoreCase("true")).orElse(false);
     }
 
     /** Environment variables win over config.yaml, which wins over the provider's defaults. */

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param outputDirectory the folder for outputs as written (relative to the working directory)
  * @param baseDirectory the folder relative paths inside the pipeline (input files) resolve against
  * @param source the file it was loaded from, for messages
+ * @param locations where the top-level keys were written ({@code output_directory}, ...)
  */
 public record PipelineSpec(
         String name,
@@ -22,12 +23,21 @@ public record PipelineSpec(
         Map<String, InputSpec> inputs,
         List<StepSpec> steps,
         Path baseDirectory,
-        String source) {
+        String source,
+        Locations locations) {
 
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
         steps = List.copyOf(steps);
+        Objects.requireNonNull(locations, "locations");
+    }
+
+    /** A pipeline whose top-level keys have no recorded locations (messages name the file alone). */
+    public PipelineSpec(String name, @Nullable String description, String outputDirectory, GlobalConfig global,
+            Map<String, InputSpec> inputs, List<StepSpec> steps, Path baseDirectory, String source) {
+        this(name, description, outputDirectory, global, inputs, steps, baseDirectory, source,
+                new Locations(SourceLocation.unknown(source), Map.of()));
     }
 
     /** Every task step, including members of groups and for_each blocks, in file order. */

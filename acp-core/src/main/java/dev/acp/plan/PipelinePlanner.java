@@ -2,6 +2,7 @@ package dev.acp.plan;
 
 import dev.acp.catalog.ProviderCatalog;
 import dev.acp.env.Environment;
+import dev.acp.env.TemplateVariables;
 import dev.acp.pipeline.FallbackSpec;
 import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GroupStepSpec;
@@ -23,6 +24,7 @@ import dev.acp.provider.SpeechDirection;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
+import dev.acp.util.SafePaths;
 import dev.acp.util.Suggestions;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -56,11 +58,13 @@ public final class PipelinePlanner {
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
     private final Environment environment;
+    private final TemplateVariables variables;
 
     public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment) {
         this.registry = registry;
         this.catalog = catalog;
         this.environment = environment;
+        this.variables = registry.templateVariables(environment);
     }
 
     public PlanResult plan(PipelineSpec spec, RunSettings settings) {
@@ -149,7 +153,10 @@ public final class PipelinePlanner {
             }
             problems.sort(Comparator.comparing((Problem p) -> p.location().line())
                     .thenComparing(p -> p.location().column()));
-            boolean failed = problems.stream().anyMatch(Problem::isError);
+            checkDisabledSources();
+            // A block whose for_each could not be read (a list, a map: the loader said so) has no plan.
+            boolean failed = problems.stream().anyMatch(Problem::isError)
+                    || spec.steps().stream().anyMatch(s -> s instanceof ForEachStepSpec f && parseSourceQuietly(f) == null);
             if (failed) {
                 return new PlanResult(null, problems);
             }
@@ -302,9 +309,36 @@ public final class PipelinePlanner {
             return false;
         }
 
+        /**
+         * The output folder at its real location (links above it resolved, so that none can be
+         * followed later); a folder outputs must not go to is reported.
+         */
         private Path outputDirectory() {
-            Path dir = settings.outputDirectory() != null ? settings.outputDirectory() : Path.of(spec.outputDirectory());
-            return settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
+            boolean flag = settings.outputDirectory() != null;
+            SourceLocation at = flag ? SourceLocation.unknown("--output-dir") : spec.locations().at("output_directory");
+            Path resolved;
+            try {
+                Path dir = flag ? settings.outputDirectory() : Path.of(spec.outputDirectory());
+                resolved = settings.workingDirectory().resolve(dir).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                error(at, null, "output_directory '" + spec.outputDirectory() + "' is not a valid path",
+                        "name a folder, for example 'output'");
+                resolved = settings.workingDirectory().resolve("output").toAbsolutePath().normalize();
+            }
+            OutputFolders.checkRoot(resolved, settings.workingDirectory(), homes(), registry.context().acpHome())
+                    .ifPresent(f -> error(at, null, f.message(), f.fix()));
+            return SafePaths.real(resolved);
+        }
+
+        /** The user's home folder, as Java and as the environment name it. */
+        private List<Path> homes() {
+            List<Path> out = new ArrayList<>();
+            String property = System.getProperty("user.home");
+            if (property != null && !property.isBlank()) {
+                out.add(Path.of(property));
+            }
+            environment.get("HOME").filter(h -> h.startsWith("/")).ifPresent(h -> out.add(Path.of(h)));
+            return out;
         }
 
         // ---- dependencies --------------------------------------------------------------------
@@ -493,7 +527,8 @@ public final class PipelinePlanner {
                 case OUTPUT -> {
                     if (target instanceof GroupStepSpec g && g.mergeStrategy() == MergeStrategy.COLLECT_ALL) {
                         error(at, t.id(), expr + ": group '" + g.id() + "' collects all members' outputs, so it has no"
-                                + " single output", "refer to one member, e.g. {{steps." + g.steps().get(0).id()
+                                + " single output", "refer to one member, e.g. {{steps."
+                                + (g.steps().isEmpty() ? "<member>" : g.steps().get(0).id())
                                 + ".output}}, or use merge_strategy first_success or best_quality");
                         return null;
                     }
@@ -597,6 +632,21 @@ public final class PipelinePlanner {
             return r;
         }
 
+        /**
+         * A disabled block is not checked like the others, but its for_each must still be a
+         * readable reference: the plan keeps it.
+         */
+        private void checkDisabledSources() {
+            for (StepSpec s : spec.steps()) {
+                if (s instanceof ForEachStepSpec f && disabled.contains(f.id()) && !f.source().isBlank()
+                        && parseSourceQuietly(f) == null) {
+                    error(f.locations().at("for_each"), f.id(), "for_each must be one reference to a list, found '"
+                            + f.source() + "'", "write for_each: \"{{steps.<id>.items}}\" (a step's JSON list) or"
+                            + " \"{{inputs.<name>}}\" (a list input)");
+                }
+            }
+        }
+
         /** The fields every item has, when the source says (a story_to_scenes step), else null. */
         private @Nullable List<String> itemFields(ForEachStepSpec f) {
             if (parseSourceQuietly(f) instanceof Reference.StepRef sr && sr.field() == Reference.StepField.ITEMS
@@ -685,6 +735,11 @@ public final class PipelinePlanner {
         }
 
         private void checkEnvReference(TaskStepSpec t, Reference.EnvRef ref, SourceLocation at) {
+            var refused = variables.refusal(ref.name());
+            if (refused.isPresent()) {
+                error(at, t.id(), "{{" + ref.expression() + "}}: " + refused.get().message(), refused.get().fix());
+                return;
+            }
             if (environment.get(ref.name()).isEmpty()) {
                 error(at, t.id(), "{{" + ref.expression() + "}}: environment variable " + ref.name() + " is not set",
                         "set " + ref.name() + " before running");
@@ -778,6 +833,11 @@ public final class PipelinePlanner {
                         continue; // writes nothing, so clashes with nothing
                     }
                     SourceLocation at = t.locations().at("output_filename");
+                    var link = OutputFolders.checkOutput(outputDirectory, p);
+                    if (link.isPresent()) {
+                        error(at, t.id(), link.get().message(), link.get().fix());
+                        continue;
+                    }
                     if (p.equals(outputDirectory.resolve("run.json"))) {
                         error(at, t.id(), "run.json is the name of the run's report", "choose another output_filename");
                         continue;
@@ -817,7 +877,11 @@ public final class PipelinePlanner {
                 }
                 outputNames.put(t.id(), name);
             } else if (name == null) {
-                return base.resolve(t.id() + "." + kind.defaultExtension());
+                name = t.id() + "." + kind.defaultExtension();
+                if (safeRelative(name, t.locations().at("id"), t.id(), "the output file name") == null) {
+                    return null; // an id no file can be named after (the loader said why)
+                }
+                return base.resolve(name);
             }
             if (Template.hasReferences(name)) {
                 name = renderStatic(t, name, at, inputs, block != null);
@@ -885,7 +949,8 @@ public final class PipelinePlanner {
                         checkInputReference(t, ir, at);
                         return null;
                     }
-                    if (r instanceof Reference.EnvRef er && environment.get(er.name()).isEmpty()) {
+                    if (r instanceof Reference.EnvRef er && (environment.get(er.name()).isEmpty()
+                            || !variables.allows(er.name()))) {
                         checkEnvReference(t, er, at);
                         return null;
                     }
@@ -1257,6 +1322,9 @@ public final class PipelinePlanner {
             }
             if (value instanceof Boolean) {
                 return "a boolean";
+            }
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                return d.isNaN() ? "not a number (.nan)" : "a number too large to use (" + value + ")";
             }
             return "a number (" + value + ")";
         }

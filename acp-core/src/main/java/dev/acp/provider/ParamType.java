@@ -51,7 +51,8 @@ public enum ParamType {
             case TEXT, FILE -> value instanceof String || value instanceof Number;
             case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger
                     || value instanceof String s && INTEGER_TEXT.matcher(s.trim()).matches();
-            case NUMBER -> value instanceof Number || value instanceof String s && isNumber(s);
+            case NUMBER -> value instanceof Number n && !(n instanceof Double d && !Double.isFinite(d))
+                    || value instanceof String s && isNumber(s);
             case BOOLEAN -> value instanceof Boolean;
             case TEXT_OR_LIST -> value instanceof String
                     || value instanceof List<?> l && l.stream().allMatch(x -> x instanceof String);
@@ -66,8 +67,7 @@ public enum ParamType {
 
     private static boolean isNumber(String s) {
         try {
-            Double.parseDouble(s.trim());
-            return true;
+            return Double.isFinite(Double.parseDouble(s.trim())); // "Infinity" and "NaN" are not amounts
         } catch (NumberFormatException e) {
             return false;
         }

@@ -72,6 +72,30 @@ public final class ProviderRegistry {
         return context;
     }
 
+    /** Every variable the installed providers read their API keys from. */
+    public List<String> credentialVariables() {
+        List<String> names = new ArrayList<>();
+        factories.values().forEach(f -> names.addAll(f.credentialVariables()));
+        return names;
+    }
+
+    /**
+     * The environment variables pipelines may read ({@code {{env.NAME}}}, {@code ${NAME}}): none
+     * of these providers' keys, and secret-looking names only when config.yaml's
+     * {@code template_variables} lists them.
+     */
+    public dev.acp.env.TemplateVariables templateVariables(dev.acp.env.Environment environment) {
+        List<String> keys = new ArrayList<>();
+        context.config().providers().values().forEach(p -> {
+            if (p.apiKey() != null) {
+                keys.add(p.apiKey());
+            }
+        });
+        return dev.acp.env.TemplateVariables.of(environment, credentialVariables(),
+                context.config().templateVariables(), keys,
+                context.acpHome().resolve(dev.acp.config.AcpConfig.FILE_NAME).toString());
+    }
+
     /**
      * The model provider {@code id} calls for a step of {@code capability} that names none, when
      * the provider decides it ({@link Provider#configuredDefaultModel}); empty for a provider that is not

@@ -353,8 +353,12 @@ public final class RunReportWriter {
         Path target = run.outputDirectory().resolve(FILE_NAME);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
-        Files.writeString(tmp, toJson(plan, run, extras), java.nio.charset.StandardCharsets.UTF_8);
-        AtomicFiles.moveIntoPlace(tmp, target);
+        try {
+            Files.writeString(tmp, toJson(plan, run, extras), java.nio.charset.StandardCharsets.UTF_8);
+            AtomicFiles.moveIntoPlace(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp); // nothing left behind when writing or renaming failed
+        }
         return target;
     }
 

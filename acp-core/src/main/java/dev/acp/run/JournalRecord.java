@@ -44,7 +44,10 @@ public sealed interface JournalRecord {
      */
     record CallSending(String step, int attempt, String key, String provider, Instant at) implements JournalRecord {}
 
-    /** The provider answered a paid synchronous request with a failure: nothing of it is left to collect. */
+    /**
+     * The provider answered a paid request (a synchronous call, or a job submission) with a
+     * failure: nothing of it is left to collect, and its outcome is not unknown.
+     */
     record CallAnswered(String step, int attempt, String key, Instant at) implements JournalRecord {}
 
     record OutputWritten(String step, String path, String sha256, long size, @Nullable String fingerprint,

@@ -204,7 +204,7 @@ public final class RunFolder implements AutoCloseable {
         String start = self.info().startInstant().map(Instant::toString).orElse("-");
         Path tmp = folder.resolve("." + HOLDER + ".partial");
         Files.writeString(tmp, self.pid() + " " + start + "\n", StandardCharsets.UTF_8);
-        AtomicFiles.moveIntoPlace(tmp, folder.resolve(HOLDER));
+        AtomicFiles.replace(tmp, folder.resolve(HOLDER));
     }
 
     private static @Nullable Holder readHolder(Path folder) {
@@ -291,7 +291,7 @@ public final class RunFolder implements AutoCloseable {
         m.put("cache_mode", meta.cacheMode());
         Path tmp = dir.resolve("." + META + ".partial");
         Files.write(tmp, JSON.writeValueAsBytes(m));
-        AtomicFiles.moveIntoPlace(tmp, dir.resolve(META));
+        AtomicFiles.replace(tmp, dir.resolve(META));
     }
 
     public Path dir() {
@@ -332,7 +332,7 @@ public final class RunFolder implements AutoCloseable {
     public void writeReport(String json) throws IOException {
         Path tmp = dir.resolve("." + REPORT + ".partial");
         Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        AtomicFiles.moveIntoPlace(tmp, dir.resolve(REPORT));
+        AtomicFiles.replace(tmp, dir.resolve(REPORT));
     }
 
     /**

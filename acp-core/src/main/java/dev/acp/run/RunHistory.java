@@ -221,6 +221,10 @@ public final class RunHistory {
                 if (st.call != null && st.call.key().equals(s.key())) {
                     st.call = null;
                 }
+                if (s.key().equals(st.submittingKey)) {
+                    // A submission the provider answered with a failure: no job exists.
+                    st.submittingKey = null;
+                }
             }
             case JournalRecord.JobSubmitted s -> {
                 StepState st = state(s.step());

@@ -56,9 +56,21 @@ class HttpTransportFailureTest {
     private final ScriptedClient client = new ScriptedClient();
     private final List<Duration> sleeps = new ArrayList<>();
     private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    /** api.example.test resolves to a public address (TEST-NET-3), without DNS. */
     private final HttpTransport transport = new HttpTransport(client, clock, sleeps::add, new Random(1),
-            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)));
-    private final Governor governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {});
+            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)),
+            host -> new java.net.InetAddress[] {java.net.InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 7})});
+    private final Governor governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {})
+            .withBaseUrls("https://api.example.test");
+
+    /** {@code n} bytes of "MP3" (an ID3 tag's first bytes, then zeros). */
+    private static byte[] mp3(int n) {
+        byte[] b = new byte[n];
+        b[0] = 'I';
+        b[1] = 'D';
+        b[2] = '3';
+        return b;
+    }
 
     private HttpCall call(HttpCall.Retry retry) {
         return new HttpCall("POST", URL, Map.of("xi-api-key", SECRET), HttpRequest.BodyPublishers.ofString("{}"),
@@ -146,8 +158,8 @@ class HttpTransportFailureTest {
     void should_classify_a_download_cut_short_of_a_once_call_as_unknown_outcome_without_sending_it_again() {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[400]);
-        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")), new byte[1000]);
+                mp3(400));
+        client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")), mp3(1000));
         ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         assertThat(e.getMessage()).contains("cut short (400 of 1000 bytes)").contains("billed")
@@ -160,9 +172,9 @@ class HttpTransportFailureTest {
     void should_retry_a_download_cut_short_of_a_safe_call() throws Exception {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[400]);
+                mp3(400));
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg"), "Content-Length", List.of("1000")),
-                new byte[1000]);
+                mp3(1000));
         assertThat(transport.download(call(HttpCall.Retry.SAFE), target, 1 << 20, List.of("audio/"))).isEqualTo(1000);
         assertThat(client.sent).isEqualTo(2);
         assertThat(target).hasSize(1000);
@@ -173,6 +185,7 @@ class HttpTransportFailureTest {
         Path target = dir.resolve("image.png.tmp");
         byte[] whole = new byte[200_000];
         new Random(7).nextBytes(whole);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, 0, whole, 0, 8);
         client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")),
                 java.util.Arrays.copyOf(whole, 70_000));
         client.answer(200, Map.of("Content-Type", List.of("image/png"), "Content-Length", List.of("200000")), whole);
@@ -187,7 +200,7 @@ class HttpTransportFailureTest {
     void should_classify_a_download_broken_off_mid_body_of_a_once_call_as_unknown_outcome() {
         Path target = dir.resolve("speech.mp3.tmp");
         client.answer(200, Map.of("Content-Type", List.of("audio/mpeg")),
-                new BreakingStream(new byte[300], new IOException("Connection reset")));
+                new BreakingStream(mp3(300), new IOException("Connection reset")));
         ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), target);
         assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         assertThat(e.getMessage()).contains("broke off after 300 bytes").contains("not repeated");
@@ -209,6 +222,90 @@ class HttpTransportFailureTest {
         ProviderException e = downloadFails(call(HttpCall.Retry.ONCE), dir.resolve("a.tmp"));
         assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(client.sent).isEqualTo(1);
+    }
+
+    private HttpCall get(String url) {
+        return HttpCall.get(URI.create(url), Map.of("xi-api-key", SECRET), governor, ErrorMapper.STANDARD,
+                List.of(SECRET));
+    }
+
+    @Test
+    void a_redirect_from_https_to_http_is_refused_and_not_followed() {
+        client.answer(302, Map.of("Location", List.of("http://api.example.test/v1/plain")), new byte[0]);
+
+        ProviderException e = executeFails(get("https://api.example.test/v1/models"));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).isEqualTo("test: refusing the redirect from https://api.example.test/v1/models to"
+                + " http://api.example.test/v1/plain: it leaves HTTPS");
+        assertThat(client.sent).isEqualTo(1);
+    }
+
+    @Test
+    void a_redirect_to_a_file_or_jar_url_is_refused() {
+        client.answer(302, Map.of("Location", List.of("file:///etc/passwd")), new byte[0]);
+        client.answer(301, Map.of("Location", List.of("jar:file:/tmp/x.jar!/a.png")), new byte[0]);
+
+        ProviderException file = executeFails(get("https://api.example.test/a"));
+        ProviderException jar = executeFails(get("https://api.example.test/b"));
+
+        assertThat(file.getMessage()).contains("to file:///etc/passwd: only http and https URLs are fetched");
+        assertThat(jar.getMessage()).contains("to jar:file:/tmp/x.jar!/a.png: only http and https URLs are fetched");
+        assertThat(client.sent).isEqualTo(2);
+    }
+
+    @Test
+    void a_url_that_is_not_http_is_never_sent() {
+        ProviderException e = executeFails(get("file:///etc/passwd"));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).isEqualTo("test: refusing to fetch file:///etc/passwd: only http and https URLs"
+                + " are fetched");
+        assertThat(client.sent).isZero();
+    }
+
+    @Test
+    void a_303_is_followed_as_a_get_without_the_body_and_a_307_with_it() throws Exception {
+        client.answer(303, Map.of("Location", List.of("/v1/result")), new byte[0]);
+        client.answer(200, Map.of(), "{}".getBytes());
+        client.answer(307, Map.of("Location", List.of("https://api.example.test/v1/again")), new byte[0]);
+        client.answer(200, Map.of(), "{}".getBytes());
+
+        transport.execute(call(HttpCall.Retry.SAFE));
+        transport.execute(call(HttpCall.Retry.SAFE));
+
+        assertThat(client.requests).extracting(HttpRequest::method).containsExactly("POST", "GET", "POST", "POST");
+        assertThat(client.requests.get(1).uri()).hasToString("https://api.example.test/v1/result");
+        assertThat(client.requests.get(1).headers().firstValue("xi-api-key")).as("same origin").contains(SECRET);
+    }
+
+    @Test
+    void every_address_a_name_resolves_to_is_checked() {
+        HttpTransport mixed = new HttpTransport(client, clock, sleeps::add, new Random(1),
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5)), host -> host.startsWith("mixed.")
+                        ? new java.net.InetAddress[] {
+                            java.net.InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 7}),
+                            java.net.InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})}
+                        : new java.net.InetAddress[] {
+                            java.net.InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 8})});
+
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> mixed.execute(
+                get("https://mixed.example.test/v1/models")));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).isEqualTo("test: refusing to fetch https://mixed.example.test/v1/models:"
+                + " mixed.example.test resolves to 10.0.0.7, a private address (test's base URL is not; set"
+                + " ACP_ALLOW_PRIVATE_URLS=1 to allow private addresses)");
+        assertThat(client.sent).isZero();
+    }
+
+    @Test
+    void a_client_that_follows_redirects_itself_is_refused() {
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new HttpTransport(following, clock,
+                sleeps::add, new Random(1), new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1)))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** The body's bytes, then a failure instead of the end of the stream. */
@@ -243,6 +340,7 @@ class HttpTransportFailureTest {
     /** Plays back one scripted answer (a response or a failure) per request sent. */
     private static final class ScriptedClient extends HttpClient {
         private final Deque<Object> script = new ArrayDeque<>();
+        final List<HttpRequest> requests = new ArrayList<>();
         int sent;
 
         void fail(IOException e) {
@@ -288,6 +386,7 @@ class HttpTransportFailureTest {
         @SuppressWarnings("unchecked")
         public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
             sent++;
+            requests.add(request);
             Object next = script.poll();
             if (next == null) {
                 throw new AssertionError("request " + sent + " was not scripted: " + request);

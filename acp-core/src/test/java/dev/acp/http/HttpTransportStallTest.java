@@ -83,6 +83,8 @@ class HttpTransportStallTest {
                 }
             }
         });
+        // The provider's base URL: the key may go there, and so may requests to loopback.
+        governor.withBaseUrls("http://127.0.0.1:" + server.getLocalPort());
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/result.png?key=" + KEY);
     }
 
@@ -124,6 +126,7 @@ class HttpTransportStallTest {
     void a_download_that_stops_mid_body_fails_as_a_stall_and_a_safe_call_is_fetched_again() throws Exception {
         byte[] png = new byte[100_000];
         new java.util.Random(3).nextBytes(png);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, 0, png, 0, 8);
         URI uri = serve(n -> response("image/png", png, n == 1 ? 30_000 : png.length));
         Path target = dir.resolve("result.png.part");
 

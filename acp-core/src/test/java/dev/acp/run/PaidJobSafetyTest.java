@@ -337,6 +337,10 @@ class PaidJobSafetyTest {
     void a_secret_rendered_into_a_step_reaches_neither_the_journal_nor_the_cache() throws Exception {
         String canary = "canary-key-123456789";
         env.put("JOBS_API_KEY", canary);
+        // Templates refuse secret-looking variables unless config.yaml allows them; allowed, the
+        // value is still masked everywhere ACP writes.
+        Files.createDirectories(dir.resolve("home"));
+        Files.writeString(dir.resolve("home/config.yaml"), "template_variables: [JOBS_API_KEY]\n");
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, """
                 pipeline_name: leaky

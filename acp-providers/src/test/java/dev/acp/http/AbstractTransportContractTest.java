@@ -69,7 +69,8 @@ abstract class AbstractTransportContractTest {
     void newTransport() {
         wm.resetAll();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {});
+        // The mock is the provider's base URL: it may receive the key, and loopback may be called.
+        governor = new Governor("test", Governor.Settings.defaults(), clock, d -> {}).withBaseUrls(wm.baseUrl());
         transport = new HttpTransport(client, clock, sleeper, new Random(1), POLICY);
     }
 

@@ -37,9 +37,11 @@ class HttpTransportDownloadContractTest extends AbstractTransportContractTest {
         return target;
     }
 
+    /** {@code n} bytes of "audio": the first bytes of an ID3 tag (what the content check looks for), then noise. */
     private static byte[] bytes(int n) {
         byte[] b = new byte[n];
         new Random(42).nextBytes(b);
+        System.arraycopy(new byte[] {'I', 'D', '3'}, 0, b, 0, Math.min(n, 3));
         return b;
     }
 
@@ -80,23 +82,43 @@ class HttpTransportDownloadContractTest extends AbstractTransportContractTest {
     }
 
     @Test
-    void should_accept_octet_stream_and_any_type_when_no_type_is_required() throws Exception {
+    void should_accept_audio_bytes_whatever_the_content_type_and_any_body_when_no_type_is_required() throws Exception {
         wm.stubFor(get("/files/a").willReturn(ok().withHeader("Content-Type", "application/octet-stream").withBody(bytes(10))));
         wm.stubFor(get("/files/b").willReturn(ok().withHeader("Content-Type", "text/plain").withBody(bytes(10))));
+        wm.stubFor(get("/files/c").willReturn(ok().withHeader("Content-Type", "text/plain").withBody("plain words")));
 
         assertThat(transport.download(safeGet("/files/a"), dir.resolve("a"), ONE_MB, AUDIO)).isEqualTo(10);
-        assertThat(transport.download(safeGet("/files/b"), dir.resolve("b"), ONE_MB, List.of())).isEqualTo(10);
+        assertThat(transport.download(safeGet("/files/b"), dir.resolve("b"), ONE_MB, AUDIO)).isEqualTo(10);
+        assertThat(transport.download(safeGet("/files/c"), dir.resolve("c"), ONE_MB, List.of())).isEqualTo(11);
     }
 
     @Test
-    void should_refuse_a_wrong_content_type_and_leave_no_file() throws Exception {
+    void should_refuse_html_at_once_whatever_its_content_type_and_leave_no_file() throws Exception {
         wm.stubFor(get("/files/speech.mp3").willReturn(ok("<html>not found</html>").withHeader("Content-Type", "text/html")));
+        wm.stubFor(get("/files/lying.mp3").willReturn(ok("\n <!DOCTYPE html><html>sign in</html>")
+                .withHeader("Content-Type", "audio/mpeg")));
+
+        ProviderException e = failure(() -> transport.download(safeGet("/files/speech.mp3"), target(), ONE_MB, AUDIO));
+        ProviderException lying = failure(() -> transport.download(safeGet("/files/lying.mp3"), target(), ONE_MB, AUDIO));
+
+        assertThat(e.kind()).as("the same URL gives the same page: not asked again").isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).contains("/files/speech.mp3 is HTML (sent as text/html), not audio");
+        assertThat(lying.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(lying.getMessage()).contains("/files/lying.mp3 is HTML (sent as audio/mpeg), not audio");
+        assertThat(requestsTo("/files/speech.mp3")).isEqualTo(1);
+        assertThat(requestsTo("/files/lying.mp3")).isEqualTo(1);
+        assertNoFileLeft();
+    }
+
+    @Test
+    void should_refuse_an_empty_body_at_once_and_leave_no_file() throws Exception {
+        wm.stubFor(get("/files/speech.mp3").willReturn(ok().withHeader("Content-Type", "audio/mpeg")));
 
         ProviderException e = failure(() -> transport.download(safeGet("/files/speech.mp3"), target(), ONE_MB, AUDIO));
 
-        assertThat(e.kind()).as("a SAFE download asks again").isEqualTo(ErrorKind.TRANSIENT);
-        assertThat(e.getMessage()).contains("is text/html, not audio/");
-        assertThat(requestsTo("/files/speech.mp3")).isEqualTo(HttpTransport.MAX_ATTEMPTS);
+        assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).endsWith("/files/speech.mp3 is empty");
+        assertThat(requestsTo("/files/speech.mp3")).isEqualTo(1);
         assertNoFileLeft();
     }
 
@@ -244,7 +266,7 @@ class HttpTransportDownloadContractTest extends AbstractTransportContractTest {
         ProviderException e = failure(() -> transport.download(paidSpeech(), target(), ONE_MB, AUDIO));
 
         HttpTransportOnceContractTest.assertUnknownOutcomeKind(e);
-        assertThat(e.getMessage()).contains("is application/json, not audio/");
+        assertThat(e.getMessage()).contains("is JSON (sent as application/json), not audio");
         assertThat(requestsTo("/v1/text-to-speech/voice-1")).isEqualTo(1);
         assertNoFileLeft();
     }

@@ -51,7 +51,8 @@ class HttpTransportSecretsContractTest extends AbstractTransportContractTest {
 
     @Test
     void should_send_the_user_agent_with_downloads_and_paid_posts() throws Exception {
-        wm.stubFor(get(urlPathEqualTo("/files/a.png")).willReturn(ok("png").withHeader("Content-Type", "image/png")));
+        wm.stubFor(get(urlPathEqualTo("/files/a.png")).willReturn(ok().withHeader("Content-Type", "image/png")
+                .withBody(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})));
         wm.stubFor(post(urlPathEqualTo("/v1/submit")).willReturn(ok("{}")));
 
         transport.download(safeGet("/files/a.png"), dir.resolve("a.png.tmp"), 1024, List.of("image/"));
@@ -124,7 +125,7 @@ class HttpTransportSecretsContractTest extends AbstractTransportContractTest {
         ProviderException e = failure(() -> transport.download(safeGet("/files/a.png?key=" + SECRET).withRetry(HttpCall.Retry.ONCE),
                 dir.resolve("a.png.tmp"), 1024, List.of("image/")));
 
-        assertThat(e.getMessage()).contains(wm.baseUrl() + "/files/a.png is text/html");
+        assertThat(e.getMessage()).contains(wm.baseUrl() + "/files/a.png is HTML (sent as text/html)");
         assertThat(everything(e)).doesNotContain(SECRET);
     }
 }

@@ -190,9 +190,10 @@ final class RetryDefaultsTest {
         wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock
                 .containing("arrives")).willReturn(okJson("{\"request_id\":\"r-ok\",\"status_url\":\"" + base
                         + "r-ok/status\",\"response_url\":\"" + base + "r-ok\"}")));
-        // Ten bytes, then silence far beyond the step's time.
+        // A PNG's first bytes, ten at a time, then silence far beyond the step's time.
+        byte[] stalling = java.util.Arrays.copyOf(PNG, 4096);
         wm.stubFor(get(urlEqualTo("/m/r-stall.png")).willReturn(aResponse().withHeader("Content-Type", "image/png")
-                .withBody(new byte[4096]).withChunkedDribbleDelay(400, 120_000)));
+                .withBody(stalling).withChunkedDribbleDelay(400, 120_000)));
         wm.stubFor(get(urlEqualTo("/m/r-ok.png")).willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(PNG)));
         RunResult r = run(falEnv(), """

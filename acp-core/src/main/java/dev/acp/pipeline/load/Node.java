@@ -107,6 +107,9 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
             if (value instanceof Boolean) {
                 return "a boolean (" + value + ")";
             }
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                return d.isNaN() ? "not a number (.nan)" : "a number too large to use (" + value + ")";
+            }
             return "a number (" + value + ")";
         }
 

@@ -1,6 +1,7 @@
 package dev.acp.pipeline.load;
 
 import dev.acp.env.Environment;
+import dev.acp.env.TemplateVariables;
 import dev.acp.pipeline.FallbackSpec;
 import dev.acp.pipeline.ForEachStepSpec;
 import dev.acp.pipeline.GlobalConfig;
@@ -80,10 +81,18 @@ public final class PipelineLoader {
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     private final Environment environment;
+    private final TemplateVariables variables;
     private final NodeReader reader = new NodeReader();
 
+    /** A loader that refuses {@code ${NAME}} of credential-like names (no providers known). */
     public PipelineLoader(Environment environment) {
+        this(environment, TemplateVariables.defaults(environment));
+    }
+
+    /** @param variables which variables {@code ${NAME}} may read */
+    public PipelineLoader(Environment environment, TemplateVariables variables) {
         this.environment = environment;
+        this.variables = variables;
     }
 
     /** Loads {@code file}; its folder becomes the base for relative input paths. */
@@ -176,8 +185,11 @@ public final class PipelineLoader {
             Map<String, InputSpec> inputs = inputs(map.get("inputs"));
             collectExplicitIds(map.get("steps"));
             List<StepSpec> steps = steps(map, map.get("steps"));
+            Map<String, SourceLocation> where = new HashMap<>();
+            map.entries().values().forEach(e -> where.put(e.key(), e.value().location()));
             return new PipelineSpec(name == null ? "unnamed" : name, description,
-                    outputDirectory == null ? "output" : outputDirectory, global, inputs, steps, baseDirectory, file);
+                    outputDirectory == null ? "output" : outputDirectory, global, inputs, steps, baseDirectory, file,
+                    new Locations(new SourceLocation(file, 1, 1), where));
         }
 
         private GlobalConfig globalConfig(@Nullable Node node) {
@@ -233,7 +245,8 @@ public final class PipelineLoader {
             if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
                 return null;
             }
-            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            if (n instanceof Node.ScalarNode s && s.value() instanceof Number num
+                    && !(num instanceof Double d && !Double.isFinite(d))) {
                 BigDecimal v = new BigDecimal(num.toString());
                 if (v.signum() < 0) {
                     error(n.location(), step, key + " is negative (" + v.toPlainString() + ")",
@@ -820,7 +833,12 @@ public final class PipelineLoader {
             if (!(value instanceof String text)) {
                 return value == null ? "" : value;
             }
-            EnvSubstitution.Result r = EnvSubstitution.apply(text, environment);
+            EnvSubstitution.Result r = EnvSubstitution.apply(text, environment, variables::allows);
+            for (String name : r.refused()) {
+                // The value's own location: substitution happens per value, after parsing.
+                variables.refusal(name).ifPresent(why -> error(at, step, why.message() + " (used as ${" + name + "})",
+                        why.fix()));
+            }
             for (String missing : r.missing()) {
                 error(at, step, "environment variable " + missing + " is not set (used as ${" + missing + "})",
                         "set " + missing + ", or give a default as ${" + missing + ":-value}");

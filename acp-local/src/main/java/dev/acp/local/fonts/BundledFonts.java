@@ -91,7 +91,7 @@ public final class BundledFonts {
         Path partial = Files.createTempFile(extractionFolder, REGULAR_FILE_NAME + ".", ".partial");
         try {
             Files.write(partial, bytes);
-            AtomicFiles.moveIntoPlace(partial, target);
+            AtomicFiles.replace(partial, target);
         } finally {
             Files.deleteIfExists(partial);
         }

@@ -160,7 +160,7 @@ public final class FfmpegLocator {
                 throw new IOException("copied " + Files.size(partial) + " bytes, expected " + expected);
             }
             makeExecutable(partial);
-            AtomicFiles.moveIntoPlace(partial, target);
+            AtomicFiles.replace(partial, target);
         } finally {
             Files.deleteIfExists(partial);
         }

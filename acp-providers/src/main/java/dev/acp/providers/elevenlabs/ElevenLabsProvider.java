@@ -91,7 +91,8 @@ public final class ElevenLabsProvider implements Provider {
     }
 
     ElevenLabsProvider(ProviderContext context, Duration speechTimeout, Duration historyGrace) {
-        Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS);
+        Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS)
+                .withBaseUrls(context.baseUrl(ID, DEFAULT_BASE_URL));
         this.concurrency = new ConcurrencyLimit(governor.settings().maxConcurrentRequests());
         ElevenLabsErrorMapper mapper = new ElevenLabsErrorMapper();
         // Error answers carry the plan's concurrency too (a 429 in particular): learn it there as well.

@@ -55,9 +55,10 @@ import org.jspecify.annotations.Nullable;
  * result reports what fal bills by as its usage ({@link FalUsage}: the images and their sizes, the
  * seconds of a video, the characters of speech), which the pricing catalog prices.
  *
- * <p>The key ({@code Authorization: Key ...}) is sent to the queue and storage hosts configured,
- * and to fal's own hosts ({@code *.fal.run}, {@code *.fal.ai}); never to media URLs or signed
- * upload URLs, and never shown in a message.
+ * <p>The key ({@code Authorization: Key ...}) goes only to the queue, storage and platform base
+ * URLs configured (their scheme, host and port: the transport's rule, {@code Destinations}): a
+ * status, response or cancel URL of an answer that points elsewhere is refused. It is never sent
+ * with media or signed upload URLs, and never shown in a message.
  */
 public final class FalProvider implements JobProvider, PublishesPrices {
 
@@ -92,21 +93,20 @@ public final class FalProvider implements JobProvider, PublishesPrices {
     private final FalPrices prices;
     private final Timeouts timeouts;
     private final List<String> secrets;
-    private final Set<String> trustedHosts;
 
     FalProvider(ProviderContext context, Timeouts timeouts) {
         this.key = context.credential(FalProviderFactory.ID, FalProviderFactory.CREDENTIALS).orElse(null);
         this.queueBase = context.baseUrl(FalProviderFactory.ID, FalProviderFactory.DEFAULT_BASE_URL);
         this.storageBase = context.baseUrl(FalProviderFactory.STORAGE_ID, FalProviderFactory.DEFAULT_STORAGE_URL);
+        String platformBase = context.baseUrl(FalProviderFactory.PLATFORM_ID, FalProviderFactory.DEFAULT_PLATFORM_URL);
         this.transport = context.transport();
-        this.governor = context.governors().of(FalProviderFactory.ID, FalProviderFactory.GOVERNOR);
+        this.governor = context.governors().of(FalProviderFactory.ID, FalProviderFactory.GOVERNOR)
+                .withBaseUrls(queueBase, storageBase, platformBase);
         this.models = FalModels.builtIn();
         this.timeouts = timeouts;
         this.secrets = key == null ? List.of() : List.of(key);
-        this.trustedHosts = Set.copyOf(List.of(host(queueBase), host(storageBase)));
         this.uploads = new FalUploads(transport, governor, storageBase, auth(), secrets, timeouts.upload());
-        this.prices = new FalPrices(context.baseUrl(FalProviderFactory.PLATFORM_ID,
-                FalProviderFactory.DEFAULT_PLATFORM_URL), key, transport, governor);
+        this.prices = new FalPrices(platformBase, key, transport, governor);
     }
 
     @Override
@@ -492,23 +492,14 @@ public final class FalProvider implements JobProvider, PublishesPrices {
         return key == null ? Map.of() : Map.of("Authorization", "Key " + key);
     }
 
-    /** The key goes to the hosts ACP was configured with and to fal's own; never elsewhere. */
+    /**
+     * Headers of a call to a URL of fal's answer: with the key, which the transport sends only to
+     * the configured base URLs (and refuses to send anywhere else).
+     */
     private Map<String, String> headersFor(URI uri) {
-        String h = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        boolean trusted = trustedHosts.contains(h) || h.equals("fal.run") || h.endsWith(".fal.run")
-                || h.equals("fal.ai") || h.endsWith(".fal.ai");
-        Map<String, String> headers = new HashMap<>(trusted ? auth() : Map.of());
+        Map<String, String> headers = new HashMap<>(auth());
         headers.put("Accept", "application/json");
         return headers;
-    }
-
-    private static String host(String url) {
-        try {
-            String h = new URI(url).getHost();
-            return h == null ? "" : h.toLowerCase(Locale.ROOT);
-        } catch (URISyntaxException e) {
-            return "";
-        }
     }
 
     private static String url(JobHandle handle, String name) throws ProviderException {

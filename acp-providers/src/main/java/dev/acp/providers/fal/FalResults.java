@@ -1,19 +1,13 @@
 package dev.acp.providers.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.pipeline.Capability;
 import dev.acp.provider.Usage;
+import dev.acp.providers.support.InlineMedia;
 import dev.acp.providers.support.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,36 +216,12 @@ final class FalResults {
     }
 
     /**
-     * Writes a {@code data:<type>;base64,...} result to {@code target}, decoding as it goes.
+     * Writes a {@code data:<type>;base64,...} result to {@code target} (the same checks as a
+     * download, {@link InlineMedia}).
      *
      * @return the number of bytes written
      */
     static long writeDataUri(String uri, Path target, long maxBytes, List<String> accepted) throws ProviderException {
-        int comma = uri.indexOf(',');
-        if (comma < 0) {
-            throw new ProviderException(ErrorKind.TRANSIENT, "fal: the result is a malformed data URI");
-        }
-        String header = uri.substring(5, comma).toLowerCase(Locale.ROOT);
-        String type = header.split(";")[0];
-        if (!accepted.isEmpty() && !type.isEmpty() && accepted.stream().noneMatch(type::startsWith)
-                && !type.equals("application/octet-stream")) {
-            throw new ProviderException(ErrorKind.VALIDATION, "fal: the result is " + type + ", not "
-                    + String.join(" or ", accepted));
-        }
-        if (!header.endsWith(";base64")) {
-            throw new ProviderException(ErrorKind.VALIDATION, "fal: the result is a data URI that is not base64");
-        }
-        if ((long) (uri.length() - comma - 1) / 4 * 3 > maxBytes) {
-            throw new ProviderException(ErrorKind.VALIDATION, "fal: the result is over the limit of "
-                    + maxBytes / (1024 * 1024) + " MB");
-        }
-        byte[] ascii = uri.substring(comma + 1).getBytes(StandardCharsets.US_ASCII);
-        try (InputStream in = Base64.getMimeDecoder().wrap(new java.io.ByteArrayInputStream(ascii));
-                OutputStream out = Files.newOutputStream(target)) {
-            return in.transferTo(out);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ProviderException(ErrorKind.TRANSIENT, "fal: the result's data URI cannot be decoded: "
-                    + e.getMessage());
-        }
+        return InlineMedia.writeDataUri(uri, target, maxBytes, accepted, "fal");
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * The Gemini API as the Google provider calls it (providers.md 6.1): every request to
  * {@code {base}/v1beta/...} or {@code {base}/upload/v1beta/...} carries the key in
  * {@code x-goog-api-key} (never in the query, where it could reach a log). The key goes only to
- * the configured host and to Google's API hosts ({@code *.googleapis.com}); never to the URL of
- * a user's input, and never into a message.
+ * the configured base URL (its scheme, host and port: the transport's rule): a download
+ * redirected to another host, or the URL of a user's input, is fetched without it. Never into a
+ * message.
  */
 final class GoogleApi {
 
@@ -44,16 +44,14 @@ final class GoogleApi {
     private final Governor governor;
     private final Timeouts timeouts;
     private final List<String> secrets;
-    private final String baseHost;
 
     GoogleApi(String base, @Nullable String key, HttpTransport transport, Governor governor, Timeouts timeouts) {
         this.base = stripVersion(base);
         this.key = key == null || key.isBlank() ? null : key;
         this.transport = transport;
-        this.governor = governor;
+        this.governor = governor.withBaseUrls(this.base);
         this.timeouts = timeouts;
         this.secrets = this.key == null ? List.of() : List.of(this.key);
-        this.baseHost = host(this.base);
     }
 
     /**
@@ -107,18 +105,13 @@ final class GoogleApi {
         return uri(base + "/upload/v1beta/" + path, "the upload URL");
     }
 
-    /** Headers for a call to {@code uri}: the key only for the configured host and Google's API hosts. */
+    /** Headers for a call to {@code uri}: the key, which the transport sends only to the configured base URL. */
     Map<String, String> headers(URI uri) {
         Map<String, String> h = new HashMap<>();
-        if (key != null && trusted(uri)) {
+        if (key != null) {
             h.put(KEY_HEADER, key);
         }
         return h;
-    }
-
-    boolean trusted(URI uri) {
-        String h = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return h.equals(baseHost) || h.endsWith(".googleapis.com");
     }
 
     /** POSTs JSON and returns the successful answer. */
@@ -161,15 +154,6 @@ final class GoogleApi {
         } catch (URISyntaxException e) {
             throw new ProviderException(ErrorKind.VALIDATION, "google: " + what + " is not an http(s) URL: "
                     + GoogleErrors.oneLine(url.length() > 200 ? url.substring(0, 200) + "..." : url));
-        }
-    }
-
-    private static String host(String url) {
-        try {
-            String h = new URI(url).getHost();
-            return h == null ? "" : h.toLowerCase(Locale.ROOT);
-        } catch (URISyntaxException e) {
-            return "";
         }
     }
 

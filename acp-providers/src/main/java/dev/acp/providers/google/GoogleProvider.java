@@ -5,6 +5,7 @@ import dev.acp.catalog.ProviderCatalog;
 import dev.acp.util.Sleeper;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.MediaSniffer;
 import dev.acp.http.ErrorMapper;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
@@ -19,6 +20,7 @@ import dev.acp.provider.ProviderResult;
 import dev.acp.provider.Usage;
 import dev.acp.providers.google.internal.GenerateContentResponse;
 import dev.acp.providers.google.internal.Operation;
+import dev.acp.providers.support.InlineMedia;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.Mp4Duration;
 import dev.acp.providers.support.RepairMemory;
@@ -451,11 +453,16 @@ public final class GoogleProvider implements JobProvider {
         if (bytes.length > MAX_VIDEO_BYTES) {
             throw new ProviderException(ErrorKind.VALIDATION, "google: the video is over the limit of 2 GB");
         }
-        try {
-            Files.write(out, bytes);
-        } catch (IOException e) {
-            throw new ProviderException(ErrorKind.LOCAL, "google: cannot write " + out + ": " + e.getMessage(), e);
+        if (bytes.length == 0) {
+            return 0; // reported as an empty video by the caller; nothing is written
         }
+        List<MediaSniffer.Kind> video = List.of(MediaSniffer.Kind.VIDEO);
+        String misfit = MediaSniffer.misfit(bytes, Math.min(bytes.length, MediaSniffer.HEAD_BYTES), video);
+        if (misfit != null) {
+            throw new ProviderException(ErrorKind.VALIDATION, "google: the inline video of operation " + handle.id()
+                    + " is " + misfit + ", not a video", null, handle.id(), null);
+        }
+        InlineMedia.write(bytes, out, "google");
         return bytes.length;
     }
 

@@ -50,7 +50,8 @@ final class ChatProvider implements Provider, PublishesPrices {
     ChatProvider(ChatEndpoint endpoint, ProviderContext context, ProviderCatalog catalog) {
         this.endpoint = endpoint;
         this.catalog = catalog;
-        Governor governor = context.governors().of(endpoint.provider(), endpoint.limits());
+        Governor governor = context.governors().of(endpoint.provider(), endpoint.limits())
+                .withBaseUrls(endpoint.baseUri().toString());
         this.client = new ChatClient(endpoint, context.transport(), governor);
         this.prices = endpoint.provider().equals(OpenRouterProviderFactory.ID)
                 ? new OpenRouterPrices(endpoint, context.transport(), governor) : null;

@@ -8,6 +8,7 @@ import dev.acp.http.Governor;
 import dev.acp.http.HttpCall;
 import dev.acp.http.HttpResult;
 import dev.acp.http.HttpTransport;
+import dev.acp.http.MediaSniffer;
 import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider.Issue;
 import dev.acp.provider.ProviderRequest;
@@ -16,12 +17,12 @@ import dev.acp.provider.Usage;
 import dev.acp.providers.openai.internal.ApiError;
 import dev.acp.providers.openai.internal.ImageRequest;
 import dev.acp.providers.openai.internal.ImageResponse;
+import dev.acp.providers.support.InlineMedia;
 import dev.acp.providers.support.Json;
 import dev.acp.providers.support.MediaTypes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
@@ -354,16 +355,13 @@ final class OpenAiImages {
         } catch (IllegalArgumentException e) {
             throw failure(ErrorKind.UNKNOWN_OUTCOME, "the answer's b64_json is not base64" + paid, requestId);
         }
-        if (bytes.length == 0 || !looksLikeImage(bytes)) {
-            throw failure(ErrorKind.UNKNOWN_OUTCOME, "the answer's b64_json is not an image (" + bytes.length
-                    + " bytes)" + paid, requestId);
+        List<MediaSniffer.Kind> image = List.of(MediaSniffer.Kind.IMAGE);
+        String misfit = MediaSniffer.misfit(bytes, Math.min(bytes.length, MediaSniffer.HEAD_BYTES), image);
+        if (misfit != null) {
+            throw failure(ErrorKind.UNKNOWN_OUTCOME, "the answer's b64_json is " + misfit + ", not an image ("
+                    + bytes.length + " bytes)" + paid, requestId);
         }
-        try {
-            Files.write(request.outputFile(), bytes);
-        } catch (IOException e) {
-            throw new ProviderException(ErrorKind.LOCAL, endpoint.provider() + ": cannot write " + request.outputFile()
-                    + ": " + e.getMessage(), null, requestId, e);
-        }
+        InlineMedia.write(bytes, request.outputFile(), endpoint.provider());
         return bytes.length;
     }
 
@@ -390,15 +388,6 @@ final class OpenAiImages {
         }
     }
 
-    /** PNG, JPEG, WebP, GIF or BMP by their first bytes. */
-    static boolean looksLikeImage(byte[] b) {
-        return b.length >= 4 && ((b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
-                || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8
-                || b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W'
-                        && b[9] == 'E' && b[10] == 'B' && b[11] == 'P'
-                || b[0] == 'G' && b[1] == 'I' && b[2] == 'F'
-                || b[0] == 'B' && b[1] == 'M');
-    }
 
     private ProviderException failure(ErrorKind kind, String message, @Nullable String requestId) {
         String traced = endpoint.provider() + ": " + message + (requestId == null ? "" : " [request " + requestId + "]");

@@ -48,7 +48,8 @@ final class OpenAiProvider implements Provider {
         this.speechModel = speechModel;
         this.imageModel = imageModel;
         this.chat = new ChatProvider(endpoint, context, catalog);
-        Governor governor = context.governors().of(endpoint.provider(), endpoint.limits());
+        Governor governor = context.governors().of(endpoint.provider(), endpoint.limits())
+                .withBaseUrls(endpoint.baseUri().toString());
         this.speech = new OpenAiSpeech(endpoint, context.transport(), governor, catalog, speechModel, voice);
         this.images = new OpenAiImages(endpoint, context.transport(), governor, catalog, imageModel);
     }

@@ -118,7 +118,8 @@ public final class ReplicateProvider implements JobProvider {
         this.base = context.baseUrl(ReplicateProviderFactory.ID, ReplicateProviderFactory.DEFAULT_BASE_URL);
         this.apiHost = hostOf(base);
         this.transport = context.transport();
-        this.governor = context.governors().of(ReplicateProviderFactory.ID, ReplicateProviderFactory.GOVERNOR);
+        this.governor = context.governors().of(ReplicateProviderFactory.ID, ReplicateProviderFactory.GOVERNOR)
+                .withBaseUrls(base);
         this.models = ReplicateModels.builtIn();
         this.timeouts = timeouts;
         this.secrets = key == null ? List.of() : List.of(key);
@@ -411,8 +412,9 @@ public final class ReplicateProvider implements JobProvider {
         } else {
             URI uri = uri(file);
             boolean api = apiHost.equals(hostOf(file));
-            // Output URLs on replicate.delivery are public; files on the API host need the token.
-            Downloaded d = transport.downloadFile(HttpCall.get(uri, api ? auth() : Map.of(), governor,
+            // Files on the API host need the token; the transport sends it nowhere else (output URLs on
+            // replicate.delivery are public and fetched without it).
+            Downloaded d = transport.downloadFile(HttpCall.get(uri, auth(), governor,
                     api ? ReplicateErrors.INSTANCE : ErrorMapper.STANDARD, secrets).withTimeout(timeouts.download()),
                     request.outputFile(), limit, accepted);
             written = d.bytes();

@@ -108,7 +108,8 @@ public final class RunwareProvider implements JobProvider {
         this.key = context.credential(RunwareProviderFactory.ID, RunwareProviderFactory.CREDENTIALS).orElse(null);
         this.base = context.baseUrl(RunwareProviderFactory.ID, RunwareProviderFactory.DEFAULT_BASE_URL);
         this.transport = context.transport();
-        this.governor = context.governors().of(RunwareProviderFactory.ID, RunwareProviderFactory.GOVERNOR);
+        this.governor = context.governors().of(RunwareProviderFactory.ID, RunwareProviderFactory.GOVERNOR)
+                .withBaseUrls(base);
         this.models = RunwareModels.builtIn();
         this.timeouts = timeouts;
         this.secrets = key == null ? List.of() : List.of(key);
@@ -416,7 +417,7 @@ public final class RunwareProvider implements JobProvider {
         String location = first.location();
         if (location == null) {
             written = InlineMedia.writeBase64(String.valueOf(first.imageBase64Data()), request.outputFile(), limit,
-                    "runware");
+                    accepted, "runware");
         } else if (InlineMedia.isDataUri(location)) {
             written = InlineMedia.writeDataUri(location, request.outputFile(), limit, accepted, "runware");
         } else {

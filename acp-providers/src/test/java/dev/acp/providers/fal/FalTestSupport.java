@@ -47,7 +47,7 @@ final class FalTestSupport {
         Sleeper sleeper = sleeps::add;
         Clock clock = Clock.systemUTC();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         HttpTransport transport = new HttpTransport(client, clock, sleeper, new Random(7),
                 new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(4)));
         governors = new Governors(environment, AcpConfig.empty(), clock, d -> { });

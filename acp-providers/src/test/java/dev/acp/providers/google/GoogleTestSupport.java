@@ -43,7 +43,7 @@ final class GoogleTestSupport {
         Sleeper sleeper = sleeps::add;
         Clock clock = Clock.systemUTC();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         HttpTransport transport = new HttpTransport(client, clock, sleeper, new Random(7),
                 new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(4)));
         Governors governors = new Governors(environment, AcpConfig.empty(), clock, d -> { });

@@ -359,8 +359,10 @@ final class VeoContractTest {
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> google.fetch(
                 new JobHandle("google", OP, Map.of()), textToVideo(Map.of("prompt", "x"), "h.mp4")));
 
-        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
-        assertThat(e.getMessage()).contains("text/html");
+        // Known by its bytes, and not asked for again: the same URL gives the same page.
+        assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(e.getMessage()).contains("is HTML (sent as text/html), not a video");
+        wm.verify(1, getRequestedFor(urlEqualTo("/v1beta/files/html1:download?alt=media")));
         assertThat(dir.resolve("h.mp4")).doesNotExist();
     }
 
