@@ -50,18 +50,24 @@ final class InitCommand implements Callable<Integer> {
         Path dir = directory == null ? context.workingDirectory()
                 : context.workingDirectory().resolve(directory).normalize();
         List<Path> written = StarterProject.write(dir, t.files(), force);
+        // Written again by every init (it is ACP's, not the user's): the templates' first line names it.
+        Path schema = written.getFirst().resolveSibling(SchemaCommand.FILE_NAME);
+        SchemaCommand.write(schema);
         if (format == RunCommand.Format.json) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("template", t.id());
             m.put("directory", dir.toString());
             m.put("pipeline", written.getFirst().toString());
             m.put("files", written.stream().map(Path::toString).toList());
+            m.put("schema", schema.toString());
             context.out().println(CliJson.pretty().writeValueAsString(m));
             return ExitCode.OK.code();
         }
         for (Path p : written) {
             context.out().println(context.terminal().green("✓") + " wrote " + StarterProject.display(context.workingDirectory(), p));
         }
+        context.out().println(context.terminal().green("✓") + " wrote " + StarterProject.display(context.workingDirectory(),
+                schema) + " (the pipeline format, for editors; see README, \"Editor support\")");
         context.out().println("Template '" + t.id() + "': " + t.description() + ".");
         StarterProject.printNextSteps(context.out(), context.workingDirectory(), written.getFirst());
         return ExitCode.OK.code();

@@ -45,8 +45,10 @@ class InitCommandTest {
         CliRunner.Result r = new CliRunner(dir).run("init", "-t", "story");
         assertThat(r.exitCode()).as(r.err()).isZero();
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        assertThat(Files.readString(dir.resolve("story-to-video.yaml")))
-                .isEqualTo(Files.readString(repo.resolve("examples/story-to-video.yaml")));
+        // The example as it is, under the line that points editors at the schema written beside it.
+        assertThat(Files.readString(dir.resolve("story-to-video.yaml"))).isEqualTo(SchemaCommand.MODELINE + "\n"
+                + Files.readString(repo.resolve("examples/story-to-video.yaml")));
+        assertThat(dir.resolve(SchemaCommand.FILE_NAME)).isRegularFile();
         assertThat(Files.readString(dir.resolve("stories/lighthouse-keeper.txt")))
                 .isEqualTo(Files.readString(repo.resolve("examples/stories/lighthouse-keeper.txt")));
         // Without keys and without --offline, the run is refused before anything is paid for.
