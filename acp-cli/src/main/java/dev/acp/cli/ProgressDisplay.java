@@ -89,6 +89,64 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
         return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs).toString() : abs.toString();
     }
 
+    /**
+     * {@code line} cut to at most {@code width - 1} visible characters (escape codes take no room;
+     * the last column is left free, as writing into it makes some terminals wrap), ending in "…"
+     * when cut, and in a colour reset when colours are on.
+     */
+    static String fit(String line, int width, boolean color) {
+        int room = Math.max(1, width - 1);
+        if (visibleLength(line) <= room) {
+            return line;
+        }
+        StringBuilder out = new StringBuilder();
+        int visible = 0;
+        for (int i = 0; i < line.length(); ) {
+            int end = escapeEnd(line, i);
+            if (end > i) {
+                out.append(line, i, end);
+                i = end;
+                continue;
+            }
+            if (visible == room - 1) {
+                break;
+            }
+            int cp = line.codePointAt(i);
+            out.appendCodePoint(cp);
+            visible++;
+            i += Character.charCount(cp);
+        }
+        out.append('…');
+        return color ? out.append("\u001b[0m").toString() : out.toString();
+    }
+
+    /** Characters a line takes on screen: code points, not counting escape sequences. */
+    static int visibleLength(String line) {
+        int visible = 0;
+        for (int i = 0; i < line.length(); ) {
+            int end = escapeEnd(line, i);
+            if (end > i) {
+                i = end;
+            } else {
+                i += Character.charCount(line.codePointAt(i));
+                visible++;
+            }
+        }
+        return visible;
+    }
+
+    /** The end of a CSI escape sequence ({@code ESC [ ... final byte}) starting at {@code i}, or i. */
+    private static int escapeEnd(String s, int i) {
+        if (s.charAt(i) != '\u001b' || i + 1 >= s.length() || s.charAt(i + 1) != '[') {
+            return i;
+        }
+        int j = i + 2;
+        while (j < s.length() && (s.charAt(j) < 0x40 || s.charAt(j) > 0x7e)) {
+            j++;
+        }
+        return Math.min(j + 1, s.length());
+    }
+
     static String errorText(ErrorInfo e) {
         return e == null ? "failed" : e.kind().wireName() + ": " + e.message();
     }
@@ -107,8 +165,9 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
 
         private final Map<String, Running> running = new LinkedHashMap<>();
         private final List<String> finished = new ArrayList<>();
+        /** The visible length of each line of the last frame, to clear it whatever the width is now. */
+        private final List<Integer> drawn = new ArrayList<>();
         private final Thread painter;
-        private int drawnLines;
         private int frame;
         private volatile boolean closed;
 
@@ -167,22 +226,23 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
         }
 
         private synchronized void paint() {
+            int width = terminal.width();
             StringBuilder sb = new StringBuilder();
-            if (drawnLines > 0) {
-                sb.append("\u001b[").append(drawnLines).append("F\u001b[J");
+            int up = rowsDrawn(width);
+            if (up > 0) {
+                sb.append("\u001b[").append(up).append("F\u001b[J");
             }
             for (String line : finished) {
                 sb.append(line).append('\n');
             }
             finished.clear();
-            drawnLines = 0;
+            drawn.clear();
             frame++;
             long now = System.nanoTime();
             int shown = 0;
             for (Running r : running.values()) {
                 if (shown == MAX_RUNNING_LINES) {
-                    sb.append(terminal.dim("  … and " + (running.size() - shown) + " more running")).append('\n');
-                    drawnLines++;
+                    draw(sb, terminal.dim("  … and " + (running.size() - shown) + " more running"), width);
                     break;
                 }
                 String line = "  " + terminal.yellow(SPINNER[(frame + shown) % SPINNER.length]) + " " + r.task().id() + " "
@@ -190,18 +250,31 @@ abstract sealed class ProgressDisplay implements RunListener, AutoCloseable
                         + seconds(Duration.ofNanos(now - r.startNanos()))
                         + (r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "")
                         + (r.status().isEmpty() ? "" : " " + terminal.dim(r.status()));
-                sb.append(truncate(line)).append('\n');
-                drawnLines++;
+                draw(sb, line, width);
                 shown++;
             }
             out.print(sb);
             out.flush();
         }
 
-        private String truncate(String line) {
-            // Colour codes do not take space; only cut plain lines, which is the common case.
-            return !terminal.color() && line.length() > terminal.width() ? line.substring(0, terminal.width() - 1) + "…"
-                    : line;
+        /** Appends one redrawn line, cut to the width so that it never wraps onto a second row. */
+        private void draw(StringBuilder sb, String line, int width) {
+            String cut = fit(line, width, terminal.color());
+            sb.append(cut).append('\n');
+            drawn.add(visibleLength(cut));
+        }
+
+        /**
+         * The rows the last frame takes now. Each line was one row when drawn; after the window
+         * narrowed, a terminal that re-wraps (tmux, VTE, iTerm, Windows Terminal) shows a longer
+         * line on several rows, all of which must be cleared or they stay behind as stale lines.
+         */
+        private int rowsDrawn(int width) {
+            int rows = 0;
+            for (int length : drawn) {
+                rows += Math.max(1, (length + width - 1) / width);
+            }
+            return rows;
         }
 
         @Override
