@@ -86,7 +86,9 @@ final class RunCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format;
 
-    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", description = "Progress on stderr:"
+    // Its own label: picocli's bash script keeps each option's values in a variable named after the
+    // label, so a second FORMAT would give --format the values of --log-format.
+    @Option(names = "--log-format", paramLabel = "LOG_FORMAT", defaultValue = "text", description = "Progress on stderr:"
             + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); json writes one event per line (run and step"
             + " started, progress, retrying, finished, cost settled) for scripts and CI.")
     LogFormat logFormat;
