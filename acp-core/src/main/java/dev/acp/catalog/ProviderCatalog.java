@@ -1,13 +1,14 @@
 package dev.acp.catalog;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.acp.pipeline.Capability;
+import dev.acp.pipeline.Problem;
+import dev.acp.pipeline.load.Node;
+import dev.acp.pipeline.load.NodeReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,33 +72,82 @@ public final class ProviderCatalog {
         }
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    private record FileForm(int version, Map<String, ProviderForm> providers, Map<String, String> retired,
-            Map<String, String> defaults, Map<String, ModelForm> models) {}
-
-    private record ProviderForm(String name, List<String> credentials, List<String> capabilities) {}
-
-    private record ModelForm(String provider, String capability, String id, @Nullable String retired,
-            @Nullable String replacement) {}
-
+    /**
+     * Read from the same location-keeping tree the pipeline loader uses, and bound by hand: the
+     * catalog is read by every command, and a data-binding mapper's start-up (hundreds of classes
+     * and reflection over records) was the largest part of a short command's start.
+     */
     static ProviderCatalog parse(InputStream in) throws IOException {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        FileForm f = mapper.readValue(in, FileForm.class);
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        List<Problem> problems = new ArrayList<>();
+        Node root = new NodeReader().read(text, "catalog.yaml", NodeReader.Format.YAML, problems);
+        if (!problems.isEmpty() || root == null) {
+            throw new IllegalStateException("the built-in catalog does not parse: " + problems);
+        }
+        Map<String, Object> file = map(root.toPlain(), "the catalog", Set.of("version", "providers", "retired",
+                "defaults", "models"));
         Map<String, ProviderEntry> providers = new LinkedHashMap<>();
-        f.providers().forEach((id, p) -> providers.put(id, new ProviderEntry(id, p.name(), p.credentials(),
-                p.capabilities().stream().map(ProviderCatalog::capability).collect(Collectors.toSet()))));
+        map(file.get("providers"), "providers", null).forEach((id, v) -> {
+            Map<String, Object> p = map(v, "provider " + id, Set.of("name", "credentials", "capabilities"));
+            providers.put(id, new ProviderEntry(id, text(p, "name", id), strings(p.get("credentials"), id),
+                    strings(p.get("capabilities"), id).stream().map(ProviderCatalog::capability)
+                            .collect(Collectors.toSet())));
+        });
         Map<String, ModelEntry> models = new LinkedHashMap<>();
-        f.models().forEach((name, m) -> {
-            if (!providers.containsKey(m.provider())) {
-                throw new IllegalStateException("catalog model " + name + " names unknown provider " + m.provider());
+        map(file.get("models"), "models", null).forEach((name, v) -> {
+            Map<String, Object> m = map(v, "model " + name, Set.of("provider", "capability", "id", "retired",
+                    "replacement"));
+            String provider = text(m, "provider", name);
+            if (!providers.containsKey(provider)) {
+                throw new IllegalStateException("catalog model " + name + " names unknown provider " + provider);
             }
-            models.put(name, new ModelEntry(name, m.provider(), capability(m.capability()), m.id(), m.retired(),
-                    m.replacement()));
+            models.put(name, new ModelEntry(name, provider, capability(text(m, "capability", name)),
+                    text(m, "id", name), optionalText(m, "retired"), optionalText(m, "replacement")));
         });
         Map<Capability, String> defaults = new EnumMap<>(Capability.class);
-        f.defaults().forEach((cap, provider) -> defaults.put(capability(cap), provider));
-        return new ProviderCatalog(providers, models, defaults, f.retired() == null ? Map.of() : f.retired());
+        map(file.get("defaults"), "defaults", null).forEach((cap, provider) ->
+                defaults.put(capability(cap), String.valueOf(provider)));
+        Map<String, String> retired = new LinkedHashMap<>();
+        if (file.get("retired") != null) {
+            map(file.get("retired"), "retired", null).forEach((id, why) -> retired.put(id, String.valueOf(why)));
+        }
+        return new ProviderCatalog(providers, models, defaults, retired);
+    }
+
+    /** A mapping, with only {@code allowed} keys when given (a misspelt key is a broken build, not ignored). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(@Nullable Object value, String what, @Nullable Set<String> allowed) {
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new IllegalStateException("catalog: " + what + " is not a mapping");
+        }
+        if (allowed != null) {
+            for (Object k : m.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new IllegalStateException("catalog: " + what + " has an unknown field " + k);
+                }
+            }
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private static String text(Map<String, Object> m, String key, String owner) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw new IllegalStateException("catalog: " + owner + " has no " + key);
+        }
+        return String.valueOf(v);
+    }
+
+    private static @Nullable String optionalText(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : String.valueOf(v);
+    }
+
+    private static List<String> strings(@Nullable Object value, String owner) {
+        if (!(value instanceof List<?> l)) {
+            throw new IllegalStateException("catalog: " + owner + " needs a list");
+        }
+        return l.stream().map(String::valueOf).toList();
     }
 
     private static Capability capability(String name) {

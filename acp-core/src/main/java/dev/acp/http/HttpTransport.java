@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +78,12 @@ public final class HttpTransport {
      */
     static final Duration MAX_WAIT_IN_CALL = Duration.ofSeconds(60);
 
-    private final HttpClient client;
+    /**
+     * Made on first use: building a client initialises TLS (hundreds of classes, a good part of
+     * the start of a short command), and commands that send nothing (validate, estimate) never
+     * need one.
+     */
+    private final Supplier<HttpClient> client;
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
@@ -99,6 +105,16 @@ public final class HttpTransport {
             throw new IllegalArgumentException("the HTTP client must not follow redirects: the transport follows"
                     + " them itself and checks every hop");
         }
+        this.client = () -> client;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.backoff = backoff;
+        this.resolver = resolver;
+    }
+
+    private HttpTransport(Supplier<HttpClient> client, Clock clock, Sleeper sleeper, RandomGenerator random,
+            RetryPolicy backoff, Destinations.Resolver resolver) {
         this.client = client;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -107,12 +123,35 @@ public final class HttpTransport {
         this.resolver = resolver;
     }
 
-    /** A transport over a new HTTP/1.1 client (mock servers and proxies speak it everywhere). */
+    /**
+     * A transport over an HTTP/1.1 client (mock servers and proxies speak it everywhere), made
+     * when the first request is sent.
+     */
     public static HttpTransport create(Clock clock, Sleeper sleeper) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NEVER).build();
-        return new HttpTransport(client, clock, sleeper, RandomGenerator.getDefault(),
-                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)));
+        return new HttpTransport(new LazyClient(), clock, sleeper, RandomGenerator.getDefault(),
+                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)), Destinations.Resolver.SYSTEM);
+    }
+
+    /** The shared client, made once by whichever request comes first. */
+    private static final class LazyClient implements Supplier<HttpClient> {
+        private volatile @Nullable HttpClient client;
+
+        @Override
+        public HttpClient get() {
+            HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    c = client;
+                    if (c == null) {
+                        c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NEVER)
+                                .build();
+                        client = c;
+                    }
+                }
+            }
+            return c;
+        }
     }
 
     public Clock clock() {
@@ -206,7 +245,7 @@ public final class HttpTransport {
                     target = withoutCredentials(call, uri);
                 }
             }
-            HttpResponse<InputStream> response = client.send(request(call, target, method, headers, publisher),
+            HttpResponse<InputStream> response = client.get().send(request(call, target, method, headers, publisher),
                     HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             Optional<String> location = response.headers().firstValue("Location");
@@ -299,7 +338,7 @@ public final class HttpTransport {
     }
 
     private boolean throughProxy(URI uri) {
-        return client.proxy().map(p -> {
+        return client.get().proxy().map(p -> {
             try {
                 return p.select(uri).stream().anyMatch(x -> x.type() != java.net.Proxy.Type.DIRECT);
             } catch (RuntimeException e) {

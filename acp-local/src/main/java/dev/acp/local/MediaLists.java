@@ -20,7 +20,10 @@ import org.jspecify.annotations.Nullable;
  * {@code file} entry. Problems name the parameter and the item's index.
  */
 final class MediaLists {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a mapper's start-up is a large part of a short command that never needs it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private MediaLists() {}
 
@@ -37,7 +40,7 @@ final class MediaLists {
             String t = s.strip();
             if (t.startsWith("[") || t.startsWith("{")) {
                 try {
-                    Object parsed = JSON.readValue(t, Object.class);
+                    Object parsed = Json.MAPPER.readValue(t, Object.class);
                     if (parsed instanceof List<?> list) {
                         return new ArrayList<>(list);
                     }

@@ -33,7 +33,10 @@ final class StoryToScenesHandler implements CapabilityHandler {
     static final double DEFAULT_WORDS_PER_MINUTE = 150;
     private static final Set<String> PARAMETERS =
             Set.of("story", "text", "num_scenes", "style", "words_per_minute", "language", "model", "seed");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a mapper's start-up is a large part of a short command that never needs it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     record Plan(String story, SceneSplitter.Options options) {}
 
@@ -143,7 +146,7 @@ final class StoryToScenesHandler implements CapabilityHandler {
             }
         }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write scenes", e);
         }
