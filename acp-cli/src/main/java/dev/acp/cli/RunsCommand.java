@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code acp runs ...}: the journaled runs under ACP_HOME/runs. */
-@Command(name = "runs", description = "List and inspect runs (journaled under ACP_HOME/runs).",
+@Command(name = "runs", description = "List and inspect runs (journaled under ACP_HOME/runs) and batches.",
         mixinStandardHelpOptions = true, subcommands = {RunsCommand.ListCommand.class, RunsCommand.ShowCommand.class})
 final class RunsCommand {
     private RunsCommand() {}
@@ -92,11 +92,14 @@ final class RunsCommand {
                     m.put("warnings", s.warnings());
                     rows.add(m);
                 }
+                rows.addAll(BatchListing.json(context));
                 out.println(CliJson.pretty().writeValueAsString(rows));
                 return ExitCode.OK.code();
             }
             if (runs.isEmpty()) {
-                out.println("No runs yet in " + store.root() + ".");
+                if (BatchListing.print(context) == 0) {
+                    out.println("No runs yet in " + store.root() + ".");
+                }
                 return ExitCode.OK.code();
             }
             List<String[]> rows = new ArrayList<>();
@@ -107,6 +110,7 @@ final class RunsCommand {
                     money(s.spent()), s.resumable() ? "acp pipeline run --resume " + s.runId() : "-"});
             }
             Table.print(out, context.terminal(), rows);
+            BatchListing.print(context);
             return ExitCode.OK.code();
         }
     }
@@ -115,7 +119,7 @@ final class RunsCommand {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run step by step.")
     static final class ShowCommand implements Callable<Integer> {
         @Parameters(paramLabel = "RUN", completionCandidates = RunIds.class,
-                description = "A run id, a unique prefix of one, or 'latest'.")
+                description = "A run id, a unique prefix of one, or 'latest'; or a batch id.")
         String run;
 
         @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
@@ -129,6 +133,9 @@ final class RunsCommand {
 
         @Override
         public Integer call() throws IOException {
+            if (BatchListing.isBatch(context, run)) {
+                return BatchListing.show(context, run, format == Format.json);
+            }
             RunStore store = new RunService(context.acp()).store();
             Path dir = store.resolve(run);
             RunStore.Summary summary = store.summary(dir);

@@ -148,11 +148,15 @@ class CompletionCommandTest {
                 steps:
                   - { step_type: text_to_image, id: a, provider: scripted, config: { prompt: x } }
                 """);
-        assertThat(new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml").exitCode()).isZero();
-        assertThat(new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--no-cache").exitCode()).isZero();
+        CliRunner.Result first = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml");
+        assertThat(first.exitCode()).isZero();
+        CliRunner.Result second = new CliRunner(dir).run("pipeline", "run", "-c", "p.yaml", "--no-cache");
+        assertThat(second.exitCode()).isZero();
         List<String> ids = new CliRunner(dir).run("runs", "list", "--ids").out().lines().toList();
         assertThat(ids).hasSize(3).last().isEqualTo("latest");
-        assertThat(ids.get(0)).isGreaterThan(ids.get(1)).matches("\\d{8}-\\d{6}-\\w+");
+        // Named by the runs themselves: two runs in the same second differ only in their random suffix.
+        assertThat(ids.subList(0, 2)).containsExactly(runId(second.err()), runId(first.err()));
+        assertThat(ids.get(0)).matches("\\d{8}-\\d{6}-\\w+");
     }
 
     @Test
@@ -175,5 +179,11 @@ class CompletionCommandTest {
                 .contains("Run 'acp pipeline --help' for usage.");
         assertThat(new CliRunner(dir).run("help", "pipline").err())
                 .contains("Unknown command: 'pipline'; did you mean 'pipeline'?");
+    }
+
+    private static String runId(String progress) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("run (\\d{8}-\\d{6}-\\w+)").matcher(progress);
+        assertThat(m.find()).as(progress).isTrue();
+        return m.group(1);
     }
 }

@@ -52,7 +52,7 @@ final class JarRunner {
         return pb;
     }
 
-    private static Path ffmpeg() {
+    static Path ffmpeg() {
         try {
             return new dev.acp.local.media.FfmpegLocator(dev.acp.env.Environment.of(java.util.Map.of("PATH", "/usr/bin:/bin")),
                     TOOLS_HOME).locate().path();

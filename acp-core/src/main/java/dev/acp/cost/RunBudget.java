@@ -28,7 +28,7 @@ public record RunBudget(Estimator estimator, SpendLedger ledger, boolean allowUn
         BigDecimal stepLimit = task.spec().maxCost();
         BigDecimal high = estimate.high();
         if (high == null) {
-            boolean limited = ledger.runLimit() != null || stepLimit != null;
+            boolean limited = ledger.limited() || stepLimit != null;
             if (limited && !allowUnknownPrices) {
                 return new Refused("budget: the cost of this step is unknown (" + ((StepEstimate.Unknown) estimate.cost())
                         .reason() + ") and a cost limit applies; set its price in a pricing file, or pass"

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * How a provider bills one model: the unit its invoice counts and the prices of that unit. Each
  * kind holds exactly the prices its unit needs (a video clip has a base length, tokens have an
  * input and an output price); a price nobody documented is null, never guessed. The
- * {@link Estimator} quotes tariffs before a call, and {@link Tariff#charge} prices what a provider
+ * {@link Estimator} quotes tariffs before a call, and the run's cost control prices what a provider
  * reported after it.
  */
 public sealed interface Tariff {

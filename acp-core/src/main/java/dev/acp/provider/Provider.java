@@ -67,7 +67,7 @@ public interface Provider {
      * Provider-specific checks of a step, run during validation before anything is paid for.
      * {@code parameters} are the step's config as written: {@code ${NAME}} is already substituted,
      * but {@code {{...}}} references to inputs and other steps are not resolved yet, so a string
-     * containing {@code {{} must be accepted as "known at run time".
+     * containing <code>{{</code> must be accepted as "known at run time".
      *
      * @param outputExtension the extension of the step's output file, lower case, no dot
      */

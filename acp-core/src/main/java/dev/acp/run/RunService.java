@@ -58,9 +58,19 @@ public final class RunService {
     private final Secrets secrets;
 
     public RunService(RunHost acp) {
+        this(acp, acp.acpHome().resolve("runs"));
+    }
+
+    /**
+     * Runs kept under {@code runsFolder} instead of {@code ACP_HOME/runs} (a batch keeps its rows'
+     * runs in its own folder); the artifact cache is still {@code ACP_HOME/cache}. One service
+     * shared by many runs shares one cache object, so identical steps of those runs in flight at
+     * the same moment are made once (single flight) and served to the others.
+     */
+    public RunService(RunHost acp, Path runsFolder) {
         Path home = acp.acpHome();
         this.acp = acp;
-        this.store = new RunStore(home.resolve("runs"));
+        this.store = new RunStore(runsFolder);
         this.secrets = acp.secrets();
         this.cache = new ArtifactCache(home.resolve("cache"), secrets);
         this.clock = acp.engineOptions().clock();
@@ -79,6 +89,19 @@ public final class RunService {
      * {@link Session#run}. Throws {@link PipelineInvalidException} before anything is written.
      */
     public Session start(Path pipelineFile, RunSettings settings, CacheMode mode) throws IOException {
+        return start(pipelineFile, settings, mode, null);
+    }
+
+    /**
+     * Like {@link #start(Path, RunSettings, CacheMode)}, under a run id chosen by the caller, so
+     * that the run's folder can be found by that id after a crash (a batch names its rows' runs);
+     * refused when a run of that id exists.
+     */
+    public Session start(Path pipelineFile, RunSettings settings, CacheMode mode, @Nullable String chosenId)
+            throws IOException {
+        if (chosenId != null) {
+            store.checkNewId(chosenId);
+        }
         PlanResult planned = acp.check(pipelineFile, settings);
         if (planned.plan() == null) {
             throw new PipelineInvalidException(planned.problems());
@@ -86,7 +109,7 @@ public final class RunService {
         ExecutionPlan plan = planned.plan();
         byte[] bytes = Files.readAllBytes(pipelineFile);
         String sha = Hashing.sha256(new String(bytes, StandardCharsets.UTF_8));
-        String runId = acp.unguardedEngine().newRunId();
+        String runId = chosenId != null ? chosenId : acp.unguardedEngine().newRunId();
         String name = pipelineFile.getFileName().toString();
         RunMeta meta = new RunMeta(runId, plan.spec().name(), pipelineFile.toAbsolutePath().normalize().toString(), sha,
                 "pipeline" + extension(name), clock.instant(), Version.current(), settings.offline(), settings.parallel(),

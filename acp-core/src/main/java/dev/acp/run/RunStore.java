@@ -129,6 +129,17 @@ public final class RunStore {
         throw new UsageException("no run '" + idOrLatest + "' in " + root + hint);
     }
 
+    /** Refuses an id that is not a valid run id or whose run exists already. */
+    void checkNewId(String runId) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            throw new UsageException("'" + runId + "' cannot name a run: use letters, digits, '.', '_' and '-',"
+                    + " starting with a letter or digit");
+        }
+        if (Files.exists(folder(runId))) {
+            throw new UsageException("run " + runId + " exists already in " + root + "; resume it instead");
+        }
+    }
+
     /** Run folders; hidden ones are runs still being created (or abandoned while being created). */
     private static boolean isRunFolder(Path p) {
         return Files.isDirectory(p) && !p.getFileName().toString().startsWith(".");

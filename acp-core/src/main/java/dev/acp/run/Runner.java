@@ -59,6 +59,8 @@ public final class Runner {
     private RunListener listener = RunListener.NONE;
     private Consumer<PipelineEstimate> onEstimate = e -> { };
     private Consumer<String> onNotice = n -> { };
+    private @Nullable RunGroup group;
+    private @Nullable String chosenRunId;
     private boolean used;
 
     private Runner(RunHost acp, @Nullable Path pipelineFile, @Nullable String resumeId, Path workingDirectory) {
@@ -186,6 +188,31 @@ public final class Runner {
         return this;
     }
 
+    /**
+     * Makes the run one of a group started together (a batch's rows): it is kept in the group's
+     * run store, shares the group's artifact cache and prices, and reserves every step within the
+     * group's ledger as well as against its own limits, so the group's limit holds for all its
+     * runs together. The run's own limit ({@link #costLimit}, or {@code global_config.cost_limit})
+     * still applies to it alone. A group's prices win over {@link #pricing}.
+     */
+    public Runner group(RunGroup value) {
+        this.group = Objects.requireNonNull(value, "group");
+        return this;
+    }
+
+    /**
+     * The id of a new run, instead of a fresh one: a caller that must find the run after a crash
+     * (a batch names each row's run) can then resume it by that id. Refused when a run of that id
+     * exists, or for a resume.
+     */
+    public Runner runId(String id) {
+        if (resumeId != null) {
+            throw new UsageException("a resume keeps its run's id; runId(...) is for a new run");
+        }
+        this.chosenRunId = Objects.requireNonNull(id, "id");
+        return this;
+    }
+
     /** Runs to the end on this thread. */
     public RunOutcome run() {
         RunHandle handle = start();
@@ -211,9 +238,9 @@ public final class Runner {
         used = true;
         Path home = acp.acpHome();
         AcpConfig config = acp.registry().context().config();
-        PricingCatalog pricing = PricingCatalog.load(home, pricingFile, config);
+        PricingCatalog pricing = group != null ? group.pricing() : PricingCatalog.load(home, pricingFile, config);
         Estimator estimator = new Estimator(pricing, acp.registry()::configuredDefaultModel);
-        RunService service = new RunService(acp);
+        RunService service = group != null ? group.service() : new RunService(acp);
         RunService.Session session;
         try {
             session = resumeId == null ? startNew(service, estimator) : resume(service, estimator);
@@ -224,7 +251,9 @@ public final class Runner {
             session.warnings().forEach(p -> onNotice.accept(p.render()));
             session.notes().forEach(n -> onNotice.accept("resume: " + n));
             BigDecimal limit = costLimit != null ? costLimit : session.plan().spec().global().costLimit();
-            SpendLedger ledger = new SpendLedger(limit, session.spentByStep(), dailySpend(home, config));
+            SpendLedger ledger = group != null
+                    ? new SpendLedger(limit, session.spentByStep(), group.ledger(), session.runId())
+                    : new SpendLedger(limit, session.spentByStep(), dailySpend(acp, config));
             RunBudget budget = new RunBudget(estimator, ledger, allowUnknownPrices);
             return RunHandle.start(session, budget, limit, listener, acp.secrets(), resendUnknown);
         } catch (IOException | RuntimeException e) {
@@ -245,7 +274,7 @@ public final class Runner {
             throw new PipelineInvalidException(planned.problems());
         }
         gate(planned.plan(), estimator, true);
-        return service.start(pipelineFile, settings, cacheMode != null ? cacheMode : CacheMode.USE);
+        return service.start(pipelineFile, settings, cacheMode != null ? cacheMode : CacheMode.USE, chosenRunId);
     }
 
     private RunService.Session resume(RunService service, Estimator estimator) throws IOException {
@@ -278,9 +307,10 @@ public final class Runner {
         return !registry.has(provider) || registry.provider(provider).costsMoney();
     }
 
-    private DailySpend dailySpend(Path home, AcpConfig config) {
+    static DailySpend dailySpend(RunHost acp, AcpConfig config) {
         Map<String, BigDecimal> limits = config.dailyLimits();
-        return limits.isEmpty() ? DailySpend.NONE : new DailySpendFile(home, limits, acp.engineOptions().clock());
+        return limits.isEmpty() ? DailySpend.NONE
+                : new DailySpendFile(acp.acpHome(), limits, acp.engineOptions().clock());
     }
 
     private static void closeQuietly(RunService.Session session, Exception cause) {

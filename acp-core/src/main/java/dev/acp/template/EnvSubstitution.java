@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * {@code ${NAME}} and {@code ${NAME:-default}} substitution from the environment, applied to the
  * string values of a pipeline when it is loaded (the seeds' config loader promised it).
- * {@code $${} stands for a literal {@code ${}.
+ * <code>$${</code> stands for a literal <code>${</code>.
  */
 public final class EnvSubstitution {
     private static final Pattern VAR = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$\\{[^}]*}?");

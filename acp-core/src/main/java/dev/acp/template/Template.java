@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code {{steps.<id>.text}}}, {@code {{steps.<id>.items}}}, {@code {{steps.<id>.outputs}}},
  * {@code {{steps.<id>.texts}}}, {@code {{inputs.<name>}}}, {@code {{env.<NAME>}}} and, inside a
  * for_each block, {@code {{item}}}, {@code {{item.<field>}}}, {@code {{index}}} and {@code {{index0}}}; spaces inside
- * the braces are allowed. A literal {@code {{} is written {@code \{{}.
+ * the braces are allowed. A literal <code>{{</code> is written <code>\{{</code>.
  */
 public final class Template {
     private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
@@ -21,7 +21,7 @@ public final class Template {
 
     public record Literal(String text) implements Part {}
 
-    /** @param offset where the {@code {{} starts in the source text */
+    /** @param offset where the <code>{{</code> starts in the source text */
     public record Ref(Reference reference, int offset) implements Part {}
 
     private final String source;
