@@ -65,10 +65,16 @@ public final class Acp implements RunHost {
         return acpHome(environment);
     }
 
-    /** {@code ACP_HOME}, or {@code ~/.acp}. */
+    /**
+     * {@code ACP_HOME}, or {@code .acp} in the home folder. The home folder is {@code HOME} of the
+     * given environment first, the JVM's {@code user.home} only without one: the JVM reads the
+     * password database, so {@code HOME=/tmp/x acp ...} (a test, a container, sudo -E) would
+     * otherwise still write into the real home folder.
+     */
     public static Path acpHome(Environment environment) {
         return environment.get("ACP_HOME").map(Path::of)
-                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".acp"))
+                .orElseGet(() -> Path.of(environment.get("HOME").orElseGet(() -> System.getProperty("user.home")),
+                        ".acp"))
                 .toAbsolutePath();
     }
 

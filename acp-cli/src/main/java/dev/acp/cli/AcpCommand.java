@@ -31,6 +31,9 @@ final class AcpCommand implements Runnable {
         m.put("cache", CacheCommand.class);
         m.put("doctor", DoctorCommand.class);
         m.put("models", ModelsCommand.class);
+        m.put("schema", SchemaCommand.class);
+        m.put("completion", CompletionCommand.class);
+        m.put("help", HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }
 

@@ -121,7 +121,8 @@ abstract sealed class BatchProgressDisplay implements BatchListener, AutoCloseab
                 }
                 if (h != null && !closed) {
                     String l = line(h.progress());
-                    out.print(l.length() > terminal.width() - 1 ? l.substring(0, Math.max(0, terminal.width() - 1)) : l);
+                    // Cut as the pipeline display cuts (escape codes take no room), so it never wraps.
+                    out.print(ProgressDisplay.fit(l, terminal.width(), terminal.color()));
                 }
                 out.flush();
             }

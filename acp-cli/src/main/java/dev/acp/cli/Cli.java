@@ -55,6 +55,11 @@ public final class Cli {
         return commandLine("--help");
     }
 
+    /** The whole command tree with {@code context}: what completion scripts are made from. */
+    static CommandLine tree(CliContext context) {
+        return new Cli(context).commandLine();
+    }
+
     /**
      * The command tree {@code args} need: only the subcommand they name, none for {@code acp
      * --version}, all of them for help or a word that names none (to list them, or suggest one).
@@ -65,7 +70,8 @@ public final class Cli {
         CommandLine cl = new CommandLine(AcpCommand.class, new ContextFactory(context));
         String word = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
         boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help"));
-        if (word != null && AcpCommand.SUBCOMMANDS.containsKey(word)) {
+        // 'acp help pipeline run' looks the named commands up in the tree, so help needs all of it.
+        if (word != null && AcpCommand.SUBCOMMANDS.containsKey(word) && !word.equals("help")) {
             cl.addSubcommand(word, AcpCommand.SUBCOMMANDS.get(word));
         } else if (word != null || help) {
             AcpCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
@@ -95,11 +101,41 @@ public final class Cli {
             e.printStackTrace(err);
         }
         err.flush();
-        return e instanceof AcpException acp ? ExitCode.of(acp).code() : ExitCode.INTERNAL.code();
+        ExitCode code = e instanceof AcpException acp ? ExitCode.of(acp) : ExitCode.INTERNAL;
+        if (JsonErrors.requested(parsed.originalArgs())) {
+            switch (e) {
+                case PipelineInvalidException invalid -> JsonErrors.print(context.out(), summary(invalid.problems()),
+                        code, JsonErrors.kind(invalid), invalid.problems());
+                case AcpException acp -> JsonErrors.print(context.out(), acp.getMessage(), code, JsonErrors.kind(acp),
+                        null);
+                default -> JsonErrors.print(context.out(), "internal error: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), code, JsonErrors.Kind.internal, null);
+            }
+        }
+        return code.code();
+    }
+
+    private static String summary(java.util.List<Problem> problems) {
+        long errors = problems.stream().filter(Problem::isError).count();
+        return errors + (errors == 1 ? " error" : " errors") + " in the pipeline; nothing was run.";
     }
 
     private int handleParameterException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = context.err();
+        if (JsonErrors.requested(java.util.List.of(args))) {
+            // The line for people goes to stderr as usual; scripts read the object on stdout.
+            java.io.StringWriter line = new java.io.StringWriter();
+            int code = describeParameterException(e, new PrintWriter(line));
+            err.print(line);
+            err.flush();
+            JsonErrors.print(context.out(), line.toString().lines().findFirst().orElse("")
+                    .replaceFirst("^acp: error: ", ""), ExitCode.USAGE, JsonErrors.Kind.usage, null);
+            return code;
+        }
+        return describeParameterException(e, err);
+    }
+
+    private int describeParameterException(CommandLine.ParameterException e, PrintWriter err) {
         CommandLine cmd = e.getCommandLine();
         // An unknown option explains more than the "missing option" it causes, so it is named first.
         java.util.List<String> unmatched = cmd.getUnmatchedArguments();

@@ -17,6 +17,11 @@ final class CliJson {
         return Pretty.MAPPER;
     }
 
+    /** JSON on one line, for JSON-lines logs. */
+    static ObjectMapper compact() {
+        return Compact.MAPPER;
+    }
+
     /** Reads YAML (and so JSON) files. */
     static ObjectMapper yaml() {
         return Yaml.MAPPER;
@@ -24,6 +29,10 @@ final class CliJson {
 
     private static final class Pretty {
         static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    private static final class Compact {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private static final class Yaml {

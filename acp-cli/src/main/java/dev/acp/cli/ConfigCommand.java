@@ -29,6 +29,12 @@ final class ConfigCommand {
         @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a declared input.")
         Map<String, String> inputs = new LinkedHashMap<>();
 
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+                description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). JSON: the"
+                        + " result with every problem as {file, line, column, step, severity, category, message, fix};"
+                        + " an invalid file is an error object (README, \"JSON output\").")
+        RunCommand.Format format;
+
         private final CliContext context;
 
         ValidateCommand(CliContext context) {
@@ -36,13 +42,32 @@ final class ConfigCommand {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
             Path path = context.workingDirectory().resolve(file);
             RunSettings settings = RunSettings.check(context.workingDirectory()).withOffline(offline).withInputs(inputs);
             PlanResult result = context.acp().check(path, settings);
             if (!result.errors().isEmpty()) {
                 Cli.printProblems(context.err(), result.problems());
+                if (format == RunCommand.Format.json) {
+                    boolean onlyCredentials = result.errors().stream()
+                            .allMatch(p -> p.category() == dev.acp.pipeline.Problem.Category.CREDENTIALS);
+                    long errors = result.errors().size();
+                    JsonErrors.print(context.out(), errors + (errors == 1 ? " error" : " errors") + " in " + file,
+                            ExitCode.USAGE, onlyCredentials ? JsonErrors.Kind.credentials
+                                    : JsonErrors.Kind.invalid_pipeline, result.problems());
+                }
                 return ExitCode.USAGE.code();
+            }
+            if (format == RunCommand.Format.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", file.toString());
+                m.put("valid", true);
+                m.put("pipeline_name", result.plan().spec().name());
+                m.put("steps", result.plan().tasks().size());
+                m.put("problems", result.warnings().stream().map(JsonErrors::problem).toList());
+                result.warnings().forEach(p -> context.err().println(p.render()));
+                context.out().println(CliJson.pretty().writeValueAsString(m));
+                return ExitCode.OK.code();
             }
             result.warnings().forEach(p -> context.err().println(p.render()));
             int steps = result.plan().tasks().size();

@@ -69,6 +69,11 @@ final class ConfigCreateCommand implements Callable<Integer> {
         List<Path> written = StarterProject.write(a.directory(), files, force);
         written.forEach(p -> context.out().println(context.terminal().green("✓") + " wrote "
                 + StarterProject.display(context.workingDirectory(), p)));
+        // The pipeline's first line points editors at this file (see 'acp schema').
+        Path schema = written.getFirst().resolveSibling(SchemaCommand.FILE_NAME);
+        SchemaCommand.write(schema);
+        context.out().println(context.terminal().green("✓") + " wrote "
+                + StarterProject.display(context.workingDirectory(), schema));
         PlanResult check = context.acp().check(written.getFirst(),
                 RunSettings.check(context.workingDirectory()).withOffline(a.offline()));
         if (check.errors().isEmpty()) {

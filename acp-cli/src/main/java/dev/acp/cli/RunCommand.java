@@ -37,11 +37,19 @@ final class RunCommand implements Callable<Integer> {
         json
     }
 
+    /** How the run's progress is shown on stderr. */
+    enum LogFormat {
+        /** A live display on a terminal, timestamped lines otherwise. */
+        text,
+        /** One JSON object per event and line. */
+        json
+    }
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The pipeline file. With --resume: the"
             + " pipeline to resume with (default: the run's own snapshot).")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "RUN", description = "Resume run RUN (an id from 'acp runs list', a"
+    @Option(names = "--resume", paramLabel = "RUN", completionCandidates = RunsCommand.RunIds.class, description = "Resume run RUN (an id from 'acp runs list', a"
             + " unique prefix of one, or 'latest'): finished steps are reused, submitted jobs collected, never"
             + " submitted twice, the rest run.")
     String resume;
@@ -77,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "Result format: ${COMPLETION-CANDIDATES}"
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format;
+
+    // Its own label: picocli's bash script keeps each option's values in a variable named after the
+    // label, so a second FORMAT would give --format the values of --log-format.
+    @Option(names = "--log-format", paramLabel = "LOG_FORMAT", defaultValue = "text", description = "Progress on stderr:"
+            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); json writes one event per line (run and step"
+            + " started, progress, retrying, finished, cost settled) for scripts and CI.")
+    LogFormat logFormat;
 
     @Option(names = {"-y", "--yes"}, description = "Run without asking, even when the estimate is above"
             + " global_config.confirm_above (default $1.00).")
@@ -127,14 +142,15 @@ final class RunCommand implements Callable<Integer> {
                 .confirmation(yes ? Confirmation.YES : question -> java.util.Optional.ofNullable(
                         context.prompt().confirm("acp: " + question)))
                 .onEstimate(this::printEstimate)
-                .onNotice(line -> context.err().println(line.startsWith("resume: ") ? "acp: " + line : line));
+                .onNotice(this::printNotice);
         if (outputDirectory != null) {
             runner.outputDirectory(outputDirectory);
         }
         if (cache != null) {
             runner.cacheMode(cacheMode());
         }
-        ProgressDisplay progress = ProgressDisplay.create(context.err(), context.terminal(), context.workingDirectory());
+        ProgressDisplay progress = logFormat == LogFormat.json ? jsonLog()
+                : ProgressDisplay.create(context.err(), context.terminal(), context.workingDirectory());
         RunOutcome outcome;
         try {
             RunHandle handle = runner.listener(progress).start();
@@ -155,8 +171,36 @@ final class RunCommand implements Callable<Integer> {
         return report(outcome);
     }
 
+    private ProgressDisplay.JsonLines jsonLog;
+
+    /** The JSON-lines log; estimates and notices come before the run starts, so it is made on first use. */
+    private ProgressDisplay.JsonLines jsonLog() {
+        if (jsonLog == null) {
+            jsonLog = (ProgressDisplay.JsonLines) ProgressDisplay.jsonLines(context.err(), context.workingDirectory());
+        }
+        return jsonLog;
+    }
+
+    private void printNotice(String line) {
+        if (logFormat == LogFormat.json) {
+            jsonLog().event("notice", java.util.Map.of("message", line));
+            return;
+        }
+        context.err().println(line.startsWith("resume: ") ? "acp: " + line : line);
+    }
+
     /** The estimate line shown before a paid run is checked against its limit and confirm_above. */
     private void printEstimate(PipelineEstimate estimate) {
+        if (logFormat == LogFormat.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("low", estimate.low().doubleValue());
+            m.put("expected", estimate.expected().doubleValue());
+            m.put("high", estimate.high().doubleValue());
+            m.put("unknown_steps", estimate.unknownSteps());
+            m.put("limit", estimate.limitSummary());
+            jsonLog().event("estimate", m);
+            return;
+        }
         context.err().println("acp: estimated cost: " + Money.format(estimate.low()) + " – " + Money.format(estimate.high())
                 + " (expected " + Money.format(estimate.expected()) + ")" + (estimate.unknownSteps().isEmpty() ? ""
                         : ", unknown for " + String.join(", ", estimate.unknownSteps())) + "; " + estimate.limitSummary());

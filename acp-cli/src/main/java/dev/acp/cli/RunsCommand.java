@@ -33,11 +33,29 @@ final class RunsCommand {
     }
 
 
+    /**
+     * The completion candidates of a RUN argument as a script sees them when it is made: only
+     * {@link #MARKER}, which the scripts replace with a call of {@code acp runs list --ids}, since
+     * the runs change after the script is installed.
+     */
+    static final class RunIds implements Iterable<String> {
+        static final String MARKER = "__acp_run_ids__";
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of(MARKER).iterator();
+        }
+    }
+
     /** {@code acp runs list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
     static final class ListCommand implements Callable<Integer> {
         @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
         Format format;
+
+        /** For completion scripts: run ids, newest first, then 'latest'; nothing else, no header. */
+        @Option(names = "--ids", hidden = true)
+        boolean ids;
 
         private final CliContext context;
 
@@ -50,6 +68,13 @@ final class RunsCommand {
             RunStore store = new RunService(context.acp()).store();
             List<RunStore.Summary> runs = store.list();
             PrintWriter out = context.out();
+            if (ids) {
+                runs.forEach(s -> out.println(s.runId()));
+                if (!runs.isEmpty()) {
+                    out.println("latest");
+                }
+                return ExitCode.OK.code();
+            }
             if (format == Format.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (RunStore.Summary s : runs) {
@@ -93,7 +118,8 @@ final class RunsCommand {
     /** {@code acp runs show RUN}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run step by step.")
     static final class ShowCommand implements Callable<Integer> {
-        @Parameters(paramLabel = "RUN", description = "A run id, a unique prefix of one, or 'latest'; or a batch id.")
+        @Parameters(paramLabel = "RUN", completionCandidates = RunIds.class,
+                description = "A run id, a unique prefix of one, or 'latest'; or a batch id.")
         String run;
 
         @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")

@@ -31,9 +31,14 @@ final class StarterProject {
             for (int i = 0; i < files.size(); i++) {
                 Path target = targets.get(i);
                 Files.createDirectories(target.getParent());
-                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+                // Not Files.createTempFile: it makes the file 0600, and the rename would keep that. A
+                // starter project holds no secret (keys stay in the environment or ACP_HOME/config.yaml),
+                // so its files get the user's umask like any file an editor writes.
+                Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                        + "." + java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
                 try {
-                    Files.write(tmp, files.get(i).content());
+                    Files.write(tmp, files.get(i).content(), java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE);
                     AtomicFiles.replace(tmp, target);
                 } finally {
                     Files.deleteIfExists(tmp);

@@ -64,8 +64,26 @@ enum StarterTemplate {
         return target(resources.getFirst());
     }
 
+    /**
+     * The files to write; the pipeline file starts with the line that points editors at the schema
+     * {@code acp init} writes beside it ({@link SchemaCommand#FILE_NAME}).
+     */
     List<File> files() {
-        return resources.stream().map(r -> new File(target(r), read(r))).toList();
+        List<File> out = new java.util.ArrayList<>();
+        for (String r : resources) {
+            byte[] content = read(r);
+            if (out.isEmpty()) {
+                content = withModeline(content);
+            }
+            out.add(new File(target(r), content));
+        }
+        return List.copyOf(out);
+    }
+
+    private static byte[] withModeline(byte[] content) {
+        String text = new String(content, java.nio.charset.StandardCharsets.UTF_8);
+        return text.startsWith(SchemaCommand.MODELINE) ? content
+                : (SchemaCommand.MODELINE + "\n" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Inside the project the story template's files lose their "story/" folder. */

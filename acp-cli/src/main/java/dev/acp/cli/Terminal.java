@@ -4,9 +4,50 @@ import dev.acp.env.Environment;
 
 /**
  * What the output device can do: whether it is an interactive terminal (live progress redraws
- * lines in place) and whether colour is wanted ({@code NO_COLOR} and {@code TERM=dumb} respected).
+ * lines in place), whether colour is wanted ({@code NO_COLOR} and {@code TERM=dumb} respected) and
+ * shown, and how wide it is now. Width and colours come from the terminal itself (through JLine,
+ * {@link JlineScreen}), asked only when a command first needs them and only when standard error
+ * is a terminal: {@code acp --version} and redirected output never load JLine.
  */
-public record Terminal(boolean interactive, boolean color, int width) {
+public final class Terminal {
+
+    /** The device: its width now (it may be resized) and whether it shows colours. */
+    interface Screen {
+        int columns();
+
+        boolean colours();
+    }
+
+    private final boolean interactive;
+    private final boolean colorAllowed;
+    private final java.util.function.Supplier<Screen> opener;
+    private volatile Screen screen;
+
+    private Terminal(boolean interactive, boolean colorAllowed, java.util.function.Supplier<Screen> opener) {
+        this.interactive = interactive;
+        this.colorAllowed = colorAllowed;
+        this.opener = opener;
+    }
+
+    /** A terminal of a fixed width (tests, and what is not a terminal). */
+    public Terminal(boolean interactive, boolean color, int width) {
+        this(interactive, color, () -> width);
+    }
+
+    /** A terminal whose width is read each time it is needed, as a resized window's is. */
+    public Terminal(boolean interactive, boolean color, java.util.function.IntSupplier width) {
+        this(interactive, color, () -> new Screen() {
+            @Override
+            public int columns() {
+                return width.getAsInt();
+            }
+
+            @Override
+            public boolean colours() {
+                return true;
+            }
+        });
+    }
 
     public static Terminal plain() {
         return new Terminal(false, false, 100);
@@ -14,19 +55,39 @@ public record Terminal(boolean interactive, boolean color, int width) {
 
     /** Detects the terminal of this process. */
     public static Terminal detect(Environment env) {
-        boolean tty = isTerminal();
         boolean dumb = env.get("TERM").map("dumb"::equals).orElse(false);
-        boolean color = tty && !dumb && env.get("NO_COLOR").isEmpty();
-        int width = env.get("COLUMNS").flatMap(Terminal::parseInt).orElse(100);
-        return new Terminal(tty && !dumb, color, Math.max(60, width));
+        if (dumb || !isTerminal()) {
+            return plain();
+        }
+        return new Terminal(true, env.get("NO_COLOR").isEmpty(), () -> JlineScreen.open(env));
     }
 
-    private static java.util.Optional<Integer> parseInt(String s) {
-        try {
-            return java.util.Optional.of(Integer.parseInt(s.trim()));
-        } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** Whether to paint: allowed by the environment and shown by the device. */
+    public boolean color() {
+        return colorAllowed && screen().colours();
+    }
+
+    /** The columns of the terminal now; read again after every resize. */
+    public int width() {
+        return Math.max(1, screen().columns());
+    }
+
+    private Screen screen() {
+        Screen s = screen;
+        if (s == null) {
+            synchronized (this) {
+                s = screen;
+                if (s == null) {
+                    s = opener.get();
+                    screen = s;
+                }
+            }
         }
+        return s;
     }
 
     /** Whether standard input is a terminal, so that questions can be answered (Linux; elsewhere the console). */
@@ -88,6 +149,6 @@ public record Terminal(boolean interactive, boolean color, int width) {
     }
 
     private String paint(String code, String s) {
-        return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+        return color() ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
     }
 }

@@ -45,8 +45,10 @@ class InitCommandTest {
         CliRunner.Result r = new CliRunner(dir).run("init", "-t", "story");
         assertThat(r.exitCode()).as(r.err()).isZero();
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        assertThat(Files.readString(dir.resolve("story-to-video.yaml")))
-                .isEqualTo(Files.readString(repo.resolve("examples/story-to-video.yaml")));
+        // The example as it is, under the line that points editors at the schema written beside it.
+        assertThat(Files.readString(dir.resolve("story-to-video.yaml"))).isEqualTo(SchemaCommand.MODELINE + "\n"
+                + Files.readString(repo.resolve("examples/story-to-video.yaml")));
+        assertThat(dir.resolve(SchemaCommand.FILE_NAME)).isRegularFile();
         assertThat(Files.readString(dir.resolve("stories/lighthouse-keeper.txt")))
                 .isEqualTo(Files.readString(repo.resolve("examples/stories/lighthouse-keeper.txt")));
         // Without keys and without --offline, the run is refused before anything is paid for.
@@ -88,6 +90,18 @@ class InitCommandTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    @Test
+    void should_write_files_with_the_users_umask_like_any_other_new_file() throws IOException {
+        // The permissions a plain new file gets here: 0666 less the umask this test runs under.
+        Path reference = Files.write(dir.resolve("reference.txt"), new byte[0]);
+        var expected = Files.getPosixFilePermissions(reference);
+        CliRunner.Result r = new CliRunner(dir).run("init", "--template", "story", "--directory", "proj");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("proj/story-to-video.yaml"))).isEqualTo(expected);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("proj/stories/lighthouse-keeper.txt"))).isEqualTo(expected);
+        assertThat(expected).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
     }
 
     @Test

@@ -45,6 +45,8 @@ final class Execution {
     final RunListener listener;
     final ConfigRenderer renderer;
     final FileHashes hashes = new FileHashes();
+    /** How long jobs of each kind took in this session, which their polls aim at. */
+    final JobDurations jobDurations = new JobDurations();
     /** Key parts of the steps that ran or were served from the cache, for the cache's history. */
     final Map<String, Map<String, String>> keyParts = new ConcurrentHashMap<>();
     /** Key parts of each step on the previous run of this pipeline. */

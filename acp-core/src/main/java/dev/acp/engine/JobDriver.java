@@ -155,16 +155,21 @@ final class JobDriver {
 
     /**
      * Polls until the job ends. A job the provider says failed is thrown as a ProviderException
-     * (a retry may submit anew); polls that keep failing leave the job where it is.
+     * (a retry may submit anew); polls that keep failing leave the job where it is. Polls aim at
+     * the end jobs of the same kind took in this session ({@link PollSchedule}); a job behind
+     * others in the provider's queue has not started, so its running time starts when it is seen
+     * there last.
      */
     private void waitFor(JobProvider jobs, JobHandle handle, boolean reattached)
             throws ProviderException, JobLeftAtProvider, InterruptedException {
         int failures = 0;
+        String kind = s.provider.id() + " " + s.t.capability() + " " + s.t.model();
         Instant since = s.x.options.clock().instant();
+        @Nullable Instant lastRunning = null;
         Duration backoff = Duration.ofMillis(200);
         if (!reattached) {
             // A job just submitted is not done yet: the first question waits a little.
-            s.x.options.sleeper().sleep(PollSchedule.DEFAULT.next(Duration.ZERO));
+            s.x.options.sleeper().sleep(pollWait(Duration.ZERO, kind));
         }
         while (true) {
             JobStatus status;
@@ -184,19 +189,39 @@ final class JobDriver {
                 backoff = grow(backoff);
                 continue;
             }
+            Instant now = s.x.options.clock().instant();
             switch (status) {
                 case JobStatus.Succeeded done -> {
+                    if (!reattached) {
+                        // A job an earlier session started ran for an unknown time: nothing to learn.
+                        s.x.jobDurations.finished(kind, lastRunning == null ? Duration.ZERO
+                                : Duration.between(since, lastRunning), lastRunning != null, Duration.between(since, now));
+                    }
                     return;
                 }
                 case JobStatus.Failed f -> throw new ProviderException(f.kind(), "job " + handle.id() + " failed: "
                         + f.message(), null, handle.id(), null);
                 case JobStatus.Pending p -> {
                     s.x.listener.stepProgress(s.t, p.progress(), p.message());
-                    s.x.options.sleeper().sleep(p.pollAfter() != null ? p.pollAfter()
-                            : PollSchedule.DEFAULT.next(Duration.between(since, s.x.options.clock().instant())));
+                    Duration wait;
+                    if (p.queuePosition() > 0) {
+                        // Behind others: it has not started, so its running time has not either.
+                        wait = PollSchedule.DEFAULT.next(Duration.between(since, now), null, s.x.options.random());
+                        since = now;
+                        lastRunning = null;
+                    } else {
+                        lastRunning = now;
+                        wait = pollWait(Duration.between(since, now), kind);
+                    }
+                    s.x.options.sleeper().sleep(p.pollAfter() != null ? p.pollAfter() : wait);
                 }
             }
         }
+    }
+
+    /** The wait before the next poll of a job of {@code kind} that has been running for {@code running}. */
+    private Duration pollWait(Duration running, String kind) {
+        return PollSchedule.DEFAULT.next(running, s.x.jobDurations.expected(kind).orElse(null), s.x.options.random());
     }
 
     private ProviderResult fetch(JobProvider jobs, JobHandle handle, ProviderRequest request)

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@link Governor} per provider for the whole process. Limits come from the provider's
  * defaults, then {@code ACP_HOME/config.yaml} ({@code max_concurrency}, {@code max_jobs},
  * {@code requests_per_second}), then {@code ACP_<PROVIDER>_MAX_CONCURRENCY},
- * {@code ACP_<PROVIDER>_MAX_JOBS} and {@code ACP_<PROVIDER>_RPS}. Each governor also knows where
+ * {@code ACP_<PROVIDER>_MAX_JOBS} and {@code ACP_<PROVIDER>_RPS} ({@code none}: no rate cap). Each governor also knows where
  * its provider's requests may go ({@link Destinations}; {@code ACP_ALLOW_PRIVATE_URLS}).
  */
 public final class Governors {
@@ -83,7 +83,11 @@ public final class Governors {
         throw new dev.acp.error.UsageException(name + " must be a whole number above 0, not '" + v + "'");
     }
 
+    /** A rate: a positive number, or {@code none} for no cap. */
     private static double number(String name, String v) {
+        if (v.strip().equalsIgnoreCase("none")) {
+            return Governor.Settings.UNCAPPED;
+        }
         try {
             double d = Double.parseDouble(v.trim());
             if (d > 0 && Double.isFinite(d)) {
@@ -92,6 +96,6 @@ public final class Governors {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new dev.acp.error.UsageException(name + " must be a positive number, not '" + v + "'");
+        throw new dev.acp.error.UsageException(name + " must be a positive number or 'none', not '" + v + "'");
     }
 }

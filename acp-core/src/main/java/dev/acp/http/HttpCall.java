@@ -58,6 +58,14 @@ public record HttpCall(
         return new HttpCall("GET", uri, headers, null, Duration.ofSeconds(60), Retry.SAFE, errors, governor, secrets);
     }
 
+    /**
+     * Whether the governor spaces this call like a submission: a GET or HEAD only reads (a status
+     * poll, a result, a download) and starts no paid work, so only a 429 slows it down.
+     */
+    public Governor.Traffic traffic() {
+        return method.equals("GET") || method.equals("HEAD") ? Governor.Traffic.FOLLOW_UP : Governor.Traffic.SUBMISSION;
+    }
+
     public HttpCall withTimeout(Duration value) {
         return new HttpCall(method, uri, headers, body, value, retry, errors, governor, secrets);
     }

@@ -194,7 +194,7 @@ public final class HttpTransport {
 
     private HttpResult send(HttpCall call, @Nullable TrackedBody requestBody)
             throws IOException, InterruptedException, ProviderException {
-        try (Governor.Permit p = call.governor().request()) {
+        try (Governor.Permit p = call.governor().request(call.traffic())) {
             Answer answer = exchange(call, requestBody, false);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
@@ -455,7 +455,8 @@ public final class HttpTransport {
         String what = e instanceof StallGuard.Stalled ? e.getMessage()
                 : timedOut ? "no answer within " + call.timeout().toSeconds() + " s"
                 : e instanceof UnknownHostException ? "cannot connect to " + host + " (the name does not resolve)"
-                : notSent ? "cannot connect to " + host + " (" + describe(e) + ")" : describe(e);
+                : notSent ? "cannot connect to " + host + " (" + describe(e) + ")"
+                : "the connection failed (" + describe(e) + ")";
         String message = call.governor().provider() + ": " + what + " (" + call.method() + " " + redactedUri(call) + ")";
         if (call.retry() == HttpCall.Retry.ONCE && !notSent && !bodyUnsent) {
             // A paid submission that may have reached the provider must not be sent again blindly.
@@ -555,7 +556,7 @@ public final class HttpTransport {
 
     private Downloaded downloadOnce(HttpCall call, @Nullable TrackedBody requestBody, Path target, long maxBytes,
             List<String> acceptedTypes) throws IOException, InterruptedException, ProviderException {
-        try (Governor.Permit p = call.governor().request()) {
+        try (Governor.Permit p = call.governor().request(call.traffic())) {
             Answer answer = exchange(call, requestBody, true);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
@@ -659,9 +660,14 @@ public final class HttpTransport {
         return o == null ? redact(u) : o.scheme() + "://" + u.getRawAuthority();
     }
 
+    /**
+     * What an I/O failure says, in words: its message, never its Java class name, which means
+     * nothing to a user (found by the provider contract suite: "IOException: HTTP/1.1 header
+     * parser received no bytes").
+     */
     private static String describe(Throwable e) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return m == null || m.isBlank() ? "no reason given" : m.strip();
     }
 
     /** The message with every secret of the call replaced. */

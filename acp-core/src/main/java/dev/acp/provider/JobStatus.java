@@ -13,10 +13,17 @@ public sealed interface JobStatus permits JobStatus.Pending, JobStatus.Succeeded
      *
      * @param progress between 0 and 1, or negative when unknown
      * @param pollAfter how long the provider suggests waiting before the next poll, or null
+     * @param queuePosition how many requests wait before this one in the provider's queue, or -1
+     *     when the provider does not say (or the job is running)
      */
-    record Pending(double progress, String message, @Nullable Duration pollAfter) implements JobStatus {
+    record Pending(double progress, String message, @Nullable Duration pollAfter, int queuePosition)
+            implements JobStatus {
         public Pending {
             Objects.requireNonNull(message, "message");
+        }
+
+        public Pending(double progress, String message, @Nullable Duration pollAfter) {
+            this(progress, message, pollAfter, -1);
         }
     }
 

@@ -92,6 +92,50 @@ class JobDriverTest {
     }
 
     @Test
+    void once_a_job_of_a_kind_finished_the_next_one_is_seen_done_in_one_or_two_polls() throws Exception {
+        setUp(true, "");
+        // Every job ends one second after its submission, by the fixture's clock.
+        Map<String, java.time.Instant> submitted = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger ids = new AtomicInteger();
+        jobs.submit = key -> {
+            JobHandle h = JobHandle.of("jobs", "job-" + ids.incrementAndGet());
+            submitted.put(h.id(), fx.clock.instant());
+            return h;
+        };
+        jobs.poll = h -> fx.clock.instant().isBefore(submitted.get(h.id()).plusSeconds(1))
+                ? new JobStatus.Pending(-1, "running", null) : new JobStatus.Succeeded();
+        StepRun s = firstAttempt(fx.stepRun());
+        new JobDriver(s, new BudgetTicket(s)).run(jobs, StepRunFixture.request(s, new OutputPlacer(s)));
+        int firstJobPolls = events.of("poll job-1").size();
+
+        for (int attempt = 2; attempt <= 6; attempt++) {
+            s.attempt = attempt; // another job of the same kind in the same session
+            new JobDriver(s, new BudgetTicket(s)).run(jobs, StepRunFixture.request(s, new OutputPlacer(s)));
+            assertThat(events.of("poll job-" + attempt)).as("polls of job %s", attempt).hasSizeBetween(1, 2);
+        }
+        assertThat(firstJobPolls).as("the first job, of a kind not seen yet").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void time_behind_others_in_the_provider_s_queue_is_not_counted_as_the_job_s_running_time() throws Exception {
+        setUp(true, "");
+        java.time.Instant start = fx.clock.instant();
+        // Three seconds behind others in the queue, then one second of work.
+        jobs.poll = h -> {
+            Duration t = Duration.between(start, fx.clock.instant());
+            return t.compareTo(Duration.ofSeconds(3)) < 0 ? new JobStatus.Pending(-1, "queued", null, 4)
+                    : t.compareTo(Duration.ofSeconds(4)) < 0 ? new JobStatus.Pending(-1, "running", null)
+                    : new JobStatus.Succeeded();
+        };
+        StepRun s = firstAttempt(fx.stepRun());
+        new JobDriver(s, new BudgetTicket(s)).run(jobs, StepRunFixture.request(s, new OutputPlacer(s)));
+
+        Duration learned = s.x.jobDurations.expected(s.provider.id() + " " + s.t.capability() + " " + s.t.model())
+                .orElseThrow();
+        assertThat(learned).isBetween(Duration.ofMillis(500), Duration.ofMillis(2000));
+    }
+
+    @Test
     void a_job_an_earlier_session_recorded_is_re_attached_and_never_submitted_again() throws Exception {
         setUp(false, "");
         JobHandle old = new JobHandle("jobs", "job-7", Map.of("status_url", "https://example.invalid/7"));

@@ -194,10 +194,77 @@ class GovernorTest {
     }
 
     @Test
+    void should_not_space_any_request_of_a_provider_without_a_rate_cap() throws Exception {
+        Governor g = governor(Governor.Settings.uncapped(16, 100));
+        for (int i = 0; i < 50; i++) {
+            g.request(Governor.Traffic.SUBMISSION).close();
+            g.request(Governor.Traffic.FOLLOW_UP).close();
+        }
+        assertThat(sleeps).isEmpty();
+        assertThat(g.rate()).isInfinite();
+    }
+
+    @Test
+    void should_not_space_polls_and_downloads_like_submissions() throws Exception {
+        Governor g = governor(new Governor.Settings(16, 100, 4));
+        for (int i = 0; i < 5; i++) {
+            g.request(Governor.Traffic.FOLLOW_UP).close();
+        }
+        assertThat(sleeps).as("follow-ups at the configured rate").isEmpty();
+        g.request(Governor.Traffic.SUBMISSION).close();
+        g.request(Governor.Traffic.SUBMISSION).close();
+        assertThat(sleeps).containsExactly(Duration.ofMillis(250));
+    }
+
+    @Test
+    void should_space_every_request_while_backing_off_from_a_429() throws Exception {
+        Governor g = governor(new Governor.Settings(16, 100, 4));
+        g.rateLimited(Optional.empty());
+        for (int i = 0; i < 3; i++) {
+            g.request(Governor.Traffic.FOLLOW_UP).close();
+        }
+        // Half the rate: follow-ups too, half a second apart.
+        assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    @Test
+    void should_halve_the_rate_an_uncapped_provider_turned_down_then_lift_the_cap_again() throws Exception {
+        Governor g = governor(Governor.Settings.uncapped(16, 100));
+        for (int i = 0; i < 30; i++) {
+            g.request(Governor.Traffic.SUBMISSION).close();
+            clock.advance(Duration.ofMillis(100));
+        }
+        g.rateLimited(Optional.empty());
+        assertThat(g.rate()).as("half of the 10 a second requests were starting at").isCloseTo(5.0,
+                org.assertj.core.data.Offset.offset(0.01));
+        sleeps.clear();
+        g.request(Governor.Traffic.FOLLOW_UP).close();
+        g.request(Governor.Traffic.FOLLOW_UP).close();
+        assertThat(sleeps).hasSize(1);
+        assertThat(sleeps.get(0)).isBetween(Duration.ofMillis(199), Duration.ofMillis(201));
+        for (int i = 0; i < 10; i++) {
+            g.succeeded();
+        }
+        assertThat(g.rate()).as("back at the rate that was turned down").isCloseTo(10.0,
+                org.assertj.core.data.Offset.offset(0.01));
+        g.succeeded();
+        assertThat(g.rate()).as("the cap is lifted").isInfinite();
+    }
+
+    @Test
+    void should_pause_polls_too_for_the_retry_after_of_a_429() throws Exception {
+        Governor g = governor(Governor.Settings.uncapped(16, 100));
+        g.rateLimited(Optional.of(Duration.ofSeconds(2)));
+        g.request(Governor.Traffic.FOLLOW_UP).close();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
     void should_refuse_limits_that_are_not_positive() {
         assertThatThrownBy(() -> new Governor.Settings(0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Governor.Settings(1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Governor.Settings(1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Governor.Settings(1, 1, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Governor.Settings.uncapped(1, 1).capped()).isFalse();
     }
 }

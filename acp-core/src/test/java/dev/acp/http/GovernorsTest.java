@@ -77,6 +77,12 @@ class GovernorsTest {
     }
 
     @Test
+    void should_lift_the_rate_cap_when_the_variable_says_none() {
+        Governor g = governors(Map.of("ACP_FAL_RPS", "None"), AcpConfig.empty()).of("fal", DEFAULTS);
+        assertThat(g.settings()).isEqualTo(Governor.Settings.uncapped(4, 10));
+    }
+
+    @Test
     void should_name_variables_after_the_provider_id_in_upper_case_with_underscores() {
         Governor g = governors(Map.of("ACP_OPENAI_COMPAT_MAX_CONCURRENCY", "2", "ACP_OPENAI-COMPAT_MAX_CONCURRENCY", "9"),
                 AcpConfig.empty()).of("openai-compat", DEFAULTS);

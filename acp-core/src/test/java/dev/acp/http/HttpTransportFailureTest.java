@@ -130,6 +130,9 @@ class HttpTransportFailureTest {
         ProviderException after = executeFails(call(HttpCall.Retry.ONCE));
         assertThat(after.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
         assertThat(after.notAccepted()).isFalse();
+        // In words, never a Java class name: "the connection failed (Connection reset)".
+        assertThat(after.getMessage()).contains("the connection failed (Connection reset)")
+                .doesNotContain("IOException");
     }
 
     @Test

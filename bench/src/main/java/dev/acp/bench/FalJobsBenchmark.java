@@ -52,8 +52,16 @@ import java.util.stream.Stream;
  * [--jobs N] [--latency-ms MS] [--image-bytes N] [--iterations N] [--max-concurrency N]
  * [--server-heap 1g] [--out FILE]}. The fal limits are raised to the job count with
  * {@code ACP_FAL_MAX_JOBS} and {@code ACP_FAL_RPS}, and the concurrent requests set with
- * {@code ACP_FAL_MAX_CONCURRENCY}, as a user with a large fal account would; the defaults (40
- * jobs) would make this a measure of the governor, not of the engine.
+ * {@code ACP_FAL_MAX_CONCURRENCY}, as a user with a large fal account would, so that this
+ * measures the engine, not the governor.
+ *
+ * <p>With {@code --peer FILE} (and {@code --python EXE}), each iteration also runs the Python
+ * asyncio peer ({@code fal_fanout_peer.py}) against the same server process, once on asyncio's
+ * own loop and once on uvloop; with {@code --cli FILE}, the whole command line ({@code acp
+ * pipeline run} of the same pipeline in a fresh JVM, with fal's default limits). Those run under
+ * GNU time ({@link TimedProcess}): wall time from start to exit, CPU and peak RSS of the whole
+ * process, interpreter or JVM start included; the peer also reports its own makespan from its
+ * first submission. All of them take turns with the floors and the in-process run.
  */
 public final class FalJobsBenchmark {
     private static final String KEY = "bench-key-id:bench-key-secret";
@@ -70,6 +78,9 @@ public final class FalJobsBenchmark {
         Path out = null;
         String serverHeap = "1g";
         boolean floorsToo = true;
+        Path peer = null;
+        String python = "python3";
+        Path cli = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
@@ -81,6 +92,9 @@ public final class FalJobsBenchmark {
                 case "--server-heap" -> serverHeap = args[++i];
                 // For profiling ACP alone (the result then has no floors to compare with).
                 case "--no-floors" -> floorsToo = false;
+                case "--peer" -> peer = Path.of(args[++i]).toAbsolutePath();
+                case "--python" -> python = args[++i];
+                case "--cli" -> cli = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -88,6 +102,12 @@ public final class FalJobsBenchmark {
         List<Map<String, Object>> floors = new ArrayList<>();
         List<Map<String, Object>> durableFloors = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> processes = new LinkedHashMap<>();
+        List<String> loops = peer == null ? List.of() : List.of("asyncio", "uvloop");
+        if ((peer != null || cli != null) && !TimedProcess.available()) {
+            throw new IllegalStateException("the peer and the whole command line are measured with "
+                    + TimedProcess.TIME + " (Debian: apt-get install time)");
+        }
         try (FakeFalProcess server = FakeFalProcess.start(KEY, Duration.ofMillis(latencyMs), imageBytes, jobs,
                 serverHeap)) {
             // Warm-ups, so that class loading and the JIT are not what is measured: the server's
@@ -95,7 +115,22 @@ public final class FalJobsBenchmark {
             floor(server, work, jobs, concurrency, false);
             floor(server, work, Math.min(jobs, 200), concurrency, true);
             acp(server, work, Math.min(jobs, 200), concurrency);
+            for (String loop : loops) {
+                peer(server, work, python, peer, loop, Math.min(jobs, 200), concurrency);
+            }
+            if (cli != null) {
+                cli(server, work, cli, Math.min(jobs, 200));
+            }
             for (int i = 0; i < iterations; i++) {
+                for (String loop : loops) {
+                    processes.computeIfAbsent("peer_" + loop, k -> new ArrayList<>())
+                            .add(peer(server, work, python, peer, loop, jobs, concurrency));
+                    System.err.println("peer " + loop + " " + (i + 1) + ": " + processes.get("peer_" + loop).getLast());
+                }
+                if (cli != null) {
+                    processes.computeIfAbsent("cli", k -> new ArrayList<>()).add(cli(server, work, cli, jobs));
+                    System.err.println("acp pipeline run " + (i + 1) + ": " + processes.get("cli").getLast());
+                }
                 if (floorsToo) {
                     floors.add(floor(server, work, jobs, concurrency, false));
                     System.err.println("floor " + (i + 1) + ": " + floors.getLast());
@@ -129,9 +164,27 @@ public final class FalJobsBenchmark {
         result.put("acp_over_floor_s_median", round(acpMedian - floorMedian, 3));
         result.put("acp_over_floor_pct_median", round((acpMedian / floorMedian - 1) * 100, 1));
         result.put("acp_over_durable_floor_pct_median", round((acpMedian / durableMedian - 1) * 100, 1));
+        processes.forEach((name, list) -> {
+            result.put(name + "_makespan_s_median", median(list, "makespan_s"));
+            result.put(name + "_process_wall_s_median", median(list, "process_wall_s"));
+            result.put(name + "_process_cpu_s_median", median(list, "process_cpu_s"));
+            result.put(name + "_max_rss_mb_median", median(list, "max_rss_mb"));
+        });
+        if (processes.containsKey("cli") && processes.containsKey("peer_asyncio")) {
+            // The whole command line against the peer's whole process, both from start to exit.
+            result.put("cli_over_peer_asyncio_wall", round(median(processes.get("cli"), "process_wall_s")
+                    / median(processes.get("peer_asyncio"), "process_wall_s"), 2));
+            result.put("cli_over_peer_asyncio_cpu", round(median(processes.get("cli"), "process_cpu_s")
+                    / median(processes.get("peer_asyncio"), "process_cpu_s"), 2));
+        }
+        if (processes.containsKey("peer_asyncio")) {
+            result.put("acp_over_peer_asyncio_makespan", round(acpMedian
+                    / median(processes.get("peer_asyncio"), "makespan_s"), 2));
+        }
         result.put("acp_runs", runs);
         result.put("floor_runs", floors);
         result.put("durable_floor_runs", durableFloors);
+        processes.forEach((name, list) -> result.put(name + "_runs", list));
         String json = JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
         System.out.println(json);
         if (out != null) {
@@ -182,6 +235,78 @@ public final class FalJobsBenchmark {
         result.put("bytes_written", bytes(dir.resolve("out")));
         delete(dir);
         return result;
+    }
+
+    // ---------------------------------------------------------------- whole processes
+
+    /** The Python asyncio peer on {@code loop} against the same server: its own figures and its whole process's. */
+    private static Map<String, Object> peer(FakeFalProcess server, Path work, String python, Path script, String loop,
+            int jobs, int concurrency) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("peer-" + System.nanoTime()));
+        server.reset();
+        String load = loadAverage();
+        TimedProcess p = TimedProcess.run(List.of(python, script.toString(), "--base-url", server.baseUrl(), "--key",
+                KEY, "--jobs", String.valueOf(jobs), "--concurrency", String.valueOf(concurrency), "--loop", loop,
+                "--out-dir", dir.toString()), Map.of(), dir, 3600);
+        JsonNode own = JSON.readTree(p.stdout().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("the peer printed no figures: " + p.stdout())));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("makespan_s", own.get("makespan_s").asDouble());
+        result.put("cpu_s_during_makespan", own.get("cpu_s").asDouble());
+        result.put("process_wall_s", p.wallSeconds());
+        result.put("process_cpu_s", p.cpuSeconds());
+        result.put("max_rss_mb", p.maxRssMb());
+        result.put("bytes_written", own.get("bytes_written").asLong());
+        result.putAll(server.stats().figures(jobs));
+        result.put("load_average_before", load);
+        delete(dir);
+        return result;
+    }
+
+    /**
+     * {@code acp pipeline run} of the same pipeline, as a user starts it (JVM start, validation and
+     * planning included), with fal's default limits: only the key and the server's address set.
+     */
+    private static Map<String, Object> cli(FakeFalProcess server, Path work, Path acp, int jobs) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("cli-" + System.nanoTime()));
+        Path pipeline = dir.resolve("fal-jobs.yaml");
+        Files.writeString(pipeline, pipeline(jobs));
+        server.reset();
+        String load = loadAverage();
+        TimedProcess p = TimedProcess.run(List.of(acp.toString(), "pipeline", "run", "-c", pipeline.toString(), "-o",
+                dir.resolve("out").toString(), "--no-cache", "-y", "--format", "json"), Map.of(
+                "ACP_HOME", dir.resolve("home").toString(),
+                "FAL_KEY", KEY,
+                "ACP_FAL_BASE_URL", server.baseUrl(),
+                "ACP_FAL_STORAGE_BASE_URL", server.baseUrl(),
+                // Measure the jar that is there; the launcher must not rebuild during a run.
+                "ACP_NO_BUILD", "1"), dir, 3600);
+        long written = bytes(dir.resolve("out"));
+        FakeFalProcess.Stats stats = server.stats();
+        if (stats.downloads() != jobs) {
+            throw new IllegalStateException("acp pipeline run downloaded " + stats.downloads() + " of " + jobs
+                    + " results");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("makespan_s", p.wallSeconds());
+        result.put("process_wall_s", p.wallSeconds());
+        result.put("process_cpu_s", p.cpuSeconds());
+        result.put("max_rss_mb", p.maxRssMb());
+        result.put("bytes_written", written);
+        result.putAll(stats.figures(jobs));
+        result.put("load_average_before", load);
+        delete(dir);
+        return result;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to judge how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** One parallel group of {@code jobs} flux-dev images, each a different prompt. */
@@ -423,16 +548,6 @@ public final class FalJobsBenchmark {
         private static long processCpuNanos() {
             return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                     ? os.getProcessCpuTime() : -1;
-        }
-
-        /** The 1, 5 and 15 minute load averages (Linux), to judge how busy the machine was. */
-        private static String loadAverage() {
-            try {
-                String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-                return f[0] + " " + f[1] + " " + f[2];
-            } catch (IOException | RuntimeException e) {
-                return "unknown";
-            }
         }
     }
 

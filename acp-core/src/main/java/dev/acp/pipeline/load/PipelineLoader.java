@@ -47,20 +47,22 @@ public final class PipelineLoader {
     /** Pipeline files larger than this are refused before parsing. */
     public static final long MAX_FILE_BYTES = 10L * 1024 * 1024;
 
-    static final List<String> ROOT_KEYS =
+    // The keys each part of a pipeline accepts, and the patterns and limits below, are public for
+    // the JSON Schema (dev.acp.pipeline.schema), which is built from them.
+    public static final List<String> ROOT_KEYS =
             List.of("pipeline_name", "description", "output_directory", "global_config", "inputs", "steps");
-    static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider",
+    public static final List<String> GLOBAL_KEYS = List.of("parallel_enabled", "cost_limit", "confirm_above", "default_provider",
             "timeouts");
-    static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
+    public static final List<String> TASK_KEYS = List.of("step_type", "id", "description", "config", "output_filename",
             "enabled", "timeout", "retry_count", "depends_on", "provider", "max_cost", "fallback");
     /** The keys of one {@code fallback:} alternative. */
-    static final List<String> FALLBACK_KEYS = List.of("provider", "model");
-    static final List<String> GROUP_KEYS = List.of("step_type", "id", "description", "parallel_config", "steps",
+    public static final List<String> FALLBACK_KEYS = List.of("provider", "model");
+    public static final List<String> GROUP_KEYS = List.of("step_type", "id", "description", "parallel_config", "steps",
             "output_directory", "enabled", "depends_on");
-    static final List<String> FOR_EACH_KEYS = List.of("for_each", "id", "description", "max_workers", "steps",
+    public static final List<String> FOR_EACH_KEYS = List.of("for_each", "id", "description", "max_workers", "steps",
             "enabled", "depends_on");
-    static final List<String> PARALLEL_KEYS = List.of("merge_strategy", "max_workers", "timeout");
-    static final List<String> INPUT_KEYS = List.of("type", "default", "description", "enum");
+    public static final List<String> PARALLEL_KEYS = List.of("merge_strategy", "max_workers", "timeout");
+    public static final List<String> INPUT_KEYS = List.of("type", "default", "description", "enum");
     /** Keys of later ACP versions, refused with a clear message rather than silently ignored. */
     static final Map<String, String> FUTURE_KEYS = Map.of();
     /** Names people write from habit or other tools, mapped to ACP's key. */
@@ -75,9 +77,9 @@ public final class PipelineLoader {
             Map.entry("concurrency", "max_workers"), Map.entry("merge", "merge_strategy"),
             Map.entry("budget", "cost_limit"), Map.entry("max_cost", "cost_limit"),
             Map.entry("parallel", "parallel_enabled"), Map.entry("output_dir", "output_directory"));
-    static final int MAX_RETRY_COUNT = 10;
-    private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
-    private static final Pattern DURATION = Pattern.compile("(?:(\\d+(?:\\.\\d+)?)(ms|s|m|h))+");
+    public static final int MAX_RETRY_COUNT = 10;
+    public static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    public static final Pattern DURATION = Pattern.compile("(?:(\\d+(?:\\.\\d+)?)(ms|s|m|h))+");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     private final Environment environment;

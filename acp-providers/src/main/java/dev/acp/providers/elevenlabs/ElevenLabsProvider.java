@@ -66,10 +66,28 @@ public final class ElevenLabsProvider implements Provider {
      * other tools sharing the key. Plans with less are learned from the
      * {@code maximum-concurrent-requests} header (see {@link ConcurrencyLimit}); users on larger
      * plans raise it with {@code ACP_ELEVENLABS_MAX_CONCURRENCY}. Speech calls are synchronous, so
-     * the job limit only has to be positive; the request rate just spaces bursts, concurrency is
-     * ElevenLabs' real limit.
+     * the job limit only has to be positive. No request-rate cap: ElevenLabs documents concurrency
+     * per plan as its limit and none on the rate (providers.md 2.4); its 429s (too many concurrent
+     * requests, system busy) halve the rate requests were starting at.
      */
-    static final Governor.Settings GOVERNOR_DEFAULTS = new Governor.Settings(4, 4, 10);
+    static final Governor.Settings GOVERNOR_DEFAULTS = Governor.Settings.uncapped(4, 4);
+
+    /**
+     * The governor's defaults for the account's plan ({@code providers.elevenlabs.plan} in
+     * config.yaml): the plan's documented concurrency (providers.md 2.4: Free 2, Starter 3, Creator
+     * 5, Pro 10, Scale and Business 15), else {@link #GOVERNOR_DEFAULTS}.
+     */
+    static Governor.Settings governorDefaults(@Nullable String plan) {
+        int concurrency = switch (plan == null ? "" : plan.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "free" -> 2;
+            case "starter" -> 3;
+            case "creator" -> 5;
+            case "pro" -> 10;
+            case "scale", "business" -> 15;
+            default -> 0;
+        };
+        return concurrency == 0 ? GOVERNOR_DEFAULTS : Governor.Settings.uncapped(concurrency, concurrency);
+    }
 
     /** One speech call's time limit: long texts take a while, and a timeout is an unknown outcome. */
     static final Duration SPEECH_TIMEOUT = Duration.ofMinutes(5);
@@ -91,7 +109,7 @@ public final class ElevenLabsProvider implements Provider {
     }
 
     ElevenLabsProvider(ProviderContext context, Duration speechTimeout, Duration historyGrace) {
-        Governor governor = context.governors().of(ID, GOVERNOR_DEFAULTS)
+        Governor governor = context.governors().of(ID, governorDefaults(context.config().provider(ID).plan()))
                 .withBaseUrls(context.baseUrl(ID, DEFAULT_BASE_URL));
         this.concurrency = new ConcurrencyLimit(governor.settings().maxConcurrentRequests());
         ElevenLabsErrorMapper mapper = new ElevenLabsErrorMapper();

@@ -325,7 +325,8 @@ public final class FalProvider implements JobProvider, PublishesPrices {
         String state = s.status() == null ? "" : s.status().toUpperCase(Locale.ROOT);
         return switch (state) {
             case "IN_QUEUE" -> new JobStatus.Pending(-1, "in fal's queue"
-                    + (s.queuePosition() == null ? "" : " (position " + s.queuePosition() + ")"), null);
+                    + (s.queuePosition() == null ? "" : " (position " + s.queuePosition() + ")"), null,
+                    s.queuePosition() == null ? -1 : Math.max(0, s.queuePosition()));
             case "IN_PROGRESS" -> running(s);
             case "COMPLETED" -> hasError(s) ? failed(handle, s) : new JobStatus.Succeeded();
             case "FAILED", "ERROR", "CANCELLED", "CANCELED" -> failed(handle, s);

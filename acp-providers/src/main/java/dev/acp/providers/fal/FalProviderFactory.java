@@ -18,13 +18,13 @@ import java.util.Set;
  * ({@code acp models --refresh-prices}) is {@value #DEFAULT_PLATFORM_URL} unless
  * {@code ACP_FAL_PLATFORM_BASE_URL} does.
  *
- * <p>Governor defaults ({@link #GOVERNOR}): 10 HTTP requests at once, 40 jobs in flight and 10
- * requests per second. fal runs a few requests of an account at once and queues the rest itself
- * (its queue never drops a request and retries its own runners), so more than 40 submitted jobs
- * would only wait in fal's queue while their steps' time limits run; 40 jobs polled with the
- * engine's backoff (up to 5 s) need about 8 status requests a second, which 10 per second covers
- * with room for submissions and downloads, and 10 concurrent requests keep a few large video
- * downloads from starving the polls. fal documents no rate-limit headers; a 429 halves the rate.
+ * <p>Governor defaults ({@link #GOVERNOR}), from what fal documents (providers.md 1.3): no
+ * request-rate cap, because fal documents none (no rate-limit headers either; a 429 still halves
+ * the rate and its Retry-After is honoured); 1,000 jobs in flight, because fal's queue accepts every
+ * request, never drops one and runs an account's requests up to its concurrency limit, queueing the
+ * rest itself (a 429 for concurrency waits inside the queue), so the limit only bounds what one
+ * process watches; 100 HTTP requests at once, the connections ACP keeps open to fal, so that a
+ * few large video downloads do not starve the polls.
  */
 public final class FalProviderFactory implements ProviderFactory {
     public static final String ID = "fal";
@@ -45,7 +45,7 @@ public final class FalProviderFactory implements ProviderFactory {
             Capability.IMAGE_TO_VIDEO,
             Capability.VIDEO_TO_VIDEO,
             Capability.AVATAR_GENERATION));
-    static final Governor.Settings GOVERNOR = new Governor.Settings(10, 40, 10);
+    static final Governor.Settings GOVERNOR = Governor.Settings.uncapped(100, 1000);
 
     @Override
     public String id() {

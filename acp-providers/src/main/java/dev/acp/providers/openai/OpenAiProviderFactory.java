@@ -141,7 +141,8 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     static Governor.Settings limits(ServerKind server) {
         return switch (server) {
             case OPENAI -> new Governor.Settings(8, 8, 10);
-            case LOCAL -> new Governor.Settings(2, 2, 10);
+            // A server of your own documents no rate limit (providers.md 8): only its 2 slots hold it back.
+            case LOCAL -> Governor.Settings.uncapped(2, 2);
             case REMOTE -> new Governor.Settings(4, 4, 5);
         };
     }

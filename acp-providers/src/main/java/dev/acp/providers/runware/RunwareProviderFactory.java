@@ -14,10 +14,9 @@ import java.util.Set;
  * {@value #KEY_VARIABLE} (or {@code providers.runware.api_key} in {@code ACP_HOME/config.yaml});
  * the host is {@value #DEFAULT_BASE_URL} unless {@code ACP_RUNWARE_BASE_URL} says otherwise.
  *
- * <p>Governor defaults ({@link #GOVERNOR}): 8 HTTP requests at once, 40 tasks in flight, 10
- * requests per second. Runware documents no hard rate limits, only capacity refusals (429, 503,
- * 504; providers.md 4.3), which halve the rate; polls of 40 tasks with the engine's backoff stay
- * well under 10 a second.
+ * <p>Governor defaults ({@link #GOVERNOR}): 8 HTTP requests at once, 40 tasks in flight and no
+ * request-rate cap: Runware documents no hard rate limits, only capacity refusals (429, 503, 504;
+ * providers.md 4.3), and a 429 halves the rate requests were starting at.
  */
 public final class RunwareProviderFactory implements ProviderFactory {
     public static final String ID = "runware";
@@ -27,7 +26,7 @@ public final class RunwareProviderFactory implements ProviderFactory {
     static final List<String> CREDENTIALS = List.of(KEY_VARIABLE);
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.TEXT_TO_IMAGE, Capability.IMAGE_TO_IMAGE, Capability.TEXT_TO_VIDEO, Capability.IMAGE_TO_VIDEO));
-    static final Governor.Settings GOVERNOR = new Governor.Settings(8, 40, 10);
+    static final Governor.Settings GOVERNOR = Governor.Settings.uncapped(8, 40);
 
     @Override
     public String id() {

@@ -21,8 +21,12 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.acp.config.AcpConfig;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.Governor;
+import dev.acp.http.Governors;
+import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import dev.acp.provider.ProviderResult;
 import dev.acp.provider.Usage;
@@ -45,6 +49,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * ElevenLabs text-to-speech against a mock server built from providers.md section 2. Every
  * request the provider makes must match a stub: unmatched requests fail the test.
+ *
+ * <p>What every provider keeps alike (lost answers, time limits, Retry-After, the key masked and
+ * kept home) is checked by {@link ElevenLabsContractTest}, the shared contract suite.
  */
 class ElevenLabsProviderContractTest {
     private static final String RACHEL = "21m00Tcm4TlvDq8ikWAM";
@@ -407,31 +414,6 @@ class ElevenLabsProviderContractTest {
     }
 
     @Test
-    void should_not_resend_after_a_timeout() {
-        server.stubFor(speech(RACHEL, "mp3_44100_128")
-                .willReturn(audioAnswer(audio(10), "audio/mpeg").withFixedDelay(3_000)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider(Duration.ofMillis(300))
-                .execute(request("x.mp3", Map.of("text", "hi", "voice", RACHEL))));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
-        assertThat(e.retryable()).isFalse();
-        server.verify(1, postRequestedFor(urlPathMatching("/v1/text-to-speech/.*")));
-    }
-
-    @Test
-    void should_not_resend_after_a_connection_reset() {
-        server.stubFor(speech(RACHEL, "mp3_44100_128")
-                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class,
-                () -> provider().execute(request("x.mp3", Map.of("text", "hi", "voice", RACHEL))));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
-        server.verify(1, postRequestedFor(urlPathMatching("/v1/text-to-speech/.*")));
-    }
-
-    @Test
     void should_not_resend_when_the_answer_breaks_off() {
         server.stubFor(speech(RACHEL, "mp3_44100_128")
                 .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
@@ -494,6 +476,20 @@ class ElevenLabsProviderContractTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTH);
         assertThat(e.getMessage()).contains("ELEVENLABS_API_KEY");
         assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void should_start_at_the_concurrency_of_the_plan_in_config_yaml() {
+        assertThat(ElevenLabsProvider.governorDefaults("pro")).isEqualTo(Governor.Settings.uncapped(10, 10));
+        assertThat(ElevenLabsProvider.governorDefaults("Free")).isEqualTo(Governor.Settings.uncapped(2, 2));
+        assertThat(ElevenLabsProvider.governorDefaults(null)).isEqualTo(ElevenLabsProvider.GOVERNOR_DEFAULTS);
+        assertThat(ElevenLabsProvider.governorDefaults("enterprise")).isEqualTo(ElevenLabsProvider.GOVERNOR_DEFAULTS);
+
+        ProviderContext base = TestContexts.context(dir.resolve("home"), server.baseUrl());
+        AcpConfig config = AcpConfig.parse("providers:\n  elevenlabs: { plan: scale }\n", "config.yaml");
+        ProviderContext onScale = new ProviderContext(base.environment(), base.acpHome(), base.clock(),
+                base.transport(), new Governors(base.environment(), config, base.clock(), d -> { }), config);
+        assertThat(new ElevenLabsProvider(onScale, Duration.ofSeconds(5)).concurrencyLimit()).isEqualTo(15);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.acp.providers.fal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -56,6 +57,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fal provider against a WireMock queue: the wire contract of providers.md 1 (submit, status,
  * result, media, cancel, storage upload) and ACP's guarantees around it (a paid submission is
  * never sent twice, reads are retried, failures are classified, the key never shows).
+ *
+ * <p>What every provider keeps alike (lost answers, time limits, Retry-After, the key masked and
+ * kept home) is checked by {@link FalContractTest}, the shared contract suite.
  */
 final class FalProviderTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
@@ -109,6 +113,8 @@ final class FalProviderTest {
 
         JobStatus queued = fal.poll(handle);
         assertThat(queued).isInstanceOf(JobStatus.Pending.class);
+        assertThat(((JobStatus.Pending) queued).queuePosition()).as("fal's queue position, for the polls")
+                .isEqualTo(3);
         assertThat(((JobStatus.Pending) queued).message()).isEqualTo("in fal's queue (position 3)");
         JobStatus running = fal.poll(handle);
         assertThat(((JobStatus.Pending) running).message()).isEqualTo("running: step 7/28");
@@ -588,31 +594,6 @@ final class FalProviderTest {
     }
 
     @Test
-    void a_polled_429_is_retried_after_its_retry_after() throws Exception {
-        JobHandle handle = handle("fal-ai/flux", "rl");
-        wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/rl/status")).inScenario("rl").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("ok"));
-        wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/rl/status")).inScenario("rl").whenScenarioStateIs("ok")
-                .willReturn(okJson("{\"status\":\"IN_QUEUE\",\"queue_position\":0}")));
-
-        assertThat(fal.poll(handle)).isInstanceOf(JobStatus.Pending.class);
-        assertThat(support.sleeps).contains(Duration.ofSeconds(2));
-    }
-
-    @Test
-    void a_submission_cut_by_a_connection_reset_is_unknown_outcome_and_sent_exactly_once() throws Exception {
-        wm.stubFor(post(urlEqualTo("/fal-ai/flux/dev")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> fal.submit(
-                FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev", Map.of("prompt", "x"), dir.resolve("o.png")),
-                "k"));
-
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
-        assertThat(e.getMessage()).doesNotContain(FalTestSupport.KEY);
-        wm.verify(1, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
-    }
-
-    @Test
     void a_poll_that_times_out_is_retried() throws Exception {
         JobHandle handle = handle("fal-ai/flux", "slow");
         wm.stubFor(get(urlPathEqualTo("/fal-ai/flux/requests/slow/status")).inScenario("slow").whenScenarioStateIs(STARTED)
@@ -769,6 +750,30 @@ final class FalProviderTest {
                 });
         assertThat(support.context().governors().of("fal", FalProviderFactory.GOVERNOR).settings())
                 .isEqualTo(FalProviderFactory.GOVERNOR);
+    }
+
+    @Test
+    void many_submissions_and_polls_go_out_without_waiting_for_a_rate_slot() throws Exception {
+        // fal documents no request-rate limit (providers.md 1.3): only a 429 may slow ACP down.
+        int jobs = 40;
+        for (int i = 0; i < jobs; i++) {
+            stubSubmit("fal-ai/flux/dev", "fal-ai/flux", "req-" + i);
+        }
+        wm.stubFor(get(urlMatching("/fal-ai/flux/requests/req-[0-9]+/status.*")).willReturn(aResponse()
+                .withStatus(202).withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"IN_QUEUE\",\"queue_position\":3}")));
+        List<JobHandle> handles = new java.util.ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            handles.add(fal.submit(FalTestSupport.request(Capability.TEXT_TO_IMAGE, "flux-dev",
+                    Map.of("prompt", "picture " + i), dir.resolve("p" + i + ".png")), "key-" + i));
+        }
+        for (JobHandle h : handles) {
+            assertThat(fal.poll(h)).isInstanceOf(JobStatus.Pending.class);
+        }
+
+        wm.verify(jobs, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
+        assertThat(support.governorSleeps).as("waits for a rate slot").isEmpty();
+        assertThat(support.governors.of("fal").settings().capped()).isFalse();
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ final class FalTestSupport {
     static final String KEY = "fal-test-key-0123456789:secret-abcdef";
 
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    /** What the governors made requests wait (rate slots, Retry-After pauses), recorded instead of waited. */
+    final List<Duration> governorSleeps = new CopyOnWriteArrayList<>();
     final Environment environment;
     final Path home;
     Governors governors;
@@ -50,7 +52,7 @@ final class FalTestSupport {
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         HttpTransport transport = new HttpTransport(client, clock, sleeper, new Random(7),
                 new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(4)));
-        governors = new Governors(environment, AcpConfig.empty(), clock, d -> { });
+        governors = new Governors(environment, AcpConfig.empty(), clock, governorSleeps::add);
         return new ProviderContext(environment, home, clock, transport, governors, AcpConfig.empty());
     }
 

@@ -189,7 +189,7 @@ final class OpenAiProviderContractTest {
         ProviderContext context = context(Map.of());
         new OpenAiProviderFactory().create(context);
         assertThat(context.governors().of(OpenAiProviderFactory.ID).settings())
-                .isEqualTo(new Governor.Settings(2, 2, 10));
+                .isEqualTo(Governor.Settings.uncapped(2, 2));
     }
 
     @Test

@@ -44,6 +44,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (through the factory's classifier seam) and as a self-hosted server such as Kokoro-FastAPI on
  * this machine; the portable emotion parameters become {@code instructions} only for models that
  * follow them.
+ *
+ * <p>What every provider keeps alike (lost answers, time limits, Retry-After, the key masked and
+ * kept home) is checked by {@link OpenAiSpeechProviderContractTest}, the shared contract suite.
  */
 final class OpenAiSpeechContractTest {
     private static final String PATH = "/v1/audio/speech";
@@ -303,19 +306,6 @@ final class OpenAiSpeechContractTest {
     }
 
     @Test
-    void should_carry_retry_after_of_a_429() {
-        error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":"
-                + "\"rate_limit_exceeded\"}}", "Retry-After", "7");
-
-        assertThatThrownBy(() -> openAi().execute(request("a.mp3", null, Map.of("text", "Hi."))))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMIT);
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
-                });
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
-
-    @Test
     void should_mask_a_key_the_server_echoes() {
         error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + CANARY + "\",\"type\":"
                 + "\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
@@ -325,29 +315,6 @@ final class OpenAiSpeechContractTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.AUTH);
                     assertThat(e.getMessage()).doesNotContain(CANARY).contains("check OPENAI_API_KEY");
                 });
-    }
-
-    @Test
-    void should_report_a_timeout_as_unknown_outcome_and_send_once() {
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "audio/mpeg").withBody(MP3).withFixedDelay(2_000)));
-        Provider p = new OpenAiProviderFactory(uri -> ServerKind.OPENAI).create(context(Map.of("OPENAI_API_KEY",
-                CANARY, "ACP_OPENAI_TIMEOUT", "0.3")));
-
-        assertThatThrownBy(() -> p.execute(request("a.mp3", null, Map.of("text", "Hi."))))
-                .isInstanceOfSatisfying(ProviderException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
-
-    @Test
-    void should_report_a_connection_reset_as_unknown_outcome_and_send_once() {
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-
-        assertThatThrownBy(() -> openAi().execute(request("a.mp3", null, Map.of("text", "Hi."))))
-                .isInstanceOfSatisfying(ProviderException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test
