@@ -42,8 +42,9 @@ final class BatchRunCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Rows in flight at once. Default: what the"
             + " tightest provider the pipeline calls takes at once (the larger of its max_concurrency and max_jobs,"
-            + " ACP_<PROVIDER>_MAX_CONCURRENCY/_MAX_JOBS), or the number of processor cores when every step is"
-            + " local; at most " + BatchConcurrency.MAX + ". Each provider's own limits still apply across all rows.")
+            + " ACP_<PROVIDER>_MAX_CONCURRENCY/_MAX_JOBS), or the number of processor cores (at least "
+            + BatchConcurrency.LOCAL_LEAST + ") when every step is local; at most " + BatchConcurrency.MAX
+            + ". Each provider's own limits still apply across all rows.")
     Integer concurrency;
 
     @Option(names = "--max-failures", paramLabel = "N", description = "Start no new row after N rows failed.")

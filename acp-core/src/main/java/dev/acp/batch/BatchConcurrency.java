@@ -15,8 +15,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * How many rows a batch keeps in flight when {@code --concurrency} is not given: as many as the
  * tightest provider the pipeline calls takes at once, or, when it calls none over the network
- * (local engines only), one row per processor core. More rows than a provider takes would only
- * wait in its governor while holding their memory; fewer would leave it idle.
+ * (local engines only), one row per processor core but at least {@link #LOCAL_LEAST}. More rows
+ * than a provider takes would only wait in its governor while holding their memory; fewer would
+ * leave it idle. Local rows are not held to the cores alone: much of a row's own time is spent
+ * waiting on the disk (its journal's syncs, its folder), not computing, so on few cores more rows
+ * than cores keep them busy (1,000 rows of free local steps took 27 s at 2 rows at a time and 12 s
+ * at 8 on the 2-core benchmark VM, bench/RESULTS.md "Batches"); heavy local work (ffmpeg) is
+ * limited per core on its own.
  *
  * <p>A provider takes {@code max(max_concurrency, max_jobs)} at once: a synchronous call holds a
  * request slot for its whole length, an asynchronous job a job slot (its polls take request
@@ -29,6 +34,8 @@ import org.jspecify.annotations.Nullable;
 public record BatchConcurrency(int rows, String reason) {
     /** The most rows a default lets in flight: each row's run holds its plan, state and journal. */
     public static final int MAX = 64;
+    /** The fewest rows a batch of local steps only runs at once by default, whatever the cores. */
+    public static final int LOCAL_LEAST = 8;
 
     /**
      * The default for a batch whose rows plan like {@code sample} (null when no row was planned).
@@ -50,8 +57,8 @@ public record BatchConcurrency(int rows, String reason) {
             }
         }
         if (tightest == null) {
-            int rows = Math.clamp(cores, 1, MAX);
-            return new BatchConcurrency(rows, "local steps only: one row per processor core");
+            int rows = Math.clamp(Math.max(cores, LOCAL_LEAST), 1, MAX);
+            return new BatchConcurrency(rows, "local steps only: one row per processor core, at least " + LOCAL_LEAST);
         }
         return new BatchConcurrency(Math.clamp(least, 1, MAX), "the tightest provider, " + tightest + ", takes "
                 + least + " at once");
