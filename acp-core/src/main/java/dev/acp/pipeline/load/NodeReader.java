@@ -115,6 +115,12 @@ public final class NodeReader {
             }
             case VALUE_EMBEDDED_OBJECT -> {
                 Object o = p.getEmbeddedObject();
+                if (o instanceof byte[]) {
+                    // A YAML !!binary value: its text would be a Java array's identity, not the value.
+                    problems.add(Problem.error(at, null, "binary values (!!binary) are not supported here",
+                            "write the value as plain text"));
+                    return new Node.ScalarNode(at, null);
+                }
                 return new Node.ScalarNode(at, o == null ? null : o.toString());
             }
             default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);

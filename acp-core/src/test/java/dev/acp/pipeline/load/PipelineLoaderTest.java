@@ -84,6 +84,18 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void a_binary_value_is_a_validation_error_not_a_java_array_in_messages() {
+        LoadResult r = loader.parse("""
+                pipeline_name: t
+                steps:
+                  - { step_type: text_to_image, id: !!binary aGVsbG8=, config: { prompt: a } }
+                """, "t.yaml", dir, NodeReader.Format.YAML);
+        assertThat(r.problems()).extracting(Problem::render).anySatisfy(m -> assertThat(m)
+                .startsWith("t.yaml:3:").contains("binary values (!!binary) are not supported"));
+        assertThat(r.problems()).extracting(Problem::render).noneMatch(m -> m.contains("[B@"));
+    }
+
+    @Test
     void should_accept_durations_with_units_and_derive_ids_around_explicit_ones() {
         LoadResult r = loader.parse("""
                 pipeline_name: t
