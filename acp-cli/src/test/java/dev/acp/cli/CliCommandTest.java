@@ -281,7 +281,7 @@ class CliCommandTest {
 
     @Test
     void should_refuse_a_providers_key_in_a_prompt_in_both_forms_and_write_nothing() throws IOException {
-        String key = "sk-or-v1-0123456789abcdef0123";
+        String key = "test-openrouter-key-not-real-0123";
         for (String ref : List.of("{{env.OPENROUTER_API_KEY}}", "${OPENROUTER_API_KEY}")) {
             write("leak.yaml", """
                     pipeline_name: leak
