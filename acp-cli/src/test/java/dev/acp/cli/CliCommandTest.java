@@ -45,6 +45,11 @@ class CliCommandTest {
         CliRunner.Result r = new CliRunner(dir).run("--version");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("acp 0.").contains("Java ");
+        // The short path prints what picocli prints for the version option.
+        java.io.StringWriter picocli = new java.io.StringWriter();
+        new picocli.CommandLine(AcpCommand.class).printVersionHelp(new java.io.PrintWriter(picocli, true));
+        assertThat(r.out()).isEqualTo(picocli.toString());
+        assertThat(new CliRunner(dir).run("-V").out()).isEqualTo(r.out());
     }
 
     @Test
