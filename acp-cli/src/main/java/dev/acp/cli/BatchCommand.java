@@ -2,7 +2,6 @@ package dev.acp.cli;
 
 import dev.acp.batch.BatchCheck;
 import dev.acp.batch.BatchProblem;
-import dev.acp.error.UsageException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -63,20 +62,7 @@ final class BatchCommand {
 
         /** {@code --cost-limit} as an amount, or null; a negative or non-numeric value is a usage error. */
         @Nullable BigDecimal limit() {
-            if (costLimit == null) {
-                return null;
-            }
-            BigDecimal v;
-            try {
-                v = new BigDecimal(costLimit.strip().replaceFirst("^\\$", ""));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--cost-limit must be an amount of US dollars, found '" + costLimit
-                        + "' (write for example --cost-limit 50)");
-            }
-            if (v.signum() < 0) {
-                throw new UsageException("--cost-limit is negative (" + costLimit + "); give an amount of 0 or more");
-            }
-            return v;
+            return CostOptions.parseLimit(costLimit, "50");
         }
     }
 

@@ -20,18 +20,26 @@ final class CostOptions {
 
     /** {@code --cost-limit} as an amount, or null; a negative or non-numeric value is a usage error. */
     @Nullable BigDecimal limit() {
-        if (costLimit == null) {
+        return parseLimit(costLimit, "5.00");
+    }
+
+    /**
+     * A {@code --cost-limit} value ("5", "$5.00") as an amount, or null when not given; a negative
+     * or non-numeric value is a usage error showing {@code example}.
+     */
+    static @Nullable BigDecimal parseLimit(@Nullable String text, String example) {
+        if (text == null) {
             return null;
         }
         BigDecimal v;
         try {
-            v = new BigDecimal(costLimit.strip().replaceFirst("^\\$", ""));
+            v = new BigDecimal(text.strip().replaceFirst("^\\$", ""));
         } catch (NumberFormatException e) {
-            throw new UsageException("--cost-limit must be an amount of US dollars, found '" + costLimit
-                    + "' (write for example --cost-limit 5.00)");
+            throw new UsageException("--cost-limit must be an amount of US dollars, found '" + text
+                    + "' (write for example --cost-limit " + example + ")");
         }
         if (v.signum() < 0) {
-            throw new UsageException("--cost-limit is negative (" + costLimit + "); give an amount of 0 or more");
+            throw new UsageException("--cost-limit is negative (" + text + "); give an amount of 0 or more");
         }
         return v;
     }
