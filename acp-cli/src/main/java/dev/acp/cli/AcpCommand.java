@@ -27,6 +27,7 @@ final class AcpCommand implements Runnable {
         m.put("config", ConfigCommand.class);
         m.put("pipeline", PipelineCommand.class);
         m.put("batch", BatchCommand.class);
+        m.put("content", ContentCommand.class);
         m.put("runs", RunsCommand.class);
         m.put("cache", CacheCommand.class);
         m.put("doctor", DoctorCommand.class);
