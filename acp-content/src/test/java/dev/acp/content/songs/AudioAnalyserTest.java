@@ -55,6 +55,19 @@ class AudioAnalyserTest {
     }
 
     @Test
+    void should_measure_the_example_librarys_club_track_at_128_bpm() throws Exception {
+        Path example = Path.of("..", "examples", "content", "audio", "neon-circuit.opus");
+
+        AudioFeatures features = analyser.analyse(example);
+
+        assertThat(features.tempoBpm()).isCloseTo(128, within(2.0));
+        assertThat(features.durationSeconds()).isCloseTo(8, within(0.1));
+        assertThat(features.loudnessLufs()).isBetween(-20.0, -10.0);
+        assertThat(features.asMetadata()).containsEntry("tempo_bpm", 128.0).containsKeys("loudness_lufs",
+                "duration_s", "spectral_centroid_hz", "spectral_rolloff_hz", "spectral_flatness");
+    }
+
+    @Test
     void should_measure_a_tone_level_and_brightness() throws Exception {
         // A 1 kHz sine at 0.1 full scale (-20 dBFS peak, -23 dBFS RMS) is -23 LUFS by BS.1770.
         AudioFeatures tone = analyser.analyse(generate("aevalsrc=exprs=0.1*sin(2*PI*1000*t):s=44100:d=5",
