@@ -17,35 +17,24 @@ class ContentEmbedCommandTest {
     @TempDir
     Path dir;
 
+    /** One command, so one model load: the JSON report on stdout and the .npy file. */
     @Test
-    void should_print_the_vector_as_json_with_model_and_token_count() throws Exception {
-        CliRunner.Result printed = new CliRunner(dir).run("content", "embed", "The cat sits on the mat.", "--threads",
-                "1", "--format", "json");
+    void should_write_one_row_per_line_to_an_npy_file_and_report_them_as_json() throws Exception {
+        Files.writeString(dir.resolve("songs.txt"), "The cat sits on the mat.\n\n  \nloud punk rock anthem\n");
 
-        assertThat(printed.exitCode()).as(printed.err()).isZero();
-        JsonNode json = new ObjectMapper().readTree(printed.out());
+        CliRunner.Result r = new CliRunner(dir).run("content", "embed", "--file", "songs.txt", "--lines",
+                "--output", "songs.npy", "--threads", "1", "--format", "json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("model").asText()).matches("all-MiniLM-L6-v2-q:sha256-[0-9a-f]{12}:256");
         assertThat(json.get("dimensions").asInt()).isEqualTo(384);
-        JsonNode text = json.get("texts").get(0);
-        assertThat(text.get("tokens").asInt()).isEqualTo(9); // [CLS] the cat sits on the mat . [SEP]
-        assertThat(text.get("truncated").asBoolean()).isFalse();
-        assertThat(text.get("vector")).hasSize(384);
-        double norm = 0;
-        for (JsonNode v : text.get("vector")) {
-            norm += v.asDouble() * v.asDouble();
-        }
-        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-    }
+        assertThat(json.get("output").asText()).isEqualTo("songs.npy");
+        assertThat(json.get("texts")).hasSize(2);
+        assertThat(json.get("texts").get(0).get("tokens").asInt()).isEqualTo(9); // [CLS] the cat sits on the mat . [SEP]
+        assertThat(json.get("texts").get(0).get("truncated").asBoolean()).isFalse();
+        assertThat(json.get("texts").get(0).has("vector")).isFalse();
 
-    @Test
-    void should_write_one_row_per_line_to_an_npy_file() throws Exception {
-        Files.writeString(dir.resolve("songs.txt"), "a slow piano piece\n\n  \nloud punk rock anthem\n");
-
-        CliRunner.Result npy = new CliRunner(dir).run("content", "embed", "--file", "songs.txt", "--lines",
-                "--output", "songs.npy", "--threads", "1");
-
-        assertThat(npy.exitCode()).as(npy.err()).isZero();
-        assertThat(npy.out()).contains("2 vectors of 384 written to songs.npy");
         byte[] bytes = Files.readAllBytes(dir.resolve("songs.npy"));
         assertThat(new String(bytes, 0, 8, StandardCharsets.ISO_8859_1)).isEqualTo("\u0093NUMPY\u0001\u0000");
         int headerLength = ByteBuffer.wrap(bytes, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
@@ -68,7 +57,7 @@ class ContentEmbedCommandTest {
             }
         }
         assertThat(norms).containsExactly(new double[] {1, 1}, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(dot).as("two different songs").isLessThan(0.8);
+        assertThat(dot).as("two unrelated lines").isLessThan(0.5);
     }
 
     @Test

@@ -194,6 +194,11 @@ public final class MiniLmEmbedder implements TextEmbedder {
      */
     @Override
     public List<float[]> embed(List<String> texts) {
+        return embed(texts, settings.maxTokens());
+    }
+
+    /** {@link #embed(List)} with another token limit: for the test against a reference cut at 128. */
+    List<float[]> embed(List<String> texts, int maxTokens) {
         WordPieceTokenizer.Tokens[] tokens = new WordPieceTokenizer.Tokens[texts.size()];
         for (int i = 0; i < tokens.length; i++) {
             String text = texts.get(i);
@@ -201,7 +206,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
                 throw new UsageException((texts.size() == 1 ? "the text" : "text " + (i + 1) + " of " + texts.size())
                         + " to embed is empty; give at least one word");
             }
-            tokens[i] = tokenizer.encode(text, settings.maxTokens());
+            tokens[i] = tokenizer.encode(text, maxTokens);
         }
         // Similar lengths side by side: each batch is padded only to its own longest text.
         Integer[] order = new Integer[tokens.length];
