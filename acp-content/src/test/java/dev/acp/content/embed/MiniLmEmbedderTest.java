@@ -81,6 +81,19 @@ class MiniLmEmbedderTest {
         assertThat(dot(embedder.embed(long_.text()), long_.vector())).isLessThan(0.9999);
     }
 
+    /** The longest input the model gets, from both kinds of thread an indexer may use. */
+    @Test
+    void should_embed_a_text_cut_at_256_tokens_from_a_platform_or_a_virtual_thread() throws Exception {
+        String text = "word ".repeat(300);
+        float[] direct = embedder.embed(text);
+        float[][] virtual = new float[1][];
+        Thread thread = Thread.ofVirtual().start(() -> virtual[0] = embedder.embed(text));
+        thread.join();
+
+        assertThat(dot(direct, direct)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(virtual[0]).containsExactly(direct);
+    }
+
     @Test
     void should_rank_related_sentences_above_unrelated_ones() {
         List<float[]> v = embedder.embed(List.of(
