@@ -202,6 +202,25 @@ class VectorIndexTest {
     }
 
     @Test
+    void a_build_killed_half_way_leaves_nothing_that_looks_like_an_index() throws IOException {
+        Path dir = tmp.resolve("idx");
+        // A killed process runs no clean-up: the builder is abandoned, not closed.
+        VectorIndexBuilder abandoned = VectorIndexBuilder.create(dir, IndexManifest.create(MODEL, 8, List.of(),
+                CLOCK.instant()), CLOCK);
+        for (int i = 0; i < 30; i++) {
+            abandoned.add(item(i));
+        }
+        try {
+            assertThat(dir).doesNotExist();
+            assertThatThrownBy(() -> VectorIndex.open(dir, CLOCK)).isInstanceOf(UsageException.class)
+                    .hasMessageStartingWith("no index at ");
+            assertThat(listing(tmp)).singleElement().asString().startsWith(".idx.building-");
+        } finally {
+            abandoned.close();
+        }
+    }
+
+    @Test
     void a_rebuild_that_fails_keeps_the_old_index_and_one_that_succeeds_replaces_it() throws IOException {
         Path dir = smallIndex(tmp.resolve("idx"));
         assertThatThrownBy(() -> {
