@@ -55,8 +55,11 @@ class VectorIndexTest {
     }
 
     private static Set<String> exactTop(float[][] data, float[] q, int k) {
-        return IntStream.range(0, data.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -ClusteredVectors.dot(data[i], q)))
+        float[] scores = new float[data.length];
+        for (int i = 0; i < data.length; i++) {
+            scores[i] = ClusteredVectors.dot(data[i], q);
+        }
+        return IntStream.range(0, data.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -scores[i]))
                 .limit(k).map(String::valueOf).collect(java.util.stream.Collectors.toSet());
     }
 
