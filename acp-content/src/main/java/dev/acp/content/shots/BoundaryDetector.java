@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <li><b>Dissolves</b>: a frame that is the blend of the frames N before and N after it (the
  *       residual is at most {@value #MAX_BLEND_RESIDUAL} of their difference), where that
  *       difference is at least {@value #MIN_SPAN_CHANGE} and {@value #MIN_SPAN_RISE} times the
- *       same difference measured 2N frames earlier and later, inside the shots themselves. Steady
+ *       same difference measured 2N frames earlier or later, inside one of the shots. Steady
  *       motion or a slow zoom can look like a blend, but not like a blend that rises above its
  *       surroundings.
  * </ul>
@@ -61,27 +61,34 @@ final class BoundaryDetector {
         float[] change = s.change();
         List<Boundary> cuts = new ArrayList<>();
         for (int i = 1; i < s.frames(); i++) {
-            double neighbours = 0;
-            int count = 0;
-            for (int j = i - ADAPTIVE_WINDOW; j <= i + ADAPTIVE_WINDOW; j++) {
-                // Frame 0 has no change of its own, so it would pull the average down.
-                if (j != i && j >= 1 && j < s.frames()) {
-                    neighbours += change[j];
-                    count++;
-                }
+            if (change[i] < MIN_CUT_CHANGE && s.scene()[i] < options.sceneThreshold()) {
+                continue;
             }
-            double average = count == 0 ? 0 : neighbours / count;
             // A floor of one grey level keeps a still picture's tiny noise from dividing to infinity.
-            double ratio = change[i] / Math.max(average, 1.0);
+            double ratio = change[i] / Math.max(neighbourAverage(change, i), 1.0);
             boolean adaptive = change[i] >= MIN_CUT_CHANGE && ratio >= options.adaptiveThreshold();
             boolean scene = s.scene()[i] >= options.sceneThreshold();
             if (adaptive || scene) {
-                double confidence = Math.max(s.scene()[i] / (2 * options.sceneThreshold()),
-                        change[i] >= MIN_CUT_CHANGE ? ratio / (2 * options.adaptiveThreshold()) : 0);
-                cuts.add(new Boundary(i, Transition.CUT, 1, Math.clamp(confidence, 0.5, 1.0)));
+                double strongest = Math.max(s.scene()[i] / options.sceneThreshold(),
+                        change[i] >= MIN_CUT_CHANGE ? ratio / options.adaptiveThreshold() : 0);
+                cuts.add(new Boundary(i, Transition.CUT, 1, Math.clamp(strongest / 2, 0.5, 1.0)));
             }
         }
         return cuts;
+    }
+
+    /** The average of {@code values} over the {@value #ADAPTIVE_WINDOW} frames either side of {@code i}. */
+    private static double neighbourAverage(float[] values, int i) {
+        double sum = 0;
+        int count = 0;
+        for (int j = i - ADAPTIVE_WINDOW; j <= i + ADAPTIVE_WINDOW; j++) {
+            // Frame 0 has no change of its own, so it would pull the average down.
+            if (j != i && j >= 1 && j < values.length) {
+                sum += values[j];
+                count++;
+            }
+        }
+        return count == 0 ? 0 : sum / count;
     }
 
     List<Boundary> fades(FrameSignals s) {
@@ -166,8 +173,9 @@ final class BoundaryDetector {
     }
 
     /**
-     * The larger span change measured 2N frames before and after {@code c}, where those are
-     * defined; NaN when neither is.
+     * The smaller span change measured 2N frames before and after {@code c}, where those are
+     * defined; NaN when neither is. The smaller, because the other side may already reach into
+     * the next transition.
      */
     private static double surroundings(FrameSignals s, int c) {
         int span = s.span();
@@ -178,7 +186,7 @@ final class BoundaryDetector {
             around = s.spanChange()[before];
         }
         if (after + span < s.frames()) {
-            around = Double.isNaN(around) ? s.spanChange()[after] : Math.max(around, s.spanChange()[after]);
+            around = Double.isNaN(around) ? s.spanChange()[after] : Math.min(around, s.spanChange()[after]);
         }
         // A floor of one grey level: two still pictures would otherwise make any blend infinitely steep.
         return Double.isNaN(around) ? around : Math.max(around, 1.0);

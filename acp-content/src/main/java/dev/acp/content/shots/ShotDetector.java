@@ -18,9 +18,9 @@ import java.util.Optional;
  * Splits a video into shots.
  *
  * <p>The video is decoded once: ffmpeg scales every frame to a 64 x 36 RGB thumbnail and pipes
- * it here, where {@link SignalRecorder} measures each frame (change from the previous frame, ffmpeg's
+ * it here, where it measures each frame (change from the previous frame, ffmpeg's
  * scene score, colour histogram, mean luma, and how far the frame is from a blend of the frames
- * half a second before and after it) and {@link BoundaryDetector} finds cuts, dissolves and
+ * half a second before and after it), then finds cuts, dissolves and
  * fades from those measurements.
  *
  * <p>Each shot's keyframe is the frame with the least motion (the smallest change to and from its

@@ -15,7 +15,6 @@ import dev.acp.local.media.Ffmpeg;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,8 +60,8 @@ class ShotDetectorTest {
     @Test
     void finds_cuts_exactly_and_gradual_transitions_with_their_type() {
         List<Shot> found = detected.shots().subList(1, detected.shots().size());
-        Score cuts = score(found, t -> t == CUT, 2);
-        Score gradual = score(found, t -> t == DISSOLVE || t == FADE, TestVideos.FPS / 2);
+        BoundaryScore cuts = BoundaryScore.of(truths, found, t -> t == CUT, 2);
+        BoundaryScore gradual = BoundaryScore.of(truths, found, t -> t == DISSOLVE || t == FADE, TestVideos.FPS / 2);
         assertThat(cuts.recall()).as("recall of cuts in %s", found).isGreaterThanOrEqualTo(0.95);
         assertThat(cuts.precision()).as("precision of cuts in %s", found).isGreaterThanOrEqualTo(0.95);
         assertThat(gradual.recall()).as("recall of dissolves and fades in %s", found).isGreaterThanOrEqualTo(0.8);
@@ -153,26 +152,6 @@ class ShotDetectorTest {
         Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 3));
         assertThatThrownBy(() -> detector.detect(cut, ShotOptions.DEFAULTS))
                 .hasMessageContaining(cut.toString()).hasMessageNotContaining("\n");
-    }
-
-    record Score(double precision, double recall) {}
-
-    private static Score score(List<Shot> found, java.util.function.Predicate<Transition> kind, double tolerance) {
-        List<Truth> expected = truths.stream().filter(t -> kind.test(t.transition())).toList();
-        List<Shot> detectedOfKind = found.stream().filter(s -> kind.test(s.transition())).toList();
-        List<Shot> unmatched = new ArrayList<>(detectedOfKind);
-        int hits = 0;
-        for (Truth t : expected) {
-            Shot match = unmatched.stream()
-                    .filter(s -> s.transition() == t.transition() && Math.abs(s.startFrame() - t.frame()) <= tolerance)
-                    .findFirst().orElse(null);
-            if (match != null) {
-                unmatched.remove(match);
-                hits++;
-            }
-        }
-        return new Score(detectedOfKind.isEmpty() ? 1 : (double) hits / detectedOfKind.size(),
-                (double) hits / expected.size());
     }
 
     private static double meanDifference(BufferedImage a, BufferedImage b) {

@@ -17,8 +17,15 @@ final class TestVideos {
     static final double DISSOLVE_SECONDS = 1.0;
     static final double FADE_SECONDS = 0.4;
 
-    /** One source played for {@code seconds}, entered by {@code into} (ignored for the first). */
-    record Segment(String source, double seconds, Transition into) {}
+    /**
+     * One source played for {@code seconds}, entered by {@code into} (ignored for the first) which
+     * lasts {@code transitionSeconds} (a dissolve; for a fade, each of its halves).
+     */
+    record Segment(String source, double seconds, Transition into, double transitionSeconds) {
+        Segment(String source, double seconds, Transition into) {
+            this(source, seconds, into, into == Transition.FADE ? FADE_SECONDS : DISSOLVE_SECONDS);
+        }
+    }
 
     /** A boundary the video was made with: its frame (the middle of a gradual transition) and type. */
     record Truth(double frame, Transition transition) {}
@@ -33,20 +40,26 @@ final class TestVideos {
 
     /** Writes the video of {@code segments} at {@code size} (for example 128x72) and returns its boundaries. */
     static List<Truth> make(Ffmpeg ffmpeg, Path file, String size, List<Segment> segments) throws Exception {
+        return make(ffmpeg, file, size, FPS, segments);
+    }
+
+    /** The same at {@code fps} frames per second. */
+    static List<Truth> make(Ffmpeg ffmpeg, Path file, String size, int fps, List<Segment> segments)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("-nostats", "-loglevel", "error"));
         StringBuilder graph = new StringBuilder();
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             args.addAll(List.of("-f", "lavfi", "-i", s.source() + (s.source().contains("=") ? ":" : "=") + "s=" + size
-                    + ":r=" + FPS));
+                    + ":r=" + fps));
             graph.append(String.format(Locale.ROOT, "[%d]trim=duration=%s,setpts=PTS-STARTPTS,format=yuv420p,settb=AVTB",
                     i, num(s.seconds())));
             if (i > 0 && s.into() == Transition.FADE) {
-                graph.append(",fade=t=in:st=0:d=").append(num(FADE_SECONDS));
+                graph.append(",fade=t=in:st=0:d=").append(num(s.transitionSeconds()));
             }
             if (i + 1 < segments.size() && segments.get(i + 1).into() == Transition.FADE) {
-                graph.append(",fade=t=out:st=").append(num(s.seconds() - FADE_SECONDS)).append(":d=")
-                        .append(num(FADE_SECONDS));
+                double fade = segments.get(i + 1).transitionSeconds();
+                graph.append(",fade=t=out:st=").append(num(s.seconds() - fade)).append(":d=").append(num(fade));
             }
             graph.append("[s").append(i).append("];");
         }
@@ -58,15 +71,15 @@ final class TestVideos {
             String next = "c" + i;
             switch (s.into()) {
                 case DISSOLVE -> {
-                    double offset = length - DISSOLVE_SECONDS;
+                    double offset = length - s.transitionSeconds();
                     graph.append(String.format(Locale.ROOT, "[%s][s%d]xfade=transition=fade:duration=%s:offset=%s[%s];",
-                            current, i, num(DISSOLVE_SECONDS), num(offset), next));
-                    truths.add(new Truth((offset + DISSOLVE_SECONDS / 2) * FPS, Transition.DISSOLVE));
-                    length += s.seconds() - DISSOLVE_SECONDS;
+                            current, i, num(s.transitionSeconds()), num(offset), next));
+                    truths.add(new Truth((offset + s.transitionSeconds() / 2) * fps, Transition.DISSOLVE));
+                    length += s.seconds() - s.transitionSeconds();
                 }
                 case CUT, FADE -> {
                     graph.append(String.format(Locale.ROOT, "[%s][s%d]concat=n=2:v=1[%s];", current, i, next));
-                    truths.add(new Truth(length * FPS, s.into()));
+                    truths.add(new Truth(length * fps, s.into()));
                     length += s.seconds();
                 }
                 case START -> throw new IllegalArgumentException("only the first segment starts the video");
