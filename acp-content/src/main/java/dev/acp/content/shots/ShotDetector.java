@@ -54,12 +54,7 @@ public final class ShotDetector {
         double fps = stream.fps() != null && stream.fps() > 0 && stream.fps() <= 1000 ? stream.fps() : 25.0;
         int span = Math.max(1, (int) Math.round(fps * SPAN_SECONDS));
         SignalRecorder recorder = new SignalRecorder(ThumbnailReader.WIDTH, ThumbnailReader.HEIGHT, fps, span);
-        try {
-            new ThumbnailReader(ffmpeg).read(video, fps, recorder);
-        } catch (ProviderException e) {
-            throw new ProviderException(ErrorKind.LOCAL, "cannot decode the video in " + video + " ("
-                    + e.getMessage() + "); the file may be damaged: re-export or re-download it", e);
-        }
+        new ThumbnailReader(ffmpeg).read(video, fps, recorder);
         FrameSignals signals = recorder.signals();
         if (signals.frames() == 0) {
             throw new ProviderException(ErrorKind.LOCAL, video + " has a video stream but no frame could be decoded;"
@@ -83,15 +78,14 @@ public final class ShotDetector {
             throw new ProviderException(ErrorKind.LOCAL, "cannot read " + video + " (" + e.getMessage()
                     + "); check its permissions", e);
         }
+        // Find (or extract) ffmpeg first, so that a failure of the probe below is about the file.
+        ffmpeg.binary();
         MediaInfo info;
         try {
             info = probe.probe(video);
         } catch (ProviderException e) {
-            if (e.kind() == ErrorKind.LOCAL && e.getMessage().startsWith("ffmpeg cannot read")) {
-                throw new ProviderException(ErrorKind.LOCAL, video + " is not a readable video: ffmpeg does not"
-                        + " recognise it; check that it is a complete video file (re-export or re-download it)", e);
-            }
-            throw e;
+            throw new ProviderException(ErrorKind.LOCAL, video + " is not a readable video: ffmpeg does not"
+                    + " recognise it; check that it is a complete video file (re-export or re-download it)", e);
         }
         Optional<MediaStream.Video> stream = info.video();
         if (stream.isEmpty()) {

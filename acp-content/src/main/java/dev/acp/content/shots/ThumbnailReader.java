@@ -1,7 +1,9 @@
 package dev.acp.content.shots;
 
+import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.local.media.Ffmpeg;
+import dev.acp.local.process.CommandResult;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,9 +37,13 @@ final class ThumbnailReader {
     void read(Path video, double fps, SignalRecorder recorder) throws ProviderException, InterruptedException {
         String filter = "scale=" + WIDTH + ":" + HEIGHT + ":flags=area,fps=" + String.format(Locale.ROOT, "%.6f", fps)
                 + ",format=rgb24";
-        ffmpeg.runReading("reading the frames of " + video.getFileName(), List.of("-nostats", "-loglevel", "error",
-                "-i", video.toAbsolutePath().toString(), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter,
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"), in -> readFrames(in, recorder));
+        CommandResult result = ffmpeg.executeReading("reading the frames of " + video, List.of("-nostats",
+                "-loglevel", "error", "-i", video.toAbsolutePath().toString(), "-map", "0:v:0", "-an", "-sn", "-dn",
+                "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"), in -> readFrames(in, recorder));
+        if (!result.succeeded()) {
+            throw new ProviderException(ErrorKind.LOCAL, "cannot decode the video in " + video + " (ffmpeg: "
+                    + result.stderrTail(2) + "); the file may be damaged: re-export or re-download it");
+        }
     }
 
     private static void readFrames(InputStream in, SignalRecorder recorder) throws IOException {
