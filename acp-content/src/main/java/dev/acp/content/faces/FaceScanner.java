@@ -61,16 +61,27 @@ public final class FaceScanner {
         Path work = workFolder();
         try {
             if (imageIoReads(file)) {
-                return image(file, new ImageFiles(ffmpeg).read(file, work).image(), minScore);
+                return imageScan(file, new ImageFiles(ffmpeg).read(file, work).image(), minScore);
             }
             MediaInfo info = probe(file);
             if (IMAGE_FORMAT_SUFFIXES.stream().anyMatch(info.format()::endsWith)) {
-                return image(file, new ImageFiles(ffmpeg).read(file, work).image(), minScore);
+                return imageScan(file, new ImageFiles(ffmpeg).read(file, work).image(), minScore);
             }
             MediaStream.Video stream = info.video().orElseThrow(() -> new ProviderException(ErrorKind.VALIDATION,
                     file + " has no video stream (" + describe(info) + "), so it has no pictures to find faces in; "
                             + FORMATS));
             return video(file, stream, minScore, everySeconds, work);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    /** The pixels of an image file {@link #scan} took as an image, to draw its faces on. */
+    public BufferedImage image(Path file) throws ProviderException, InterruptedException {
+        requireReadable(file);
+        Path work = workFolder();
+        try {
+            return new ImageFiles(ffmpeg).read(file, work).image();
         } finally {
             deleteQuietly(work);
         }
@@ -86,7 +97,7 @@ public final class FaceScanner {
         }
     }
 
-    private FaceScan.Image image(Path file, BufferedImage image, double minScore) throws ProviderException {
+    private FaceScan.Image imageScan(Path file, BufferedImage image, double minScore) throws ProviderException {
         return new FaceScan.Image(file, image.getWidth(), image.getHeight(), detector.detect(image, minScore));
     }
 
