@@ -177,6 +177,10 @@ final class ContentFacesCommand implements Callable<Integer> {
     private Map<String, Object> json(FaceScan scan, @Nullable Path annotated, @Nullable Double annotatedAt) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", scan.file().toString());
+        m.put("type", switch (scan) {
+            case FaceScan.Image image -> "image";
+            case FaceScan.Video video -> "video";
+        });
         m.put("width", scan.width());
         m.put("height", scan.height());
         m.put("model", "blazeface-short-range");
@@ -184,11 +188,9 @@ final class ContentFacesCommand implements Callable<Integer> {
         m.put("face_count", scan.faceCount());
         switch (scan) {
             case FaceScan.Image image -> {
-                m.put("type", "image");
                 m.put("faces", image.faces().stream().map(ContentFacesCommand::json).toList());
             }
             case FaceScan.Video video -> {
-                m.put("type", "video");
                 m.put("every_seconds", video.everySeconds());
                 m.put("frames", video.frames().stream().map(f -> {
                     Map<String, Object> frame = new LinkedHashMap<>();
@@ -210,8 +212,12 @@ final class ContentFacesCommand implements Callable<Integer> {
     private static Map<String, Object> json(Face face) {
         Map<String, Object> m = new LinkedHashMap<>();
         var b = face.box();
-        m.put("box", Map.of("x", round(b.x()), "y", round(b.y()), "width", round(b.width()), "height",
-                round(b.height())));
+        Map<String, Object> box = new LinkedHashMap<>();
+        box.put("x", round(b.x()));
+        box.put("y", round(b.y()));
+        box.put("width", round(b.width()));
+        box.put("height", round(b.height()));
+        m.put("box", box);
         m.put("confidence", Math.round(face.confidence() * 10_000) / 10_000.0);
         Landmarks l = face.landmarks();
         Map<String, Object> landmarks = new LinkedHashMap<>();

@@ -57,16 +57,20 @@ class DecodingTest {
     }
 
     @Test
-    void logits_beyond_100_are_clipped_so_scores_stay_finite() {
+    void logits_beyond_100_are_clipped_as_mediapipe_does() {
         Anchors anchors = Anchors.shortRange();
         float[] logits = new float[896];
         java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
         logits[0] = Float.POSITIVE_INFINITY;
+        logits[1] = -1000f;
 
         List<Face> faces = BlazeFaceModel.decode(anchors, logits, new float[896 * 16], 0);
 
-        assertThat(faces).hasSize(896).allSatisfy(f -> assertThat(f.confidence()).isBetween(0.0, 1.0));
+        assertThat(faces).hasSize(896);
         assertThat(faces.getFirst().confidence()).isCloseTo(1.0, within(1e-12));
+        // Clipped to -100, the least score is sigmoid(-100), not 0.
+        assertThat(faces.get(1).confidence()).isCloseTo(1 / (1 + Math.exp(100)), within(1e-50)).isPositive();
+        assertThat(faces.get(2).confidence()).isEqualTo(faces.get(1).confidence());
     }
 
     @Test
