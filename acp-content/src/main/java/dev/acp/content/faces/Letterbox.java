@@ -44,15 +44,13 @@ record Letterbox(int imageWidth, int imageHeight, int size, int contentWidth, in
                     + " images, not " + image.getWidth() + " x " + image.getHeight());
         }
         // Columns first, a row at a time straight from the pixels (a 12-megapixel photo is never
-        // held as floats), then rows of the narrow result.
+        // copied whole, nor held as floats), then rows of the narrow result.
         Kernel columns = Kernel.of(imageWidth, contentWidth);
         float[] narrow = new float[contentWidth * imageHeight * 3];
         int[] row = new int[imageWidth];
-        // getRGB converts pixel by pixel through the colour model (a JPEG's 3-byte BGR, a grey
-        // PNG): slower than the model itself. One drawImage into ARGB, then raw rows, is not.
-        java.awt.image.WritableRaster pixels = argb(image).getRaster();
+        Rows rows = Rows.of(image);
         for (int y = 0; y < imageHeight; y++) {
-            pixels.getDataElements(0, y, imageWidth, 1, row);
+            rows.read(y, row);
             for (int o = 0; o < contentWidth; o++) {
                 double r = 0;
                 double g = 0;
@@ -73,12 +71,12 @@ record Letterbox(int imageWidth, int imageHeight, int size, int contentWidth, in
                 narrow[to + 2] = (float) b;
             }
         }
-        Kernel rows = Kernel.of(imageHeight, contentHeight);
+        Kernel down = Kernel.of(imageHeight, contentHeight);
         float[] input = new float[size * size * 3];
         java.util.Arrays.fill(input, -1f);
         for (int o = 0; o < contentHeight; o++) {
-            double[] weights = rows.weights[o];
-            int first = rows.first[o];
+            double[] weights = down.weights[o];
+            int first = down.first[o];
             for (int x = 0; x < contentWidth; x++) {
                 double r = 0;
                 double g = 0;
@@ -98,18 +96,62 @@ record Letterbox(int imageWidth, int imageHeight, int size, int contentWidth, in
         return input;
     }
 
-    private static BufferedImage argb(BufferedImage image) {
-        if (image.getType() == BufferedImage.TYPE_INT_ARGB) {
-            return image;
+    /**
+     * Reads an image's rows as ARGB ints. The types ImageIO gives for JPEG and PNG files are read
+     * from their rasters directly; any other type is drawn a row at a time into an ARGB strip, as
+     * Java2D converts it. Never {@link BufferedImage#getRGB}: it converts pixel by pixel through the
+     * colour model, which costs more than the model itself, and for grey images it treats the
+     * stored (gamma-encoded) values as linear light and brightens them.
+     */
+    private interface Rows {
+        void read(int y, int[] argb);
+
+        static Rows of(BufferedImage image) {
+            int width = image.getWidth();
+            java.awt.image.WritableRaster raster = image.getRaster();
+            return switch (image.getType()) {
+                case BufferedImage.TYPE_INT_ARGB -> (y, argb) -> raster.getDataElements(0, y, width, 1, argb);
+                case BufferedImage.TYPE_INT_RGB -> (y, argb) -> {
+                    raster.getDataElements(0, y, width, 1, argb);
+                    for (int x = 0; x < width; x++) {
+                        argb[x] |= 0xff000000;
+                    }
+                };
+                case BufferedImage.TYPE_3BYTE_BGR -> {
+                    byte[] samples = new byte[width * 3];
+                    yield (y, argb) -> {
+                        // Data elements come in band order: red, green, blue.
+                        raster.getDataElements(0, y, width, 1, samples);
+                        for (int x = 0; x < width; x++) {
+                            argb[x] = 0xff000000 | (samples[3 * x] & 0xff) << 16 | (samples[3 * x + 1] & 0xff) << 8
+                                    | (samples[3 * x + 2] & 0xff);
+                        }
+                    };
+                }
+                case BufferedImage.TYPE_BYTE_GRAY -> {
+                    byte[] samples = new byte[width];
+                    yield (y, argb) -> {
+                        raster.getDataElements(0, y, width, 1, samples);
+                        for (int x = 0; x < width; x++) {
+                            argb[x] = 0xff000000 | (samples[x] & 0xff) * 0x010101;
+                        }
+                    };
+                }
+                default -> {
+                    BufferedImage strip = new BufferedImage(width, 1, BufferedImage.TYPE_INT_ARGB);
+                    yield (y, argb) -> {
+                        java.awt.Graphics2D g = strip.createGraphics();
+                        try {
+                            g.setComposite(java.awt.AlphaComposite.Src);
+                            g.drawImage(image, 0, 0, width, 1, 0, y, width, y + 1, null);
+                        } finally {
+                            g.dispose();
+                        }
+                        strip.getRaster().getDataElements(0, 0, width, 1, argb);
+                    };
+                }
+            };
         }
-        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
-        java.awt.Graphics2D g = copy.createGraphics();
-        try {
-            g.drawImage(image, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return copy;
     }
 
     /**

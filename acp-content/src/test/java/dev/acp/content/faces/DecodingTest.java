@@ -138,6 +138,48 @@ class DecodingTest {
         assertThat(pixel(input, 64, 120)).containsExactly(1f, 1f, 1f);
     }
 
+    @Test
+    void jpeg_and_png_pixel_types_give_the_same_input_as_argb_and_grey_keeps_its_stored_values() {
+        java.util.Random random = new java.util.Random(7);
+        int w = 37;
+        int h = 23;
+        java.awt.image.BufferedImage argb = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                argb.setRGB(x, y, 0xff000000 | random.nextInt(0x1000000));
+            }
+        }
+        Letterbox letterbox = Letterbox.of(w, h, 128);
+        float[] expected = letterbox.tensor(argb);
+        for (int type : new int[] {java.awt.image.BufferedImage.TYPE_3BYTE_BGR,
+                java.awt.image.BufferedImage.TYPE_INT_RGB, java.awt.image.BufferedImage.TYPE_INT_BGR}) {
+            java.awt.image.BufferedImage copy = new java.awt.image.BufferedImage(w, h, type);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    copy.setRGB(x, y, argb.getRGB(x, y));
+                }
+            }
+            assertThat(letterbox.tensor(copy)).as("type %d", type).containsExactly(expected);
+        }
+
+        // Any other type (here a palette, as GIFs and some PNGs have) as Java2D converts it.
+        java.awt.image.BufferedImage palette = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_BYTE_INDEXED);
+        palette.getGraphics().drawImage(argb, 0, 0, null);
+        java.awt.image.BufferedImage converted = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        converted.getGraphics().drawImage(palette, 0, 0, null);
+        assertThat(letterbox.tensor(palette)).containsExactly(letterbox.tensor(converted));
+
+        java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(1, 1,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 51);
+        // 51 stored is 51 in every channel (-1 + 51 / 127.5 = -0.6), not getRGB's brightened 124.
+        assertThat(pixel(Letterbox.of(1, 1, 128).tensor(grey), 64, 64)).containsExactly(new float[] {-0.6f, -0.6f,
+                -0.6f}, within(1e-6f));
+    }
+
     private static float[] pixel(float[] input, int row, int column) {
         int at = (row * 128 + column) * 3;
         return new float[] {input[at], input[at + 1], input[at + 2]};
