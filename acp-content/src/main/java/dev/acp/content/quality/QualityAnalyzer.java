@@ -1,5 +1,9 @@
 package dev.acp.content.quality;
 
+import dev.acp.content.shots.Shot;
+import dev.acp.content.shots.ShotDetector;
+import dev.acp.content.shots.ShotList;
+import dev.acp.content.shots.ShotOptions;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.local.image.ImageFiles;
@@ -89,9 +93,12 @@ public final class QualityAnalyzer {
 
     private QualityReport video(Path file, MediaInfo info) throws ProviderException, InterruptedException {
         double duration = info.duration().orElse(0);
-        VideoSampler.Sample sample = new VideoSampler(ffmpeg, scratchRoot).sample(file);
+        List<ImageStatistics> frames = new VideoSampler(ffmpeg, scratchRoot).sample(file);
         AudioMeasurement audio = info.audio().isPresent() ? new AudioAnalyzer(ffmpeg).measure(file, duration) : null;
-        ShotRhythm rhythm = ShotRhythm.of(sample.cuts(), duration);
-        return QualityReport.of(file, MediaKind.VIDEO, VideoQuality.dimensions(sample.frames(), audio, rhythm));
+        ShotList shots = new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
+        // Every shot after the first starts with a transition: a cut, a dissolve or a fade.
+        List<Double> transitions = shots.shots().stream().skip(1).map(Shot::startSeconds).toList();
+        ShotRhythm rhythm = ShotRhythm.of(transitions, duration > 0 ? duration : shots.durationSeconds());
+        return QualityReport.of(file, MediaKind.VIDEO, VideoQuality.dimensions(frames, audio, rhythm));
     }
 }

@@ -3,9 +3,10 @@ package dev.acp.content.quality;
 import java.util.List;
 
 /**
- * How often a video cuts.
+ * How often a video changes shot, from the shots of {@link dev.acp.content.shots.ShotDetector}
+ * (cuts, dissolves and fades all count as a change).
  *
- * @param cuts the cut times in seconds, ascending
+ * @param cuts the times shots start after the first, in seconds, ascending
  * @param shots number of shots ({@code cuts + 1})
  * @param cutsPerMinute cuts per minute of video
  * @param meanShotSeconds mean shot length (duration / shots)

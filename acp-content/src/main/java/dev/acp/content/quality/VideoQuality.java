@@ -36,7 +36,7 @@ final class VideoQuality {
             }
         }
         double rhythmScore = unit(rhythm.meanShotSeconds() / COMFORTABLE_SHOT_SECONDS);
-        out.add(new QualityDimension(CUTS_PER_MINUTE, rhythm.cutsPerMinute(), "cuts/min", rhythmScore, 0));
+        out.add(new QualityDimension(CUTS_PER_MINUTE, rhythm.cutsPerMinute(), "changes/min", rhythmScore, 0));
         out.add(new QualityDimension(MEAN_SHOT_LENGTH, rhythm.meanShotSeconds(), "s", rhythmScore, RHYTHM_WEIGHT));
         return out;
     }

@@ -16,19 +16,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * One ffmpeg pass over a video's picture: the stream is split into one frame a second, scaled
- * (area averaging) to at most 512 pixels on its long side like {@link ImageStatistics} analyses
- * still images, written as PNG to a scratch folder and measured; and a 160-pixel copy of every
- * frame whose scene scores give the cuts ({@link SceneCuts}).
+ * One ffmpeg pass over a video's picture: one frame a second, scaled (area averaging) to at most
+ * 512 pixels on its long side as {@link ImageStatistics} analyses still images, written as PNG
+ * to a scratch folder and measured.
  */
 final class VideoSampler {
-    /** The frames measured and the cuts found. */
-    record Sample(List<ImageStatistics> frames, List<Double> cuts) {
-        Sample {
-            frames = List.copyOf(frames);
-            cuts = List.copyOf(cuts);
-        }
-    }
 
     private final Ffmpeg ffmpeg;
     private final Path scratchRoot;
@@ -38,16 +30,13 @@ final class VideoSampler {
         this.scratchRoot = Objects.requireNonNull(scratchRoot, "scratchRoot");
     }
 
-    Sample sample(Path file) throws ProviderException, InterruptedException {
+    /** The measurements of the frames sampled, in order. */
+    List<ImageStatistics> sample(Path file) throws ProviderException, InterruptedException {
         Path dir = scratch(file);
         try {
-            SceneCuts cuts = new SceneCuts();
-            String graph = "[0:v:0]split=2[a][b];"
-                    + "[a]fps=1,scale=w=512:h=512:force_original_aspect_ratio=decrease:flags=area[frames];"
-                    + "[b]" + SceneCuts.filterChain() + "[cuts]";
             ffmpeg.run("sampling the frames of " + file, List.of("-i", file.toAbsolutePath().toString(),
-                    "-filter_complex", graph, "-map", "[frames]", "-f", "image2", dir.resolve("frame-%05d.png").toString(),
-                    "-map", "[cuts]", "-f", "null", "-"), cuts::accept);
+                    "-map", "0:v:0", "-vf", "fps=1,scale=w=512:h=512:force_original_aspect_ratio=decrease:flags=area",
+                    "-f", "image2", dir.resolve("frame-%05d.png").toString()));
             List<ImageStatistics> frames = new ArrayList<>();
             for (Path png : frames(dir)) {
                 BufferedImage image = ImageIO.read(png.toFile());
@@ -59,7 +48,7 @@ final class VideoSampler {
                 throw new ProviderException(ErrorKind.VALIDATION, file + " has a video stream but no frame decodes;"
                         + " check that the file is complete (re-export or re-download it)");
             }
-            return new Sample(frames, cuts.cuts());
+            return frames;
         } catch (IOException e) {
             throw new ProviderException(ErrorKind.LOCAL, "could not read the frames of " + file + " sampled into " + dir
                     + ": " + e.getMessage() + "; check free disk space", e);

@@ -69,25 +69,12 @@ final class TestMedia {
     }
 
     private static BufferedImage boxBlur(BufferedImage src, int radius) {
-        int w = src.getWidth(), h = src.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int r = 0, g = 0, b = 0, n = 0;
-                for (int dy = -radius; dy <= radius; dy++) {
-                    for (int dx = -radius; dx <= radius; dx++) {
-                        int xx = Math.clamp(x + dx, 0, w - 1), yy = Math.clamp(y + dy, 0, h - 1);
-                        int p = src.getRGB(xx, yy);
-                        r += (p >> 16) & 0xFF;
-                        g += (p >> 8) & 0xFF;
-                        b += p & 0xFF;
-                        n++;
-                    }
-                }
-                out.setRGB(x, y, 0xFF000000 | (r / n) << 16 | (g / n) << 8 | (b / n));
-            }
-        }
-        return out;
+        int side = 2 * radius + 1;
+        float[] weights = new float[side * side];
+        java.util.Arrays.fill(weights, 1f / weights.length);
+        BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        return new java.awt.image.ConvolveOp(new java.awt.image.Kernel(side, side, weights),
+                java.awt.image.ConvolveOp.EDGE_NO_OP, null).filter(src, out);
     }
 
     /** Every channel mapped through {@code f} (clamped to 0..255). */
