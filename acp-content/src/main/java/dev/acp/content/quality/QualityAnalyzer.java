@@ -30,8 +30,7 @@ public final class QualityAnalyzer {
     private final Path scratchRoot;
 
     /**
-     * @param scratchRoot where decoded frames are written for a moment (each call uses its own
-     *     folder below it and deletes it)
+     * @param scratchRoot where an image ImageIO cannot read is converted to PNG for a moment
      */
     public QualityAnalyzer(Ffmpeg ffmpeg, Path scratchRoot) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
@@ -93,7 +92,9 @@ public final class QualityAnalyzer {
 
     private QualityReport video(Path file, MediaInfo info) throws ProviderException, InterruptedException {
         double duration = info.duration().orElse(0);
-        List<ImageStatistics> frames = new VideoSampler(ffmpeg, scratchRoot).sample(file);
+        MediaStream.Video stream = info.video().orElseThrow();
+        List<ImageStatistics> frames =
+                new VideoSampler(ffmpeg).sample(file, stream.width(), stream.height(), duration);
         AudioMeasurement audio = info.audio().isPresent() ? new AudioAnalyzer(ffmpeg).measure(file, duration) : null;
         ShotList shots = new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
         // Every shot after the first starts with a transition: a cut, a dissolve or a fade.
