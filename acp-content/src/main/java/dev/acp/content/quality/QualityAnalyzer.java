@@ -86,7 +86,7 @@ public final class QualityAnalyzer {
     }
 
     private QualityReport audio(Path file, MediaInfo info) throws ProviderException, InterruptedException {
-        AudioMeasurement m = new AudioAnalyzer(ffmpeg).measure(file, info.duration().orElse(0));
+        AudioMeasurement m = new AudioMeter(ffmpeg).measure(file, info.duration().orElse(0));
         return QualityReport.of(file, MediaKind.AUDIO, AudioQuality.dimensions(m));
     }
 
@@ -95,7 +95,7 @@ public final class QualityAnalyzer {
         MediaStream.Video stream = info.video().orElseThrow();
         List<ImageStatistics> frames =
                 new VideoSampler(ffmpeg).sample(file, stream.width(), stream.height(), duration);
-        AudioMeasurement audio = info.audio().isPresent() ? new AudioAnalyzer(ffmpeg).measure(file, duration) : null;
+        AudioMeasurement audio = info.audio().isPresent() ? new AudioMeter(ffmpeg).measure(file, duration) : null;
         ShotList shots = new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
         // Every shot after the first starts with a transition: a cut, a dissolve or a fade.
         List<Double> transitions = shots.shots().stream().skip(1).map(Shot::startSeconds).toList();
