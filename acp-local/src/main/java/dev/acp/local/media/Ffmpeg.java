@@ -134,4 +134,38 @@ public final class Ffmpeg {
             processes.release();
         }
     }
+    /**
+     * Runs ffmpeg, hands its standard output as bytes to {@code stdout} (for example raw frames
+     * written to {@code pipe:1}), and requires exit status 0.
+     *
+     * @param purpose what the run does, for the error message ("reading the frames of clip.mp4")
+     * @throws ProviderException ({@link ErrorKind#LOCAL}) on a non-zero exit, or when the reader
+     *     fails, naming the purpose
+     */
+    public CommandResult runReading(String purpose, List<String> arguments, ExternalCommand.OutputReader stdout)
+            throws ProviderException, InterruptedException {
+        FfmpegBinary binary = locator.locate();
+        List<String> command = new ArrayList<>(arguments.size() + 4);
+        command.add(binary.path().toString());
+        command.add("-hide_banner");
+        command.add("-nostdin");
+        command.add("-y");
+        command.addAll(arguments);
+        processes.acquire();
+        CommandResult result;
+        try {
+            result = ExternalCommand.runReading(command, stdout);
+        } catch (IOException e) {
+            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg failed while " + purpose + " (" + e.getMessage()
+                    + "); check the input file or set " + FfmpegLocator.ENV_VARIABLE + " to another ffmpeg build", e);
+        } finally {
+            processes.release();
+        }
+        if (!result.succeeded()) {
+            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg failed while " + purpose + " (exit "
+                    + result.exitCode() + "): " + result.stderrTail(ERROR_TAIL_LINES)
+                    + "; check the input file or set " + FfmpegLocator.ENV_VARIABLE + " to another ffmpeg build");
+        }
+        return result;
+    }
 }
