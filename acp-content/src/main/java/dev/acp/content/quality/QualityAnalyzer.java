@@ -30,8 +30,7 @@ public final class QualityAnalyzer {
     private final Path scratchRoot;
 
     /**
-     * @param scratchRoot where decoded frames are written for a moment (each call uses its own
-     *     folder below it and deletes it)
+     * @param scratchRoot where an image ImageIO cannot read is converted to PNG for a moment
      */
     public QualityAnalyzer(Ffmpeg ffmpeg, Path scratchRoot) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
@@ -87,14 +86,16 @@ public final class QualityAnalyzer {
     }
 
     private QualityReport audio(Path file, MediaInfo info) throws ProviderException, InterruptedException {
-        AudioMeasurement m = new AudioAnalyzer(ffmpeg).measure(file, info.duration().orElse(0));
+        AudioMeasurement m = new AudioMeter(ffmpeg).measure(file, info.duration().orElse(0));
         return QualityReport.of(file, MediaKind.AUDIO, AudioQuality.dimensions(m));
     }
 
     private QualityReport video(Path file, MediaInfo info) throws ProviderException, InterruptedException {
         double duration = info.duration().orElse(0);
-        List<ImageStatistics> frames = new VideoSampler(ffmpeg, scratchRoot).sample(file);
-        AudioMeasurement audio = info.audio().isPresent() ? new AudioAnalyzer(ffmpeg).measure(file, duration) : null;
+        MediaStream.Video stream = info.video().orElseThrow();
+        List<ImageStatistics> frames =
+                new VideoSampler(ffmpeg).sample(file, stream.width(), stream.height(), duration);
+        AudioMeasurement audio = info.audio().isPresent() ? new AudioMeter(ffmpeg).measure(file, duration) : null;
         ShotList shots = new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
         // Every shot after the first starts with a transition: a cut, a dissolve or a fade.
         List<Double> transitions = shots.shots().stream().skip(1).map(Shot::startSeconds).toList();

@@ -5,79 +5,86 @@ import dev.acp.error.ProviderException;
 import dev.acp.local.image.ImageStatistics;
 import dev.acp.local.media.Ffmpeg;
 import java.awt.image.BufferedImage;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
- * One ffmpeg pass over a video's picture: one frame a second, scaled (area averaging) to at most
- * 512 pixels on its long side as {@link ImageStatistics} analyses still images, written as PNG
- * to a scratch folder and measured.
+ * One ffmpeg pass over a video's picture: one frame a second (fewer for videos longer than
+ * {@value #MAX_FRAMES} seconds, so a long film still costs {@value #MAX_FRAMES} measurements),
+ * scaled with area averaging to at most {@value #SIDE} pixels on its long side as
+ * {@link ImageStatistics} analyses still images, piped raw to Java and measured as it arrives:
+ * nothing is written to disk.
  */
 final class VideoSampler {
+    static final int MAX_FRAMES = 600;
+    static final int SIDE = 512;
 
     private final Ffmpeg ffmpeg;
-    private final Path scratchRoot;
 
-    VideoSampler(Ffmpeg ffmpeg, Path scratchRoot) {
+    VideoSampler(Ffmpeg ffmpeg) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
-        this.scratchRoot = Objects.requireNonNull(scratchRoot, "scratchRoot");
     }
 
-    /** The measurements of the frames sampled, in order. */
-    List<ImageStatistics> sample(Path file) throws ProviderException, InterruptedException {
-        Path dir = scratch(file);
-        try {
-            ffmpeg.run("sampling the frames of " + file, List.of("-i", file.toAbsolutePath().toString(),
-                    "-map", "0:v:0", "-vf", "fps=1,scale=w=512:h=512:force_original_aspect_ratio=decrease:flags=area",
-                    "-f", "image2", dir.resolve("frame-%05d.png").toString()));
-            List<ImageStatistics> frames = new ArrayList<>();
-            for (Path png : frames(dir)) {
-                BufferedImage image = ImageIO.read(png.toFile());
-                if (image != null) {
-                    frames.add(ImageStatistics.of(image));
-                }
+    /**
+     * The measurements of the frames sampled, in order.
+     *
+     * @param width the video's frame width as probed, 0 when unknown
+     * @param height its frame height, 0 when unknown
+     * @param durationSeconds its duration, 0 when unknown
+     */
+    List<ImageStatistics> sample(Path file, int width, int height, double durationSeconds)
+            throws ProviderException, InterruptedException {
+        int[] size = frameSize(width, height);
+        double rate = durationSeconds > MAX_FRAMES ? MAX_FRAMES / durationSeconds : 1;
+        String filter = String.format(Locale.ROOT, "fps=%.6f,scale=%d:%d:flags=area,format=rgb24", rate, size[0],
+                size[1]);
+        List<ImageStatistics> frames = new ArrayList<>();
+        ffmpeg.runReading("sampling the frames of " + file, List.of("-nostats", "-loglevel", "error",
+                "-i", file.toAbsolutePath().toString(), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter,
+                "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"), in -> read(in, size[0], size[1], frames));
+        if (frames.isEmpty()) {
+            throw new ProviderException(ErrorKind.VALIDATION, file + " has a video stream but no frame decodes;"
+                    + " check that the file is complete (re-export or re-download it)");
+        }
+        return frames;
+    }
+
+    /** The probed size fitted into {@value #SIDE} pixels, even (the scaler's chroma needs it); 16:9 when unknown. */
+    static int[] frameSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            return new int[] {SIDE, SIDE * 9 / 16};
+        }
+        double scale = Math.min(1, (double) SIDE / Math.max(width, height));
+        return new int[] {even(width * scale), even(height * scale)};
+    }
+
+    private static int even(double v) {
+        return Math.max(2, 2 * (int) Math.round(v / 2));
+    }
+
+    private static void read(InputStream in, int w, int h, List<ImageStatistics> out) throws IOException {
+        byte[] frame = new byte[w * h * 3];
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        int[] argb = new int[w * h];
+        while (true) {
+            int got = in.readNBytes(frame, 0, frame.length);
+            if (got == 0) {
+                return;
             }
-            if (frames.isEmpty()) {
-                throw new ProviderException(ErrorKind.VALIDATION, file + " has a video stream but no frame decodes;"
-                        + " check that the file is complete (re-export or re-download it)");
+            if (got < frame.length) {
+                throw new EOFException("the last frame was cut short (" + got + " of " + frame.length + " bytes)");
             }
-            return frames;
-        } catch (IOException e) {
-            throw new ProviderException(ErrorKind.LOCAL, "could not read the frames of " + file + " sampled into " + dir
-                    + ": " + e.getMessage() + "; check free disk space", e);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private Path scratch(Path file) throws ProviderException {
-        try {
-            Files.createDirectories(scratchRoot);
-            return Files.createTempDirectory(scratchRoot, "quality-frames-");
-        } catch (IOException e) {
-            throw new ProviderException(ErrorKind.LOCAL, "could not create a scratch folder in " + scratchRoot
-                    + " to sample " + file + ": " + e.getMessage() + "; check that it is writable", e);
-        }
-    }
-
-    private static List<Path> frames(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted(Comparator.naturalOrder()).toList();
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover scratch folder under the temporary folder is harmless.
+            for (int i = 0, j = 0; i < argb.length; i++, j += 3) {
+                argb[i] = 0xFF000000 | (frame[j] & 0xFF) << 16 | (frame[j + 1] & 0xFF) << 8 | (frame[j + 2] & 0xFF);
+            }
+            image.setRGB(0, 0, w, h, argb, 0, w);
+            out.add(ImageStatistics.of(image));
         }
     }
 }

@@ -148,7 +148,15 @@ class QualityAnalyzerTest {
         assertThat(r.dimension(VideoQuality.MEAN_SHOT_LENGTH).orElseThrow().value()).isCloseTo(10 / 3.0, within(0.1));
         assertThat(r.overall()).isBetween(0.0, 1.0);
         assertThat(r.dimensions().stream().mapToDouble(QualityDimension::weight).sum()).isCloseTo(1.0, within(1e-9));
-        assertThat(Files.list(dir.resolve("scratch"))).isEmpty();
+        assertThat(dir.resolve("scratch")).as("frames are piped, not written").doesNotExist();
+    }
+
+    @Test
+    void should_sample_frames_fitted_into_512_pixels_keeping_the_aspect_ratio() {
+        assertThat(VideoSampler.frameSize(1920, 1080)).containsExactly(512, 288);
+        assertThat(VideoSampler.frameSize(1080, 1920)).containsExactly(288, 512);
+        assertThat(VideoSampler.frameSize(320, 180)).containsExactly(320, 180);
+        assertThat(VideoSampler.frameSize(0, 0)).containsExactly(512, 288);
     }
 
     @Test

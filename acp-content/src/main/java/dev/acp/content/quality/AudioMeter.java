@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * acp-local's silence level), then {@code aeval} turning every sample into 1 when it is at full
  * scale and 0 otherwise, and {@code astats}, whose DC offset of that signal is the clipped share.
  */
-final class AudioAnalyzer {
+final class AudioMeter {
     /** Silences shorter than this are pauses, not silence. */
     static final double MIN_SILENCE_SECONDS = 0.5;
     /** 32767/32768 and -1 both exceed it; nothing below full scale does. */
@@ -35,7 +35,7 @@ final class AudioAnalyzer {
 
     private final Ffmpeg ffmpeg;
 
-    AudioAnalyzer(Ffmpeg ffmpeg) {
+    AudioMeter(Ffmpeg ffmpeg) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
     }
 
