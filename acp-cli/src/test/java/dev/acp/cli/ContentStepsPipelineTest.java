@@ -143,4 +143,37 @@ class ContentStepsPipelineTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("folder not found").contains("acp content index build");
     }
+
+    @Test
+    void a_best_quality_group_of_outputs_without_scores_picks_the_sharpest_by_score_quality() throws Exception {
+        // The same picture sharp and blurred, delivered by a provider that reports no score.
+        ffmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=320x180:d=1", "-frames:v", "1", dir.resolve("sharp.png")
+                .toString()));
+        ffmpeg(List.of("-i", dir.resolve("sharp.png").toString(), "-vf", "gblur=sigma=6", dir.resolve("blurred.png")
+                .toString()));
+        Files.writeString(dir.resolve("best.yaml"), """
+                pipeline_name: best
+                output_directory: out-best
+                steps:
+                  - id: takes
+                    step_type: parallel_group
+                    parallel_config: { merge_strategy: best_quality }
+                    steps:
+                      - { id: soft, step_type: text_to_image, provider: scripted,
+                          config: { prompt: a, script_copy: "%s" } }
+                      - { id: crisp, step_type: text_to_image, provider: scripted,
+                          config: { prompt: a, script_copy: "%s" } }
+                """.formatted(dir.resolve("blurred.png"), dir.resolve("sharp.png")));
+        CliRunner.Result r = cli().run("pipeline", "run", "--config", "best.yaml", "--yes");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        JsonNode group = null;
+        for (JsonNode step : json(dir.resolve("out-best/run.json")).get("step_results")) {
+            if (step.get("step_id").asText().equals("takes")) {
+                group = step;
+            }
+        }
+        assertThat(group).isNotNull();
+        assertThat(group.at("/metadata/selected").asText()).isEqualTo("crisp");
+        assertThat(group.at("/metadata/judged_members")).hasSize(2);
+    }
 }
