@@ -185,6 +185,38 @@ public final class VectorIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Every item with its vector and metadata, in index order: what clustering reads. Deleted
+     * items are skipped.
+     */
+    public List<IndexedItem> items() {
+        try {
+            List<IndexedItem> out = new ArrayList<>(reader.numDocs());
+            StoredFields stored = reader.storedFields();
+            for (LeafReaderContext leaf : reader.leaves()) {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexDocuments.VECTOR);
+                if (values == null) {
+                    continue;
+                }
+                org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                for (int local = it.nextDoc(); local != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                        local = it.nextDoc()) {
+                    if (live != null && !live.get(local)) {
+                        continue;
+                    }
+                    Document doc = stored.document(leaf.docBase + local, Set.of(IndexDocuments.ID,
+                            IndexDocuments.METADATA));
+                    out.add(new IndexedItem(doc.get(IndexDocuments.ID), values.vectorValue(it.index()).clone(),
+                            documents.metadata(doc.get(IndexDocuments.METADATA))));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The candidates to keep when asked for {@code k} results and nothing else is said: enough for recall ≥ 0.95. */
     public static int defaultEf(int k) {
         return Math.max(k, 100);
