@@ -45,9 +45,13 @@ final class VideoSampler {
         String filter = String.format(Locale.ROOT, "fps=%.6f,scale=%d:%d:flags=area,format=rgb24", rate, size[0],
                 size[1]);
         List<ImageStatistics> frames = new ArrayList<>();
-        ffmpeg.runReading("sampling the frames of " + file, List.of("-nostats", "-loglevel", "error",
-                "-i", file.toAbsolutePath().toString(), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter,
+        var result = ffmpeg.executeReading("sampling the frames of " + file, List.of("-nostats", "-loglevel",
+                "error", "-i", file.toAbsolutePath().toString(), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter,
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"), in -> read(in, size[0], size[1], frames));
+        if (!result.succeeded()) {
+            throw new ProviderException(ErrorKind.LOCAL, "could not decode the frames of " + file + " (ffmpeg exit "
+                    + result.exitCode() + "): " + result.stderrTail(3) + "; check that the file is a complete video");
+        }
         if (frames.isEmpty()) {
             throw new ProviderException(ErrorKind.VALIDATION, file + " has a video stream but no frame decodes;"
                     + " check that the file is complete (re-export or re-download it)");
