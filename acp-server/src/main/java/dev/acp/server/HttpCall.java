@@ -104,7 +104,23 @@ public final class HttpCall {
         }
     }
 
+    /** At most this much of a refused body is read and dropped, so that the client gets to read its 413. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     private ApiException tooLarge() {
+        // A client still sending when the server closes gets a reset, which loses the answer; so
+        // the rest is read and dropped (up to a bound: a larger body only has its connection closed).
+        try (InputStream in = exchange.getRequestBody()) {
+            long dropped = 0;
+            byte[] sink = new byte[64 * 1024];
+            int n;
+            while (dropped < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // The client gave up: nobody reads the answer anyway.
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
         return new ApiException(413, "too_large", "the request body is larger than the server's limit of " + bodyLimit
                 + " bytes; send a smaller pipeline, or start the server with a higher --max-body", List.of(), Map.of());
     }

@@ -43,10 +43,15 @@ final class RunEvents implements RunListener {
         this.clock = clock;
     }
 
-    synchronized void add(String name, Map<String, Object> fields) {
+    void add(String name, Map<String, Object> fields) {
+        add(name, fields, clock.instant());
+    }
+
+    /** An event that happened at {@code time} (one replayed from a journal). */
+    synchronized void add(String name, Map<String, Object> fields, java.time.Instant time) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event", name);
-        data.put("time", clock.instant().toString());
+        data.put("time", time.toString());
         data.putAll(fields);
         log.addLast(new Event(++lastId, name, data));
         while (log.size() > capacity) {

@@ -154,14 +154,18 @@ final class RunViews {
         }
         RunHistory history = RunHistory.of(JournalReader.read(dir.resolve("journal.jsonl")).records());
         RunEvents events = new RunEvents(Integer.MAX_VALUE, clock);
+        // Each at the time the journal gives it, so that a replay reads the same every time.
+        java.time.Instant at = summary.createdAt();
         events.add("run_started", Map.of("run_id", id, "pipeline_name", summary.pipelineName(), "steps",
-                summary.steps(), "replayed", true));
+                summary.steps(), "replayed", true), at);
         for (RunHistory.StepState s : history.steps().values()) {
             StepResult r = s.result();
             if (r == null) {
                 continue;
             }
-            events.add("step_finished", RunEvents.stepFields(r, out));
+            java.time.Instant finished = r.startedAt() == null ? at : r.startedAt().plus(r.executionTime());
+            at = finished.isAfter(at) ? finished : at;
+            events.add("step_finished", RunEvents.stepFields(r, out), finished);
             if (r.actualCost() != null) {
                 Map<String, Object> cost = new LinkedHashMap<>();
                 cost.put("step_id", r.stepId());
@@ -169,15 +173,15 @@ final class RunViews {
                 cost.put("model", r.model());
                 cost.put("actual_cost", RunEvents.money(r.actualCost()));
                 cost.put("cache_hit", r.cacheHit());
-                events.add("cost_settled", cost);
+                events.add("cost_settled", cost, finished);
             }
         }
         if (history.finishedStatus() != null) {
             events.add("run_finished", Map.of("run_id", id, "status", history.finishedStatus(), "actual_cost",
-                    history.spent().doubleValue()));
+                    history.spent().doubleValue()), at);
         } else {
             events.add("run_state", Map.of("run_id", id, "status", summary.status(), "message", "the run is not held"
-                    + " by this server; these are the steps its journal has so far"));
+                    + " by this server; these are the steps its journal has so far"), at);
         }
         events.end();
         return events;

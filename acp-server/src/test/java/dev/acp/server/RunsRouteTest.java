@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starting, listing, showing runs and their files over real HTTP. */
+/**
+ * Starting, listing, showing runs and their files over real HTTP. The runs use the testkit's
+ * scripted provider (no network, no rendering), which writes a small file per step.
+ */
 class RunsRouteTest {
     static final String PREVIEW = """
             pipeline_name: cards
@@ -20,8 +23,8 @@ class RunsRouteTest {
             steps:
               - id: cover
                 step_type: text_to_image
-                provider: local
-                config: { prompt: "a lighthouse at dusk", image_size: square }
+                provider: scripted
+                config: { prompt: "a lighthouse at dusk" }
                 output_filename: cover.png
             """;
 
@@ -40,8 +43,8 @@ class RunsRouteTest {
     }
 
     @Test
-    void an_offline_run_starts_with_201_and_shows_its_report_and_files() throws Exception {
-        HttpResponse<String> r = s.post("/api/runs", Map.of("pipeline", PREVIEW, "offline", true));
+    void a_run_starts_with_201_and_shows_its_report_and_files() throws Exception {
+        HttpResponse<String> r = s.post("/api/runs", Map.of("pipeline", PREVIEW));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         String id = TestServer.json(r).get("run_id").asText();
         assertThat(r.headers().firstValue("Location")).contains("/api/runs/" + id);
@@ -78,8 +81,8 @@ class RunsRouteTest {
 
     @Test
     void without_the_token_or_with_a_wrong_one_nothing_starts() throws Exception {
-        HttpResponse<String> none = s.post("/api/runs", Map.of("pipeline", PREVIEW, "offline", true), "X-Nothing", "1");
-        HttpResponse<String> wrong = s.post("/api/runs", Map.of("pipeline", PREVIEW, "offline", true),
+        HttpResponse<String> none = s.post("/api/runs", Map.of("pipeline", PREVIEW), "X-Nothing", "1");
+        HttpResponse<String> wrong = s.post("/api/runs", Map.of("pipeline", PREVIEW),
                 "Authorization", "Bearer " + s.token + "x");
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
@@ -94,8 +97,7 @@ class RunsRouteTest {
 
     @Test
     void malformed_yaml_is_400_with_the_problem_where_it_is() throws Exception {
-        HttpResponse<String> r = s.post("/api/runs", Map.of("pipeline", "pipeline_name: x\nsteps: [\n  - {", "offline",
-                true));
+        HttpResponse<String> r = s.post("/api/runs", Map.of("pipeline", "pipeline_name: x\nsteps: [\n  - {"));
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode error = TestServer.json(r).get("error");
         assertThat(error.get("kind").asText()).isEqualTo("invalid_pipeline");
@@ -108,7 +110,7 @@ class RunsRouteTest {
 
     @Test
     void file_traversal_is_refused_and_nothing_outside_is_read() throws Exception {
-        String id = s.start(Map.of("pipeline", PREVIEW, "offline", true));
+        String id = s.start(Map.of("pipeline", PREVIEW));
         s.awaitStatus(id, "succeeded");
         Files.writeString(s.outputRoot.resolve("secret.txt"), "outside the run's folder");
         Files.createSymbolicLink(s.outputRoot.resolve("cards/link.txt"), s.outputRoot.resolve("secret.txt"));
@@ -126,7 +128,7 @@ class RunsRouteTest {
 
     @Test
     void ranges_answer_206_with_the_bytes_asked_for_and_416_past_the_end() throws Exception {
-        String id = s.start(Map.of("pipeline", PREVIEW, "offline", true));
+        String id = s.start(Map.of("pipeline", PREVIEW));
         s.awaitStatus(id, "succeeded");
         byte[] all = Files.readAllBytes(s.outputRoot.resolve("cards/cover.png"));
         String url = "/api/runs/" + id + "/files/cover.png";

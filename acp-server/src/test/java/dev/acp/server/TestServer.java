@@ -36,12 +36,17 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dir, Function<ServerOptions, ServerOptions> options, Map<String, String> env) throws IOException {
+        this(dir, options, env, Acp::create);
+    }
+
+    TestServer(Path dir, Function<ServerOptions, ServerOptions> options, Map<String, String> env,
+            Function<Environment, Acp> acpFactory) throws IOException {
         home = dir.resolve("home");
         outputRoot = dir.resolve("served");
         Map<String, String> vars = new java.util.HashMap<>(env);
         vars.put("ACP_HOME", home.toString());
         vars.put("HOME", dir.resolve("user").toString());
-        Acp acp = Acp.create(Environment.of(vars));
+        Acp acp = acpFactory.apply(Environment.of(vars));
         ServerToken t = ServerToken.loadOrCreate(home, new SecureRandom());
         token = t.value();
         server = AcpServer.start(acp, options.apply(ServerOptions.defaults(outputRoot).withPort(0)), t, log::add);
