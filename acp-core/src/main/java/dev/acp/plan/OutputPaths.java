@@ -12,7 +12,6 @@ import dev.acp.pipeline.TaskStepSpec;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,6 +60,7 @@ final class OutputPaths {
     Outputs place(Path outputDirectory, Map<String, Object> inputs) {
         Map<String, Path> out = new HashMap<>();
         Map<Path, String> owners = new HashMap<>();
+        OutputTree tree = new OutputTree(outputDirectory);
         for (StepSpec s : spec.steps()) {
             Path base = outputDirectory;
             if (s instanceof GroupStepSpec g && g.outputDirectory() != null) {
@@ -85,19 +85,14 @@ final class OutputPaths {
                     continue; // writes nothing, so clashes with nothing
                 }
                 SourceLocation at = t.locations().at("output_filename");
-                var link = OutputFolders.checkOutput(outputDirectory, p);
-                if (link.isPresent()) {
-                    findings.error(at, t.id(), link.get().message(), link.get().fix());
+                var unwritable = tree.check(p);
+                if (unwritable.isPresent()) {
+                    findings.error(at, t.id(), unwritable.get().message(), unwritable.get().fix());
                     continue;
                 }
                 if (p.equals(outputDirectory.resolve("run.json"))) {
                     findings.error(at, t.id(), "run.json is the name of the run's report",
                             "choose another output_filename");
-                    continue;
-                }
-                if (Files.isDirectory(p)) {
-                    findings.error(at, t.id(), "a folder already exists where the output goes (" + p + ")",
-                            "choose another output_filename or move the folder");
                     continue;
                 }
                 String other = owners.putIfAbsent(p, t.id());
@@ -121,7 +116,7 @@ final class OutputPaths {
         Capability.OutputKind kind = t.capability().outputKind();
         if (block != null) {
             if (name == null) {
-                name = t.id() + "_{{index}}." + kind.defaultExtension();
+                name = t.id() + "_{{index}}." + t.capability().defaultExtension();
             } else if (!perItem(name)) {
                 findings.error(at, t.id(), "output_filename '" + name + "' is the same for every item of for_each"
                         + " block '" + block.id() + "', so each item would overwrite the last",
@@ -130,7 +125,7 @@ final class OutputPaths {
             }
             itemNames.put(t.id(), name);
         } else if (name == null) {
-            name = t.id() + "." + kind.defaultExtension();
+            name = t.id() + "." + t.capability().defaultExtension();
             if (safeRelative(name, t.locations().at("id"), t.id(), "the output file name") == null) {
                 return null; // an id no file can be named after (the loader said why)
             }
@@ -149,7 +144,7 @@ final class OutputPaths {
         String ext = OutputFiles.extension(name);
         if (ext.isEmpty()) {
             findings.error(at, t.id(), "output_filename '" + name + "' has no extension",
-                    "add one such as ." + kind.defaultExtension());
+                    "add one such as ." + t.capability().defaultExtension());
             return null;
         }
         if (!OutputFiles.extensions(kind).contains(ext)) {
