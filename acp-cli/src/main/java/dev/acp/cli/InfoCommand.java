@@ -49,7 +49,7 @@ final class InfoCommand implements Callable<Integer> {
         out.println(t.bold("Step types"));
         for (Capability c : Capability.values()) {
             out.println("  " + pad(c.wireName(), 20) + "produces " + c.outputKind().name().toLowerCase(java.util.Locale.ROOT)
-                    + " (." + c.outputKind().defaultExtension() + ")");
+                    + " (." + c.defaultExtension() + ")");
         }
         out.println("  " + pad("parallel_group", 20) + "runs member steps side by side (collect_all, first_success,"
                 + " best_quality)");

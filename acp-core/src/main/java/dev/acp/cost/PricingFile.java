@@ -56,7 +56,8 @@ final class PricingFile {
                     BillingUnit.AUDIO_SECOND, BillingUnit.TOKENS);
             case IMAGE_UNDERSTANDING, PROMPT_GENERATION, STORY_TO_SCENES -> Set.of(BillingUnit.TOKENS,
                     BillingUnit.CHARACTERS_1K, BillingUnit.CHARACTERS_1M);
-            case ASSEMBLE_VIDEO -> Set.of();
+            case ASSEMBLE_VIDEO, ANALYZE_VIDEO, DETECT_FACES, EMBED_TEXT, SEARCH_SIMILAR, CLUSTER_CONTENT,
+                    SCORE_QUALITY -> Set.of();
         };
         java.util.EnumSet<BillingUnit> all = java.util.EnumSet.copyOf(common);
         all.addAll(own);

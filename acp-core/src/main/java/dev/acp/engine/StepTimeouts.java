@@ -26,9 +26,12 @@ public record StepTimeouts(Map<Capability, Duration> byCapability) {
         Map<Capability, Duration> m = new EnumMap<>(Capability.class);
         for (Capability c : Capability.values()) {
             m.put(c, switch (c) {
-                case TEXT_TO_VIDEO, IMAGE_TO_VIDEO, VIDEO_TO_VIDEO, AVATAR_GENERATION, ASSEMBLE_VIDEO -> LONG;
+                // Analysing a long video (shots, faces, quality) or clustering a large index takes
+                // minutes on a laptop's cores.
+                case TEXT_TO_VIDEO, IMAGE_TO_VIDEO, VIDEO_TO_VIDEO, AVATAR_GENERATION, ASSEMBLE_VIDEO, ANALYZE_VIDEO,
+                        DETECT_FACES, CLUSTER_CONTENT, SCORE_QUALITY -> LONG;
                 case TEXT_TO_IMAGE, IMAGE_TO_IMAGE, TEXT_TO_SPEECH, IMAGE_UNDERSTANDING, PROMPT_GENERATION,
-                        STORY_TO_SCENES -> SHORT;
+                        STORY_TO_SCENES, EMBED_TEXT, SEARCH_SIMILAR -> SHORT;
             });
         }
         return new StepTimeouts(m);

@@ -18,7 +18,15 @@ public enum Capability {
     IMAGE_UNDERSTANDING("image_understanding", OutputKind.TEXT),
     PROMPT_GENERATION("prompt_generation", OutputKind.TEXT),
     STORY_TO_SCENES("story_to_scenes", OutputKind.TEXT),
-    ASSEMBLE_VIDEO("assemble_video", OutputKind.VIDEO);
+    ASSEMBLE_VIDEO("assemble_video", OutputKind.VIDEO),
+    // Content analysis: answers are JSON (one list field, usable as {{steps.<id>.items}}), computed
+    // on this machine by the content engines; they never call a provider or cost money.
+    ANALYZE_VIDEO("analyze_video", OutputKind.TEXT, "json"),
+    DETECT_FACES("detect_faces", OutputKind.TEXT, "json"),
+    EMBED_TEXT("embed_text", OutputKind.TEXT, "json"),
+    SEARCH_SIMILAR("search_similar", OutputKind.TEXT, "json"),
+    CLUSTER_CONTENT("cluster_content", OutputKind.TEXT, "json"),
+    SCORE_QUALITY("score_quality", OutputKind.TEXT, "json");
 
     /** The kind of file a capability produces; decides default file extensions and checks. */
     public enum OutputKind {
@@ -49,10 +57,30 @@ public enum Capability {
 
     private final String wireName;
     private final OutputKind outputKind;
+    private final String defaultExtension;
 
     Capability(String wireName, OutputKind outputKind) {
+        this(wireName, outputKind, outputKind.defaultExtension());
+    }
+
+    Capability(String wireName, OutputKind outputKind, String defaultExtension) {
         this.wireName = wireName;
         this.outputKind = outputKind;
+        this.defaultExtension = defaultExtension;
+    }
+
+    /** The extension of an output file whose name the pipeline does not give. */
+    public String defaultExtension() {
+        return defaultExtension;
+    }
+
+    /** True for the content-analysis steps, which the offline content engines serve. */
+    public boolean isAnalysis() {
+        return switch (this) {
+            case ANALYZE_VIDEO, DETECT_FACES, EMBED_TEXT, SEARCH_SIMILAR, CLUSTER_CONTENT, SCORE_QUALITY -> true;
+            case TEXT_TO_SPEECH, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, TEXT_TO_VIDEO, IMAGE_TO_VIDEO, VIDEO_TO_VIDEO,
+                    AVATAR_GENERATION, IMAGE_UNDERSTANDING, PROMPT_GENERATION, STORY_TO_SCENES, ASSEMBLE_VIDEO -> false;
+        };
     }
 
     /** The name used in pipeline files, for example {@code text_to_image}. */

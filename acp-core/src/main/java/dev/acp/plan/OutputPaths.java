@@ -121,7 +121,7 @@ final class OutputPaths {
         Capability.OutputKind kind = t.capability().outputKind();
         if (block != null) {
             if (name == null) {
-                name = t.id() + "_{{index}}." + kind.defaultExtension();
+                name = t.id() + "_{{index}}." + t.capability().defaultExtension();
             } else if (!perItem(name)) {
                 findings.error(at, t.id(), "output_filename '" + name + "' is the same for every item of for_each"
                         + " block '" + block.id() + "', so each item would overwrite the last",
@@ -130,7 +130,7 @@ final class OutputPaths {
             }
             itemNames.put(t.id(), name);
         } else if (name == null) {
-            name = t.id() + "." + kind.defaultExtension();
+            name = t.id() + "." + t.capability().defaultExtension();
             if (safeRelative(name, t.locations().at("id"), t.id(), "the output file name") == null) {
                 return null; // an id no file can be named after (the loader said why)
             }
@@ -149,7 +149,7 @@ final class OutputPaths {
         String ext = OutputFiles.extension(name);
         if (ext.isEmpty()) {
             findings.error(at, t.id(), "output_filename '" + name + "' has no extension",
-                    "add one such as ." + kind.defaultExtension());
+                    "add one such as ." + t.capability().defaultExtension());
             return null;
         }
         if (!OutputFiles.extensions(kind).contains(ext)) {

@@ -49,7 +49,8 @@ final class ProviderResolver {
         SourceLocation at;
         var known = model == null ? Optional.<ProviderCatalog.ModelEntry>empty() : lookup.model(model);
         if (settings.offline()) {
-            id = "local";
+            // The analysis steps are offline by nature; their engines live in acp-content.
+            id = cap.isAnalysis() ? "content" : "local";
             reason = "--offline";
             at = t.locations().self();
         } else if (t.provider() != null) {

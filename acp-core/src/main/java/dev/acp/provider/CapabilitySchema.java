@@ -232,6 +232,38 @@ public final class CapabilitySchema {
                         .param("fit", ParamType.TEXT, "crop or fit (letterbox)")
                         .param("resolution", ParamType.TEXT, "720p, 1080p or WIDTHxHEIGHT")
                         .param("fps", ParamType.INTEGER, "frames per second");
+                case ANALYZE_VIDEO -> b.required("video", "video_url")
+                        .param("video", ParamType.FILE, "the video to cut into shots")
+                        .param("video_url", ParamType.FILE, "alias of video")
+                        .param("min_shot", ParamType.NUMBER, "shortest shot in seconds (default 0.5)")
+                        .param("keyframes", ParamType.BOOLEAN, "write a keyframe image per shot (default true)")
+                        .param("contact_sheet", ParamType.BOOLEAN, "write a contact sheet of the keyframes");
+                case DETECT_FACES -> b.required("image", "image_url", "video", "video_url")
+                        .param("image", ParamType.FILE, "the image to search for faces")
+                        .param("image_url", ParamType.FILE, "alias of image")
+                        .param("video", ParamType.FILE, "a video, sampled every 'every' seconds")
+                        .param("video_url", ParamType.FILE, "alias of video")
+                        .param("min_score", ParamType.NUMBER, "lowest confidence kept, 0..1")
+                        .param("every", ParamType.NUMBER, "video: seconds between sampled frames")
+                        .param("annotate", ParamType.BOOLEAN, "write a copy with the faces drawn on it");
+                case EMBED_TEXT -> b.required("text", "texts")
+                        .param("text", ParamType.TEXT, "the text to embed")
+                        .param("texts", ParamType.ANY, "a list of texts (or the items of an earlier step)");
+                case SEARCH_SIMILAR -> b.required("index").required("query", "text", "id")
+                        .param("index", ParamType.TEXT, "the index folder (acp content index build)")
+                        .param("query", ParamType.TEXT, "what to look for")
+                        .param("text", ParamType.TEXT, "alias of query")
+                        .param("id", ParamType.TEXT, "an item of the index: find the items nearest to it")
+                        .param("k", ParamType.INTEGER, "how many hits (default 10)")
+                        .param("filter", ParamType.ANY, "metadata that hits must have, as field: value");
+                case CLUSTER_CONTENT -> b.required("index", "texts")
+                        .param("index", ParamType.TEXT, "the index folder whose items are clustered")
+                        .param("texts", ParamType.ANY, "a list of texts to cluster instead of an index")
+                        .param("k", ParamType.INTEGER, "number of clusters; chosen by silhouette when absent")
+                        .param("method", ParamType.TEXT, "kmeans (default) or density");
+                case SCORE_QUALITY -> b.required("file", "files")
+                        .param("file", ParamType.FILE, "an image, audio or video file")
+                        .param("files", ParamType.FILE_LIST, "several files, ranked best first");
             }
             m.put(c, b.build());
         }

@@ -472,7 +472,7 @@ public final class PipelineLoader {
             String outputFilename = optionalString(map, "output_filename", label);
             if (outputFilename != null && outputFilename.isBlank()) {
                 error(locationOf(map, "output_filename"), label, "output_filename is empty",
-                        "give a file name such as 'result." + capability.outputKind().defaultExtension() + "'");
+                        "give a file name such as 'result." + capability.defaultExtension() + "'");
                 outputFilename = null;
             }
             Boolean enabled = optionalBoolean(map, "enabled", label);

@@ -60,7 +60,8 @@ sealed interface ChatTask permits PromptGeneration, ImageUnderstanding, StoryToS
             case IMAGE_UNDERSTANDING -> new ImageUnderstanding();
             case STORY_TO_SCENES -> new StoryToScenes();
             case TEXT_TO_SPEECH, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, TEXT_TO_VIDEO, IMAGE_TO_VIDEO, VIDEO_TO_VIDEO,
-                    AVATAR_GENERATION, ASSEMBLE_VIDEO ->
+                    AVATAR_GENERATION, ASSEMBLE_VIDEO, ANALYZE_VIDEO, DETECT_FACES, EMBED_TEXT, SEARCH_SIMILAR,
+                    CLUSTER_CONTENT, SCORE_QUALITY ->
                     throw new IllegalArgumentException("chat providers cannot do " + capability.wireName());
         };
     }
