@@ -22,7 +22,8 @@ class AcpWithMetricsTest {
     void runs_started_from_an_acp_with_metrics_are_counted_in_the_given_registry() {
         LambdaProvider paid = LambdaProvider.free("paid",
                 r -> ProviderResult.text("an idea", Map.of()).withActualCost(new BigDecimal("0.25")));
-        TestAcp t = new TestAcp(dir, paid);
+        // Its own state folder: runs and the cache stay in the test's folder.
+        TestAcp t = new TestAcp(dir, Map.of("ACP_HOME", dir.resolve("acp-home").toString()), paid);
         Path file = t.write("p.yaml", """
                 pipeline_name: library
                 output_directory: out
@@ -32,8 +33,9 @@ class AcpWithMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Acp measured = t.acp().withMetrics(registry);
 
-        measured.runner(file).yes(true).run();
-        t.acp().runner(file).yes(true).run(); // the same ACP without metrics: not counted
+        // Output folders under the test's own: a library run resolves output_directory from the current folder.
+        measured.runner(file).outputDirectory(dir.resolve("one")).yes(true).run();
+        t.acp().runner(file).outputDirectory(dir.resolve("two")).yes(true).cacheMode(dev.acp.cache.CacheMode.OFF).run(); // not counted
 
         assertThat(registry.get("acp.runs").tag("status", "succeeded").counter().count()).isEqualTo(1);
         assertThat(registry.get("acp.steps").tags("provider", "paid", "status", "succeeded").counter().count())
