@@ -127,7 +127,8 @@ class PipelineSchemaTest {
         JsonNode tts = root.at("/definitions/config_text_to_speech/properties");
         assertThat(tts.has("voice")).isTrue();
         assertThat(tts.at("/voice/description").asText()).isNotBlank();
-        assertThat(root.at("/definitions/task/properties/step_type/enum")).hasSize(11);
+        assertThat(root.at("/definitions/task/properties/step_type/enum")).hasSize(17);
+        assertThat(root.at("/definitions/config_search_similar/properties").has("filter")).isTrue();
     }
 
     @Test

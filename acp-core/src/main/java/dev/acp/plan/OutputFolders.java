@@ -51,21 +51,4 @@ final class OutputFolders {
                 + SafePaths.linkTarget(l) + "); outputs are never written through a link",
                 "name the folder itself: " + real));
     }
-
-    /**
-     * A symbolic link between the output folder and an output file (a sub-folder, or the file
-     * itself), which writing would follow out of the folder.
-     *
-     * @param root the output folder at its real location
-     */
-    static Optional<Finding> checkOutput(Path root, Path output) {
-        if (!output.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())) {
-            return Optional.of(new Finding("the output " + output + " is outside the output folder " + root,
-                    "use a relative output_filename without '..'"));
-        }
-        return SafePaths.firstLinkBelow(root, output).map(l -> new Finding((l.equals(output) ? "the output file "
-                : "the folder ") + root.relativize(l) + " in the output folder is a symbolic link (to "
-                + SafePaths.linkTarget(l) + "); outputs are never written through a link",
-                "remove the link, or choose an output_filename that does not go through it"));
-    }
 }

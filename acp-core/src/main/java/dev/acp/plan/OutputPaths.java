@@ -12,7 +12,6 @@ import dev.acp.pipeline.TaskStepSpec;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
 import dev.acp.template.TemplateSyntaxException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,6 +60,7 @@ final class OutputPaths {
     Outputs place(Path outputDirectory, Map<String, Object> inputs) {
         Map<String, Path> out = new HashMap<>();
         Map<Path, String> owners = new HashMap<>();
+        OutputTree tree = new OutputTree(outputDirectory);
         for (StepSpec s : spec.steps()) {
             Path base = outputDirectory;
             if (s instanceof GroupStepSpec g && g.outputDirectory() != null) {
@@ -85,19 +85,14 @@ final class OutputPaths {
                     continue; // writes nothing, so clashes with nothing
                 }
                 SourceLocation at = t.locations().at("output_filename");
-                var link = OutputFolders.checkOutput(outputDirectory, p);
-                if (link.isPresent()) {
-                    findings.error(at, t.id(), link.get().message(), link.get().fix());
+                var unwritable = tree.check(p);
+                if (unwritable.isPresent()) {
+                    findings.error(at, t.id(), unwritable.get().message(), unwritable.get().fix());
                     continue;
                 }
                 if (p.equals(outputDirectory.resolve("run.json"))) {
                     findings.error(at, t.id(), "run.json is the name of the run's report",
                             "choose another output_filename");
-                    continue;
-                }
-                if (Files.isDirectory(p)) {
-                    findings.error(at, t.id(), "a folder already exists where the output goes (" + p + ")",
-                            "choose another output_filename or move the folder");
                     continue;
                 }
                 String other = owners.putIfAbsent(p, t.id());
