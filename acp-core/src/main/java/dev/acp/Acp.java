@@ -37,9 +37,17 @@ public final class Acp implements RunHost {
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
     private final LocalEngine.Options engineOptions;
+    /** Templates read only the variables listed under template_variables (pipelines from elsewhere). */
+    private final boolean onlyListedVariables;
 
     private Acp(Environment environment, ProviderRegistry registry, ProviderCatalog catalog,
             LocalEngine.Options engineOptions) {
+        this(environment, registry, catalog, engineOptions, false);
+    }
+
+    private Acp(Environment environment, ProviderRegistry registry, ProviderCatalog catalog,
+            LocalEngine.Options engineOptions, boolean onlyListedVariables) {
+        this.onlyListedVariables = onlyListedVariables;
         this.environment = Objects.requireNonNull(environment, "environment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -58,6 +66,15 @@ public final class Acp implements RunHost {
     /** ACP with an explicit registry and engine options, for tests and embedding. */
     public static Acp create(Environment environment, ProviderRegistry registry, LocalEngine.Options options) {
         return new Acp(environment, registry, ProviderCatalog.builtIn(), options);
+    }
+
+    /**
+     * This ACP (the same providers, governors and options) for pipelines written by someone else,
+     * such as those submitted to {@code acp serve}: their templates may read an environment
+     * variable only when {@code template_variables:} in {@code ACP_HOME/config.yaml} lists it.
+     */
+    public Acp onlyListedTemplateVariables() {
+        return new Acp(environment, registry, catalog, engineOptions, true);
     }
 
     @Override
@@ -115,7 +132,12 @@ public final class Acp implements RunHost {
 
     /** A loader whose {@code ${NAME}} substitution refuses credentials ({@link ProviderRegistry#templateVariables}). */
     private PipelineLoader loader() {
-        return new PipelineLoader(environment, registry.templateVariables(environment));
+        return new PipelineLoader(environment, templateVariables());
+    }
+
+    private dev.acp.env.TemplateVariables templateVariables() {
+        dev.acp.env.TemplateVariables rules = registry.templateVariables(environment);
+        return onlyListedVariables ? rules.onlyListed() : rules;
     }
 
     /** Loads and validates; problems of both stages are returned together. */
@@ -138,7 +160,7 @@ public final class Acp implements RunHost {
         if (loaded.spec() == null) {
             return new PlanResult(null, loaded.problems());
         }
-        PlanResult planned = new PipelinePlanner(registry, catalog, environment).plan(loaded.spec(), settings);
+        PlanResult planned = new PipelinePlanner(registry, catalog, environment, templateVariables()).plan(loaded.spec(), settings);
         List<Problem> all = new ArrayList<>(loaded.problems());
         all.addAll(planned.problems());
         all.sort(java.util.Comparator.comparing((Problem p) -> p.location().line())

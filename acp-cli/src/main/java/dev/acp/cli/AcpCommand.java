@@ -29,6 +29,7 @@ final class AcpCommand implements Runnable {
         m.put("batch", BatchCommand.class);
         m.put("content", ContentCommand.class);
         m.put("runs", RunsCommand.class);
+        m.put("serve", ServeCommand.class);
         m.put("cache", CacheCommand.class);
         m.put("doctor", DoctorCommand.class);
         m.put("models", ModelsCommand.class);

@@ -78,15 +78,6 @@ final class JsonErrors {
 
     /** One validation finding: where, which step, what and the fix. */
     static Map<String, Object> problem(Problem p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", p.location().file());
-        m.put("line", p.location().line() > 0 ? p.location().line() : null);
-        m.put("column", p.location().line() > 0 ? p.location().column() : null);
-        m.put("step", p.step());
-        m.put("severity", p.isError() ? "error" : "warning");
-        m.put("category", p.category().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("message", p.message());
-        m.put("fix", p.fix().isEmpty() ? null : p.fix());
-        return m;
+        return p.toJson();
     }
 }

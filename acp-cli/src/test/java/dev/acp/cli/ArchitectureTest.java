@@ -65,7 +65,7 @@ class ArchitectureTest {
 
     @Test
     void the_packages_of_the_core_depend_on_each_other_without_cycles() {
-        JavaClasses core = classes.that(JavaClass.Predicates.resideOutsideOfPackages("dev.acp.cli..",
+        JavaClasses core = classes.that(JavaClass.Predicates.resideOutsideOfPackages("dev.acp.cli..", "dev.acp.server..",
                 "dev.acp.providers..", "dev.acp.local..", "dev.acp.testkit..", "dev.acp.bench.."));
         slices().matching("dev.acp.(**)").should().beFreeOfCycles().check(core);
     }
@@ -73,7 +73,7 @@ class ArchitectureTest {
     @Test
     void nothing_below_the_facade_depends_on_it() {
         noClasses().that().resideInAnyPackage("dev.acp.(*)..").and().resideOutsideOfPackages("dev.acp.cli..",
-                "dev.acp.bench..", "dev.acp.testkit..").should().dependOnClassesThat().resideInAPackage("dev.acp")
+                "dev.acp.server..", "dev.acp.bench..", "dev.acp.testkit..").should().dependOnClassesThat().resideInAPackage("dev.acp")
                 .check(classes);
     }
 

@@ -29,9 +29,11 @@ public final class TemplateVariables {
     private final Set<String> allowed;
     private final List<String> credentialValues;
     private final String configFile;
+    private final boolean onlyListed;
 
     private TemplateVariables(Environment environment, Collection<String> credentialVariables,
-            Collection<String> allowed, Collection<String> credentialValues, String configFile) {
+            Collection<String> allowed, Collection<String> credentialValues, String configFile, boolean onlyListed) {
+        this.onlyListed = onlyListed;
         this.environment = environment;
         this.credentialVariables = Set.copyOf(credentialVariables);
         this.allowed = Set.copyOf(allowed);
@@ -49,7 +51,16 @@ public final class TemplateVariables {
      */
     public static TemplateVariables of(Environment environment, Collection<String> credentialVariables,
             Collection<String> allowed, Collection<String> credentialValues, String configFile) {
-        return new TemplateVariables(environment, credentialVariables, allowed, credentialValues, configFile);
+        return new TemplateVariables(environment, credentialVariables, allowed, credentialValues, configFile, false);
+    }
+
+    /**
+     * The same rules, and besides only the variables listed under {@code template_variables:}:
+     * for pipelines that someone else wrote (submitted to {@code acp serve}), which must not read
+     * the server's environment at will.
+     */
+    public TemplateVariables onlyListed() {
+        return new TemplateVariables(environment, credentialVariables, allowed, credentialValues, configFile, true);
     }
 
     /** The rules by name alone, with no providers known and nothing allowed. */
@@ -71,6 +82,11 @@ public final class TemplateVariables {
             return Optional.of(new Refusal("environment variable " + name + " holds a provider's API key and is never"
                     + " put into a pipeline: a shared pipeline could send it to any provider",
                     "remove the reference; providers read their keys themselves"));
+        }
+        if (onlyListed && !allowed.contains(name)) {
+            return Optional.of(new Refusal("environment variable " + name + " is not listed under template_variables,"
+                    + " and pipelines submitted to the server read only listed variables",
+                    "remove the reference, or list it with 'template_variables: [" + name + "]' in " + configFile));
         }
         if (!allowed.contains(name) && looksSecret(name)) {
             return Optional.of(new Refusal("environment variable " + name + " looks like a credential (by its name)"

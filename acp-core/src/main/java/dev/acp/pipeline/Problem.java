@@ -45,6 +45,23 @@ public record Problem(
         return severity == Severity.ERROR;
     }
 
+    /**
+     * The JSON form of {@code --format json} errors and of the server's answers: file, line,
+     * column (null when unknown), step, severity, category, message and fix (null when none).
+     */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("file", location.file());
+        m.put("line", location.line() > 0 ? location.line() : null);
+        m.put("column", location.line() > 0 ? location.column() : null);
+        m.put("step", step);
+        m.put("severity", isError() ? "error" : "warning");
+        m.put("category", category.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("message", message);
+        m.put("fix", fix.isEmpty() ? null : fix);
+        return m;
+    }
+
     /** The one-line form printed by the CLI. */
     public String render() {
         StringBuilder sb = new StringBuilder();

@@ -24,10 +24,16 @@ public final class PipelinePlanner {
     private final TemplateVariables variables;
 
     public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment) {
+        this(registry, catalog, environment, registry.templateVariables(environment));
+    }
+
+    /** A planner whose templates may read only what {@code variables} allows. */
+    public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment,
+            TemplateVariables variables) {
         this.registry = registry;
         this.catalog = catalog;
         this.environment = environment;
-        this.variables = registry.templateVariables(environment);
+        this.variables = variables;
     }
 
     public PlanResult plan(PipelineSpec spec, RunSettings settings) {

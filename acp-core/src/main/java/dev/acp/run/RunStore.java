@@ -59,6 +59,20 @@ public final class RunStore {
         return out;
     }
 
+    /** What the run in {@code dir} was started with ({@code meta.json}): its output folder, settings, pipeline. */
+    public RunMeta meta(Path dir) throws IOException {
+        return RunFolder.readMeta(dir);
+    }
+
+    /** The folder of the run with exactly this id, when there is one (no prefixes, no {@code latest}). */
+    public java.util.Optional<Path> exact(String runId) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            return java.util.Optional.empty();
+        }
+        Path dir = folder(runId);
+        return isRunFolder(dir) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+    }
+
     /** The summary of one run folder. */
     public Summary summary(Path dir) {
         String id = dir.getFileName().toString();

@@ -1,0 +1,105 @@
+package dev.acp.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.acp.Acp;
+import dev.acp.run.RunService;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * {@code acp serve}: the JDK's HTTP server, one virtual thread per request, the REST API mounted
+ * on a {@link Router} that other features extend ({@link #router()}: metrics, health checks, the
+ * web page). Runs are started through the given {@link Acp} (one per server, so provider
+ * governors are shared by all runs) and journaled under its {@code ACP_HOME/runs} like any other.
+ *
+ * <pre>{@code
+ * try (AcpServer server = AcpServer.start(Acp.create(env), ServerOptions.defaults(out), token, log::println)) {
+ *     server.awaitStop();
+ * }
+ * }</pre>
+ */
+public final class AcpServer implements AutoCloseable {
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Router router;
+    private final ServerRuns runs;
+    private final ServerOptions options;
+
+    private AcpServer(HttpServer http, ExecutorService executor, Router router, ServerRuns runs, ServerOptions options) {
+        this.http = http;
+        this.executor = executor;
+        this.router = router;
+        this.runs = runs;
+        this.options = options;
+    }
+
+    /**
+     * Binds and starts serving. {@code log} receives what an operator should see (a request that
+     * failed inside the server, never a secret).
+     */
+    public static AcpServer start(Acp acp, ServerOptions options, ServerToken token, Consumer<String> log)
+            throws IOException {
+        Objects.requireNonNull(acp, "acp");
+        Clock clock = acp.engineOptions().clock();
+        // Submitted pipelines read only the environment variables config.yaml lists.
+        Acp served = acp.onlyListedTemplateVariables();
+        ObjectMapper json = new ObjectMapper();
+        Files.createDirectories(options.outputRoot());
+        Router router = new Router(json, new AccessGuard(token.value(), options.loopback()), options.maxBody(),
+                served.secrets(), log);
+        ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log);
+        Pipelines pipelines = new Pipelines(served, options.outputRoot().toAbsolutePath(), options.pipelines());
+        RunViews views = new RunViews(new RunService(served).store(), runs, json, clock);
+        new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options,
+                served.acpHome().resolve("server").resolve("submitted")).mount(router);
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+        } catch (IOException e) {
+            runs.close();
+            throw new IOException("cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
+                    + "); choose another --port, or stop what uses it", e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.setExecutor(executor);
+        http.createContext("/", router);
+        http.start();
+        return new AcpServer(http, executor, router, runs, options);
+    }
+
+    /** Where routes are added: {@code /metrics}, {@code /health/*}, the web page. */
+    public Router router() {
+        return router;
+    }
+
+    /** The address it listens on, for example {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        InetSocketAddress a = http.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /**
+     * Stops: no new requests, open event streams end, running runs are cancelled as with Ctrl-C
+     * (their journals keep them resumable), queued runs are dropped.
+     */
+    @Override
+    public void close() {
+        runs.close();
+        http.stop(1);
+        executor.shutdownNow();
+    }
+}
