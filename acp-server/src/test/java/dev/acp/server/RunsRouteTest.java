@@ -144,5 +144,11 @@ class RunsRouteTest {
                 .header("Range", "bytes=" + all.length + "-").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(past.statusCode()).isEqualTo(416);
         assertThat(past.headers().firstValue("Content-Range")).contains("bytes */" + all.length);
+        HttpResponse<Void> head = s.client.send(java.net.http.HttpRequest.newBuilder(s.uri(url))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(all.length));
+        assertThat(head.headers().firstValue("Accept-Ranges")).contains("bytes");
     }
 }
