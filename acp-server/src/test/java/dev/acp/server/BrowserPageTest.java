@@ -116,7 +116,17 @@ class BrowserPageTest {
         browser.get(server.uri("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(50));
 
-        // The form: a pipeline from --pipelines, checked and estimated before anything starts.
+        // Pasted YAML with a mistake: the problem is shown inline with its line, step and fix.
+        browser.findElement(By.cssSelector("input[name=source][value=text]")).click();
+        browser.findElement(By.id("pipeline-text")).sendKeys("pipeline_name: typo\noutput_directory: typo\nsteps:\n"
+                + "  - { id: img, step_type: text_to_imag, config: { prompt: x } }\n");
+        browser.findElement(By.id("check-button")).click();
+        WebElement problem = wait.until(d -> d.findElement(By.cssSelector("#check-result .problems li")));
+        assertThat(problem.findElement(By.className("where")).getText()).contains("line 4").contains("step img");
+        assertThat(problem.findElement(By.className("fix")).getText()).startsWith("Fix: ");
+
+        // A pipeline from --pipelines, checked and estimated before anything starts.
+        browser.findElement(By.cssSelector("input[name=source][value=file]")).click();
         wait.until(d -> !d.findElements(By.cssSelector("#pipeline-file option[value='preview_clip.yaml']")).isEmpty());
         new Select(browser.findElement(By.id("pipeline-file"))).selectByValue("preview_clip.yaml");
         browser.findElement(By.id("check-button")).click();
