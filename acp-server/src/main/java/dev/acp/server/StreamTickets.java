@@ -14,16 +14,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Tickets for a browser's {@code EventSource}, which cannot send an {@code Authorization} header:
- * off loopback the page asks for one with its token ({@code POST /api/runs/{id}/ticket}) and puts
- * it in the stream's address ({@code ?ticket=}). A ticket opens the event stream of one run and
- * nothing else, for a few minutes: it is an HMAC over the run id and the expiry, keyed by a secret
+ * Tickets for what a browser fetches without letting the page add an {@code Authorization} header:
+ * an {@code EventSource} and the {@code <img>}, {@code <audio>} and {@code <video>} players. Off
+ * loopback the page asks for one with its token ({@code POST /api/runs/{id}/ticket}) and puts it
+ * in those addresses ({@code ?ticket=}). A ticket opens the event stream and the output files of
+ * one run and nothing else (not its state, not another run, nothing that changes), for a few
+ * minutes: it is an HMAC over the run id and the expiry, keyed by a secret
  * made at start-up, so it can be neither forged nor moved to another run, dies with the server,
  * and needs no state. The token itself never goes into an address, where logs and histories keep it.
  */
 final class StreamTickets implements Router.Admission {
     static final Duration LIFETIME = Duration.ofMinutes(5);
-    static final String EVENTS_PATH = "/api/runs/{id}/events";
+    /** The routes a ticket opens, each for the run it was issued for. */
+    static final java.util.Set<String> PATHS = java.util.Set.of("/api/runs/{id}/events", "/api/runs/{id}/files/{path+}");
 
     /** A ticket and when it stops opening streams. */
     record Ticket(String value, Instant expiresAt) {
@@ -65,10 +68,10 @@ final class StreamTickets implements Router.Admission {
         return MessageDigest.isEqual(given, expected) && clock.instant().getEpochSecond() < expires;
     }
 
-    /** Lets a GET of a run's event stream in with a valid ticket; every other route is left to the token. */
+    /** Lets a GET of a run's event stream or output file in with a valid ticket; every other route is left to the token. */
     @Override
     public boolean admits(Route route, HttpCall call) {
-        if (!route.method().equals("GET") || !route.path().equals(EVENTS_PATH)) {
+        if (!route.method().equals("GET") || !PATHS.contains(route.path())) {
             return false;
         }
         Optional<String> ticket = call.query("ticket");

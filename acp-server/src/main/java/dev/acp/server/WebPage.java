@@ -14,7 +14,7 @@ import java.util.Map;
  * (a matching {@code If-None-Match} gets 304) and a Content-Security-Policy that lets the page
  * load scripts, styles, media and connections from this server only. The files hold no data,
  * so they are {@link Route.Access#OPEN}: the data they fetch is guarded like any API call.
- * Also mounts the page's event-stream tickets ({@link StreamTickets}).
+ * Also mounts the tickets for what the browser fetches without the token ({@link StreamTickets}).
  */
 final class WebPage {
     /** Self only; no inline script or style, no frames, no form posts elsewhere, no plugins. */
@@ -59,7 +59,7 @@ final class WebPage {
         router.add(Route.get("/web/{file}", Route.Access.OPEN, "The web page's script and style sheet",
                 call -> send(call, asset(call.pathParameter("file")))));
         router.add(Route.post("/api/runs/{id}/ticket", Route.Access.READ, "A short-lived ticket to open the run's"
-                + " event stream where headers cannot be sent (a browser's EventSource)", this::ticket));
+                + " event stream and output files where headers cannot be sent (EventSource, media players)", this::ticket));
         router.admit(tickets);
     }
 

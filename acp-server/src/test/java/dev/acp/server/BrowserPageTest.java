@@ -173,7 +173,8 @@ class BrowserPageTest {
 
         // The players: the image shows, the video plays to at least its metadata.
         WebElement video = wait.until(d -> d.findElement(By.cssSelector("li[data-step=text_to_video_1] video")));
-        assertThat(video.getDomAttribute("src")).endsWith("/files/landscape_video.mp4");
+        assertThat(video.getDomAttribute("src")).contains("/files/landscape_video.mp4?ticket=")
+                .doesNotContain(server.token);
         assertThat(browser.findElements(By.cssSelector("li[data-step=text_to_speech_1] audio"))).hasSize(1);
         Object played = browser.executeAsyncScript("""
                 const [v, done] = arguments; v.muted = true;

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web page's files (content types, ETag and 304, a self-only Content-Security-Policy, nothing
- * from elsewhere) and the event-stream tickets that stand in for the token where a browser's
- * EventSource cannot send it.
+ * from elsewhere) and the tickets that stand in for the token where the browser cannot send it
+ * (EventSource and the media players).
  */
 class WebPageRouteTest {
     static final String THREE_STEPS = EventsRouteTest.THREE_STEPS;
@@ -61,7 +61,7 @@ class WebPageRouteTest {
     }
 
     @Test
-    void off_loopback_the_page_needs_no_token_and_a_ticket_opens_one_runs_events_only() throws Exception {
+    void off_loopback_the_page_needs_no_token_and_a_ticket_opens_one_runs_events_and_files_only() throws Exception {
         try (TestServer s = new TestServer(dir, o -> o.withHost("0.0.0.0"))) {
             assertThat(s.get("/").statusCode()).isEqualTo(200); // holds no data
             String id = s.start(Map.of("pipeline", THREE_STEPS));
@@ -78,11 +78,17 @@ class WebPageRouteTest {
             HttpResponse<String> stream = s.get(events + "?ticket=" + ticket);
             assertThat(stream.statusCode()).isEqualTo(200);
             assertThat(stream.body()).contains("event: run_finished");
-            // Only that run's stream: not its state, not another route, not a forged or altered ticket.
+            // The players' files too (the run's outputs, all written: the stream above ran to the end).
+            String file = "/api/runs/" + id + "/files/" + TestServer.json(s.get("/api/runs/" + id, "Authorization",
+                    "Bearer " + s.token)).get("steps").get(0).get("output_path").asText();
+            assertThat(s.get(file).statusCode()).isEqualTo(401);
+            assertThat(s.get(file + "?ticket=" + ticket).statusCode()).isEqualTo(200);
+            // Only that run's stream and files: not its state, not another run, not a forged or altered ticket.
             assertThat(s.get("/api/runs/" + id + "?ticket=" + ticket).statusCode()).isEqualTo(401);
-            assertThat(s.get("/api/runs/" + id + "/files/x.png?ticket=" + ticket).statusCode()).isEqualTo(401);
+            assertThat(s.get("/api/runs?ticket=" + ticket).statusCode()).isEqualTo(401);
             String other = s.start(Map.of("pipeline", THREE_STEPS));
             assertThat(s.get("/api/runs/" + other + "/events?ticket=" + ticket).statusCode()).isEqualTo(401);
+            assertThat(s.get(file.replace(id, other) + "?ticket=" + ticket).statusCode()).isEqualTo(401);
             String forged = ticket.substring(0, ticket.indexOf('.')) + ".AAAA" + ticket.substring(ticket.indexOf('.') + 5);
             assertThat(s.get(events + "?ticket=" + forged).statusCode()).isEqualTo(401);
             long expiry = Long.parseLong(ticket.substring(0, ticket.indexOf('.')));

@@ -47,8 +47,9 @@ async function api(path, { method = 'GET', body } = {}) {
 }
 
 function askForToken(message) {
-  $('token-box').open = true;
   notice(`${message}. Paste the token above.`, true);
+  if ($('token-box').open) return; // already asked: the list's refresh must not take the focus again
+  $('token-box').open = true;
   $('token-input').focus();
 }
 
@@ -313,6 +314,11 @@ class RunPage {
     $('run-facts').replaceChildren();
     $('run-error').hidden = true;
     $('run-preview').hidden = true;
+    try {
+      await this.ticket();
+    } catch (e) {
+      $('stream-state').textContent = `no live events or players: ${e.message}`;
+    }
     await this.reload();
     if (!this.closed && !this.isOver()) this.listen();
   }
@@ -368,12 +374,28 @@ class RunPage {
     return s;
   }
 
+  /**
+   * A ticket for this run's event stream and output files, which the browser fetches without the
+   * page's Authorization header (EventSource, img, audio, video); renewed a minute before it expires.
+   */
+  async ticket(renew = false) {
+    if (!renew && this.ticketValue && this.ticketExpires - Date.now() > 60000) return this.ticketValue;
+    const t = await api(`/api/runs/${encodeURIComponent(this.id)}/ticket`, { method: 'POST' });
+    this.ticketValue = t.ticket;
+    this.ticketExpires = Date.parse(t.expires_at);
+    return t.ticket;
+  }
+
+  /** An output file's address with the current ticket. */
+  fileSrc(relative) {
+    const url = fileUrl(this.id, relative);
+    return this.ticketValue ? `${url}?ticket=${encodeURIComponent(this.ticketValue)}` : url;
+  }
+
   async listen() {
     let url = `/api/runs/${encodeURIComponent(this.id)}/events`;
-    // A ticket stands in for the token, which EventSource cannot send; it opens this run's stream only.
     try {
-      const { ticket } = await api(`/api/runs/${encodeURIComponent(this.id)}/ticket`, { method: 'POST' });
-      url += `?ticket=${encodeURIComponent(ticket)}`;
+      url += `?ticket=${encodeURIComponent(await this.ticket())}`;
     } catch (e) {
       $('stream-state').textContent = `no live events: ${e.message}`;
       return;
@@ -477,7 +499,7 @@ class RunPage {
         item = el('li', { class: 'step', 'data-step': s.step_id });
         list.append(item);
       }
-      renderStep(item, s, this.id);
+      renderStep(item, s, this);
     }
     $('steps-empty').hidden = this.steps.size > 0;
   }
@@ -490,7 +512,7 @@ function describe(v) {
 }
 
 /** Updates one step's card in place: the media player is made once, so playback is not interrupted. */
-function renderStep(item, s, runId) {
+function renderStep(item, s, page) {
   item.dataset.status = s.status || 'started';
   let head = item.querySelector('.step-head');
   if (!head) {
@@ -536,14 +558,27 @@ function renderStep(item, s, runId) {
   if (!path || s.status !== 'succeeded' || media.dataset.path === path) return;
   media.dataset.path = path;
   const rel = path.startsWith('/') ? path.split('/').pop() : path;
-  const url = fileUrl(runId, rel);
+  const url = page.fileSrc(rel);
   const kind = mediaKind(rel);
   let player;
   if (kind === 'image') player = el('img', { src: url, alt: `${s.step_id} output`, loading: 'lazy' });
   else if (kind === 'audio') player = el('audio', { src: url, controls: true, preload: 'metadata' });
   else if (kind === 'video') player = el('video', { src: url, controls: true, preload: 'metadata', playsInline: true });
   const figure = el('figure', { class: `output ${kind}` });
-  if (player) figure.append(player);
+  if (player) {
+    // Refused once its ticket has expired (a seek in a long-open page): a new ticket, same position.
+    player.addEventListener('error', async () => {
+      if (Date.now() - Number(player.dataset.renewed || 0) < 10000) return;
+      player.dataset.renewed = String(Date.now());
+      try {
+        await page.ticket(true);
+        const at = player.currentTime || 0;
+        player.src = page.fileSrc(rel);
+        if (at) player.currentTime = at;
+      } catch { /* the notice says why (a missing token) */ }
+    });
+    figure.append(player);
+  }
   const caption = el('figcaption', {}, el('a', { href: url, text: rel }));
   if (s.preview) caption.append(' ', el('span', { class: 'badge preview', text: meta.label || 'preview · not AI-generated' }));
   figure.append(caption);
