@@ -61,6 +61,7 @@ public final class AcpServer implements AutoCloseable {
         RunViews views = new RunViews(new RunService(served).store(), runs, json, clock);
         new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options,
                 served.acpHome().resolve("server").resolve("submitted")).mount(router);
+        WebPage.load(new StreamTickets(new java.security.SecureRandom(), clock)).mount(router);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
