@@ -68,7 +68,7 @@ public abstract class HttpProviderContract {
     /** The time limit each provider is built with: generous, since a loaded build machine is slow. */
     protected static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** The time limit of the timeout and stall tests, whose server answers much later than this. */
-    protected static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+    protected static final Duration SHORT_TIMEOUT = Duration.ofMillis(400);
     /** Where the suite serves a result that the provider's answer points at. */
     protected static final String MEDIA_PATH = "/contract-media/result";
     /** The provider's own words in every error body the suite stubs, to check they are quoted. */
