@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * CPU it used in the window are read from outside, as an operator would.
  *
  * <p>Usage: {@code ServerLoadBenchmark --acp-jar acp.jar --testkit-jar testkit.jar [--runs 20]
- * [--clients 200] [--duration-s 60] [--step-ms 100] [--poll-ms 100] [--work DIR] [--out FILE]}.
+ * [--clients 200] [--duration-s 60] [--step-ms 100] [--poll-ms 100] [--server-jvm-opts "-Xmx256m ..."]
+ * [--work DIR] [--out FILE]}.
  */
 public final class ServerLoadBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -58,7 +59,7 @@ public final class ServerLoadBenchmark {
     private static final Pattern GC_AFTER = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     private record Options(Path acpJar, Path testkitJar, int runs, int clients, int durationSeconds, int stepMs,
-            int pollMs, Path work, Path out) {}
+            int pollMs, List<String> serverJvmOptions, Path work, Path out) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -69,6 +70,7 @@ public final class ServerLoadBenchmark {
                 Integer.parseInt(a.getOrDefault("--runs", "20")), Integer.parseInt(a.getOrDefault("--clients", "200")),
                 Integer.parseInt(a.getOrDefault("--duration-s", "60")), Integer.parseInt(a.getOrDefault("--step-ms", "100")),
                 Integer.parseInt(a.getOrDefault("--poll-ms", "100")),
+                Arrays.stream(a.getOrDefault("--server-jvm-opts", "").split("\\s+")).filter(x -> !x.isEmpty()).toList(),
                 Path.of(a.getOrDefault("--work", "bench/target/server-load")),
                 Path.of(a.getOrDefault("--out", "bench/results/server-load.json")));
         Map<String, Object> result = run(o);
@@ -97,10 +99,12 @@ public final class ServerLoadBenchmark {
         Path home = Files.createDirectories(o.work().resolve("home"));
         Path log = o.work().resolve("server.log");
         Path gcLog = o.work().resolve("server-gc.log");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:gc:file=" + gcLog, "-cp", o.acpJar() + java.io.File.pathSeparator + o.testkitJar(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:gc:file=" + gcLog));
+        cmd.addAll(o.serverJvmOptions());
+        cmd.addAll(List.of("-cp", o.acpJar() + java.io.File.pathSeparator + o.testkitJar(),
                 "dev.acp.cli.Main", "serve", "--port", "0", "--max-runs", Integer.toString(o.runs()),
-                "--output-root", o.work().resolve("served").toString());
+                "--output-root", o.work().resolve("served").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("ACP_HOME", home.toString());
@@ -165,6 +169,7 @@ public final class ServerLoadBenchmark {
 
         String loadBefore = loadAverage();
         long cpuBefore = cpuTicks(server.pid());
+        long clientCpuBefore = cpuTicks(ProcessHandle.current().pid());
         long gcLinesBefore = Files.readAllLines(gcLog).size();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
@@ -197,6 +202,7 @@ public final class ServerLoadBenchmark {
         double wall = (System.nanoTime() - start) / 1e9;
         long stuck = threads.stream().filter(Thread::isAlive).count();
         long cpuAfter = cpuTicks(server.pid());
+        long clientCpuAfter = cpuTicks(ProcessHandle.current().pid());
         Map<String, Long> status = procStatus(server.pid());
         String heapInfo = jcmd(server.pid(), "GC.heap_info");
         List<String> gcWindow = Files.readAllLines(gcLog).stream().skip(gcLinesBefore).toList();
@@ -205,6 +211,20 @@ public final class ServerLoadBenchmark {
         List<String> gcLines = Files.readAllLines(gcLog);
 
         long[] runLatency = merge(pollers.stream().map(p -> p.runLatencies).toList());
+        // The same latencies by when they were asked, in slices of a sixth of the window: whether they grow as the runs do.
+        long slice = TimeUnit.SECONDS.toNanos(Math.max(1, o.durationSeconds() / 6));
+        List<Map<String, Object>> bySlice = new ArrayList<>();
+        for (long from = start; from < deadline; from += slice) {
+            long lo = from;
+            long hi = Math.min(deadline, from + slice);
+            long[] part = merge(pollers.stream().map(p -> p.runSamples.takenBetween(lo, hi)).toList());
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("from_s", round((lo - start) / 1e9, 0));
+            one.put("requests", part.length);
+            one.putAll(percentiles(part));
+            bySlice.add(one);
+        }
+        long bytes = pollers.stream().mapToLong(p -> p.runBytes).sum();
         long[] listLatency = merge(pollers.stream().map(p -> p.listLatencies).toList());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runs", o.runs());
@@ -230,10 +250,14 @@ public final class ServerLoadBenchmark {
         m.put("get_run_requests", runLatency.length);
         m.put("get_run_per_s", round(runLatency.length / wall, 0));
         m.put("get_run_ms", percentiles(runLatency));
+        m.put("get_run_ms_by_time", bySlice);
+        m.put("get_run_mean_kb", runLatency.length == 0 ? 0 : round(bytes / 1024.0 / runLatency.length, 1));
         m.put("get_runs_requests", listLatency.length);
         m.put("get_runs_ms", percentiles(listLatency));
         m.put("server_cpu_s", round((cpuAfter - cpuBefore) / 100.0, 1));
         m.put("server_cpu_cores_busy", round((cpuAfter - cpuBefore) / 100.0 / wall, 2));
+        m.put("client_cpu_s", round((clientCpuAfter - clientCpuBefore) / 100.0, 1));
+        m.put("server_jvm_options", o.serverJvmOptions());
         m.put("server_rss_peak_mb", round(status.getOrDefault("VmHWM", 0L) / 1024.0, 0));
         m.put("server_rss_mb", round(status.getOrDefault("VmRSS", 0L) / 1024.0, 0));
         m.put("server_threads", status.getOrDefault("Threads", 0L));
@@ -407,6 +431,7 @@ public final class ServerLoadBenchmark {
         private final Samples listSamples = new Samples();
         long[] runLatencies = new long[0];
         long[] listLatencies = new long[0];
+        long runBytes;
 
         Poller(HttpClient http, String base, String run, long deadline, int pauseMs, Counters c,
                 SplittableRandom random) {
@@ -437,7 +462,10 @@ public final class ServerLoadBenchmark {
                     } else if (!r.body().contains(run)) {
                         c.error((list ? "GET /api/runs" : "GET /api/runs/{id}") + " without the run's id");
                     } else {
-                        (list ? listSamples : runSamples).add(took);
+                        (list ? listSamples : runSamples).add(t0, took);
+                        if (!list) {
+                            runBytes += r.body().length();
+                        }
                     }
                 } catch (IOException e) {
                     c.error("GET " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -451,20 +479,28 @@ public final class ServerLoadBenchmark {
         }
     }
 
-    /** A growable array of nanosecond samples. */
+    /** A growable array of nanosecond samples, each with when it was taken. */
     private static final class Samples {
         private long[] values = new long[1024];
+        private long[] at = new long[1024];
         private int size;
 
-        void add(long v) {
+        void add(long when, long v) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
+                at = Arrays.copyOf(at, size * 2);
             }
+            at[size] = when;
             values[size++] = v;
         }
 
         long[] toArray() {
             return Arrays.copyOf(values, size);
+        }
+
+        long[] takenBetween(long from, long to) {
+            return java.util.stream.IntStream.range(0, size).filter(i -> at[i] >= from && at[i] < to)
+                    .mapToLong(i -> values[i]).toArray();
         }
     }
 
