@@ -4,6 +4,9 @@ import dev.acp.catalog.ProviderCatalog;
 import dev.acp.engine.LocalEngine;
 import dev.acp.env.Environment;
 import dev.acp.env.Secrets;
+import dev.acp.metrics.AcpMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.pipeline.Problem;
 import dev.acp.pipeline.load.LoadResult;
@@ -37,21 +40,51 @@ public final class Acp implements RunHost {
     private final ProviderRegistry registry;
     private final ProviderCatalog catalog;
     private final LocalEngine.Options engineOptions;
+    private final @Nullable AcpMetrics metrics;
     /** Templates read only the variables listed under template_variables (pipelines from elsewhere). */
     private final boolean onlyListedVariables;
 
     private Acp(Environment environment, ProviderRegistry registry, ProviderCatalog catalog,
-            LocalEngine.Options engineOptions) {
-        this(environment, registry, catalog, engineOptions, false);
-    }
-
-    private Acp(Environment environment, ProviderRegistry registry, ProviderCatalog catalog,
-            LocalEngine.Options engineOptions, boolean onlyListedVariables) {
+            LocalEngine.Options engineOptions, @Nullable AcpMetrics metrics, boolean onlyListedVariables) {
         this.onlyListedVariables = onlyListedVariables;
         this.environment = Objects.requireNonNull(environment, "environment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.engineOptions = Objects.requireNonNull(engineOptions, "engineOptions");
+        this.metrics = metrics;
+    }
+
+    /**
+     * This ACP recording its meters into {@code meterRegistry}: provider HTTP calls (the seed's
+     * {@code api_calls_total}, {@code api_duration_seconds}, {@code api_errors_total}), governor
+     * waits, and for every run started from it, runs, steps, spend, cache hits and
+     * {@code content_processed_total}; every series is registered at zero here. Without this
+     * nothing is measured and nothing is paid for it.
+     *
+     * <pre>{@code
+     * PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+     * Acp acp = Acp.create(Environment.system()).withMetrics(prometheus);
+     * }</pre>
+     */
+    public Acp withMetrics(MeterRegistry meterRegistry) {
+        AcpMetrics m = AcpMetrics.register(meterRegistry,
+                registry.factories().stream().map(dev.acp.provider.ProviderFactory::id).toList());
+        return withMetrics(m);
+    }
+
+    /**
+     * This ACP recording into meters already registered, shared with other instances (a server
+     * that makes one ACP per request environment keeps one set of meters).
+     */
+    public Acp withMetrics(AcpMetrics value) {
+        ProviderContext context = registry.context();
+        ProviderRegistry observed = registry.withContext(context.withTransport(context.transport().observedBy(value)));
+        return new Acp(environment, observed, catalog, engineOptions, value, onlyListedVariables);
+    }
+
+    @Override
+    public java.util.Optional<AcpMetrics> metrics() {
+        return java.util.Optional.ofNullable(metrics);
     }
 
     /** ACP with the providers found on the class path and the state directory from the environment. */
@@ -60,12 +93,12 @@ public final class Acp implements RunHost {
         // Step timeouts of ACP_HOME/config.yaml over the built-in ones.
         return new Acp(environment, ProviderRegistry.discover(context), ProviderCatalog.builtIn(),
                 LocalEngine.Options.defaults(environment).withTimeouts(dev.acp.engine.StepTimeouts.defaults()
-                        .with(context.config().timeouts())));
+                        .with(context.config().timeouts())), null, false);
     }
 
     /** ACP with an explicit registry and engine options, for tests and embedding. */
     public static Acp create(Environment environment, ProviderRegistry registry, LocalEngine.Options options) {
-        return new Acp(environment, registry, ProviderCatalog.builtIn(), options);
+        return new Acp(environment, registry, ProviderCatalog.builtIn(), options, null, false);
     }
 
     /**
@@ -74,7 +107,7 @@ public final class Acp implements RunHost {
      * variable only when {@code template_variables:} in {@code ACP_HOME/config.yaml} lists it.
      */
     public Acp onlyListedTemplateVariables() {
-        return new Acp(environment, registry, catalog, engineOptions, true);
+        return new Acp(environment, registry, catalog, engineOptions, metrics, true);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.acp.cli;
 
+import dev.acp.Acp;
 import dev.acp.batch.BatchConcurrency;
 import dev.acp.batch.BatchHandle;
 import dev.acp.batch.BatchInvalidException;
@@ -61,6 +62,9 @@ final class BatchRunCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     RunCommand.CacheOptions cache;
 
+    @Mixin
+    MetricsFileOption metrics = new MetricsFileOption();
+
     private final CliContext context;
 
     BatchRunCommand(CliContext context) {
@@ -76,10 +80,19 @@ final class BatchRunCommand implements Callable<Integer> {
         if (retryFailed && resume == null) {
             throw new UsageException("--retry-failed applies to a resumed batch; add --resume BATCH");
         }
+        Acp acp = metrics.observe(context.acp());
+        try {
+            return run(acp);
+        } finally {
+            metrics.write(context.workingDirectory(), context.err());
+        }
+    }
+
+    private int run(Acp acp) throws IOException {
         BatchRunner runner = resume != null
-                ? BatchRunner.resume(context.acp(), resume, context.workingDirectory()).files(options.config,
+                ? BatchRunner.resume(acp, resume, context.workingDirectory()).files(options.config,
                         options.inputs).retryFailed(retryFailed)
-                : BatchRunner.newBatch(context.acp(), options.config, options.inputs, context.workingDirectory());
+                : BatchRunner.newBatch(acp, options.config, options.inputs, context.workingDirectory());
         runner.offline(options.offline).parallel(options.parallel).outputDirectory(options.outputDirectory)
                 .costLimit(options.limit()).maxFailures(maxFailures).limitRows(options.limitRows).only(options.only)
                 .allowUnknownPrices(options.allowUnknownPrices).pricing(options.pricing)

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.Acp;
 import dev.acp.config.AcpConfig;
+import dev.acp.health.Probes;
 import dev.acp.provider.AccessCheck;
-import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderFactory;
 import dev.acp.provider.ProviderRegistry;
 import java.io.IOException;
@@ -88,13 +88,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     static AccessCheck stateDirectory(Path home) {
-        try {
-            Files.createDirectories(home);
-            Path probe = Files.createTempFile(home, ".doctor-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | RuntimeException e) {
-            return new AccessCheck(AccessCheck.Status.FAILED, home + " is not writable: " + e.getMessage(),
-                    "set ACP_HOME to a folder you can write to");
+        AccessCheck writable = Probes.stateFolderWritable(home);
+        if (writable.status() != AccessCheck.Status.OK) {
+            return writable;
         }
         long runs = count(home.resolve("runs"));
         long cacheBytes = size(home.resolve("cache"));
@@ -160,18 +156,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /** The same free check the server's /health/ready reports. */
     private AccessCheck check(ProviderFactory f, ProviderRegistry registry) throws InterruptedException {
-        var missing = f.missingCredentials(registry.context());
-        if (missing.isPresent()) {
-            return new AccessCheck(AccessCheck.Status.NOT_CHECKED, "not configured: " + missing.get(),
-                    "only needed for steps that use " + f.id() + ": set "
-                            + String.join(" or ", f.credentialVariables()) + ", or api_key in config.yaml");
-        }
-        if (offline && !f.credentialVariables().isEmpty()) {
-            return AccessCheck.notChecked("credentials set; not contacted (--offline)");
-        }
-        Provider p = registry.provider(f.id());
-        return p.checkAccess();
+        return Probes.provider(f, registry, !offline);
     }
 
     private void print(List<Row> rows) throws IOException {

@@ -104,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CostOptions cost = new CostOptions();
 
+    @Mixin
+    MetricsFileOption metrics = new MetricsFileOption();
+
     private final CliContext context;
 
     RunCommand(CliContext context) {
@@ -131,7 +134,15 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--resend-unknown applies to a resumed run; add --resume RUN");
         }
         BigDecimal limit = cost.limit(); // a bad --cost-limit is refused before anything starts
-        Acp acp = context.acp();
+        Acp acp = metrics.observe(context.acp());
+        try {
+            return run(acp, limit);
+        } finally {
+            metrics.write(context.workingDirectory(), context.err());
+        }
+    }
+
+    private int run(Acp acp, BigDecimal limit) throws IOException {
         Runner runner = resume != null ? Runner.resume(acp, resume, context.workingDirectory())
                 : Runner.newRun(acp, config, context.workingDirectory());
         if (resume != null && config != null) {

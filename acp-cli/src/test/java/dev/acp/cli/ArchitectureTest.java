@@ -35,7 +35,8 @@ class ArchitectureTest {
     /**
      * The packages of the published modules a library user programs against (README, "Using ACP as
      * a library"): the façade, the run path, pipelines and plans, errors, the provider SPI with the
-     * HTTP transport and settings a provider is given, prices, the cache modes. Internal, and free
+     * HTTP transport and settings a provider is given, prices, the cache modes, the meters
+     * ({@code Acp.withMetrics}) and the health probes a service mounts. Internal, and free
      * to change in any release: {@code dev.acp.util}, every {@code internal} package, and the
      * implementation packages of acp-local and acp-providers (users reach those providers through
      * {@code ServiceLoader} only). Adding a package here is an API decision, not a way to make a
@@ -44,7 +45,7 @@ class ArchitectureTest {
     static final Set<String> API = Set.of("dev.acp", "dev.acp.env", "dev.acp.error", "dev.acp.config",
             "dev.acp.pipeline", "dev.acp.pipeline.load", "dev.acp.template", "dev.acp.plan", "dev.acp.engine",
             "dev.acp.run", "dev.acp.report", "dev.acp.provider", "dev.acp.http", "dev.acp.catalog", "dev.acp.cost",
-            "dev.acp.cache");
+            "dev.acp.cache", "dev.acp.metrics", "dev.acp.health");
 
     /**
      * Internal types the API shows today, each with its reason; the list should only shrink (by

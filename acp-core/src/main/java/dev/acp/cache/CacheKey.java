@@ -83,6 +83,9 @@ public record CacheKey(String hash, Map<String, String> parts) {
                 }
                 if (Files.isRegularFile(p)) {
                     parts.put("input." + where, hashes.sha256(p));
+                } else if (Files.isDirectory(p)) {
+                    // A folder (a vector index): what is in it now, so a changed index re-runs the step.
+                    parts.put("folder." + where, FolderListing.sha256(p));
                 }
             }
             case List<?> l -> {

@@ -55,6 +55,7 @@ final class ConfigRenderer {
         CapabilitySchema schema = CapabilitySchema.of(task.capability());
         java.util.Set<String> files = schema.fileParameters();
         java.util.Set<String> fileLists = schema.fileListParameters();
+        java.util.Set<String> folders = schema.folderParameters();
         ItemScope scope = scopes.apply(task.id());
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : task.spec().config().entrySet()) {
@@ -63,7 +64,7 @@ final class ConfigRenderer {
             }
             Object raw = fileLists.contains(e.getKey()) ? typedPathsResolved(e.getValue()) : e.getValue();
             Object v = renderValue(raw, scope);
-            if (v instanceof String s && files.contains(e.getKey())) {
+            if (v instanceof String s && (files.contains(e.getKey()) || folders.contains(e.getKey()))) {
                 v = resolveFile(s);
             }
             out.put(e.getKey(), v);

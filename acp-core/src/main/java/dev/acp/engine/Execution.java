@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
 final class Execution {
     final LocalEngine.Options options;
     final ProviderRegistry registry;
+    private @Nullable QualityJudge judge;
     final RunRequest request;
     final ExecutionPlan plan;
     final RunListener listener;
@@ -71,6 +72,14 @@ final class Execution {
     private final TaskRunner tasks;
     private final AtomicReference<@Nullable RuntimeException> journalFailure = new AtomicReference<>();
     private @Nullable ScheduledExecutorService timers;
+
+    /** The judge of best_quality groups, found on first use: most runs have no such group. */
+    synchronized QualityJudge judge() {
+        if (judge == null) {
+            judge = QualityJudge.of(registry);
+        }
+        return judge;
+    }
 
     Execution(LocalEngine.Options options, ProviderRegistry registry, RunRequest request) {
         this.options = options;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.PriorityQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -193,23 +194,44 @@ final class GroupRun {
     }
 
     /**
-     * The successful member with the highest quality score; members that report no score rank
-     * below those that do, and ties go to the earlier member in the file.
+     * The successful member with the highest quality score; members that report no score are
+     * scored by the judge when one is installed (free: the content engines), else rank below those
+     * that do, and ties go to the earlier member in the file.
      */
     private @Nullable StepResult best(List<StepResult> ok, Map<String, Object> metadata) {
         StepResult best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
         Map<String, Object> scores = new LinkedHashMap<>();
+        Map<String, Object> judged = new LinkedHashMap<>();
         for (StepResult r : ok) {
-            scores.put(r.stepId(), r.qualityScore());
-            double s = r.qualityScore() == null ? -1 : r.qualityScore();
-            double b = best == null ? Double.NEGATIVE_INFINITY : best.qualityScore() == null ? -1 : best.qualityScore();
-            if (s > b) {
+            Double score = r.qualityScore();
+            if (score == null && r.outputPath() != null) {
+                try {
+                    OptionalDouble j = execution.judge().score(group.id(), r.outputPath());
+                    if (j.isPresent()) {
+                        score = j.getAsDouble();
+                        judged.put(r.stepId(), score);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            scores.put(r.stepId(), score);
+            double s = score == null ? -1 : score;
+            if (s > bestScore) {
                 best = r;
+                bestScore = s;
             }
         }
         metadata.put("quality_scores", scores);
-        if (best != null && best.qualityScore() == null) {
-            metadata.put("note", "no member reported a quality score; the first success was selected");
+        if (!judged.isEmpty()) {
+            metadata.put("quality_judged_by", "score_quality (content engines)");
+            metadata.put("judged_members", List.copyOf(judged.keySet()));
+        }
+        if (best != null && bestScore < 0) {
+            metadata.put("note", "no member reported a quality score and none could be judged; the first success"
+                    + " was selected");
         }
         return best;
     }

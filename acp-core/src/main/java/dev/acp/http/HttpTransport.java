@@ -89,6 +89,7 @@ public final class HttpTransport {
     private final RandomGenerator random;
     private final RetryPolicy backoff;
     private final Destinations.Resolver resolver;
+    private final CallObserver observer;
 
     public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, RandomGenerator random, RetryPolicy backoff) {
         this(client, clock, sleeper, random, backoff, Destinations.Resolver.SYSTEM);
@@ -111,16 +112,27 @@ public final class HttpTransport {
         this.random = random;
         this.backoff = backoff;
         this.resolver = resolver;
+        this.observer = CallObserver.NONE;
     }
 
     private HttpTransport(Supplier<HttpClient> client, Clock clock, Sleeper sleeper, RandomGenerator random,
-            RetryPolicy backoff, Destinations.Resolver resolver) {
+            RetryPolicy backoff, Destinations.Resolver resolver, CallObserver observer) {
         this.client = client;
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
         this.backoff = backoff;
         this.resolver = resolver;
+        this.observer = observer;
+    }
+
+    /**
+     * This transport, its client shared, with every attempt also reported to {@code value}
+     * (metrics). The observer sees provider ids and {@link CallObserver.Endpoint}s only.
+     */
+    public HttpTransport observedBy(CallObserver value) {
+        return new HttpTransport(client, clock, sleeper, random, backoff, resolver,
+                java.util.Objects.requireNonNull(value, "value"));
     }
 
     /**
@@ -129,7 +141,8 @@ public final class HttpTransport {
      */
     public static HttpTransport create(Clock clock, Sleeper sleeper) {
         return new HttpTransport(new LazyClient(), clock, sleeper, RandomGenerator.getDefault(),
-                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)), Destinations.Resolver.SYSTEM);
+                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30)), Destinations.Resolver.SYSTEM,
+                CallObserver.NONE);
     }
 
     /** The shared client, made once by whichever request comes first. */
@@ -163,16 +176,26 @@ public final class HttpTransport {
         for (int attempt = 1; ; attempt++) {
             ProviderException failure;
             TrackedBody body = tracked(call);
+            CallObserver.Attempt observed = observer.started(call.governor().provider(),
+                    CallObserver.Endpoint.of(call, false));
             try {
-                HttpResult r = send(call, body);
+                HttpResult r = send(call, body, observed);
                 if (r.ok()) {
                     call.governor().succeeded();
+                    observed.succeeded();
                     return r;
                 }
                 failure = failure(call, r);
             } catch (IOException e) {
                 failure = networkFailure(call, e, body != null && !body.taken());
+            } catch (ProviderException e) {
+                observed.failed(e.kind());
+                throw e;
+            } catch (InterruptedException | RuntimeException | Error e) {
+                observed.abandoned();
+                throw e;
             }
+            observed.failed(failure.kind());
             waitBeforeRetry(call, failure, attempt);
         }
     }
@@ -192,9 +215,10 @@ public final class HttpTransport {
         return call.body() == null ? null : new TrackedBody(call.body());
     }
 
-    private HttpResult send(HttpCall call, @Nullable TrackedBody requestBody)
+    private HttpResult send(HttpCall call, @Nullable TrackedBody requestBody, CallObserver.Attempt observed)
             throws IOException, InterruptedException, ProviderException {
         try (Governor.Permit p = call.governor().request(call.traffic())) {
+            observed.permitted();
             Answer answer = exchange(call, requestBody, false);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {
@@ -531,16 +555,22 @@ public final class HttpTransport {
         for (int attempt = 1; ; attempt++) {
             ProviderException failure;
             TrackedBody body = tracked(call);
+            CallObserver.Attempt observed = observer.started(call.governor().provider(),
+                    CallObserver.Endpoint.of(call, true));
             try {
-                return downloadOnce(call, body, target, maxBytes, acceptedTypes);
+                Downloaded d = downloadOnce(call, body, target, maxBytes, acceptedTypes, observed);
+                observed.succeeded();
+                return d;
             } catch (ProviderException e) {
                 failure = e;
             } catch (IOException e) {
                 failure = networkFailure(call, e, body != null && !body.taken());
             } catch (InterruptedException | RuntimeException | Error e) {
+                observed.abandoned();
                 deleteQuietly(target);
                 throw e;
             }
+            observed.failed(failure.kind());
             deleteQuietly(target);
             waitBeforeRetry(call, failure, attempt);
         }
@@ -555,8 +585,10 @@ public final class HttpTransport {
     }
 
     private Downloaded downloadOnce(HttpCall call, @Nullable TrackedBody requestBody, Path target, long maxBytes,
-            List<String> acceptedTypes) throws IOException, InterruptedException, ProviderException {
+            List<String> acceptedTypes, CallObserver.Attempt observed)
+            throws IOException, InterruptedException, ProviderException {
         try (Governor.Permit p = call.governor().request(call.traffic())) {
+            observed.permitted();
             Answer answer = exchange(call, requestBody, true);
             HttpResponse<InputStream> response = answer.response();
             try (InputStream in = StallGuard.of(response.body(), call.timeout())) {

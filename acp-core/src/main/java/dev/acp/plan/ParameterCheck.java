@@ -71,6 +71,8 @@ final class ParameterCheck {
                 }
                 if (type == ParamType.FILE) {
                     checkFile(t, key, value.toString(), at);
+                } else if (type == ParamType.FOLDER) {
+                    checkFolder(t, key, value.toString(), at);
                 }
             }
             if (!read.isEmpty() && !read.contains(key) && !key.equals("model")) {
@@ -122,6 +124,21 @@ final class ParameterCheck {
         }
     }
 
+    private void checkFolder(TaskStepSpec t, String key, String value, SourceLocation at) {
+        Path p;
+        try {
+            p = spec.baseDirectory().resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            findings.error(at, t.id(), "config." + key + " '" + value + "' is not a valid path", "give a folder path");
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            findings.error(at, t.id(), "config." + key + ": folder not found: " + p,
+                    "check the path (relative paths start at the pipeline file's folder)"
+                            + (key.equals("index") ? ", or build it with 'acp content index build'" : ""));
+        }
+    }
+
     private static String describe(Object value) {
         return switch (value) {
             case String s -> "text \"" + (s.length() > 30 ? s.substring(0, 27) + "..." : s) + "\"";
@@ -141,6 +158,7 @@ final class ParameterCheck {
             case NUMBER -> "1.5";
             case BOOLEAN -> "true";
             case FILE -> "images/input.png";
+            case FOLDER -> "songs-index";
             case FILE_LIST -> "[images/one.png, images/two.png]";
             case TEXT_OR_LIST -> "[a, b]";
             case SIZE -> "landscape_16_9";

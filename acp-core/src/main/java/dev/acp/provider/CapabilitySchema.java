@@ -24,6 +24,7 @@ public final class CapabilitySchema {
     private final List<List<String>> requiredAnyOf;
     private final java.util.Set<String> fileParameters;
     private final java.util.Set<String> fileListParameters;
+    private final java.util.Set<String> folderParameters;
 
     private CapabilitySchema(Capability capability, Map<String, Param> params, List<List<String>> requiredAnyOf) {
         this.capability = capability;
@@ -33,11 +34,18 @@ public final class CapabilitySchema {
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.fileListParameters = params.values().stream().filter(p -> p.type() == ParamType.FILE_LIST)
                 .map(Param::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.folderParameters = params.values().stream().filter(p -> p.type() == ParamType.FOLDER)
+                .map(Param::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The names of parameters that hold a file or a list of files ({@link ParamType#FILE_LIST}). */
     public java.util.Set<String> fileListParameters() {
         return fileListParameters;
+    }
+
+    /** The names of parameters that hold a local folder ({@link ParamType#FOLDER}). */
+    public java.util.Set<String> folderParameters() {
+        return folderParameters;
     }
 
     /** The names of parameters that hold a file path or URL. */
@@ -250,14 +258,14 @@ public final class CapabilitySchema {
                         .param("text", ParamType.TEXT, "the text to embed")
                         .param("texts", ParamType.ANY, "a list of texts (or the items of an earlier step)");
                 case SEARCH_SIMILAR -> b.required("index").required("query", "text", "id")
-                        .param("index", ParamType.TEXT, "the index folder (acp content index build)")
+                        .param("index", ParamType.FOLDER, "the index folder (acp content index build)")
                         .param("query", ParamType.TEXT, "what to look for")
                         .param("text", ParamType.TEXT, "alias of query")
                         .param("id", ParamType.TEXT, "an item of the index: find the items nearest to it")
                         .param("k", ParamType.INTEGER, "how many hits (default 10)")
                         .param("filter", ParamType.ANY, "metadata that hits must have, as field: value");
                 case CLUSTER_CONTENT -> b.required("index", "texts")
-                        .param("index", ParamType.TEXT, "the index folder whose items are clustered")
+                        .param("index", ParamType.FOLDER, "the index folder whose items are clustered")
                         .param("texts", ParamType.ANY, "a list of texts to cluster instead of an index")
                         .param("k", ParamType.INTEGER, "number of clusters; chosen by silhouette when absent")
                         .param("method", ParamType.TEXT, "kmeans (default) or density");

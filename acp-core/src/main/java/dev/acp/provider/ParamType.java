@@ -14,6 +14,12 @@ public enum ParamType {
     /** A local file (relative to the pipeline file) or an http(s) URL. */
     FILE("a file path or URL"),
     /**
+     * A local folder (relative to the pipeline file), such as a vector index. Its listing (names,
+     * sizes, modification times) is part of a step's cache key, so a changed index is never
+     * answered from the cache.
+     */
+    FOLDER("a folder path"),
+    /**
      * A file, or a list of files (paths, or maps naming one under {@code path}/{@code file}/
      * {@code output}/{@code output_path}), as typed or rendered from other steps' outputs. Paths
      * typed in the pipeline are relative to the pipeline file, like {@link #FILE}.
@@ -48,7 +54,7 @@ public enum ParamType {
     /** Whether {@code value} (a plain YAML value) fits this type. */
     public boolean accepts(@Nullable Object value) {
         return switch (this) {
-            case TEXT, FILE -> value instanceof String || value instanceof Number;
+            case TEXT, FILE, FOLDER -> value instanceof String || value instanceof Number;
             case INTEGER -> value instanceof Long || value instanceof java.math.BigInteger
                     || value instanceof String s && INTEGER_TEXT.matcher(s.trim()).matches();
             case NUMBER -> value instanceof Number n && !(n instanceof Double d && !Double.isFinite(d))

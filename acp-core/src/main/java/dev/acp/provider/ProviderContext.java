@@ -41,6 +41,11 @@ public record ProviderContext(
                 new Governors(environment, config, clock, Sleeper.SYSTEM), config);
     }
 
+    /** This context with another transport (one that reports to metrics, say). */
+    public ProviderContext withTransport(HttpTransport value) {
+        return new ProviderContext(environment, acpHome, clock, value, governors, config);
+    }
+
     /**
      * A provider's base URL: {@code ACP_<PROVIDER>_BASE_URL}, else {@code base_url} in
      * config.yaml, else {@code defaultUrl}; without a trailing slash.

@@ -56,6 +56,14 @@ public final class ProviderRegistry {
         return new ProviderRegistry(all, context);
     }
 
+    /**
+     * The same factories over another context; providers are created again on first use, so
+     * they take the new context's transport.
+     */
+    public ProviderRegistry withContext(ProviderContext value) {
+        return new ProviderRegistry(factories.values(), value);
+    }
+
     public Collection<ProviderFactory> factories() {
         return factories.values();
     }

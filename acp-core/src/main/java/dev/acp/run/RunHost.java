@@ -37,6 +37,11 @@ public interface RunHost {
     /** Validates pipeline text whose relative paths resolve against {@code baseDirectory}. */
     PlanResult check(String text, String label, Path baseDirectory, NodeReader.Format format, RunSettings settings);
 
+    /** The meters every run records into, if any were asked for ({@link dev.acp.Acp#withMetrics}). */
+    default java.util.Optional<dev.acp.metrics.AcpMetrics> metrics() {
+        return java.util.Optional.empty();
+    }
+
     /** The engine alone, with no safeguards of its own: the run path adds them. */
     LocalEngine unguardedEngine();
 }

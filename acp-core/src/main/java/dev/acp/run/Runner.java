@@ -255,7 +255,9 @@ public final class Runner {
                     ? new SpendLedger(limit, session.spentByStep(), group.ledger(), session.runId())
                     : new SpendLedger(limit, session.spentByStep(), dailySpend(acp, config));
             RunBudget budget = new RunBudget(estimator, ledger, allowUnknownPrices);
-            return RunHandle.start(session, budget, limit, listener, acp.secrets(), resendUnknown);
+            RunListener observers = acp.metrics().map(m -> dev.acp.engine.BothListeners.of(listener, m.runListener()))
+                    .orElse(listener);
+            return RunHandle.start(session, budget, limit, observers, acp.secrets(), resendUnknown);
         } catch (IOException | RuntimeException e) {
             closeQuietly(session, e);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

@@ -47,4 +47,18 @@ class CacheKeyTest {
         assertThat(a.hash()).isEqualTo(b.hash());
         assertThat(a.parts()).noneSatisfy((name, value) -> assertThat(name).startsWith("input."));
     }
+
+    @Test
+    void a_folder_such_as_an_index_is_keyed_by_what_it_holds() throws IOException {
+        Path index = Files.createDirectories(dir.resolve("songs-index"));
+        Files.writeString(index.resolve("segments_1"), "first build");
+        Map<String, Object> params = Map.of("index", index.toString(), "query", "jazz");
+        CacheKey before = key(params);
+        assertThat(key(params).hash()).isEqualTo(before.hash());
+
+        Files.writeString(index.resolve("_0.vec"), "items added");
+        CacheKey after = key(params);
+        assertThat(after.hash()).isNotEqualTo(before.hash());
+        assertThat(after.parts()).containsKey("folder.index");
+    }
 }

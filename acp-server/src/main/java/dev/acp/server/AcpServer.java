@@ -3,6 +3,8 @@ package dev.acp.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.acp.Acp;
+import dev.acp.health.HealthChecks;
+import dev.acp.metrics.PrometheusText;
 import dev.acp.run.RunService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,17 +52,23 @@ public final class AcpServer implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(acp, "acp");
         Clock clock = acp.engineOptions().clock();
+        // Every run the server starts is measured for /metrics (seed metrics at zero from start-up).
+        PrometheusText metrics = PrometheusText.create(acp.registry().factories().stream()
+                .map(dev.acp.provider.ProviderFactory::id).toList());
+        Acp measured = acp.withMetrics(metrics.metrics());
         // Submitted pipelines read only the environment variables config.yaml lists.
-        Acp served = acp.onlyListedTemplateVariables();
+        Acp served = measured.onlyListedTemplateVariables();
         ObjectMapper json = new ObjectMapper();
         Files.createDirectories(options.outputRoot());
         Router router = new Router(json, new AccessGuard(token.value(), options.loopback()), options.maxBody(),
                 served.secrets(), log);
-        ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log);
+        ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log, metrics.metrics());
         Pipelines pipelines = new Pipelines(served, options.outputRoot().toAbsolutePath(), options.pipelines());
         RunViews views = new RunViews(new RunService(served).store(), runs, json, clock);
         new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options,
                 served.acpHome().resolve("server").resolve("submitted")).mount(router);
+        WebPage.load(new StreamTickets(new java.security.SecureRandom(), clock)).mount(router);
+        new ObservabilityRoutes(metrics, HealthChecks.of(measured, true)).mount(router);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);

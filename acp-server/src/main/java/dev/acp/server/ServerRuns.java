@@ -4,6 +4,7 @@ import dev.acp.error.AcpException;
 import dev.acp.run.RunHandle;
 import dev.acp.run.RunOutcome;
 import dev.acp.run.Runner;
+import dev.acp.metrics.AcpMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,7 +118,11 @@ final class ServerRuns implements AutoCloseable {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
 
-    ServerRuns(int maxRuns, int keepFinished, Clock clock, Consumer<String> log) {
+    /** acp_runs_queued: runs waiting for one of the --max-runs places. */
+    private final AcpMetrics metrics;
+
+    ServerRuns(int maxRuns, int keepFinished, Clock clock, Consumer<String> log, AcpMetrics metrics) {
+        this.metrics = metrics;
         if (maxRuns < 1) {
             throw new IllegalArgumentException("maxRuns must be at least 1");
         }
@@ -160,6 +165,7 @@ final class ServerRuns implements AutoCloseable {
         }
         entry.events.add("run_queued", Map.of("run_id", id, "position", queue.size() + 1));
         queue.add(entry);
+        metrics.runQueued();
         return entry;
     }
 
@@ -197,6 +203,7 @@ final class ServerRuns implements AutoCloseable {
             } catch (InterruptedException ex) {
                 return;
             }
+            metrics.runDequeued();
             synchronized (e) {
                 if (e.state != State.QUEUED) {
                     continue; // cancelled while queued

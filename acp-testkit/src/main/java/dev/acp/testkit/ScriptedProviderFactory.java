@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code script_quality}: the quality score to report
  *   <li>{@code script_output}: {@code file} (default for media steps), {@code text} (default for
  *       text steps) or {@code none} (no output, for measuring the engine alone)
+ *   <li>{@code script_copy}: a file whose bytes become the output (a real image, say), instead of
+ *       the placeholder text
  * </ul>
  */
 public final class ScriptedProviderFactory implements ProviderFactory {
@@ -104,7 +106,12 @@ public final class ScriptedProviderFactory implements ProviderFactory {
                         + r.string("prompt").or(() -> r.string("text")).orElse(""), metadata);
                 default -> {
                     try {
-                        Files.writeString(r.outputFile(), "scripted output of " + r.stepId(), StandardCharsets.UTF_8);
+                        if (r.string("script_copy").isPresent()) {
+                            Files.copy(java.nio.file.Path.of(r.string("script_copy").get()), r.outputFile(),
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        } else {
+                            Files.writeString(r.outputFile(), "scripted output of " + r.stepId(), StandardCharsets.UTF_8);
+                        }
                     } catch (IOException e) {
                         throw new ProviderException(ErrorKind.LOCAL, "cannot write " + r.outputFile(), e);
                     }

@@ -223,7 +223,7 @@ public final class PipelineSchema {
      */
     public static Map<String, Object> param(ParamType type) {
         return switch (type) {
-            case TEXT, FILE -> Map.of("type", List.of("string", "number", "null"));
+            case TEXT, FILE, FOLDER -> Map.of("type", List.of("string", "number", "null"));
             case INTEGER -> orTemplate(Map.of("type", "integer"), Map.of("type", "string", "pattern", "^\\s*-?\\d+\\s*$"));
             case NUMBER -> orTemplate(Map.of("type", "number"), Map.of("type", "string", "pattern", NUMBER_TEXT));
             case BOOLEAN -> orTemplate(Map.of("type", "boolean"));

@@ -13,9 +13,30 @@ import java.awt.image.BufferedImage;
  *     about 33 "moderately", 59 "highly", 82 and above "extremely" colourful
  * @param sharpness variance of the 4-neighbour Laplacian of luma (0..255): below about 50 looks
  *     soft, several hundred looks crisp
+ * @param shadowClipping share of pixels with luma below {@value #SHADOW_LUMA} of 255: crushed
+ *     blacks that hold no detail
+ * @param highlightClipping share of pixels with luma above {@value #HIGHLIGHT_LUMA} of 255: blown
+ *     highlights
+ * @param noise standard deviation of the noise in luma (0..255), by Immerkaer's method (the
+ *     absolute response of a mask that cancels planes and ramps, scaled to a sigma) over the 90%
+ *     of pixels with the weakest Sobel gradient, so edges and texture are not taken for noise
+ *     (the edge exclusion of Tai and Yang): below 1 looks clean, 5 visibly grainy
  */
-public record ImageStatistics(double meanLuma, double contrast, double colourfulness, double sharpness) {
+public record ImageStatistics(
+        double meanLuma,
+        double contrast,
+        double colourfulness,
+        double sharpness,
+        double shadowClipping,
+        double highlightClipping,
+        double noise) {
     static final int ANALYSIS_SIDE = 512;
+    /** Luma (0..255) below which a pixel counts as a clipped shadow. */
+    public static final double SHADOW_LUMA = 4;
+    /** Luma (0..255) above which a pixel counts as a clipped highlight. */
+    public static final double HIGHLIGHT_LUMA = 251;
+    /** Share of the smoothest pixels the noise is estimated on. */
+    private static final double NOISE_PIXEL_SHARE = 0.9;
 
     /** Measures {@code image}. */
     public static ImageStatistics of(BufferedImage image) {
@@ -26,6 +47,7 @@ public record ImageStatistics(double meanLuma, double contrast, double colourful
         int n = px.length;
         double[] luma = new double[n];
         double sum = 0;
+        int shadows = 0, highlights = 0;
         double rgSum = 0, ybSum = 0, rgSq = 0, ybSq = 0;
         for (int i = 0; i < n; i++) {
             int p = px[i];
@@ -34,6 +56,11 @@ public record ImageStatistics(double meanLuma, double contrast, double colourful
             int b = p & 0xFF;
             luma[i] = Pixels.luma(p);
             sum += luma[i];
+            if (luma[i] < SHADOW_LUMA) {
+                shadows++;
+            } else if (luma[i] > HIGHLIGHT_LUMA) {
+                highlights++;
+            }
             double rg = r - g;
             double yb = 0.5 * (r + g) - b;
             rgSum += rg;
@@ -52,7 +79,50 @@ public record ImageStatistics(double meanLuma, double contrast, double colourful
         double rgStd = Math.sqrt(Math.max(0, rgSq / n - rgMean * rgMean));
         double ybStd = Math.sqrt(Math.max(0, ybSq / n - ybMean * ybMean));
         double colourfulness = Math.hypot(rgStd, ybStd) + 0.3 * Math.hypot(rgMean, ybMean);
-        return new ImageStatistics(mean / 255, contrast, colourfulness, laplacianVariance(luma, w, h));
+        return new ImageStatistics(mean / 255, contrast, colourfulness, laplacianVariance(luma, w, h),
+                (double) shadows / n, (double) highlights / n, noise(luma, w, h));
+    }
+
+    /**
+     * Immerkaer's fast noise variance estimation (1996): the mask [1 -2 1; -2 4 -2; 1 -2 1] is
+     * the difference of two Laplacians, zero on planes and ramps, and for Gaussian noise of
+     * deviation sigma its absolute response averages sigma * 6 * sqrt(2 / pi). Only pixels whose
+     * Sobel gradient is below the 90th percentile are summed, so real edges do not read as noise.
+     */
+    private static double noise(double[] luma, int w, int h) {
+        if (w < 3 || h < 3) {
+            return 0;
+        }
+        int inner = (w - 2) * (h - 2);
+        double[] response = new double[inner];
+        double[] gradient = new double[inner];
+        int k = 0;
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                int i = y * w + x;
+                double nw = luma[i - w - 1], n = luma[i - w], ne = luma[i - w + 1];
+                double west = luma[i - 1], c = luma[i], east = luma[i + 1];
+                double sw = luma[i + w - 1], s = luma[i + w], se = luma[i + w + 1];
+                response[k] = Math.abs(nw + ne + sw + se - 2 * (n + west + east + s) + 4 * c);
+                double gx = (ne + 2 * east + se) - (nw + 2 * west + sw);
+                double gy = (sw + 2 * s + se) - (nw + 2 * n + ne);
+                gradient[k] = Math.abs(gx) + Math.abs(gy);
+                k++;
+            }
+        }
+        double[] sorted = gradient.clone();
+        java.util.Arrays.sort(sorted);
+        double limit = sorted[Math.min(inner - 1, (int) (inner * NOISE_PIXEL_SHARE))];
+        double sum = 0;
+        int count = 0;
+        for (int j = 0; j < inner; j++) {
+            // "<=" keeps every pixel of a flat image (all gradients 0), which has no noise.
+            if (gradient[j] <= limit) {
+                sum += response[j];
+                count++;
+            }
+        }
+        return Math.sqrt(Math.PI / 2) * sum / (6.0 * count);
     }
 
     private static double laplacianVariance(double[] luma, int w, int h) {

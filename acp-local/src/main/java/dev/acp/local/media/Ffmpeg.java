@@ -134,4 +134,33 @@ public final class Ffmpeg {
             processes.release();
         }
     }
+    /**
+     * Runs ffmpeg, hands its standard output as bytes to {@code stdout} (for example raw frames
+     * written to {@code pipe:1}), and returns however it ended, so that the caller can word the
+     * error for what it was reading.
+     *
+     * @param purpose what the run does, for the error message when the reader fails ("reading the
+     *     frames of clip.mp4")
+     * @throws ProviderException ({@link ErrorKind#LOCAL}) when ffmpeg cannot be started or the
+     *     reader fails (ffmpeg has then been stopped)
+     */
+    public CommandResult executeReading(String purpose, List<String> arguments, ExternalCommand.OutputReader stdout)
+            throws ProviderException, InterruptedException {
+        FfmpegBinary binary = locator.locate();
+        List<String> command = new ArrayList<>(arguments.size() + 4);
+        command.add(binary.path().toString());
+        command.add("-hide_banner");
+        command.add("-nostdin");
+        command.add("-y");
+        command.addAll(arguments);
+        processes.acquire();
+        try {
+            return ExternalCommand.runReading(command, stdout);
+        } catch (IOException e) {
+            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg failed while " + purpose + " (" + e.getMessage()
+                    + "); check the input file or set " + FfmpegLocator.ENV_VARIABLE + " to another ffmpeg build", e);
+        } finally {
+            processes.release();
+        }
+    }
 }

@@ -98,8 +98,11 @@ public final class MediaProbe {
         }
     }
 
-    /** Parses the output of {@code ffmpeg -i FILE}; null when it names no input. */
-    static @Nullable MediaInfo parse(String stderr) {
+    /**
+     * Parses the output of {@code ffmpeg -i FILE}; null when it names no input, which callers
+     * that word their own message for a file that is not media can tell from ffmpeg failing to run.
+     */
+    public static @Nullable MediaInfo parse(String stderr) {
         String format = null;
         Double duration = null;
         Integer bitRate = null;

@@ -4,11 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +57,61 @@ public final class ExternalCommand {
             // exits; do not wait for it forever.
             outDrain.join(java.time.Duration.ofSeconds(5));
             errDrain.join(java.time.Duration.ofSeconds(5));
+            return new CommandResult(exit, stderr.text());
+        } catch (InterruptedException e) {
+            destroyTree(process);
+            throw e;
+        }
+    }
+
+    /** Reads a program's standard output as bytes; see {@link #runReading(List, OutputReader)}. */
+    @FunctionalInterface
+    public interface OutputReader {
+        /**
+         * Reads from {@code stdout} for as long as it wants; whatever it leaves unread is
+         * discarded so that the program can finish.
+         */
+        void read(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Runs {@code command} and hands its standard output, as bytes, to {@code stdout} (ffmpeg
+     * writing raw frames to {@code pipe:1}, for example), then waits for it to exit. The reader
+     * runs on a virtual thread of its own, so interrupting the calling thread still kills the
+     * program at once.
+     *
+     * @throws IOException when the program cannot be started, or what the reader threw (the
+     *     program has then been killed)
+     * @throws InterruptedException when the calling thread is interrupted; the program has then
+     *     been killed
+     */
+    public static CommandResult runReading(List<String> command, OutputReader stdout)
+            throws IOException, InterruptedException {
+        Process process = start(command);
+        process.getOutputStream().close();
+        TailBuffer stderr = new TailBuffer(MAX_STDERR_CHARS);
+        Thread errDrain = Thread.ofVirtual()
+                .name("acp-stderr-" + process.pid())
+                .start(() -> drain(process.getErrorStream(), stderr::append));
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        Thread reader = Thread.ofVirtual().name("acp-stdout-" + process.pid()).start(() -> {
+            try (InputStream in = process.getInputStream()) {
+                stdout.read(in);
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                failure.set(e);
+                // The program would otherwise block on a full pipe that nobody reads any more.
+                destroyTree(process);
+            }
+        });
+        try {
+            reader.join();
+            int exit = process.waitFor();
+            errDrain.join(java.time.Duration.ofSeconds(5));
+            IOException failed = failure.get();
+            if (failed != null) {
+                throw failed;
+            }
             return new CommandResult(exit, stderr.text());
         } catch (InterruptedException e) {
             destroyTree(process);

@@ -63,11 +63,28 @@ public final class QualityScores {
 
     /** The image score from its measurements; see the class documentation. */
     public static double image(double meanLuma, double contrast, double colourfulness, double sharpness) {
-        double contrastTerm = Math.min(1, contrast / 0.25);
-        double colourTerm = Math.min(1, colourfulness / 60);
-        double sharpnessTerm = sharpness / (sharpness + 250);
-        double exposureTerm = 1 - Math.abs(meanLuma - 0.5) * 2;
-        return clamp(0.30 * contrastTerm + 0.25 * colourTerm + 0.30 * sharpnessTerm + 0.15 * exposureTerm);
+        return clamp(0.30 * contrastTerm(contrast) + 0.25 * colourTerm(colourfulness)
+                + 0.30 * sharpnessTerm(sharpness) + 0.15 * exposureTerm(meanLuma));
+    }
+
+    /** RMS contrast (0..0.5) as 0..1: {@code min(1, contrast / 0.25)}. */
+    public static double contrastTerm(double contrast) {
+        return clamp(contrast / 0.25);
+    }
+
+    /** Hasler–Süsstrunk colourfulness as 0..1: {@code min(1, M / 60)}. */
+    public static double colourTerm(double colourfulness) {
+        return clamp(colourfulness / 60);
+    }
+
+    /** Variance of the Laplacian as 0..1: {@code v / (v + 250)}, 0.5 at 250. */
+    public static double sharpnessTerm(double sharpness) {
+        return clamp(sharpness / (sharpness + 250));
+    }
+
+    /** Mean luma (0..1) as 0..1: {@code 1 - |mean - 0.5| * 2}. */
+    public static double exposureTerm(double meanLuma) {
+        return clamp(1 - Math.abs(meanLuma - 0.5) * 2);
     }
 
     /**
@@ -77,9 +94,17 @@ public final class QualityScores {
      * @param clippedShare fraction of samples at full scale
      */
     public static double audio(double nonSilentShare, double clippedShare) {
-        double activity = Math.min(1, nonSilentShare / 0.6);
-        double clipping = Math.min(1, clippedShare / 0.001);
-        return clamp(activity * (1 - 0.5 * clipping));
+        return clamp(activityTerm(nonSilentShare) * (1 - 0.5 * clippingTerm(clippedShare)));
+    }
+
+    /** Share of non-silent audio as 0..1: {@code min(1, nonSilentShare / 0.6)}. */
+    public static double activityTerm(double nonSilentShare) {
+        return clamp(nonSilentShare / 0.6);
+    }
+
+    /** Share of samples at full scale as 0..1, 1 meaning badly clipped: {@code min(1, clippedShare / 0.001)}. */
+    public static double clippingTerm(double clippedShare) {
+        return clamp(clippedShare / 0.001);
     }
 
     /** The text score; see the class documentation. */

@@ -17,6 +17,32 @@ class ImageMeasurementTest {
         assertThat(s.contrast()).isZero();
         assertThat(s.colourfulness()).isZero();
         assertThat(s.sharpness()).isZero();
+        assertThat(s.noise()).isZero();
+        assertThat(s.shadowClipping()).isZero();
+        assertThat(s.highlightClipping()).isZero();
+    }
+
+    @Test
+    void should_measure_clipped_shadows_and_highlights_as_shares() {
+        ImageStatistics s = ImageStatistics.of(TestImages.halves(200, 100, 0x000000, 0xFFFFFF));
+
+        assertThat(s.shadowClipping()).isCloseTo(0.5, within(0.02));
+        assertThat(s.highlightClipping()).isCloseTo(0.5, within(0.02));
+    }
+
+    @Test
+    void should_estimate_the_deviation_of_added_noise_and_not_take_edges_for_noise() {
+        java.util.Random random = new java.util.Random(3);
+        java.awt.image.BufferedImage grey = TestImages.solid(300, 200, 0x808080);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                int v = (int) Math.round(128 + 5 * random.nextGaussian());
+                grey.setRGB(x, y, 0xFF000000 | v << 16 | v << 8 | v);
+            }
+        }
+
+        assertThat(ImageStatistics.of(grey).noise()).isCloseTo(5, within(0.5));
+        assertThat(ImageStatistics.of(TestImages.halves(300, 200, 0x000000, 0xFFFFFF)).noise()).isZero();
     }
 
     @Test

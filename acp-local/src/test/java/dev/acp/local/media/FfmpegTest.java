@@ -29,6 +29,33 @@ class FfmpegTest {
     }
 
     @Test
+    void should_hand_standard_output_over_as_bytes() throws Exception {
+        AtomicReference<byte[]> frame = new AtomicReference<>();
+
+        var result = ffmpeg.executeReading("reading a red frame", List.of("-loglevel", "error", "-f", "lavfi", "-i",
+                "color=c=red:s=4x2:r=25", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"),
+                in -> frame.set(in.readAllBytes()));
+
+        assertThat(result.succeeded()).as(result.stderr()).isTrue();
+        assertThat(frame.get()).hasSize(4 * 2 * 3);
+        assertThat(frame.get()[0] & 0xff).isGreaterThan(240);
+        assertThat(frame.get()[1] & 0xff).isLessThan(16);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void should_stop_ffmpeg_when_the_reader_gives_up() {
+        // An endless source: only stopping ffmpeg ends this call.
+        assertThatThrownBy(() -> ffmpeg.executeReading("reading test frames", List.of("-loglevel", "error", "-f",
+                "lavfi", "-i", "testsrc=s=64x36", "-f", "rawvideo", "pipe:1"), in -> {
+                    in.readNBytes(10_000);
+                    throw new java.io.IOException("seen enough");
+                }))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.LOCAL))
+                .hasMessageStartingWith("ffmpeg failed while reading test frames (seen enough)");
+    }
+
+    @Test
     void should_report_progress_from_the_progress_pipe(@TempDir Path dir) throws Exception {
         List<Double> fractions = new CopyOnWriteArrayList<>();
         Path out = dir.resolve("tone.wav");
