@@ -90,7 +90,7 @@ class ContentStepsPipelineTest {
                     depends_on: []
                     config: { video: two.mp4, every: 1 }
                 """);
-        CliRunner.Result r = cli().run("pipeline", "run", "--config", "content.yaml");
+        CliRunner.Result r = cli().run("pipeline", "run", "--config", "content.yaml", "--metrics-file", "m.prom");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         // Analysis on this machine is free, and said so: never an "unknown" cost.
         assertThat(r.out()).contains("$0.00").doesNotContain("unknown");
@@ -128,6 +128,8 @@ class ContentStepsPipelineTest {
         assertThat(faces.get("type").asText()).isEqualTo("video");
         assertThat(faces.get("face_count").asInt()).isZero();
 
+        // A video analysed counts as video, not as the JSON text its answer is.
+        assertThat(Files.readString(dir.resolve("m.prom"))).containsPattern("content_processed_total\\{type=\"video\"} [1-9]");
         JsonNode report = json(out.resolve("run.json"));
         assertThat(report.toString()).contains("\"content_type\":\"video\"").doesNotContain("preview\":true");
     }
@@ -177,5 +179,26 @@ class ContentStepsPipelineTest {
         assertThat(group).isNotNull();
         assertThat(group.at("/metadata/selected").asText()).isEqualTo("crisp");
         assertThat(group.at("/metadata/judged_members")).hasSize(2);
+    }
+
+    @Test
+    void cluster_groups_an_index_by_meaning_and_refuses_an_impossible_k() throws Exception {
+        CliRunner.Result built = cli().run("content", "index", "build", "--index", "cluster-index", "--input",
+                "songs.csv");
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        CliRunner.Result r = cli().run("content", "cluster", "--index", "cluster-index", "--k", "2", "--format",
+                "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode clusters = new ObjectMapper().readTree(r.out()).get("clusters");
+        assertThat(clusters).hasSize(2);
+        for (JsonNode c : clusters) {
+            String members = c.get("members").toString();
+            // The quiet songs together, the loud ones together.
+            assertThat(members.contains("s1")).isEqualTo(members.contains("s3"));
+            assertThat(members.contains("s2")).isEqualTo(members.contains("s4"));
+        }
+        CliRunner.Result bad = cli().run("content", "cluster", "--index", "cluster-index", "--k", "9");
+        assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(bad.err().strip()).contains("--k").hasLineCount(1);
     }
 }

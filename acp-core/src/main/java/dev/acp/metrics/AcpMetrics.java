@@ -141,6 +141,21 @@ public final class AcpMetrics implements CallObserver {
                 .tag("type", kind.name().toLowerCase(Locale.ROOT)).register(registry);
     }
 
+    /**
+     * What a step processed: the kind it produced, or for an analysis step (whose answer is JSON)
+     * the kind it analysed, as its {@code content_type} says (a video cut into shots counts as video).
+     */
+    private static Capability.OutputKind processed(Capability c, dev.acp.engine.StepResult r) {
+        if (c.isAnalysis() && r.metadata().get("content_type") instanceof String type) {
+            for (Capability.OutputKind k : Capability.OutputKind.values()) {
+                if (k.name().equalsIgnoreCase(type)) {
+                    return k;
+                }
+            }
+        }
+        return c.outputKind();
+    }
+
     private Counter runs(RunStatus status) {
         return Counter.builder("acp.runs").description("Runs finished, by status")
                 .tag("status", status.wireName()).register(registry);
@@ -250,7 +265,7 @@ public final class AcpMetrics implements CallObserver {
                 }
             }
             if (r.succeeded()) {
-                Capability.fromWireName(r.stepType()).ifPresent(c -> content(c.outputKind()).increment());
+                Capability.fromWireName(r.stepType()).ifPresent(c -> content(processed(c, r)).increment());
             }
         }
 
