@@ -232,10 +232,7 @@ final class TaskRunner {
 
         /** Puts a finished call's result in place, settles its cost (journaled first) and stores it in the cache. */
         private StepResult keep(ProviderResult result, CacheGate.Lookup lookup) {
-            // Engines on this machine (previews, content analysis) cost nothing: settled at zero, not
-            // "unknown", unless a provider that does not bill says otherwise.
-            BigDecimal reported = s.provider.preview() ? BigDecimal.ZERO : result.actualCost() != null
-                    ? result.actualCost() : s.provider.costsMoney() ? null : BigDecimal.ZERO;
+            BigDecimal reported = s.provider.preview() ? BigDecimal.ZERO : result.actualCost();
             CostControl.Charge charge = !s.costsMoney ? null : money.charge(reported, result.usage(),
                     s.request == null ? Map.of() : s.request.parameters());
             // The provider's report, else its usage at the model's prices, else the estimate: what the

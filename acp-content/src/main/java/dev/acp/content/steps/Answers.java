@@ -27,7 +27,8 @@ final class Answers {
         Map<String, Object> metadata = new LinkedHashMap<>(facts);
         metadata.put("content_type", processed);
         metadata.put("analysis", "content analysis on this machine");
-        return ProviderResult.text(text, metadata);
+        // Computed here: the provider says what it billed, nothing, so the report shows $0.00.
+        return ProviderResult.text(text, metadata).withActualCost(java.math.BigDecimal.ZERO);
     }
 
     /** A number rounded for reading: {@code digits} decimals. */
