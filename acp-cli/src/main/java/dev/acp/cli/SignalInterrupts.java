@@ -58,7 +58,9 @@ final class SignalInterrupts implements CliContext.Interrupts {
             System.err.println();
             System.err.println("acp: " + signal.what + "; stopping running steps and writing the report ("
                     + signal.again + ")");
-            Thread.ofVirtual().start(action);
+            // A platform thread: stopping must not wait for a free carrier of the virtual-thread
+            // scheduler, which steps blocked in native code or monitors can hold (2 on 2 cores).
+            Thread.ofPlatform().daemon().name("acp-stop").start(action);
             return;
         }
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
