@@ -20,20 +20,12 @@ class ContentShotsCommandTest {
     @BeforeAll
     static void makeVideo() throws Exception {
         // testsrc2 for 2 s, then a hard cut to smptebars for 2 s; and a tone with no picture.
-        run(List.of("-f", "lavfi", "-i", "testsrc2=s=128x72:r=25:d=2", "-f", "lavfi", "-i",
+        JarRunner.runFfmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=128x72:r=25:d=2", "-f", "lavfi", "-i",
                 "smptebars=s=128x72:r=25:d=2", "-filter_complex", "[0][1]concat=n=2:v=1[v]", "-map", "[v]",
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", dir.resolve("two.mp4").toString()));
-        run(List.of("-f", "lavfi", "-i", "sine=d=0.5", dir.resolve("tone.wav").toString()));
+        JarRunner.runFfmpeg(List.of("-f", "lavfi", "-i", "sine=d=0.5", dir.resolve("tone.wav").toString()));
     }
 
-    private static void run(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(JarRunner.ffmpeg().toString(), "-hide_banner",
-                "-loglevel", "error", "-y"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isZero();
-    }
 
     private CliRunner cli() {
         return new CliRunner(dir).env("ACP_FFMPEG", JarRunner.ffmpeg().toString());

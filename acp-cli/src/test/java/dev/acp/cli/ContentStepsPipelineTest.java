@@ -23,7 +23,7 @@ class ContentStepsPipelineTest {
 
     @BeforeAll
     static void media() throws Exception {
-        ffmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=128x72:r=25:d=2", "-f", "lavfi", "-i",
+        JarRunner.runFfmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=128x72:r=25:d=2", "-f", "lavfi", "-i",
                 "smptebars=s=128x72:r=25:d=2", "-filter_complex", "[0][1]concat=n=2:v=1[v]", "-map", "[v]",
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", dir.resolve("two.mp4").toString()));
         Files.writeString(dir.resolve("songs.csv"), """
@@ -35,14 +35,6 @@ class ContentStepsPipelineTest {
                 """);
     }
 
-    private static void ffmpeg(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(JarRunner.ffmpeg().toString(), "-hide_banner",
-                "-loglevel", "error", "-y"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isZero();
-    }
 
     private CliRunner cli() {
         return new CliRunner(dir).env("ACP_FFMPEG", JarRunner.ffmpeg().toString());
@@ -151,9 +143,9 @@ class ContentStepsPipelineTest {
     @Test
     void a_best_quality_group_of_outputs_without_scores_picks_the_sharpest_by_score_quality() throws Exception {
         // The same picture sharp and blurred, delivered by a provider that reports no score.
-        ffmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=320x180:d=1", "-frames:v", "1", dir.resolve("sharp.png")
+        JarRunner.runFfmpeg(List.of("-f", "lavfi", "-i", "testsrc2=s=320x180:d=1", "-frames:v", "1", dir.resolve("sharp.png")
                 .toString()));
-        ffmpeg(List.of("-i", dir.resolve("sharp.png").toString(), "-vf", "gblur=sigma=6", dir.resolve("blurred.png")
+        JarRunner.runFfmpeg(List.of("-i", dir.resolve("sharp.png").toString(), "-vf", "gblur=sigma=6", dir.resolve("blurred.png")
                 .toString()));
         Files.writeString(dir.resolve("best.yaml"), """
                 pipeline_name: best

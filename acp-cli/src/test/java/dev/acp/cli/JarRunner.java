@@ -56,6 +56,18 @@ final class JarRunner {
         return pb;
     }
 
+    /** Runs the bundled ffmpeg quietly with these arguments (making test media) and requires success. */
+    static void runFfmpeg(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ffmpeg().toString(), "-hide_banner", "-loglevel", "error",
+                "-y"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new AssertionError("ffmpeg failed: " + output);
+        }
+    }
+
     static Path ffmpeg() {
         try {
             return new dev.acp.local.media.FfmpegLocator(dev.acp.env.Environment.of(java.util.Map.of("PATH", "/usr/bin:/bin")),

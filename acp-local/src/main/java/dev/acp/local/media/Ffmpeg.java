@@ -117,12 +117,7 @@ public final class Ffmpeg {
     public CommandResult execute(List<String> arguments, Consumer<String> stdoutLines)
             throws ProviderException, InterruptedException {
         FfmpegBinary binary = locator.locate();
-        List<String> command = new ArrayList<>(arguments.size() + 4);
-        command.add(binary.path().toString());
-        command.add("-hide_banner");
-        command.add("-nostdin");
-        command.add("-y");
-        command.addAll(arguments);
+        List<String> command = command(binary, arguments);
         processes.acquire();
         try {
             return ExternalCommand.run(command, stdoutLines);
@@ -134,6 +129,17 @@ public final class Ffmpeg {
             processes.release();
         }
     }
+    /** ffmpeg with the options every run starts with: no banner, no terminal input, overwrite. */
+    private static List<String> command(FfmpegBinary binary, List<String> arguments) {
+        List<String> command = new ArrayList<>(arguments.size() + 4);
+        command.add(binary.path().toString());
+        command.add("-hide_banner");
+        command.add("-nostdin");
+        command.add("-y");
+        command.addAll(arguments);
+        return command;
+    }
+
     /**
      * Runs ffmpeg, hands its standard output as bytes to {@code stdout} (for example raw frames
      * written to {@code pipe:1}), and returns however it ended, so that the caller can word the
@@ -147,12 +153,7 @@ public final class Ffmpeg {
     public CommandResult executeReading(String purpose, List<String> arguments, ExternalCommand.OutputReader stdout)
             throws ProviderException, InterruptedException {
         FfmpegBinary binary = locator.locate();
-        List<String> command = new ArrayList<>(arguments.size() + 4);
-        command.add(binary.path().toString());
-        command.add("-hide_banner");
-        command.add("-nostdin");
-        command.add("-y");
-        command.addAll(arguments);
+        List<String> command = command(binary, arguments);
         processes.acquire();
         try {
             return ExternalCommand.runReading(command, stdout);
