@@ -27,13 +27,11 @@ import picocli.CommandLine.Option;
                 + " silhouette (or --k), or --method density for small sets; each cluster is named by the item"
                 + " nearest its centre.")
 final class ContentClusterCommand implements Callable<Integer> {
-    private static final int MAX_AUTO_K = 20;
-
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder.")
     Path index;
 
     @Option(names = {"-k", "--k"}, paramLabel = "N", description = "Number of clusters (default: chosen by"
-            + " silhouette from 2 to " + MAX_AUTO_K + ").")
+            + " silhouette from 2 to " + ContentClusterer.MAX_AUTO_K + ").")
     Integer k;
 
     @Option(names = "--auto", description = "Choose k by silhouette (the default when --k is not given).")
@@ -81,7 +79,7 @@ final class ContentClusterCommand implements Callable<Integer> {
         ContentClusterer clusterer = new ContentClusterer(ClusterOptions.DEFAULTS);
         Clustering c = method.equals("density") ? clusterer.density(items, OptionalDouble.empty(), 3)
                 : k != null ? clusterer.kMeans(items, k)
-                : clusterer.autoK(items, 2, Math.min(MAX_AUTO_K, items.size() - 1)).clustering();
+                : clusterer.autoK(items).clustering();
         if (format == RunCommand.Format.json) {
             List<Map<String, Object>> clusters = new ArrayList<>();
             for (Cluster cl : c.clusters()) {

@@ -24,8 +24,6 @@ import java.util.OptionalDouble;
  * ({@code clusters}: label, members, silhouette); k is chosen by silhouette unless given.
  */
 final class ClusterStep implements ContentStep {
-    private static final int MAX_AUTO_K = 20;
-
     private final ContentEngines engines;
 
     ClusterStep(ContentEngines engines) {
@@ -65,7 +63,7 @@ final class ClusterStep implements ContentStep {
         } else if (p.has("k")) {
             c = clusterer.kMeans(items, Math.min(items.size(), p.integer("k", 1, 10_000, 2)));
         } else {
-            c = clusterer.autoK(items, 2, Math.min(MAX_AUTO_K, items.size() - 1)).clustering();
+            c = clusterer.autoK(items).clustering();
         }
         List<Map<String, Object>> clusters = new ArrayList<>();
         for (Cluster cl : c.clusters()) {
