@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,9 +59,8 @@ final class ContentProcessCommand implements Callable<Integer> {
             description = "With --index, how many nearest items to list (default: ${DEFAULT-VALUE}).")
     int neighbours;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
     /** Held so that Lucene's start-up lines stay quiet while the command runs. */
@@ -85,8 +85,8 @@ final class ContentProcessCommand implements Callable<Integer> {
             result = new ContentProcessor(ffmpeg, Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC(),
                     models).process(ContentIndexing.resolve(context, file), options);
         }
-        if (format == RunCommand.Format.json) {
-            context.out().println(CliJson.pretty().writeValueAsString(json(result)));
+        if (format.json()) {
+            format.print(context, json(result));
         } else {
             table(result);
         }

@@ -10,6 +10,7 @@ import dev.acp.content.embed.TextFiles;
 import dev.acp.content.faces.FaceScan;
 import dev.acp.content.faces.FaceScanner;
 import dev.acp.content.index.IndexedItem;
+import dev.acp.content.index.Indexes;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.content.quality.MediaKind;
 import dev.acp.content.quality.QualityAnalyzer;
@@ -98,7 +99,7 @@ public final class ContentProcessor {
         Description description = what.kind() == ContentKind.TEXT ? textDescription(file, options)
                 : mediaDescription(file, what.tags(), options, notes);
         // The index is opened first so that a wrong folder or model is said before minutes of analysis.
-        try (VectorIndex index = options.index() == null ? null : VectorIndex.open(options.index(), clock)) {
+        try (VectorIndex index = options.index() == null ? null : Indexes.open(options.index(), clock)) {
             if (index != null && description == null) {
                 throw new UsageException(file + " has no text to place it in the index by: give --text, write a"
                         + " description in " + file.getFileName() + ".txt beside it, or give it a title tag");

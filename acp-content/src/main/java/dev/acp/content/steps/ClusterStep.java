@@ -6,6 +6,7 @@ import dev.acp.content.cluster.ClusterOptions;
 import dev.acp.content.cluster.ContentClusterer;
 import dev.acp.content.cluster.Clustering;
 import dev.acp.content.index.IndexedItem;
+import dev.acp.content.index.Indexes;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -78,7 +79,7 @@ final class ClusterStep implements ContentStep {
     private List<ClusterItem> items(StepParams p) throws ProviderException {
         if (p.has("index")) {
             Path folder = p.path("index").orElseThrow();
-            try (VectorIndex index = Indexes.open(folder, engines)) {
+            try (VectorIndex index = Indexes.open(folder, engines.clock())) {
                 List<ClusterItem> out = new ArrayList<>();
                 for (IndexedItem i : index.items()) {
                     out.add(new ClusterItem(i.id(), i.vector()));
