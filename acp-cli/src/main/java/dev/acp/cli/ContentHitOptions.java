@@ -1,7 +1,8 @@
 package dev.acp.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.acp.content.index.MetadataFilter;
+import dev.acp.content.index.ItemFilter;
+import dev.acp.content.index.RangeFilter;
 import dev.acp.content.index.SearchHit;
 import dev.acp.error.UsageException;
 import java.util.ArrayList;
@@ -19,6 +20,11 @@ final class ContentHitOptions {
     @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Only items whose metadata field has this"
             + " value (exact; a list field: holds it); repeat for several, all must match.")
     List<String> filters = new ArrayList<>();
+
+    @Option(names = "--where", paramLabel = "FIELD>=N", description = "Only items with a number in this metadata"
+            + " field on that side of N: >=, >, <= or < (for example tempo_bpm>=100); repeat for a range, all must"
+            + " hold.")
+    List<String> where = new ArrayList<>();
 
     /** {@code --k}, refused below 1. */
     int k() {
@@ -43,12 +49,17 @@ final class ContentHitOptions {
         m.put(asked, value);
         m.put("k", k);
         m.put("filters", filters);
+        if (!where.isEmpty()) {
+            m.put("where", where);
+        }
         m.put("hits", ContentIndexing.json(found));
         format.print(context, m);
     }
 
-    /** The filters, each refused unless it is field=value. */
-    List<MetadataFilter> parsed() {
-        return ContentIndexing.filters(filters);
+    /** The filters and conditions, each refused unless it is field=value or field>=number (or >, <=, <). */
+    List<ItemFilter> parsed() {
+        List<ItemFilter> all = new ArrayList<>(ContentIndexing.filters(filters));
+        where.forEach(w -> all.add(RangeFilter.parse(w)));
+        return all;
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code acp content search}: the items of an index nearest a text. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Find the items of an index whose embedded text is most similar in meaning to QUERY, best"
-                + " first, optionally only those whose metadata match every --filter field=value.")
+                + " first, optionally only those whose metadata match every --filter field=value and"
+                + " --where field>=number.")
 final class ContentSearchCommand implements Callable<Integer> {
     @Mixin
     ContentIndexOption index = new ContentIndexOption();
