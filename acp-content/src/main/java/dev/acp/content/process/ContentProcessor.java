@@ -96,8 +96,10 @@ public final class ContentProcessor {
         }
         List<String> notes = new ArrayList<>();
         Identified what = identify(file);
-        Description description = what.kind() == ContentKind.TEXT ? textDescription(file, options)
-                : mediaDescription(file, what.tags(), options, notes);
+        String content = what.kind() == ContentKind.TEXT ? textContent(file) : null;
+        Description description = options.text() != null ? new Description(options.text(), "option")
+                : content != null ? new Description(content, "text")
+                : mediaDescription(file, what.tags(), notes);
         // The index is opened first so that a wrong folder or model is said before minutes of analysis.
         try (VectorIndex index = options.index() == null ? null : Indexes.open(options.index(), clock)) {
             if (index != null && description == null) {
@@ -126,8 +128,7 @@ public final class ContentProcessor {
             }
             IndexPlacement placement = index == null || embedding == null ? null
                     : place(index, embedding, options.neighbours(), notes);
-            ContentMetadata metadata = what.kind() == ContentKind.TEXT
-                    ? ContentMetadata.text(Files.size(file), Objects.requireNonNull(description).text())
+            ContentMetadata metadata = content != null ? ContentMetadata.text(Files.size(file), content)
                     : ContentMetadata.media(Files.size(file), Objects.requireNonNull(what.info()), what.tags());
             return new ProcessedContent(file, what.kind(), metadata, description, embedding, shots, faces, quality,
                     placement, notes);
@@ -163,22 +164,16 @@ public final class ContentProcessor {
         return new Identified(kind, info, ContainerTags.parse(probed.stderr()));
     }
 
-    private static Description textDescription(Path file, ProcessOptions options) {
-        if (options.text() != null) {
-            return new Description(options.text(), "option");
-        }
+    /** A text file's content, which must be UTF-8 and not blank, whatever is embedded in its place. */
+    private static String textContent(Path file) {
         String text = TextFiles.read(file, file, "the path");
         if (text.isBlank()) {
             throw new UsageException(file + " is empty; give it some text to process");
         }
-        return new Description(text, "text");
+        return text;
     }
 
-    private static @Nullable Description mediaDescription(Path file, Map<String, String> tags, ProcessOptions options,
-            List<String> notes) {
-        if (options.text() != null) {
-            return new Description(options.text(), "option");
-        }
+    private static @Nullable Description mediaDescription(Path file, Map<String, String> tags, List<String> notes) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         List<Path> sidecars = new ArrayList<>(List.of(file.resolveSibling(name + ".txt")));
