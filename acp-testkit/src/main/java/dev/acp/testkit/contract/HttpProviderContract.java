@@ -70,7 +70,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with the reason, and the suite fails a provider that leaves one out or declares one that applies.
  *
  * <p>Two servers run per test: {@link #api}, the provider's configured base URL, and
- * {@link #elsewhere}, another port on the same host: another origin, which must never receive the
+ * {@link #elsewhere()}, another port on the same host: another origin, which must never receive the
  * key. Where a provider legitimately differs, it overrides an {@code expected...} method and says
  * why, instead of skipping a test.
  */
@@ -116,8 +116,8 @@ public abstract class HttpProviderContract {
 
     /** The provider's configured base URL. */
     protected WireMockServer api;
-    /** Another origin (same host, another port): never to receive the key. */
-    protected WireMockServer elsewhere;
+    /** Another origin, started by the first test that needs it (most do not): see {@link #elsewhere()}. */
+    private @Nullable WireMockServer elsewhere;
     /** The contexts of the provider under test; a new {@link ContractContexts} is a restart. */
     protected ContractContexts contexts;
 
@@ -241,8 +241,6 @@ public abstract class HttpProviderContract {
     final void startServers() throws IOException {
         api = new WireMockServer(options().dynamicPort());
         api.start();
-        elsewhere = new WireMockServer(options().dynamicPort());
-        elsewhere.start();
         contexts = new ContractContexts(environment(api.baseUrl()), dir.resolve("home"));
         Files.createDirectories(outputFolder());
         Files.createDirectories(dir.resolve("scratch"));
@@ -253,7 +251,24 @@ public abstract class HttpProviderContract {
     @AfterEach
     final void stopServers() {
         api.stop();
-        elsewhere.stop();
+        if (elsewhere != null) {
+            elsewhere().stop();
+            elsewhere = null;
+        }
+    }
+
+    /**
+     * Another origin (same host, another port): never to receive the key. Started on first use,
+     * since a server per test that most tests never call costs the whole suite seconds.
+     */
+    protected final WireMockServer elsewhere() {
+        WireMockServer s = elsewhere;
+        if (s == null) {
+            s = new WireMockServer(options().dynamicPort());
+            s.start();
+            elsewhere = s;
+        }
+        return s;
     }
 
     protected final Path outputFolder() {
@@ -593,7 +608,7 @@ public abstract class HttpProviderContract {
     @Test
     void a_result_on_another_origin_is_fetched_without_the_key() throws Exception {
         requireApplies(Rule.RESULT_ON_ANOTHER_ORIGIN);
-        String url = serve(elsewhere, media());
+        String url = serve(elsewhere(), media());
         stubSuccess(url, media());
 
         Object result = run(provider(), request(outputFile()));
@@ -601,21 +616,21 @@ public abstract class HttpProviderContract {
         assertKept(result);
         assertThat(api.findAll(anyRequestedFor(anyUrl()))).as("the key went to the configured origin")
                 .anyMatch(this::carriesKey);
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
-        elsewhere.verify(1, getRequestedFor(urlPathEqualTo(MEDIA_PATH)));
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        elsewhere().verify(1, getRequestedFor(urlPathEqualTo(MEDIA_PATH)));
     }
 
     @Test
     void a_redirect_of_the_paid_call_to_another_origin_takes_no_key_along() {
-        elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
                 .willReturn(aResponse().withStatus(500)));
-        paidCallAnswers(aResponse().withStatus(307).withHeader("Location", elsewhere.baseUrl() + "/moved"));
+        paidCallAnswers(aResponse().withStatus(307).withHeader("Location", elsewhere().baseUrl() + "/moved"));
 
         catchThrowable(() -> run(provider(), request(outputFile())));
 
         assertThat(paidCallsReceived()).isEqualTo(1);
         assertThat(api.findAll(paidCallPattern())).allMatch(this::carriesKey);
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
     }
 
     @Test

@@ -194,7 +194,7 @@ public abstract class JobProviderContract extends HttpProviderContract {
     void a_job_is_cancelled_with_the_documented_request_and_the_key_only_to_the_configured_origin()
             throws Exception {
         JobHandle journaled = submittedJob("contract-key-6");
-        elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
                 .willReturn(aResponse().withStatus(500)));
         int before = requestsSoFar();
 
@@ -211,19 +211,19 @@ public abstract class JobProviderContract extends HttpProviderContract {
             case Cancellation.None none -> assertThat(requestsSoFar())
                     .as("no documented cancel (%s): cancel sends nothing", none.reason()).isEqualTo(before);
         }
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"server error", "connection reset", "redirect elsewhere"})
     void a_failed_cancel_is_reported_not_thrown_as_a_crash(String how) throws Exception {
         JobHandle journaled = submittedJob("contract-key-7");
-        elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
                 .willReturn(aResponse().withStatus(500)));
         ResponseDefinitionBuilder failing = switch (how) {
             case "server error" -> error(503);
             case "connection reset" -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
-            default -> aResponse().withStatus(307).withHeader("Location", elsewhere.baseUrl() + "/cancelled");
+            default -> aResponse().withStatus(307).withHeader("Location", elsewhere().baseUrl() + "/cancelled");
         };
         int before = requestsSoFar();
 
@@ -243,7 +243,7 @@ public abstract class JobProviderContract extends HttpProviderContract {
                         .isEqualTo(before);
             }
         }
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
     }
 
     @Test
@@ -271,7 +271,7 @@ public abstract class JobProviderContract extends HttpProviderContract {
 
     /** Every request either server received so far. */
     private int requestsSoFar() {
-        return api.findAll(anyRequestedFor(anyUrl())).size() + elsewhere.findAll(anyRequestedFor(anyUrl())).size();
+        return api.findAll(anyRequestedFor(anyUrl())).size() + elsewhere().findAll(anyRequestedFor(anyUrl())).size();
     }
 
     private static RequestPatternBuilder pattern(MappingBuilder call) {
