@@ -251,8 +251,9 @@ public abstract class HttpProviderContract {
     @AfterEach
     final void stopServers() {
         api.stop();
-        if (elsewhere != null) {
-            elsewhere().stop();
+        WireMockServer other = elsewhere;
+        if (other != null) {
+            other.stop();
             elsewhere = null;
         }
     }
