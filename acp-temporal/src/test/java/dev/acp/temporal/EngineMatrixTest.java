@@ -13,6 +13,7 @@ import dev.acp.plan.RunSettings;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -163,6 +164,70 @@ class EngineMatrixTest {
         assertThat(distributed.failedStepIds()).isEqualTo(local.failedStepIds());
         assertThat(files(folder.resolve("temporal"))).isEqualTo(files(folder.resolve("local")));
         assertThat(files(folder.resolve("local"))).isNotEmpty();
+    }
+
+    /**
+     * Through the one run path (validation, run folder, journal, report): {@code acp runs list}
+     * sees the run with its steps as if the local engine had run it.
+     */
+    @org.junit.jupiter.api.Test
+    void aRunOnTemporalGoesThroughTheRunPath() throws Exception {
+        Path folder = dir.resolve("run-path");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, PIPELINES.get("group-collect-all"));
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+        dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).run();
+
+        dev.acp.run.RunOutcome local = acp.runner(file).outputDirectory(folder.resolve("local")).run();
+
+        assertThat(outcome.clean()).isTrue();
+        assertThat(outcome.report()).exists();
+        var runs = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list();
+        var onTemporal = runs.stream().filter(r -> r.runId().equals(outcome.runId())).findFirst().orElseThrow();
+        var onLocal = runs.stream().filter(r -> r.runId().equals(local.runId())).findFirst().orElseThrow();
+        assertThat(List.of(onTemporal.status(), onTemporal.steps(), onTemporal.succeeded(), onTemporal.failed()))
+                .isEqualTo(List.of(onLocal.status(), onLocal.steps(), onLocal.succeeded(), onLocal.failed()))
+                .isEqualTo(List.of("succeeded", 5, 5, 0));
+    }
+
+    /**
+     * The workflow is the run's ledger: a node whose estimate does not fit what is left of the
+     * limit is not started (and what depends on it is skipped), while one that fits runs.
+     */
+    @org.junit.jupiter.api.Test
+    void aNodeWhoseEstimateDoesNotFitTheLimitIsNotStarted() throws Exception {
+        Path folder = dir.resolve("ledger");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, PIPELINES.get("sequential"));
+        Path out = folder.resolve("out");
+        ExecutionPlan plan = acp.plan(file, settings(file, out));
+        List<NodeSpec> priced = new ArrayList<>();
+        for (NodeSpec n : PlanShape.of(plan, null, p -> false)) {
+            // a, b and d fit the $0.60 limit (nothing is billed, so each reservation returns); c never does.
+            BigDecimal estimate = switch (n.id()) {
+                case "a" -> new BigDecimal("0.40");
+                case "b" -> new BigDecimal("0.40");
+                case "c" -> new BigDecimal("0.70");
+                default -> BigDecimal.ZERO;
+            };
+            priced.add(new NodeSpec(n.id(), n.dependencies(), n.steps(), estimate));
+        }
+        PipelineSource source = new PipelineSource(Files.readString(file), file.toString(), folder.toString(), "YAML",
+                false, false, Map.of(), out.toString(), folder.toString());
+        RunResult r = new TemporalRun(temporal.getWorkflowClient(), QUEUE, Clock.systemUTC()).run(plan,
+                new RunInput("ledger", source, priced, new BigDecimal("0.60")), RunListener.NONE, new RunControl());
+
+        Map<String, StepResult> byId = new LinkedHashMap<>();
+        r.steps().forEach(s -> byId.put(s.stepId(), s));
+        assertThat(byId.get("a").status()).isEqualTo(dev.acp.engine.StepStatus.SUCCEEDED);
+        assertThat(byId.get("b").status()).isEqualTo(dev.acp.engine.StepStatus.SUCCEEDED);
+        assertThat(byId.get("d").status()).isEqualTo(dev.acp.engine.StepStatus.SUCCEEDED);
+        assertThat(byId.get("c").status()).isEqualTo(dev.acp.engine.StepStatus.FAILED);
+        assertThat(byId.get("c").error().message()).contains("does not fit the $0.60 left");
+        assertThat(out.resolve("c.png")).doesNotExist();
     }
 
     private RunResult runLocally(Path file, Path out) {
