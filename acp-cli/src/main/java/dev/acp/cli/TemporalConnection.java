@@ -31,7 +31,7 @@ final class TemporalConnection implements AutoCloseable {
         TemporalTarget target = new TemporalTarget(options.target(env), options.namespace(env), options.taskQueue(env),
                 options.tls, env.get("ACP_TEMPORAL_API_KEY").filter(k -> !k.isBlank()).orElse(null));
         try {
-            return new TemporalConnection(target, target.connect(Duration.ofSeconds(10)));
+            return new TemporalConnection(target, target.connect(Duration.ofSeconds(30)));
         } catch (TemporalTarget.Unreachable e) {
             throw new UsageException(e.getMessage() + " (start one with 'acp temporal dev-server', or give"
                     + " --temporal-target HOST:PORT)", e);

@@ -67,7 +67,7 @@ public final class TemporalRun {
                 summary = done.get(FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
                 break;
             } catch (TimeoutException e) {
-                seen = report(typed.settled(), seen, listener);
+                seen = follow(typed, seen, listener);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("the run's workflow failed: " + e.getCause().getMessage(), e.getCause());
             }
@@ -76,6 +76,18 @@ public final class TemporalRun {
         RunResult result = assemble(plan, input.runId(), summary, started, clock.instant());
         listener.runFinished(result);
         return result;
+    }
+
+    /**
+     * Asks the workflow what settled. A query is answered by a worker: while none is running
+     * (all gone, or not started yet) it fails, and the run simply waits for one.
+     */
+    private static int follow(RunWorkflow typed, int seen, RunListener listener) {
+        try {
+            return report(typed.settled(), seen, listener);
+        } catch (io.temporal.client.WorkflowException | io.grpc.StatusRuntimeException e) {
+            return seen;
+        }
     }
 
     /** Hands the listener the results it has not seen; returns how many it has now. */

@@ -44,9 +44,14 @@ public record TemporalTarget(String target, String namespace, String taskQueue, 
             String key = apiKey;
             b.addApiKey((AuthorizationTokenSupplier) () -> key);
         }
+        WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(b.build());
         try {
-            return WorkflowServiceStubs.newConnectedServiceStubs(b.build(), timeout);
+            // One plain call under a deadline we choose, so that an unreachable service is a one-line error.
+            service.blockingStub().withDeadlineAfter(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+            return service;
         } catch (RuntimeException e) {
+            service.shutdownNow();
             throw new Unreachable("cannot reach Temporal at " + this + ": " + oneLine(e), e);
         }
     }
