@@ -230,15 +230,11 @@ public final class RunService {
                     notes.add(problem);
                     rerunAfterSuccess.add(t.id());
                 }
-            } else if (st.handle() != null
-                    && (st.unansweredSubmission() == null || st.handleAttempt() >= st.submittingAttempt())) {
-                // The latest attempt's job; the history drops a job once a later attempt submits.
-                priors.put(t.id(), new ResumeState.Attached(st.handleAttempt(), st.handleKey(), st.handle()));
-            } else if (st.unansweredSubmission() != null) {
-                priors.put(t.id(), new ResumeState.Submitting(st.submittingAttempt(), st.unansweredSubmission()));
-            } else if (st.unansweredCall() != null) {
-                var call = st.unansweredCall();
-                priors.put(t.id(), new ResumeState.CallUnanswered(call.attempt(), call.key(), call.provider(), call.at()));
+            } else {
+                ResumeState.Prior unfinished = ResumePriors.unfinished(st);
+                if (unfinished != null) {
+                    priors.put(t.id(), unfinished);
+                }
             }
             if (!(priors.get(t.id()) instanceof ResumeState.Done) && !st.fallbackSwitches().isEmpty()) {
                 routes.put(t.id(), route(st.fallbackSwitches()));

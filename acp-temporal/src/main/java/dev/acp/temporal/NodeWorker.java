@@ -20,6 +20,7 @@ import dev.acp.plan.PlanResult;
 import dev.acp.plan.PlannedTask;
 import dev.acp.run.Journal;
 import dev.acp.run.JournalRecorder;
+import dev.acp.run.ResumePriors;
 import dev.acp.run.RunHost;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -78,7 +79,7 @@ public final class NodeWorker implements NodeActivities {
         Map<String, ResumeState.Prior> priors = new LinkedHashMap<>();
         try {
             java.nio.file.Files.createDirectories(journalFile.getParent());
-            priors.putAll(NodeJournal.priors(journalFile));
+            priors.putAll(ResumePriors.of(journalFile));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the node's journal " + journalFile, e);
         }

@@ -11,6 +11,7 @@ import dev.acp.plan.RunSettings;
 import dev.acp.provider.JobHandle;
 import dev.acp.run.Journal;
 import dev.acp.run.JournalRecorder;
+import dev.acp.run.ResumePriors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,11 +51,11 @@ class NodeJournalTest {
             recorder.jobSubmitting(b, 1, "run/s1/b/1");
         }
 
-        Map<String, ResumeState.Prior> priors = NodeJournal.priors(journalFile);
+        Map<String, ResumeState.Prior> priors = ResumePriors.of(journalFile);
 
         assertThat(priors.get("a")).isEqualTo(new ResumeState.Attached(1, "run/s1/a/1",
                 JobHandle.of("scripted", "job-7")));
         assertThat(priors.get("b")).isEqualTo(new ResumeState.Submitting(1, "run/s1/b/1"));
-        assertThat(NodeJournal.priors(dir.resolve("none.jsonl"))).isEmpty();
+        assertThat(ResumePriors.of(dir.resolve("none.jsonl"))).isEmpty();
     }
 }
