@@ -32,6 +32,15 @@ import java.util.Set;
  */
 public final class PlanWorkflow implements RunWorkflow {
     /**
+     * Nodes dispatched and not yet settled, at most. Every activity's input carries the pipeline's
+     * text, and the activities a workflow task schedules travel in one gRPC message of at most
+     * 4 MiB: 200 standalone steps dispatched at once (a 30 KB pipeline, 6 MB) made the task fail
+     * on every retry and the run hang. The window keeps one task's commands small for pipelines
+     * of up to several hundred steps; larger ones need the text by reference (not built).
+     */
+    static final int MAX_RUNNING = 64;
+
+    /**
      * Activities are retried on another worker when one is lost (its heartbeat stops) or fails;
      * no schedule-to-start limit, so a run waits for a worker to come back when all are gone.
      */
@@ -66,6 +75,9 @@ public final class PlanWorkflow implements RunWorkflow {
         try {
             while (outcomes.size() < nodes.size()) {
                 for (NodeSpec n : nodes.values()) {
+                    if (running.size() >= MAX_RUNNING) {
+                        break; // the rest are dispatched as running nodes settle
+                    }
                     if (!outcomes.containsKey(n.id()) && !running.contains(n.id()) && ready(n)) {
                         dispatch(input, nodes, n);
                     }
