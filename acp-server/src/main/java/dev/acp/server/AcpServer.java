@@ -56,17 +56,21 @@ public final class AcpServer implements AutoCloseable {
         PrometheusText metrics = PrometheusText.create(acp.registry().factories().stream()
                 .map(dev.acp.provider.ProviderFactory::id).toList());
         Acp measured = acp.withMetrics(metrics.metrics());
-        // Submitted pipelines read only the environment variables config.yaml lists.
-        Acp served = measured.onlyListedTemplateVariables();
-        ObjectMapper json = new ObjectMapper();
         Files.createDirectories(options.outputRoot());
+        // Submitted pipelines read only the environment variables config.yaml lists, and only the
+        // files of the pipelines folder and the output root: what a step reads may go to a provider.
+        java.util.List<Path> readable = options.pipelines() == null ? java.util.List.of(options.outputRoot())
+                : java.util.List.of(options.pipelines(), options.outputRoot());
+        Acp served = measured.onlyListedTemplateVariables().readingOnlyWithin(readable,
+                options.pipelines() == null ? "the server's output root" : "the server's pipelines folder and"
+                        + " output root");
+        ObjectMapper json = new ObjectMapper();
         Router router = new Router(json, new AccessGuard(token.value(), options.loopback()), options.maxBody(),
                 served.secrets(), log);
         ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log, metrics.metrics());
         Pipelines pipelines = new Pipelines(served, options.outputRoot().toAbsolutePath(), options.pipelines());
         RunViews views = new RunViews(new RunService(served).store(), runs, json, clock);
-        new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options,
-                served.acpHome().resolve("server").resolve("submitted")).mount(router);
+        new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options).mount(router);
         WebPage.load(new StreamTickets(new java.security.SecureRandom(), clock)).mount(router);
         new ObservabilityRoutes(metrics, HealthChecks.of(measured, true)).mount(router);
         HttpServer http;

@@ -37,17 +37,15 @@ final class ApiRoutes {
     private final RunViews views;
     private final EventStream stream;
     private final ServerOptions options;
-    private final Path submitted;
 
-    ApiRoutes(Acp acp, Pipelines pipelines, ServerRuns runs, RunViews views, EventStream stream, ServerOptions options,
-            Path submitted) {
+    ApiRoutes(Acp acp, Pipelines pipelines, ServerRuns runs, RunViews views, EventStream stream,
+            ServerOptions options) {
         this.acp = acp;
         this.pipelines = pipelines;
         this.runs = runs;
         this.views = views;
         this.stream = stream;
         this.options = options;
-        this.submitted = submitted;
     }
 
     void mount(Router router) {
@@ -136,9 +134,10 @@ final class ApiRoutes {
         if (request.pipelineFile() != null) {
             file = pipelines.file(request.pipelineFile());
         } else {
-            Files.createDirectories(submitted);
-            file = submitted.resolve(id + (request.format() == dev.acp.pipeline.load.NodeReader.Format.JSON ? ".json"
-                    : ".yaml"));
+            // In the output root itself: the pipeline's relative paths then resolve where validation
+            // resolved them (the output root), and within what it may read.
+            file = options.outputRoot().toAbsolutePath().resolve(".submitted-" + id
+                    + (request.format() == dev.acp.pipeline.load.NodeReader.Format.JSON ? ".json" : ".yaml"));
             Files.writeString(file, request.pipeline(), StandardCharsets.UTF_8);
         }
         runs.submit(id, () -> Runner.newRun(acp, file, options.outputRoot()).runId(id).offline(request.offline())
