@@ -199,7 +199,8 @@ final class ApiRoutes {
 
     private void show(HttpCall call) throws IOException {
         String id = runId(call);
-        call.json(200, views.show(id).orElseThrow(() -> ApiException.notFound("no run '" + id + "'")));
+        call.send(200, "application/json", views.showJson(id).orElseThrow(() -> ApiException.notFound("no run '" + id
+                + "'")));
     }
 
     private void events(HttpCall call) throws IOException {
