@@ -16,8 +16,9 @@ import java.util.Optional;
  * reading it once per change instead of once per request is the difference between
  * milliseconds and seconds. The stamp of a file is its size and modification time: a journal is
  * only ever appended to, so each new record changes its size, and {@code run.json} and
- * {@code meta.json} are replaced whole (a new file, a new time). Bounded, least recently used
- * first out, so many runs looked at once cannot fill memory.
+ * {@code meta.json} are replaced whole (a new file, a new time). Bounded by count and by weight
+ * (about the bytes held), least recently used first out, so many long runs looked at once cannot
+ * fill the heap.
  */
 final class FolderCache<V> {
     /** A file's size and modification time, or absent. */
@@ -35,10 +36,20 @@ final class FolderCache<V> {
     private record Held<V>(List<Stamp> stamps, V value) {}
 
     private final int capacity;
+    private final long maxWeight;
+    private final java.util.function.ToLongFunction<V> weigher;
     private final Map<Path, Held<V>> held;
+    private long weight;
 
-    FolderCache(int capacity) {
+    /**
+     * @param capacity the most values held
+     * @param maxWeight the most total weight held; a value heavier than this alone is not kept
+     * @param weigher about how many bytes a value holds
+     */
+    FolderCache(int capacity, long maxWeight, java.util.function.ToLongFunction<V> weigher) {
         this.capacity = capacity;
+        this.maxWeight = maxWeight;
+        this.weigher = weigher;
         this.held = new LinkedHashMap<>(16, 0.75f, true);
     }
 
@@ -58,11 +69,21 @@ final class FolderCache<V> {
     }
 
     synchronized void put(Path folder, List<Stamp> stamps, V value) {
+        Held<V> previous = held.remove(folder);
+        if (previous != null) {
+            weight -= weigher.applyAsLong(previous.value());
+        }
+        long w = weigher.applyAsLong(value);
+        if (w > maxWeight) {
+            return;
+        }
         held.put(folder, new Held<>(List.copyOf(stamps), value));
-        if (held.size() > capacity) {
-            var oldest = held.keySet().iterator();
-            oldest.next();
+        weight += w;
+        var oldest = held.entrySet().iterator();
+        while ((held.size() > capacity || weight > maxWeight) && oldest.hasNext()) {
+            Held<V> out = oldest.next().getValue();
             oldest.remove();
+            weight -= weigher.applyAsLong(out.value());
         }
     }
 

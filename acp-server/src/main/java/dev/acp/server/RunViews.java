@@ -31,7 +31,8 @@ final class RunViews {
      * What {@link #show} read from each run folder, by the stamps of its journal, report and
      * meta file and whether a session holds it: unchanged files are not parsed again.
      */
-    private final FolderCache<Shown> shown = new FolderCache<>(64);
+    // A view's maps and strings take about three times the bytes of its JSON: 64 MB of JSON at most.
+    private final FolderCache<Shown> shown = new FolderCache<>(64, 192L * 1024 * 1024, s -> 4L * s.json().length);
 
     RunViews(RunStore store, ServerRuns runs, ObjectMapper json, Clock clock) {
         this.store = store;
