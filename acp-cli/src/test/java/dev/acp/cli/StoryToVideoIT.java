@@ -81,6 +81,23 @@ class StoryToVideoIT {
             sum += duration;
         }
 
+        // scenes.json was written before any narration existed: its durations say they are estimates.
+        // The timings the film used are beside it, equal to the narrations as decoded, within a frame.
+        assertThat(new ObjectMapper().readTree(out.resolve("scenes.json").toFile()).path("duration_source").asText())
+                .isEqualTo("estimate");
+        assertThat(film.get("timeline_file").asText()).isEqualTo(out.resolve("story.timeline.json").toString());
+        JsonNode timings = new ObjectMapper().readTree(out.resolve("story.timeline.json").toFile()).get("scenes");
+        assertThat(timings).hasSize(4);
+        double frame = 1.0 / 24;
+        for (int i = 0; i < 4; i++) {
+            double spoken = probe.decodedAudioSeconds(out.resolve("scenes/narration_" + (i + 1) + ".mp3"));
+            JsonNode t = timings.get(i);
+            assertThat(t.get("narration_duration").asDouble()).as("scene %d", i + 1).isCloseTo(spoken, within(frame));
+            assertThat(t.get("duration").asDouble()).as("scene %d", i + 1).isCloseTo(spoken + 0.5, within(frame));
+            assertThat(t.get("start").asDouble()).isEqualTo(planned.get(i).get("start").asDouble());
+            assertThat(t.get("duration").asDouble()).isEqualTo(planned.get(i).get("duration").asDouble());
+        }
+
         MediaInfo video = probe.probe(out.resolve("story.mp4"));
         assertThat(video.videoStreams()).hasSize(1);
         assertThat(video.audioStreams()).hasSize(1);
