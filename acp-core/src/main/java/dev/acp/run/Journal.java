@@ -266,6 +266,16 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes every record appended so far to the file (without syncing), for a reader of the
+     * file in this process.
+     *
+     * @throws IOException when they cannot be written (the journal has then failed)
+     */
+    public void flush() throws IOException {
+        sync(appendedCount(), false);
+    }
+
     private boolean forcedEver() {
         lock.lock();
         try {

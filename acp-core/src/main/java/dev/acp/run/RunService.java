@@ -590,6 +590,8 @@ public final class RunService {
 
         /** What the run has spent over all its sessions, each job counted once. */
         public BigDecimal spent() throws IOException {
+            // Records of free steps may still wait for the flusher; read after writing them.
+            folder.journal().flush();
             return RunHistory.of(folder.readJournal().records()).spent();
         }
 
