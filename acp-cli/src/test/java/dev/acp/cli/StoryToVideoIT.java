@@ -116,7 +116,10 @@ class StoryToVideoIT {
         for (int i = 0; i < 4; i++) {
             double sceneStart = planned.get(i).get("start").asDouble();
             double sceneEnd = sceneStart + planned.get(i).get("duration").asDouble();
-            List<double[]> own = cues.stream().filter(c -> c[0] >= sceneStart - 0.01 && c[0] < sceneEnd).toList();
+            // Start and duration are each rounded to the millisecond, so their sum can pass the next
+            // scene's first cue by one; a cue belongs to a scene if it starts 10 ms inside it.
+            List<double[]> own = cues.stream().filter(c -> c[0] >= sceneStart - 0.01 && c[0] < sceneEnd - 0.01)
+                    .toList();
             assertThat(own).as("cues of scene %d", i + 1).isNotEmpty();
             assertThat(own.getFirst()[0]).as("scene %d first cue", i + 1).isCloseTo(narrations.get(i)[0], within(PER_SCENE));
             assertThat(own.getLast()[1]).as("scene %d last cue", i + 1).isCloseTo(narrations.get(i)[1], within(PER_SCENE));
