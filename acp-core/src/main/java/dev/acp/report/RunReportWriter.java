@@ -354,11 +354,20 @@ public final class RunReportWriter {
     }
 
     public Path write(ExecutionPlan plan, RunResult run, Extras extras) throws IOException {
+        return write(run, toJson(plan, run, extras));
+    }
+
+    /**
+     * Writes a report already made by {@link #toJson(ExecutionPlan, RunResult, Extras)} for
+     * {@code run}: a caller that keeps the text too (a run keeps a copy in its folder) builds it
+     * once.
+     */
+    public Path write(RunResult run, String json) throws IOException {
         Path target = run.outputDirectory().resolve(FILE_NAME);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
         try {
-            Files.writeString(tmp, toJson(plan, run, extras), java.nio.charset.StandardCharsets.UTF_8);
+            Files.writeString(tmp, json, java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp); // nothing left behind when writing or renaming failed
