@@ -30,6 +30,7 @@ RUN apt-get update \
 COPY --from=build /src/acp-cli/target/acp.jar /opt/acp/acp.jar
 COPY LICENSE NOTICE /opt/acp/
 ENV ACP_HOME=/var/lib/acp \
+    ORT_DISABLE_TELEMETRY=1 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 VOLUME /var/lib/acp
 WORKDIR /var/lib/acp

@@ -9,8 +9,6 @@ import dev.acp.content.index.IndexedItem;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.error.UsageException;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code acp content cluster}: the items of an index grouped by meaning. */
@@ -27,13 +26,11 @@ import picocli.CommandLine.Option;
                 + " silhouette (or --k), or --method density for small sets; each cluster is named by the item"
                 + " nearest its centre.")
 final class ContentClusterCommand implements Callable<Integer> {
-    private static final int MAX_AUTO_K = 20;
-
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder.")
-    Path index;
+    @Mixin
+    ContentIndexOption index = new ContentIndexOption();
 
     @Option(names = {"-k", "--k"}, paramLabel = "N", description = "Number of clusters (default: chosen by"
-            + " silhouette from 2 to " + MAX_AUTO_K + ").")
+            + " silhouette from 2 to " + ContentClusterer.MAX_AUTO_K + ").")
     Integer k;
 
     @Option(names = "--auto", description = "Choose k by silhouette (the default when --k is not given).")
@@ -43,13 +40,10 @@ final class ContentClusterCommand implements Callable<Integer> {
             + " density (DBSCAN on cosine distance; up to 5,000 items; outliers are left as noise).")
     String method;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
-    /** Held so that Lucene's start-up lines stay quiet while the command runs. */
-    private final java.util.logging.Logger lucene = ContentIndexing.quietLucene();
 
     ContentClusterCommand(CliContext context) {
         this.context = context;
@@ -65,14 +59,14 @@ final class ContentClusterCommand implements Callable<Integer> {
         }
         List<ClusterItem> items = new ArrayList<>();
         Map<String, Map<String, Object>> metadata = new HashMap<>();
-        try (VectorIndex vectors = VectorIndex.open(ContentIndexing.resolve(context, index), Clock.systemUTC())) {
+        try (VectorIndex vectors = index.open(context)) {
             for (IndexedItem i : vectors.items()) {
                 items.add(new ClusterItem(i.id(), i.vector()));
                 metadata.put(i.id(), i.metadata());
             }
         }
         if (items.size() < 2) {
-            throw new UsageException("the index " + index + " holds " + items.size() + " items; clustering needs at"
+            throw new UsageException("the index " + index.dir + " holds " + items.size() + " items; clustering needs at"
                     + " least two (add items with 'acp content index add')");
         }
         if (k != null && (k < 1 || k > items.size())) {
@@ -81,8 +75,8 @@ final class ContentClusterCommand implements Callable<Integer> {
         ContentClusterer clusterer = new ContentClusterer(ClusterOptions.DEFAULTS);
         Clustering c = method.equals("density") ? clusterer.density(items, OptionalDouble.empty(), 3)
                 : k != null ? clusterer.kMeans(items, k)
-                : clusterer.autoK(items, 2, Math.min(MAX_AUTO_K, items.size() - 1)).clustering();
-        if (format == RunCommand.Format.json) {
+                : clusterer.autoK(items).clustering();
+        if (format.json()) {
             List<Map<String, Object>> clusters = new ArrayList<>();
             for (Cluster cl : c.clusters()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -95,13 +89,13 @@ final class ContentClusterCommand implements Callable<Integer> {
                 clusters.add(m);
             }
             Map<String, Object> root = new LinkedHashMap<>();
-            root.put("index", index.toString());
+            root.put("index", index.dir.toString());
             root.put("method", c.method());
             root.put("k", c.k());
             root.put("silhouette", Math.round(c.silhouette() * 10_000) / 10_000.0);
             root.put("noise", c.noise());
             root.put("clusters", clusters);
-            context.out().println(CliJson.pretty().writeValueAsString(root));
+            format.print(context, root);
         } else {
             context.out().printf("%d clusters of %d items (%s, mean silhouette %.3f)%n", c.k(), items.size(), c.method(),
                     c.silhouette());

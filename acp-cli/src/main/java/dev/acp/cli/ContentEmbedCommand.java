@@ -2,15 +2,11 @@ package dev.acp.cli;
 
 import dev.acp.content.embed.MiniLmEmbedder;
 import dev.acp.content.embed.NpyFormat;
+import dev.acp.content.embed.TextFiles;
 import dev.acp.error.UsageException;
 import dev.acp.util.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,7 +152,8 @@ final class ContentEmbedCommand implements Callable<Integer> {
             }
             return List.of(source.text);
         }
-        String content = readUtf8(context.workingDirectory().resolve(source.file), source.file);
+        String content = TextFiles.read(context.workingDirectory().resolve(source.file), source.file,
+                "the path given to --file");
         if (!lines) {
             if (content.isBlank()) {
                 throw new UsageException(source.file + " is empty; give it some text to embed");
@@ -168,35 +165,6 @@ final class ContentEmbedCommand implements Callable<Integer> {
             throw new UsageException(source.file + " has no non-blank line to embed");
         }
         return texts;
-    }
-
-    /** Strict UTF-8: a Latin-1 file would otherwise embed replacement characters without a word. */
-    private static String readUtf8(Path path, Path shown) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new UsageException(shown + " does not exist; check the path given to --file");
-        } catch (IOException e) {
-            throw new UsageException("could not read " + shown + " (" + e.getMessage() + "); check the path and its"
-                    + " permissions");
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new UsageException(shown + " is not UTF-8 text (" + firstBadByte(bytes) + "); convert it, for"
-                    + " example with: iconv -f latin1 -t utf-8");
-        }
-    }
-
-    private static String firstBadByte(byte[] bytes) {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        var out = java.nio.CharBuffer.allocate(bytes.length + 1);
-        var result = decoder.decode(in, out, true);
-        return result.isError() ? "byte " + (in.position() + 1) + " is not valid UTF-8" : "invalid UTF-8";
     }
 
     private enum OutputKind {

@@ -107,7 +107,7 @@ final class ContentFacesCommand implements Callable<Integer> {
             throw e;
         }
         if (format == RunsCommand.Format.json) {
-            context.out().println(CliJson.pretty().writeValueAsString(json(scan, annotated, annotatedAt)));
+            context.out().println(CliJson.pretty().writeValueAsString(json(scan, minScore, annotated, annotatedAt)));
         } else {
             printTable(scan, annotated, annotatedAt);
         }
@@ -174,7 +174,9 @@ final class ContentFacesCommand implements Callable<Integer> {
         return r.toArray(String[]::new);
     }
 
-    private Map<String, Object> json(FaceScan scan, @Nullable Path annotated, @Nullable Double annotatedAt) {
+    /** The faces as JSON; {@code acp content process} prints the same for an image or video. */
+    static Map<String, Object> json(FaceScan scan, double minScore, @Nullable Path annotated,
+            @Nullable Double annotatedAt) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", scan.file().toString());
         m.put("type", switch (scan) {

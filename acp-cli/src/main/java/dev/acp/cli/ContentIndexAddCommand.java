@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code acp content index add}: more items in an existing index, replacing those with the same ids. */
@@ -21,20 +22,17 @@ import picocli.CommandLine.Option;
         description = "Embed the items of a CSV or JSON Lines file into an existing index, the same fields as its"
                 + " build; an item whose id is indexed already is replaced. All items go in, or none.")
 final class ContentIndexAddCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder.")
-    Path index;
+    @Mixin
+    ContentIndexOption index = new ContentIndexOption();
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "ITEMS", description = "The items: .csv or"
             + " .jsonl, as for 'index build'.")
     Path input;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
-    /** Held so that Lucene's start-up lines stay quiet while the command runs. */
-    private final java.util.logging.Logger lucene = ContentIndexing.quietLucene();
 
     ContentIndexAddCommand(CliContext context) {
         this.context = context;
@@ -43,7 +41,7 @@ final class ContentIndexAddCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
-        try (VectorIndex vectors = VectorIndex.open(ContentIndexing.resolve(context, index), clock)) {
+        try (VectorIndex vectors = index.open(context)) {
             ItemSet items = ItemFile.read(ContentIndexing.resolve(context, input), input.toString(),
                     new EmbeddedText(vectors.manifest().embeddedFields()));
             if (!items.valid()) {
@@ -54,20 +52,20 @@ final class ContentIndexAddCommand implements Callable<Integer> {
             try (TextEmbedder embedder = ContentIndexing.embedder();
                     IndexProgressDisplay progress = new IndexProgressDisplay(context.err(), context.terminal(),
                             clock)) {
-                vectors.manifest().requireModel(index, embedder.modelId(), embedder.dimensions());
+                index.requireModel(vectors, embedder);
                 new ItemIndexer(embedder, clock).add(vectors, items.items(), progress);
             }
             int count = items.items().size();
-            if (format == RunCommand.Format.json) {
+            if (format.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", index.toString());
+                m.put("index", index.dir.toString());
                 m.put("added", count - replaced);
                 m.put("replaced", replaced);
                 m.put("items", vectors.size());
-                context.out().println(CliJson.pretty().writeValueAsString(m));
+                format.print(context, m);
             } else {
                 context.out().println("Added " + (count - replaced) + " and replaced " + replaced + " item"
-                        + (replaced == 1 ? "" : "s") + " in " + index + "; it holds " + vectors.size() + " items.");
+                        + (replaced == 1 ? "" : "s") + " in " + index.dir + "; it holds " + vectors.size() + " items.");
             }
         }
         return ExitCode.OK.code();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code acp content index build}: a new index of the items of a file. */
@@ -22,9 +23,8 @@ import picocli.CommandLine.Option;
                 + " fields) and build a similarity-search index of them in a folder, replacing the index there."
                 + " Every field is kept as metadata. The index appears only once it is complete.")
 final class ContentIndexBuildCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder: new, empty, or"
-            + " an index to replace.")
-    Path index;
+    @Mixin
+    ContentNewIndexOption index = new ContentNewIndexOption();
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "ITEMS", description = "The items: .csv (header"
             + " row, RFC 4180) or .jsonl (an object per line), UTF-8.")
@@ -34,13 +34,10 @@ final class ContentIndexBuildCommand implements Callable<Integer> {
             + " comma-separated, each item needing them (default: every text field but id and path).")
     List<String> fields = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
-    /** Held so that Lucene's start-up lines stay quiet while the command runs. */
-    private final java.util.logging.Logger lucene = ContentIndexing.quietLucene();
 
     ContentIndexBuildCommand(CliContext context) {
         this.context = context;
@@ -54,7 +51,7 @@ final class ContentIndexBuildCommand implements Callable<Integer> {
             ContentIndexing.printProblems(context.err(), items, input.toString());
             return ExitCode.USAGE.code();
         }
-        Path folder = ContentIndexing.resolve(context, index);
+        Path folder = index.folder(context);
         Clock clock = Clock.systemUTC();
         long start = System.nanoTime();
         try (TextEmbedder embedder = ContentIndexing.embedder();
@@ -66,19 +63,19 @@ final class ContentIndexBuildCommand implements Callable<Integer> {
     }
 
     private void report(int count, TextEmbedder embedder, double seconds) throws IOException {
-        if (format == RunCommand.Format.json) {
+        if (format.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", index.toString());
+            m.put("index", index.dir.toString());
             m.put("items", count);
             m.put("model", embedder.modelId());
             m.put("dimensions", embedder.dimensions());
             m.put("embedded_fields", fields.isEmpty() ? "all text fields" : fields);
             m.put("seconds", Math.round(seconds * 100) / 100.0);
-            context.out().println(CliJson.pretty().writeValueAsString(m));
+            format.print(context, m);
             return;
         }
         context.out().println(String.format(java.util.Locale.ROOT, "Indexed %d item%s into %s in %.1f s (model %s,"
-                + " embedded: %s).", count, count == 1 ? "" : "s", index, seconds, embedder.modelId(),
+                + " embedded: %s).", count, count == 1 ? "" : "s", index.dir, seconds, embedder.modelId(),
                 fields.isEmpty() ? "every text field" : String.join(", ", fields)));
     }
 }

@@ -3,14 +3,13 @@ package dev.acp.cli;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.error.UsageException;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code acp content index remove}: items out of an index by id. */
@@ -18,20 +17,17 @@ import picocli.CommandLine.Option;
         description = "Remove items from an index by id. Ids that are not in the index are named; if none of"
                 + " them is, nothing changes and the exit code is 2.")
 final class ContentIndexRemoveCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder.")
-    Path index;
+    @Mixin
+    ContentIndexOption index = new ContentIndexOption();
 
     @Option(names = "--id", required = true, split = ",", paramLabel = "ID", description = "The items to remove"
             + " (repeat the option or separate ids with commas).")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
-    /** Held so that Lucene's start-up lines stay quiet while the command runs. */
-    private final java.util.logging.Logger lucene = ContentIndexing.quietLucene();
 
     ContentIndexRemoveCommand(CliContext context) {
         this.context = context;
@@ -39,23 +35,23 @@ final class ContentIndexRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (VectorIndex vectors = VectorIndex.open(ContentIndexing.resolve(context, index), Clock.systemUTC())) {
+        try (VectorIndex vectors = index.open(context)) {
             List<String> removed = vectors.remove(ids);
             List<String> missing = ids.stream().distinct().filter(id -> !removed.contains(id)).toList();
             if (removed.isEmpty()) {
-                throw new UsageException("no item of " + index + " has the id" + (missing.size() == 1 ? " " : "s ")
+                throw new UsageException("no item of " + index.dir + " has the id" + (missing.size() == 1 ? " " : "s ")
                         + String.join(", ", missing) + ": 'acp content search' shows the ids of items");
             }
-            if (format == RunCommand.Format.json) {
+            if (format.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", index.toString());
+                m.put("index", index.dir.toString());
                 m.put("removed", removed);
                 m.put("not_found", missing);
                 m.put("items", vectors.size());
-                context.out().println(CliJson.pretty().writeValueAsString(m));
+                format.print(context, m);
             } else {
                 context.out().println("Removed " + removed.size() + " item" + (removed.size() == 1 ? "" : "s")
-                        + " from " + index + "; it holds " + vectors.size() + " items."
+                        + " from " + index.dir + "; it holds " + vectors.size() + " items."
                         + (missing.isEmpty() ? "" : " Not in the index: " + String.join(", ", missing) + "."));
             }
         }

@@ -52,16 +52,17 @@ final class ContentQualityCommand implements Callable<Integer> {
         QualityReport report = new QualityAnalyzer(ffmpeg, Path.of(System.getProperty("java.io.tmpdir")))
                 .analyze(path);
         if (format == RunCommand.Format.json) {
-            context.out().println(CliJson.pretty().writeValueAsString(json(report)));
+            context.out().println(CliJson.pretty().writeValueAsString(json(report, file)));
         } else {
             table(report);
         }
         return ExitCode.OK.code();
     }
 
-    private Map<String, Object> json(QualityReport report) {
+    /** The report as JSON, naming the file as {@code shown}; {@code acp content process} prints the same. */
+    static Map<String, Object> json(QualityReport report, Path shown) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("file", file.toString());
+        root.put("file", shown.toString());
         root.put("kind", report.kind().name().toLowerCase(Locale.ROOT));
         root.put("overall", round(report.overall()));
         List<Map<String, Object>> dimensions = new ArrayList<>();

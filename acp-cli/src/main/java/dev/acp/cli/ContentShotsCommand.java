@@ -108,7 +108,8 @@ final class ContentShotsCommand implements Callable<Integer> {
         return seconds;
     }
 
-    private Map<String, Object> json(ShotList list, @Nullable Path sheet) {
+    /** The shot list as JSON; {@code acp content process} prints the same for a video. */
+    static Map<String, Object> json(ShotList list, @Nullable Path sheet) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("video", list.video().toString());
         root.put("fps", list.fps());

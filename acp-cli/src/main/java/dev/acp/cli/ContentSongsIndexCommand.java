@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code acp content songs index}: a song library embedded into an index, with its audio's features. */
@@ -25,21 +26,17 @@ import picocli.CommandLine.Option;
                 + " duration, loudness (LUFS), tempo and spectral features are measured with ffmpeg and kept as"
                 + " metadata, usable with --filter. Every text field is embedded.")
 final class ContentSongsIndexCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder: new, empty, or"
-            + " an index to replace.")
-    Path index;
+    @Mixin
+    ContentNewIndexOption index = new ContentNewIndexOption();
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "SONGS", description = "The library: .csv or"
             + " .jsonl, UTF-8; audio paths are relative to it.")
     Path input;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "Output format:"
-            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RunCommand.Format format;
+    @Mixin
+    ContentFormatOption format = new ContentFormatOption();
 
     private final CliContext context;
-    /** Held so that Lucene's start-up lines stay quiet while the command runs. */
-    private final java.util.logging.Logger lucene = ContentIndexing.quietLucene();
 
     ContentSongsIndexCommand(CliContext context) {
         this.context = context;
@@ -65,21 +62,21 @@ final class ContentSongsIndexCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (TextEmbedder embedder = ContentIndexing.embedder();
                 IndexProgressDisplay progress = new IndexProgressDisplay(context.err(), context.terminal(), clock)) {
-            new ItemIndexer(embedder, clock).build(ContentIndexing.resolve(context, index), songs.items(),
+            new ItemIndexer(embedder, clock).build(index.folder(context), songs.items(),
                     EmbeddedText.allTextFields(), progress);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (format == RunCommand.Format.json) {
+            if (format.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", index.toString());
+                m.put("index", index.dir.toString());
                 m.put("songs", songs.items().size());
                 m.put("with_audio", withAudio);
                 m.put("model", embedder.modelId());
                 m.put("seconds", Math.round(seconds * 100) / 100.0);
-                context.out().println(CliJson.pretty().writeValueAsString(m));
+                format.print(context, m);
             } else {
                 context.out().println(String.format(java.util.Locale.ROOT, "Indexed %d songs (%d with audio features)"
                         + " into %s in %.1f s. Try: acp content search --index %s \"a calm song for a rainy day\"",
-                        songs.items().size(), withAudio, index, seconds, index));
+                        songs.items().size(), withAudio, index.dir, seconds, index.dir));
             }
         }
         return ExitCode.OK.code();

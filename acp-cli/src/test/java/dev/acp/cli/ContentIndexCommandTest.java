@@ -50,6 +50,18 @@ class ContentIndexCommandTest {
         assertThat(filtered.out().lines().skip(1).toList()).singleElement().asString().contains("storm")
                 .contains("Thunder Road");
 
+        // CSV cells are text, yet a year reads as a number for --where, and two conditions make a range.
+        CliRunner.Result recent = cli.run("content", "search", "--index", "idx", "raindrops on glass", "--where",
+                "year>=2001", "--where", "year<2010", "--format", "json");
+        assertThat(recent.exitCode()).as(recent.err()).isZero();
+        JsonNode recentJson = JSON.readTree(recent.out());
+        assertThat(recentJson.get("hits").findValuesAsText("id")).containsExactly("rain", "snow");
+        assertThat(recentJson.get("where").toString()).isEqualTo("[\"year>=2001\",\"year<2010\"]");
+        CliRunner.Result badWhere = cli.run("content", "search", "--index", "idx", "rain", "--where", "genre>=1");
+        assertThat(badWhere.exitCode()).isEqualTo(2);
+        assertThat(badWhere.err()).contains("has a number in the field 'genre'; its fields with numbers: year")
+                .hasLineCount(1);
+
         CliRunner.Result similar = cli.run("content", "similar", "--index", "idx", "--id", "snow", "--k", "1");
         assertThat(similar.out()).contains("rain").doesNotContain("snow");
 

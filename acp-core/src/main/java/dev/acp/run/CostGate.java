@@ -11,8 +11,8 @@ import java.util.Optional;
  * unknown price under a limit is refused (unless allowed), an expected cost above the limit is
  * refused, and a run that may cost more than {@code confirm_above} — or whose paid steps include
  * one of unknown price with no limit to cap it — asks first and is refused when nobody agrees.
- * A batch meets the same rules on its total ({@link #check(String, String, ExecutionPlan,
- * PipelineEstimate, boolean, boolean, Confirmation, Optional)}).
+ * A batch meets the same rules on its total ({@link #check(Subject, ExecutionPlan, PipelineEstimate,
+ * boolean, boolean, Confirmation, Optional)} with a batch {@link Subject}).
  */
 public final class CostGate {
     private CostGate() {}

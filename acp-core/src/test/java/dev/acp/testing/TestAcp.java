@@ -41,7 +41,10 @@ public final class TestAcp {
     /** @param cancelGrace how long an interrupted run waits for steps that ignore the interruption */
     public TestAcp(Path dir, Map<String, String> env, Duration cancelGrace, ProviderFactory... factories) {
         this.dir = dir;
-        this.env = Environment.of(env);
+        // ACP_HOME inside the test's folder unless the test names one: never the real ~/.acp.
+        Map<String, String> withHome = new java.util.HashMap<>(env);
+        withHome.putIfAbsent("ACP_HOME", dir.resolve("acp-home").toString());
+        this.env = Environment.of(withHome);
         ProviderContext ctx = ProviderContext.of(this.env, dir.resolve("acp-home"), Clock.systemUTC());
         LocalEngine.Options options = LocalEngine.Options.defaults(this.env)
                 .withSleeper(sleeps::add)

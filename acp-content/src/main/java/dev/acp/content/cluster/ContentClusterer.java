@@ -20,6 +20,8 @@ import java.util.TreeMap;
 public final class ContentClusterer {
     /** Density clustering compares every pair; above this many items it would take minutes. */
     public static final int DENSITY_MAX_ITEMS = 5000;
+    /** The largest k {@link #autoK(List)} tries: more clusters than this are rarely read by anyone. */
+    public static final int MAX_AUTO_K = 20;
 
     private final ClusterOptions options;
 
@@ -44,6 +46,15 @@ public final class ContentClusterer {
         SphericalKMeans.Result r = new SphericalKMeans(options.restarts(), options.maxIterations(), options.seed())
                 .cluster(x, k);
         return build("kmeans", items, x, r.assignments(), k, new Silhouette(x, options.seed()));
+    }
+
+    /**
+     * {@link #autoK(List, int, int)} from 2 to {@value #MAX_AUTO_K} clusters (fewer than the items):
+     * what {@code acp content cluster} does unless told k, so that the same index gives the same
+     * clusters wherever they are asked for.
+     */
+    public AutoK autoK(List<ClusterItem> items) {
+        return autoK(items, 2, Math.min(MAX_AUTO_K, items.size() - 1));
     }
 
     /**

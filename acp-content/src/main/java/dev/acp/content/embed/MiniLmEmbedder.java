@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.acp.content.onnx.OnnxRuntimes;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.error.UsageException;
@@ -115,7 +116,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
         } catch (IOException e) {
             throw missing(TOKENIZER_RESOURCE, e);
         }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OnnxRuntimes.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(settings.threads());
             options.setInterOpNumThreads(1);

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.acp.content.onnx.OnnxRuntimes;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import java.awt.image.BufferedImage;
@@ -72,7 +73,7 @@ public final class FaceDetector implements AutoCloseable {
         byte[] model = modelBytes();
         OrtEnvironment env;
         try {
-            env = OrtEnvironment.getEnvironment();
+            env = OnnxRuntimes.environment();
         } catch (RuntimeException | LinkageError e) {
             throw new ProviderException(ErrorKind.LOCAL, "ONNX Runtime could not start on this machine ("
                     + e.getMessage() + "); face detection needs Linux, macOS or Windows on x86-64 or arm64", e);
@@ -175,7 +176,7 @@ public final class FaceDetector implements AutoCloseable {
         float[] input = letterbox.tensor(image);
         float[] logits = new float[anchors.size()];
         float[] values = new float[anchors.size() * BlazeFaceModel.VALUES_PER_ANCHOR];
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment(); // made, telemetry off, by load()
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
                 new long[] {1, BlazeFaceModel.INPUT_SIZE, BlazeFaceModel.INPUT_SIZE, 3});
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -27,6 +30,8 @@ final class IndexDocuments {
     static final String VECTOR = "vector";
     static final String METADATA = "metadata";
     private static final String FILTER_PREFIX = "m.";
+    /** Numbers are also indexed as points under this prefix, for range filters. */
+    static final String NUMBER_PREFIX = "n.";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -41,7 +46,7 @@ final class IndexDocuments {
             throw new IllegalArgumentException("the metadata of item " + item.id() + " is not JSON: " + e.getMessage(),
                     e);
         }
-        item.metadata().forEach((field, value) -> addTerms(doc, FILTER_PREFIX + field, value));
+        item.metadata().forEach((field, value) -> addTerms(doc, field, value));
         return doc;
     }
 
@@ -53,8 +58,33 @@ final class IndexDocuments {
                 }
             });
             case Map<?, ?> map -> { } // Nested objects are kept, not filtered on.
-            default -> doc.add(new StringField(field, MetadataFilter.term(String.valueOf(value)), Field.Store.NO));
+            default -> {
+                doc.add(new StringField(FILTER_PREFIX + field, MetadataFilter.term(String.valueOf(value)),
+                        Field.Store.NO));
+                number(value).ifPresent(n -> doc.add(new DoublePoint(NUMBER_PREFIX + field, n)));
+            }
         }
+    }
+
+    /**
+     * {@code value} as a number for range filters: a JSON number, or text that reads as one (CSV
+     * cells are text), the way exact filters compare numbers.
+     */
+    static OptionalDouble number(Object value) {
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            return Double.isFinite(d) ? OptionalDouble.of(d) : OptionalDouble.empty();
+        }
+        if (value instanceof String text) {
+            try {
+                // BigDecimal reads plain and scientific notation only: no "NaN", "Infinity" or hex.
+                double d = new BigDecimal(text.strip()).doubleValue();
+                return Double.isFinite(d) ? OptionalDouble.of(d) : OptionalDouble.empty();
+            } catch (NumberFormatException e) {
+                return OptionalDouble.empty();
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     /** The term a filter matches. */

@@ -11,7 +11,7 @@ import java.math.BigDecimal;
  * @param field the metadata field
  * @param value the value it must have
  */
-public record MetadataFilter(String field, String value) {
+public record MetadataFilter(String field, String value) implements ItemFilter {
 
     /**
      * Reads {@code field=value}.

@@ -14,7 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -113,14 +116,14 @@ public final class VectorIndex implements AutoCloseable {
      * search (and by an exact scan when they leave few items), so {@code k} hits come back whenever
      * {@code k} items pass them.
      */
-    public List<SearchHit> search(float[] query, int k, int ef, List<MetadataFilter> filters) {
+    public List<SearchHit> search(float[] query, int k, int ef, List<? extends ItemFilter> filters) {
         requireDimensions(query);
         List<ScoreDoc> top = nearest(IndexDocuments.unit(query), k, ef, filters, null);
         return hits(top);
     }
 
     /** {@link #search(float[], int, int, List)} with {@link #defaultEf(int)} candidates. */
-    public List<SearchHit> search(float[] query, int k, List<MetadataFilter> filters) {
+    public List<SearchHit> search(float[] query, int k, List<? extends ItemFilter> filters) {
         return search(query, k, defaultEf(k), filters);
     }
 
@@ -147,7 +150,7 @@ public final class VectorIndex implements AutoCloseable {
      *
      * @return empty when no item has that id
      */
-    public Optional<List<SearchHit>> similar(String id, int k, List<MetadataFilter> filters) {
+    public Optional<List<SearchHit>> similar(String id, int k, List<? extends ItemFilter> filters) {
         Optional<float[]> vector = vector(id);
         if (vector.isEmpty()) {
             return Optional.empty();
@@ -315,7 +318,8 @@ public final class VectorIndex implements AutoCloseable {
     }
 
     /** The best {@code k} docs, best first, leaving out {@code exclude} (an item's own id). */
-    private List<ScoreDoc> nearest(float[] query, int k, int ef, List<MetadataFilter> filters, @org.jspecify.annotations.Nullable String exclude) {
+    private List<ScoreDoc> nearest(float[] query, int k, int ef, List<? extends ItemFilter> filters,
+            @org.jspecify.annotations.Nullable String exclude) {
         int wanted = exclude == null ? k : k + 1;
         int candidates = Math.max(wanted, ef);
         try {
@@ -335,8 +339,8 @@ public final class VectorIndex implements AutoCloseable {
                 }
             } else {
                 BooleanQuery.Builder b = new BooleanQuery.Builder();
-                for (MetadataFilter f : filters) {
-                    b.add(new TermQuery(IndexDocuments.filterTerm(f)), BooleanClause.Occur.FILTER);
+                for (ItemFilter f : filters) {
+                    b.add(query(f), BooleanClause.Occur.FILTER);
                 }
                 if (exclude != null) {
                     b.add(new TermQuery(new Term(IndexDocuments.ID, exclude)), BooleanClause.Occur.MUST_NOT);
@@ -354,6 +358,40 @@ public final class VectorIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Query query(ItemFilter filter) {
+        return switch (filter) {
+            case MetadataFilter exact -> new TermQuery(IndexDocuments.filterTerm(exact));
+            case RangeFilter range -> {
+                requireNumbers(range.field());
+                yield DoublePoint.newRangeQuery(IndexDocuments.NUMBER_PREFIX + range.field(), range.lower(),
+                        range.upper());
+            }
+        };
+    }
+
+    /**
+     * Refuses a range filter on a field no item has a number in: a typo, a text field, or an index
+     * built before numbers were indexed for ranges would otherwise just match nothing.
+     */
+    private void requireNumbers(String field) {
+        FieldInfos infos = FieldInfos.getMergedFieldInfos(reader);
+        FieldInfo points = infos.fieldInfo(IndexDocuments.NUMBER_PREFIX + field);
+        if (points != null && points.getPointDimensionCount() > 0) {
+            return;
+        }
+        List<String> numeric = new ArrayList<>();
+        for (FieldInfo info : infos) {
+            if (info.name.startsWith(IndexDocuments.NUMBER_PREFIX) && info.getPointDimensionCount() > 0) {
+                numeric.add(info.name.substring(IndexDocuments.NUMBER_PREFIX.length()));
+            }
+        }
+        String hint = !numeric.isEmpty() ? "its fields with numbers: " + String.join(", ", numeric.stream().sorted()
+                .toList()) : "it has no numbers to compare (an index built before ACP indexed numbers for --where"
+                + " needs building again)";
+        throw new UsageException("no item of the index " + folder + " has a number in the field '" + field + "'; "
+                + hint);
     }
 
     private List<SearchHit> hits(List<ScoreDoc> top) {

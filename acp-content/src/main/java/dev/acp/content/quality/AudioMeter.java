@@ -25,11 +25,6 @@ final class AudioMeter {
     /** 32767/32768 and -1 both exceed it; nothing below full scale does. */
     private static final double FULL_SCALE = 0.99996;
 
-    private static final Pattern INTEGRATED =
-            Pattern.compile("Integrated loudness:\\s*I:\\s*(\\S+) LUFS", Pattern.DOTALL);
-    private static final Pattern RANGE = Pattern.compile("Loudness range:\\s*LRA:\\s*(\\S+) LU", Pattern.DOTALL);
-    private static final Pattern SAMPLE_PEAK = Pattern.compile("Sample peak:\\s*Peak:\\s*(\\S+) dBFS", Pattern.DOTALL);
-    private static final Pattern TRUE_PEAK = Pattern.compile("True peak:\\s*Peak:\\s*(\\S+) dBFS", Pattern.DOTALL);
     private static final Pattern CLIPPED = Pattern.compile("Parsed_astats_\\d+ @ [^]]*] DC offset: (\\S+)");
     private static final Pattern SILENCE = Pattern.compile("silence_duration: (\\S+)");
 
@@ -48,7 +43,7 @@ final class AudioMeter {
 
     static String filterChain() {
         return "aformat=sample_fmts=s16,"
-                + "ebur128=peak=sample+true:framelog=verbose,"
+                + LoudnessSummary.filter(true) + ","
                 + String.format(Locale.ROOT, "silencedetect=noise=%.0fdB:d=%s,", QualityScores.SILENCE_DBFS,
                         MIN_SILENCE_SECONDS)
                 + "aeval=exprs=gte(abs(val(ch))\\," + FULL_SCALE + "):c=same,"
@@ -68,30 +63,19 @@ final class AudioMeter {
             clipped = number(c.group(1));
             clippedFound = true;
         }
-        Matcher integrated = INTEGRATED.matcher(stderr);
-        Matcher range = RANGE.matcher(stderr);
-        Matcher samplePeak = SAMPLE_PEAK.matcher(stderr);
-        Matcher truePeak = TRUE_PEAK.matcher(stderr);
-        if (!clippedFound || !integrated.find() || !range.find() || !samplePeak.find() || !truePeak.find()) {
+        LoudnessSummary loudness = LoudnessSummary.parse(stderr).orElse(null);
+        if (!clippedFound || loudness == null || loudness.loudnessRangeLu().isEmpty()
+                || loudness.samplePeakDbfs().isEmpty() || loudness.truePeakDbfs().isEmpty()) {
             throw new ProviderException(ErrorKind.LOCAL, "ffmpeg printed no loudness summary for " + file
                     + "; check that its audio stream decodes (ffmpeg -i " + file + " -f null -)");
         }
         double share = durationSeconds > 0 ? Math.min(1, silence / durationSeconds) : 0;
-        return new AudioMeasurement(number(integrated.group(1)), number(range.group(1)), number(samplePeak.group(1)),
-                number(truePeak.group(1)), Math.max(0, clipped), share, durationSeconds);
+        return new AudioMeasurement(loudness.integratedLufs(), loudness.loudnessRangeLu().getAsDouble(),
+                loudness.samplePeakDbfs().getAsDouble(), loudness.truePeakDbfs().getAsDouble(), Math.max(0, clipped),
+                share, durationSeconds);
     }
 
     private static double number(String s) {
-        return switch (s) {
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            case "inf" -> Double.POSITIVE_INFINITY;
-            default -> {
-                try {
-                    yield Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    yield Double.NaN;
-                }
-            }
-        };
+        return LoudnessSummary.number(s);
     }
 }

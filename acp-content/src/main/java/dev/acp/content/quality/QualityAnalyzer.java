@@ -54,30 +54,11 @@ public final class QualityAnalyzer {
                     + " read (" + probed.stderrTail(1) + "); check that it is complete, or score a PNG, JPEG, WebP,"
                     + " WAV, MP3, MP4 or similar file");
         }
-        return switch (kindOf(file, info)) {
+        return switch (MediaKind.of(file, info)) {
             case IMAGE -> image(file);
             case AUDIO -> audio(file, info);
             case VIDEO -> video(file, info);
         };
-    }
-
-    static MediaKind kindOf(Path file, MediaInfo info) throws ProviderException {
-        if (info.video().isPresent()) {
-            // Image demuxers are named after their codec with "_pipe" (png_pipe, jpeg_pipe) or
-            // "image2"; they report no duration.
-            boolean still = info.durationSeconds() == null
-                    || info.format().endsWith("_pipe") || info.hasFormat("image2");
-            return still ? MediaKind.IMAGE : MediaKind.VIDEO;
-        }
-        if (info.audio().isPresent()) {
-            return MediaKind.AUDIO;
-        }
-        List<String> others = info.streams().stream()
-                .map(s -> s instanceof MediaStream.Other o ? o.type() : s.getClass().getSimpleName())
-                .toList();
-        throw new ProviderException(ErrorKind.VALIDATION, file + " has no picture or sound to score"
-                + (others.isEmpty() ? " (no streams at all)" : " (only " + String.join(", ", others) + " streams)")
-                + "; score an image, audio or video file");
     }
 
     private QualityReport image(Path file) throws ProviderException, InterruptedException {

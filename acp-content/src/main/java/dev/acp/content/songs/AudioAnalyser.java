@@ -1,5 +1,6 @@
 package dev.acp.content.songs;
 
+import dev.acp.content.quality.LoudnessSummary;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.error.UsageException;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Measures a song file's {@link AudioFeatures} with one ffmpeg run after a probe: ffmpeg's
@@ -29,8 +28,6 @@ public final class AudioAnalyser {
     public static final int SAMPLE_RATE = 22_050;
     /** A song's tempo and timbre are clear well before this; the PCM of longer files is not held. */
     public static final int MAX_ANALYSED_SECONDS = 300;
-
-    private static final Pattern INTEGRATED = Pattern.compile("I:\\s+(-?[0-9.]+|-inf) LUFS");
 
     private final Ffmpeg ffmpeg;
     private final MediaProbe probe;
@@ -66,7 +63,8 @@ public final class AudioAnalyser {
         try {
             CommandResult result = ffmpeg.run("measuring the audio of " + file.getFileName(), List.of(
                     "-nostats", "-i", file.toAbsolutePath().toString(),
-                    "-filter_complex", "[0:a:0]asplit=2[loud][pcm];[loud]ebur128=framelog=verbose[measured]",
+                    "-filter_complex", "[0:a:0]asplit=2[loud][pcm];[loud]" + LoudnessSummary.filter(false)
+                            + "[measured]",
                     "-map", "[measured]", "-f", "null", "-",
                     "-map", "[pcm]", "-ac", "1", "-ar", Integer.toString(SAMPLE_RATE),
                     "-t", Integer.toString(MAX_ANALYSED_SECONDS), "-f", "f32le", pcm.toString()));
@@ -86,18 +84,13 @@ public final class AudioAnalyser {
         }
     }
 
-    /** The last "I: ... LUFS" line: ebur128 prints it once, in its summary; silence is "-70.0". */
+    /** The integrated loudness of ebur128's summary, at least -70 (its gate: what silence reads). */
     static double integratedLoudness(String stderr, Path file) {
-        Matcher m = INTEGRATED.matcher(stderr);
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        if (last == null) {
-            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg gave no loudness for " + file
-                    + "; check that ffmpeg has the ebur128 filter (set ACP_FFMPEG to a full build)");
-        }
-        return last.equals("-inf") ? -70.0 : Math.max(-70.0, Double.parseDouble(last));
+        double lufs = LoudnessSummary.parse(stderr).map(LoudnessSummary::integratedLufs)
+                .filter(v -> !Double.isNaN(v)).orElseThrow(() ->
+                new ProviderException(ErrorKind.LOCAL, "ffmpeg gave no loudness for " + file
+                        + "; check that ffmpeg has the ebur128 filter (set ACP_FFMPEG to a full build)"));
+        return Math.max(-70.0, lufs);
     }
 
     private static float[] readSamples(Path pcm) {

@@ -6,6 +6,7 @@ import dev.acp.content.cluster.ClusterOptions;
 import dev.acp.content.cluster.ContentClusterer;
 import dev.acp.content.cluster.Clustering;
 import dev.acp.content.index.IndexedItem;
+import dev.acp.content.index.Indexes;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -24,8 +25,6 @@ import java.util.OptionalDouble;
  * ({@code clusters}: label, members, silhouette); k is chosen by silhouette unless given.
  */
 final class ClusterStep implements ContentStep {
-    private static final int MAX_AUTO_K = 20;
-
     private final ContentEngines engines;
 
     ClusterStep(ContentEngines engines) {
@@ -65,7 +64,7 @@ final class ClusterStep implements ContentStep {
         } else if (p.has("k")) {
             c = clusterer.kMeans(items, Math.min(items.size(), p.integer("k", 1, 10_000, 2)));
         } else {
-            c = clusterer.autoK(items, 2, Math.min(MAX_AUTO_K, items.size() - 1)).clustering();
+            c = clusterer.autoK(items).clustering();
         }
         List<Map<String, Object>> clusters = new ArrayList<>();
         for (Cluster cl : c.clusters()) {
@@ -80,7 +79,7 @@ final class ClusterStep implements ContentStep {
     private List<ClusterItem> items(StepParams p) throws ProviderException {
         if (p.has("index")) {
             Path folder = p.path("index").orElseThrow();
-            try (VectorIndex index = Indexes.open(folder, engines)) {
+            try (VectorIndex index = Indexes.open(folder, engines.clock())) {
                 List<ClusterItem> out = new ArrayList<>();
                 for (IndexedItem i : index.items()) {
                     out.add(new ClusterItem(i.id(), i.vector()));

@@ -2,6 +2,7 @@ package dev.acp.content.steps;
 
 import dev.acp.content.index.MetadataFilter;
 import dev.acp.content.index.SearchHit;
+import dev.acp.content.index.Indexes;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
@@ -51,7 +52,7 @@ final class SearchStep implements ContentStep {
         p.filters("filter").forEach((field, value) -> filters.add(new MetadataFilter(field, value)));
         String query = p.text("query", "text").orElse(null);
         String id = p.text("id").orElse(null);
-        try (VectorIndex index = Indexes.open(folder, engines)) {
+        try (VectorIndex index = Indexes.open(folder, engines.clock())) {
             List<SearchHit> hits;
             if (query != null) {
                 var embedder = engines.embedder();

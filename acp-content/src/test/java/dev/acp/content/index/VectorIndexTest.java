@@ -124,6 +124,49 @@ class VectorIndexTest {
     }
 
     @Test
+    void range_filters_keep_items_with_a_number_in_range_inside_the_search() throws IOException {
+        try (VectorIndex index = VectorIndex.open(smallIndex(tmp.resolve("idx")), CLOCK)) {
+            // n is item i's number: 40..59 are 20 items, few of them near axis 3 first.
+            assertThat(index.search(axis(3), 10, 10, List.of(RangeFilter.parse("n>=40")))).hasSize(10)
+                    .allSatisfy(h -> assertThat((Integer) h.metadata().get("n")).isGreaterThanOrEqualTo(40));
+            // Bounds: > and < leave the value itself out; two conditions on a field make a range, and
+            // mix with exact filters.
+            assertThat(index.search(axis(0), 60, List.of(RangeFilter.parse("n>10"), RangeFilter.parse("n <= 14"),
+                    MetadataFilter.parse("colour=red")))).extracting(SearchHit::id)
+                    .containsExactlyInAnyOrder("item-12");
+            assertThat(index.search(axis(0), 60, List.of(RangeFilter.parse("n<2.5")))).extracting(SearchHit::id)
+                    .containsExactlyInAnyOrder("item-0", "item-1", "item-2");
+            assertThat(index.similar("item-8", 60, List.of(RangeFilter.parse("n<9"))).orElseThrow())
+                    .extracting(SearchHit::id).hasSize(8).doesNotContain("item-8");
+        }
+    }
+
+    @Test
+    void range_filters_read_numbers_written_as_text_and_refuse_fields_without_numbers() throws IOException {
+        Path dir = tmp.resolve("text-numbers");
+        try (VectorIndexBuilder b = VectorIndexBuilder.create(dir, IndexManifest.create(MODEL, 8, List.of(),
+                CLOCK.instant()), CLOCK)) {
+            // A CSV cell is text: "1999" and "2010.5" are numbers to a range, "soon" is not.
+            b.add(new IndexedItem("a", axis(0), Map.of("year", "1999", "title", "A")));
+            b.add(new IndexedItem("b", axis(1), Map.of("year", "2010.5", "title", "B")));
+            b.add(new IndexedItem("c", axis(2), Map.of("year", "soon", "title", "C")));
+            b.add(new IndexedItem("d", axis(3), Map.of("year", List.of(1980, 2020), "title", "D")));
+            b.commit();
+        }
+        try (VectorIndex index = VectorIndex.open(dir, CLOCK)) {
+            assertThat(index.search(axis(0), 10, List.of(RangeFilter.parse("year>2000")))).extracting(SearchHit::id)
+                    .containsExactlyInAnyOrder("b", "d");
+            assertThatThrownBy(() -> index.search(axis(0), 10, List.of(RangeFilter.parse("title>=1"))))
+                    .isInstanceOf(dev.acp.error.UsageException.class)
+                    .hasMessage("no item of the index " + dir + " has a number in the field 'title'; its fields with"
+                            + " numbers: year");
+        }
+        assertThatThrownBy(() -> RangeFilter.parse("tempo=>100")).hasMessageContaining("is not field>=number");
+        assertThatThrownBy(() -> RangeFilter.parse("tempo>=fast")).hasMessage("the condition 'tempo>=fast' compares"
+                + " with 'fast', which is not a number: write it like --where tempo>=100");
+    }
+
+    @Test
     void similar_items_leave_out_the_item_itself() throws IOException {
         try (VectorIndex index = VectorIndex.open(smallIndex(tmp.resolve("idx")), CLOCK)) {
             List<SearchHit> similar = index.similar("item-3", 5, List.of()).orElseThrow();

@@ -74,9 +74,10 @@ public final class ImageFiles {
     }
 
     private LoadedImage readWithFfmpeg(Path file, Path scratch) throws ProviderException, InterruptedException {
+        Path png = null;
         try {
             Files.createDirectories(scratch);
-            Path png = Files.createTempFile(scratch, "decoded-", ".png");
+            png = Files.createTempFile(scratch, "decoded-", ".png");
             var result = ffmpeg.execute(
                     List.of("-loglevel", "error", "-i", file.toAbsolutePath().toString(), "-frames:v", "1",
                             "-f", "image2", "-c:v", "png", png.toString()),
@@ -94,6 +95,19 @@ public final class ImageFiles {
         } catch (IOException e) {
             throw new ProviderException(ErrorKind.LOCAL, "could not decode " + file + " in " + scratch + ": "
                     + e.getMessage() + "; check free disk space", e);
+        } finally {
+            deleteQuietly(png);
+        }
+    }
+
+    /** The decoded copy is only a way into ImageIO; a run's scratch folder must not fill with them. */
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // Left in the run's scratch folder, which goes when the run ends.
+            }
         }
     }
 

@@ -33,6 +33,10 @@ class ImageFilesTest {
             assertThat(TestImages.red(left)).as(format + " keeps red").isGreaterThan(200);
             assertThat(TestImages.blue(left)).isLessThan(60);
         }
+        try (var left = Files.list(dir.resolve("scratch"))) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("copies decoded by ffmpeg (WebP) are deleted after reading").noneMatch(n -> n.startsWith("decoded-"));
+        }
     }
 
     @Test
@@ -58,5 +62,8 @@ class ImageFilesTest {
                 .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.VALIDATION))
                 .hasMessageContaining("notes.png")
                 .hasMessageContaining("not a readable image");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("decoded-"));
+        }
     }
 }

@@ -26,9 +26,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION}, {@code OUT_OF_RANGE}: VALIDATION,
  *       but QUOTA when the message is about billing, and CONTENT_POLICY when it is about safety
  *       or Google's Responsible AI practices (Veo refuses prompts so);
- *   <li>{@code NOT_FOUND}: NOT_FOUND; {@code DEADLINE_EXCEEDED}: TIMEOUT;
- *       {@code INTERNAL}, {@code UNAVAILABLE}, {@code ABORTED}, {@code CANCELLED},
- *       {@code UNKNOWN}: TRANSIENT.
+ *   <li>{@code DEADLINE_EXCEEDED}: TIMEOUT; {@code CANCELLED}: TRANSIENT;
+ *       {@code ALREADY_EXISTS} and {@code UNIMPLEMENTED}: VALIDATION (asking again cannot help);
+ *   <li>any other canonical status as the HTTP status Google documents for it
+ *       ({@code UNAUTHENTICATED} 401, {@code NOT_FOUND} 404, {@code ABORTED} 409,
+ *       {@code UNAVAILABLE} 503, ...) in the one classification, {@link ErrorMapper#byStatus}: this
+ *       table holds only where Google's meaning differs from its status's.
  * </ul>
  *
  * <p>The same rules classify the {@code error} of a finished operation, whose {@code code} is the
@@ -90,19 +93,36 @@ final class GoogleErrors implements ErrorMapper {
             return ErrorKind.CONTENT_POLICY;
         }
         String s = status == null ? "" : status.toUpperCase(Locale.ROOT);
+        Integer statusOfCode = HTTP_STATUS.get(s);
         return switch (s) {
-            case "UNAUTHENTICATED", "PERMISSION_DENIED" -> ErrorKind.AUTH;
             case "RESOURCE_EXHAUSTED" -> perDayQuota(details) || lower.contains("credits are depleted")
-                    || lower.contains("prepayment") ? ErrorKind.QUOTA : ErrorKind.RATE_LIMIT;
+                    || lower.contains("prepayment") ? ErrorKind.QUOTA : ErrorMapper.byStatus(statusOfCode);
             case "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE" -> lower.contains("billing")
-                    ? ErrorKind.QUOTA : ErrorKind.VALIDATION;
-            case "NOT_FOUND" -> ErrorKind.NOT_FOUND;
+                    ? ErrorKind.QUOTA : ErrorMapper.byStatus(statusOfCode);
+            // Where Google's meaning is not its status's: a deadline that passed (504 reads as a
+            // plain server error), a call the caller cancelled (499), and requests that asking
+            // again cannot help (409, 501 read as retryable).
             case "DEADLINE_EXCEEDED" -> ErrorKind.TIMEOUT;
-            case "INTERNAL", "UNAVAILABLE", "ABORTED", "CANCELLED", "UNKNOWN", "DATA_LOSS" -> ErrorKind.TRANSIENT;
-            case "UNIMPLEMENTED", "ALREADY_EXISTS" -> ErrorKind.VALIDATION;
-            default -> httpStatus == 0 ? ErrorKind.TRANSIENT : ErrorMapper.byStatus(httpStatus);
+            case "CANCELLED" -> ErrorKind.TRANSIENT;
+            case "ALREADY_EXISTS", "UNIMPLEMENTED" -> ErrorKind.VALIDATION;
+            default -> statusOfCode != null ? ErrorMapper.byStatus(statusOfCode)
+                    : httpStatus == 0 ? ErrorKind.TRANSIENT : ErrorMapper.byStatus(httpStatus);
         };
     }
+
+    /**
+     * The HTTP status of each canonical status ({@code google.rpc.Code}, as Google's API design
+     * guide maps them), so that they are classified by the one table of statuses.
+     */
+    private static final java.util.Map<String, Integer> HTTP_STATUS = java.util.Map.ofEntries(
+            java.util.Map.entry("CANCELLED", 499), java.util.Map.entry("UNKNOWN", 500),
+            java.util.Map.entry("INVALID_ARGUMENT", 400), java.util.Map.entry("DEADLINE_EXCEEDED", 504),
+            java.util.Map.entry("NOT_FOUND", 404), java.util.Map.entry("ALREADY_EXISTS", 409),
+            java.util.Map.entry("PERMISSION_DENIED", 403), java.util.Map.entry("RESOURCE_EXHAUSTED", 429),
+            java.util.Map.entry("FAILED_PRECONDITION", 400), java.util.Map.entry("ABORTED", 409),
+            java.util.Map.entry("OUT_OF_RANGE", 400), java.util.Map.entry("UNIMPLEMENTED", 501),
+            java.util.Map.entry("INTERNAL", 500), java.util.Map.entry("UNAVAILABLE", 503),
+            java.util.Map.entry("DATA_LOSS", 500), java.util.Map.entry("UNAUTHENTICATED", 401));
 
     static boolean mentionsContentPolicy(String lowerMessage) {
         return lowerMessage.contains("responsible ai") || lowerMessage.contains("safety")

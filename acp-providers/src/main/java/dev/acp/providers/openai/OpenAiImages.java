@@ -23,7 +23,6 @@ import dev.acp.providers.support.MediaTypes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -367,7 +366,9 @@ final class OpenAiImages {
 
     /**
      * Downloads an image the answer names by URL: a plain GET, retried safely, without the key
-     * (the URL is signed, and it may be another host).
+     * (the URL is signed, and it may be another host), within the endpoint's time limit of one
+     * call like every other call ({@code ACP_OPENAI_TIMEOUT}): a fixed two minutes here let a
+     * stalled download hang past the limit the user set (found by the provider contract suite).
      */
     private long download(String url, ProviderRequest request, @Nullable String requestId)
             throws ProviderException, InterruptedException {
@@ -380,7 +381,7 @@ final class OpenAiImages {
         request.context().progress(-1, "downloading the image");
         try {
             return transport.download(HttpCall.get(uri, Map.of(), governor, ErrorMapper.STANDARD, endpoint.secrets())
-                    .withTimeout(Duration.ofMinutes(2)), request.outputFile(), MAX_IMAGE_BYTES,
+                    .withTimeout(endpoint.timeout()), request.outputFile(), MAX_IMAGE_BYTES,
                     MediaTypes.accepted(Capability.TEXT_TO_IMAGE));
         } catch (ProviderException e) {
             throw failure(e.kind(), "the image was generated but its download failed: " + e.getMessage()

@@ -48,7 +48,8 @@ final class ReplicateErrors implements ErrorMapper {
         ErrorKind kind = ErrorMapper.byStatus(r.status());
         if (mentionsContentPolicy(lower)) {
             kind = ErrorKind.CONTENT_POLICY;
-        } else if ((r.status() == 402 || r.status() == 403 || r.status() == 429) && mentionsBilling(lower)) {
+        } else if ((r.status() == 403 || r.status() == 429) && mentionsBilling(lower)) {
+            // 402 is QUOTA by its status already; a 403 or 429 about credit is one too.
             kind = ErrorKind.QUOTA;
         }
         String message = "HTTP " + r.status() + (text.isBlank() ? "" : ": " + text)

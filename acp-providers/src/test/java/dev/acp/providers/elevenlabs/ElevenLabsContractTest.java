@@ -52,6 +52,12 @@ final class ElevenLabsContractTest extends HttpProviderContract {
         return Delivery.INLINE;
     }
 
+    /** The paid answer is the audio itself: there is no result URL to fetch from anywhere. */
+    @Override
+    protected Map<Rule, String> notApplicable() {
+        return Map.of(Rule.RESULT_ON_ANOTHER_ORIGIN, "the paid answer is the audio itself; ElevenLabs names no result URL");
+    }
+
     @Override
     protected MappingBuilder paidCall() {
         return post(urlPathEqualTo("/v1/text-to-speech/" + RACHEL));

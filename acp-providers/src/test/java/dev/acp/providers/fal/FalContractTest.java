@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -12,6 +13,7 @@ import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
+import dev.acp.testkit.contract.Cancellation;
 import dev.acp.testkit.contract.JobProviderContract;
 import dev.acp.testkit.contract.MediaKind;
 import java.nio.file.Path;
@@ -64,6 +66,12 @@ final class FalContractTest extends JobProviderContract {
                 {"request_id":"r-contract","status_url":"%1$s%2$s/status","response_url":"%1$s%2$s",
                  "cancel_url":"%1$s%2$s/cancel","status":"IN_QUEUE","queue_position":0}""".formatted(api.baseUrl(),
                 REQUESTS));
+    }
+
+    /** fal's queue: {@code PUT} the {@code cancel_url} its submission answer named. */
+    @Override
+    protected Cancellation cancellation() {
+        return new Cancellation.Request(put(urlPathEqualTo(REQUESTS + "/cancel")));
     }
 
     @Override

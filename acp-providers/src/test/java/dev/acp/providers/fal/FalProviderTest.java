@@ -541,13 +541,13 @@ final class FalProviderTest {
         wm.verify(1, postRequestedFor(urlEqualTo("/fal-ai/flux/dev")));
     }
 
+    /** fal's own error shapes; a plain status in fal's body (403, 429, ...) is the contract suite's table (FalContractTest). */
     static Stream<Arguments> httpErrors() {
         String key = FalTestSupport.KEY;
         return Stream.of(
                 Arguments.of(400, "{\"detail\":\"Bad request\",\"error_type\":\"bad_request\"}", "", ErrorKind.VALIDATION,
                         "Bad request"),
                 Arguments.of(401, "{\"detail\":\"Invalid key: Key " + key + "\"}", "", ErrorKind.AUTH, "Invalid key"),
-                Arguments.of(403, "{\"detail\":\"Forbidden\"}", "", ErrorKind.AUTH, "Forbidden"),
                 Arguments.of(403, "{\"detail\":\"User is locked. Reason: Exhausted balance.\"}", "", ErrorKind.QUOTA,
                         "Exhausted balance"),
                 Arguments.of(404, "{\"detail\":\"Application not found\"}", "", ErrorKind.NOT_FOUND, "fal endpoint id"),
@@ -557,7 +557,6 @@ final class FalProviderTest {
                         "Unsupported image size"),
                 Arguments.of(422, "{\"detail\":[{\"loc\":[\"body\",\"prompt\"],\"msg\":\"refused\","
                         + "\"type\":\"content_policy_violation\"}]}", "", ErrorKind.CONTENT_POLICY, "refused"),
-                Arguments.of(429, "{\"detail\":\"Too many requests\"}", "", ErrorKind.RATE_LIMIT, "Too many"),
                 Arguments.of(500, "{\"detail\":\"Internal error\",\"error_type\":\"internal_error\"}", "internal_error",
                         ErrorKind.TRANSIENT, "internal_error"),
                 Arguments.of(503, "<html>nginx 503</html>", "runner_scheduling_failure", ErrorKind.TRANSIENT,

@@ -12,6 +12,7 @@ import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
+import dev.acp.testkit.contract.Cancellation;
 import dev.acp.testkit.contract.JobProviderContract;
 import dev.acp.testkit.contract.MediaKind;
 import java.nio.file.Path;
@@ -61,6 +62,11 @@ final class VeoProviderContractTest extends JobProviderContract {
     @Override
     protected ResponseDefinitionBuilder submitted() {
         return okJson("{\"name\":\"" + OP + "\"}");
+    }
+
+    @Override
+    protected Cancellation cancellation() {
+        return new Cancellation.None("providers.md documents no way to cancel a Veo operation; ACP stops waiting");
     }
 
     @Override

@@ -58,6 +58,12 @@ final class OpenAiSpeechProviderContractTest extends HttpProviderContract {
         return Delivery.INLINE;
     }
 
+    /** The paid answer is the audio itself: there is no result URL to fetch from anywhere. */
+    @Override
+    protected Map<Rule, String> notApplicable() {
+        return Map.of(Rule.RESULT_ON_ANOTHER_ORIGIN, "the paid answer is the audio itself; OpenAI speech names no result URL");
+    }
+
     @Override
     protected MappingBuilder paidCall() {
         return post(urlPathEqualTo("/v1/audio/speech"));

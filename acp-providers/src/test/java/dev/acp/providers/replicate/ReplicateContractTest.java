@@ -13,6 +13,7 @@ import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
+import dev.acp.testkit.contract.Cancellation;
 import dev.acp.testkit.contract.JobProviderContract;
 import dev.acp.testkit.contract.MediaKind;
 import java.nio.file.Path;
@@ -75,6 +76,12 @@ final class ReplicateContractTest extends JobProviderContract {
         return aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
                 {"id":"p-contract","status":"starting","output":null,
                  "urls":{"get":"%1$s%2$s","cancel":"%1$s%2$s/cancel"}}""".formatted(api.baseUrl(), PREDICTION));
+    }
+
+    /** Replicate: {@code POST /v1/predictions/{id}/cancel}. */
+    @Override
+    protected Cancellation cancellation() {
+        return new Cancellation.Request(post(urlPathEqualTo(PREDICTION + "/cancel")));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobProvider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
+import dev.acp.testkit.contract.Cancellation;
 import dev.acp.testkit.contract.JobProviderContract;
 import dev.acp.testkit.contract.MediaKind;
 import java.nio.file.Path;
@@ -81,6 +82,11 @@ final class RunwareContractTest extends JobProviderContract {
     @Override
     protected ErrorKind expectedKindWhenAnswerLost() {
         return ErrorKind.TRANSIENT;
+    }
+
+    @Override
+    protected Cancellation cancellation() {
+        return new Cancellation.None("Runware's API documents no way to cancel a task; ACP stops waiting");
     }
 
     @Override

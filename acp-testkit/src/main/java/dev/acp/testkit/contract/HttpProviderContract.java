@@ -24,7 +24,9 @@ import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
+import dev.acp.provider.ProviderResult;
 import dev.acp.provider.StepContext;
+import dev.acp.provider.Usage;
 import dev.acp.testkit.hostile.HostileServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,9 +41,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,8 +62,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (or {@link JobProviderContract}) and supplies how the provider is built, one valid request, and
  * WireMock stubs in its own API's shape.
  *
+ * <p>What a good result is and how it is checked depends on how the provider delivers it
+ * ({@link #delivery()}): a media file behind a URL, the media as the paid answer itself, media as
+ * base64 inside a JSON answer, or text inside a JSON answer (with the tokens it used). Every rule
+ * runs for every delivery, shaped to it; the few that cannot apply to a delivery (a result on
+ * another origin needs a result URL) must be declared by the provider in {@link #notApplicable()}
+ * with the reason, and the suite fails a provider that leaves one out or declares one that applies.
+ *
  * <p>Two servers run per test: {@link #api}, the provider's configured base URL, and
- * {@link #elsewhere}, another port on the same host: another origin, which must never receive the
+ * {@link #elsewhere()}, another port on the same host: another origin, which must never receive the
  * key. Where a provider legitimately differs, it overrides an {@code expected...} method and says
  * why, instead of skipping a test.
  */
@@ -74,12 +85,30 @@ public abstract class HttpProviderContract {
     /** The provider's own words in every error body the suite stubs, to check they are quoted. */
     protected static final String PROVIDER_SAYS = "contract says no";
 
+    /** The tokens a {@link MediaKind#TEXT} answer reports for its prompt: the usage the provider must pass on. */
+    protected static final long PROMPT_TOKENS = 21;
+    /** The tokens a {@link MediaKind#TEXT} answer reports for itself. */
+    protected static final long ANSWER_TOKENS = 34;
+
     /** How a provider hands over its result. */
     protected enum Delivery {
         /** The paid call's answer is the media itself (ElevenLabs, OpenAI speech). */
         INLINE,
         /** An answer names a URL the media is downloaded from (fal, Replicate, Veo, Runware, OpenAI images). */
-        URL
+        URL,
+        /** The paid call's JSON answer carries the media as base64 (OpenAI images' {@code b64_json}). */
+        EMBEDDED,
+        /**
+         * The paid call's JSON answer carries the result as text, with its token usage (chat
+         * completions, Gemini); the provider returns it and writes no file. Needs {@link MediaKind#TEXT}.
+         */
+        TEXT
+    }
+
+    /** Rules of the suite that cannot apply to every delivery; a provider they do not fit declares them. */
+    protected enum Rule {
+        /** A result served from another origin is fetched without the key: only a result named by URL is fetched. */
+        RESULT_ON_ANOTHER_ORIGIN
     }
 
     @TempDir
@@ -87,8 +116,8 @@ public abstract class HttpProviderContract {
 
     /** The provider's configured base URL. */
     protected WireMockServer api;
-    /** Another origin (same host, another port): never to receive the key. */
-    protected WireMockServer elsewhere;
+    /** Another origin, started by the first test that needs it (most do not): see {@link #elsewhere()}. */
+    private @Nullable WireMockServer elsewhere;
     /** The contexts of the provider under test; a new {@link ContractContexts} is a restart. */
     protected ContractContexts contexts;
 
@@ -121,8 +150,40 @@ public abstract class HttpProviderContract {
      * Stubs a successful run of {@link #request}: the paid call (and any job flow) answering with
      * {@code mediaUrl} for a {@link Delivery#URL} provider, or with {@code media} as the answer
      * itself for an {@link Delivery#INLINE} one. The suite serves {@code media} at {@code mediaUrl}.
+     * Only those deliveries supply it; the others answer through {@link #answerCarrying}.
      */
-    protected abstract void stubSuccess(String mediaUrl, ResponseDefinitionBuilder media);
+    protected void stubSuccess(String mediaUrl, ResponseDefinitionBuilder media) {
+        throw new AssertionError("a provider whose delivery is " + delivery() + " answers through answerCarrying,"
+                + " not stubSuccess");
+    }
+
+    /**
+     * The paid call's successful answer carrying {@code payload} in the provider's own shape: the
+     * media as base64 for {@link Delivery#EMBEDDED}; for {@link Delivery#TEXT} the payload as the
+     * answer's text (UTF-8), reporting {@link #PROMPT_TOKENS} and {@link #ANSWER_TOKENS}. Only
+     * those deliveries supply it.
+     */
+    protected ResponseDefinitionBuilder answerCarrying(byte[] payload) {
+        throw new AssertionError("a provider whose delivery is " + delivery() + " answers through stubSuccess,"
+                + " not answerCarrying");
+    }
+
+    /**
+     * The rules that do not apply to this provider, each with the reason a reader of the test
+     * sees; none by default. The suite checks the list against {@link #delivery()}.
+     */
+    protected Map<Rule, String> notApplicable() {
+        return Map.of();
+    }
+
+    /**
+     * Whether an answer that is a web page instead of the API's JSON may be asked for again. No
+     * by default: the same page would come again. Only for {@link Delivery#TEXT}, where the page
+     * stands in for the whole answer, may a provider say otherwise, and say why.
+     */
+    protected boolean pageInsteadOfAnswerRetryable() {
+        return false;
+    }
 
     /** Free calls the provider makes before the paid one (a voice lookup); none by default. */
     protected void stubPrerequisites() {}
@@ -180,17 +241,35 @@ public abstract class HttpProviderContract {
     final void startServers() throws IOException {
         api = new WireMockServer(options().dynamicPort());
         api.start();
-        elsewhere = new WireMockServer(options().dynamicPort());
-        elsewhere.start();
         contexts = new ContractContexts(environment(api.baseUrl()), dir.resolve("home"));
         Files.createDirectories(outputFolder());
         Files.createDirectories(dir.resolve("scratch"));
+        assertThat(delivery() == Delivery.TEXT).as("a TEXT delivery and a TEXT result go together (%s, %s)",
+                delivery(), mediaKind()).isEqualTo(mediaKind() == MediaKind.TEXT);
     }
 
     @AfterEach
     final void stopServers() {
         api.stop();
-        elsewhere.stop();
+        WireMockServer other = elsewhere;
+        if (other != null) {
+            other.stop();
+            elsewhere = null;
+        }
+    }
+
+    /**
+     * Another origin (same host, another port): never to receive the key. Started on first use,
+     * since a server per test that most tests never call costs the whole suite seconds.
+     */
+    protected final WireMockServer elsewhere() {
+        WireMockServer s = elsewhere;
+        if (s == null) {
+            s = new WireMockServer(options().dynamicPort());
+            s.start();
+            elsewhere = s;
+        }
+        return s;
     }
 
     protected final Path outputFolder() {
@@ -244,6 +323,66 @@ public abstract class HttpProviderContract {
         return server.baseUrl() + MEDIA_PATH;
     }
 
+    /**
+     * Stubs a successful run whose result is {@code payload}, however the provider delivers it;
+     * {@code shape} is applied to the response that carries it (the served media, or the paid
+     * answer): a delay, a header.
+     */
+    protected final void stubDelivering(byte[] payload, UnaryOperator<ResponseDefinitionBuilder> shape) {
+        switch (delivery()) {
+            case URL, INLINE -> {
+                ResponseDefinitionBuilder media = shape.apply(aResponse().withStatus(200)
+                        .withHeader("Content-Type", mediaKind().contentType()).withBody(payload));
+                stubSuccess(serve(api, media), media);
+            }
+            case EMBEDDED, TEXT -> paidCallAnswers(shape.apply(answerCarrying(payload)));
+        }
+    }
+
+    /** The good answer of the paid call: what a slow or cancelled call is slow with. */
+    private ResponseDefinitionBuilder goodPaidAnswer() {
+        return switch (delivery()) {
+            case URL, INLINE -> media();
+            case EMBEDDED, TEXT -> answerCarrying(mediaKind().bytes());
+        };
+    }
+
+    /** The run's result is the good one: the file written with the media, or the text and its tokens returned. */
+    protected final void assertKept(@Nullable Object result) {
+        assertThat(result).as("the run's result").isInstanceOf(ProviderResult.class);
+        ProviderResult r = (ProviderResult) result;
+        if (delivery() == Delivery.TEXT) {
+            assertThat(r.text()).as("the answer's text, unchanged").isEqualTo(mediaKind().text());
+            assertThat(r.wroteFile()).as("a text result is written by the engine, not the provider").isFalse();
+            assertThat(r.usage()).as("the tokens the answer reported, for pricing")
+                    .isEqualTo(new Usage.Tokens(PROMPT_TOKENS, ANSWER_TOKENS));
+            assertNothingLeft();
+        } else {
+            assertThat(r.wroteFile()).isTrue();
+            assertThat(outputFile()).hasBinaryContent(mediaKind().bytes());
+        }
+    }
+
+    /**
+     * Goes on only when {@code rule} applies to this provider: one that cannot apply to its
+     * delivery must be declared in {@link #notApplicable()} (and is then reported as skipped with
+     * the reason), and one that applies must not be.
+     */
+    private void requireApplies(Rule rule) {
+        String reason = notApplicable().get(rule);
+        boolean applies = switch (rule) {
+            case RESULT_ON_ANOTHER_ORIGIN -> delivery() == Delivery.URL;
+        };
+        if (applies) {
+            assertThat(reason).as("%s applies to a provider whose delivery is %s: remove it from notApplicable()",
+                    rule, delivery()).isNull();
+            return;
+        }
+        assertThat(reason).as("%s cannot apply to a provider whose delivery is %s: declare it in notApplicable()"
+                + " with the reason", rule, delivery()).isNotBlank();
+        Assumptions.abort(rule + " does not apply: " + reason);
+    }
+
     /** Stubs the paid call to answer with {@code answer}, after any free calls before it. */
     protected final void paidCallAnswers(ResponseDefinitionBuilder answer) {
         stubPrerequisites();
@@ -291,6 +430,17 @@ public abstract class HttpProviderContract {
     }
 
     // ---- the contract --------------------------------------------------------------------------
+
+    @Test
+    void a_good_answer_is_kept_as_the_result_with_the_key_sent_once() throws Exception {
+        stubDelivering(mediaKind().bytes(), r -> r);
+
+        Object result = run(provider(), request(outputFile()));
+
+        assertKept(result);
+        assertThat(paidCallsReceived()).isEqualTo(1);
+        assertThat(api.findAll(paidCallPattern())).allMatch(this::carriesKey);
+    }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {401, 403})
@@ -378,10 +528,9 @@ public abstract class HttpProviderContract {
 
     @Test
     void a_result_that_stops_arriving_fails_instead_of_hanging() {
-        if (delivery() == Delivery.INLINE) {
-            // The paid answer is the media: one that comes too slowly may have been billed.
-            ResponseDefinitionBuilder slow = media().withChunkedDribbleDelay(2, (int) SHORT_TIMEOUT.toMillis() * 10);
-            stubSuccess(serve(api, slow), slow);
+        if (delivery() != Delivery.URL) {
+            // The paid answer is (or carries) the result: one that comes too slowly may have been billed.
+            stubDelivering(mediaKind().bytes(), r -> r.withChunkedDribbleDelay(2, (int) SHORT_TIMEOUT.toMillis() * 10));
 
             ProviderException e = failure(provider(contexts.context(), SHORT_TIMEOUT));
 
@@ -423,9 +572,7 @@ public abstract class HttpProviderContract {
     @Test
     void a_result_over_the_size_limit_fails_at_once_and_is_not_fetched_again() {
         // Announced far over any provider's limit: refused before a byte is written.
-        ResponseDefinitionBuilder huge = media().withHeader("Content-Length", String.valueOf(1L << 40));
-        String url = serve(api, huge);
-        stubSuccess(url, huge);
+        stubDelivering(mediaKind().bytes(), r -> r.withHeader("Content-Length", String.valueOf(1L << 40)));
 
         ProviderException e = failure(provider());
 
@@ -441,14 +588,19 @@ public abstract class HttpProviderContract {
     }
 
     @Test
-    void an_html_page_sent_as_the_media_fails_the_content_check() {
-        ResponseDefinitionBuilder page = aResponse().withStatus(200).withHeader("Content-Type", mediaKind().contentType())
-                .withBody("<!DOCTYPE html><html><body>Sign in to continue</body></html>");
-        stubSuccess(serve(api, page), page);
+    void an_html_page_sent_as_the_result_fails_the_content_check() {
+        byte[] page = "<!DOCTYPE html><html><body>Sign in to continue</body></html>".getBytes(StandardCharsets.UTF_8);
+        if (delivery() == Delivery.TEXT) {
+            // Text has no first bytes to check: the page stands in for the API's whole JSON answer.
+            paidCallAnswers(aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody(page));
+        } else {
+            stubDelivering(page, r -> r);
+        }
 
         ProviderException e = failure(provider());
 
-        assertThat(e.retryable()).as("the same page would come again").isFalse();
+        assertThat(e.retryable()).as("the same page would come again").isEqualTo(delivery() == Delivery.TEXT
+                && pageInsteadOfAnswerRetryable());
         assertThat(e.getMessage()).containsIgnoringCase("html");
         assertUserMessage(e);
         assertNothingLeft();
@@ -456,36 +608,35 @@ public abstract class HttpProviderContract {
 
     @Test
     void a_result_on_another_origin_is_fetched_without_the_key() throws Exception {
-        String url = serve(elsewhere, media());
+        requireApplies(Rule.RESULT_ON_ANOTHER_ORIGIN);
+        String url = serve(elsewhere(), media());
         stubSuccess(url, media());
 
-        run(provider(), request(outputFile()));
+        Object result = run(provider(), request(outputFile()));
 
-        assertThat(outputFile()).hasBinaryContent(mediaKind().bytes());
+        assertKept(result);
         assertThat(api.findAll(anyRequestedFor(anyUrl()))).as("the key went to the configured origin")
                 .anyMatch(this::carriesKey);
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
-        if (delivery() == Delivery.URL) {
-            elsewhere.verify(1, getRequestedFor(urlPathEqualTo(MEDIA_PATH)));
-        }
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        elsewhere().verify(1, getRequestedFor(urlPathEqualTo(MEDIA_PATH)));
     }
 
     @Test
     void a_redirect_of_the_paid_call_to_another_origin_takes_no_key_along() {
-        elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
                 .willReturn(aResponse().withStatus(500)));
-        paidCallAnswers(aResponse().withStatus(307).withHeader("Location", elsewhere.baseUrl() + "/moved"));
+        paidCallAnswers(aResponse().withStatus(307).withHeader("Location", elsewhere().baseUrl() + "/moved"));
 
         catchThrowable(() -> run(provider(), request(outputFile())));
 
         assertThat(paidCallsReceived()).isEqualTo(1);
         assertThat(api.findAll(paidCallPattern())).allMatch(this::carriesKey);
-        assertThat(elsewhere.findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
     }
 
     @Test
     void a_cancelled_call_stops_at_once_and_leaves_nothing() throws Exception {
-        paidCallAnswers(media().withFixedDelay(30_000));
+        paidCallAnswers(goodPaidAnswer().withFixedDelay(30_000));
         Provider patient = provider(contexts.context(), Duration.ofSeconds(40));
         AtomicReference<@Nullable Throwable> outcome = new AtomicReference<>();
         Thread call = Thread.ofVirtual().start(() -> outcome.set(catchThrowable(() -> run(patient,

@@ -1,6 +1,8 @@
 package dev.acp.testkit.contract;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -9,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.provider.JobHandle;
@@ -18,15 +22,20 @@ import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract of a provider whose work is a job (submit, poll, fetch), on top of
  * {@link HttpProviderContract}, whose paid call is the submission: a job goes from submitted to
  * pending to done and its result is fetched; a journaled handle is re-attached by a new process
  * without submitting again; a submission whose answer was lost is never sent twice by the provider;
- * polls are safe to repeat and honour the waits asked for.
+ * polls are safe to repeat and honour the waits asked for; a job is cancelled with the documented
+ * request, its key only to the configured origin, and a cancel that fails is reported as a
+ * provider failure, never thrown as a crash (or, where the API has no cancel, nothing is sent).
  */
 public abstract class JobProviderContract extends HttpProviderContract {
 
@@ -41,6 +50,9 @@ public abstract class JobProviderContract extends HttpProviderContract {
 
     /** The status answer of a finished job whose result is at {@code mediaUrl}. */
     protected abstract ResponseDefinitionBuilder done(String mediaUrl);
+
+    /** How the provider cancels the job that {@link #submitted()} accepted. */
+    protected abstract Cancellation cancellation();
 
     /** Any further call that fetch makes for a done job (fal's result request); none by default. */
     protected void stubResult(String mediaUrl) {}
@@ -174,5 +186,95 @@ public abstract class JobProviderContract extends HttpProviderContract {
         // A poll costs nothing and changes nothing: a failing one is asked again, not the job failed.
         assertThat(status).isNotInstanceOf(JobStatus.Failed.class);
         assertThat(paidCallsReceived()).isEqualTo(1);
+    }
+
+    // ---- cancellation --------------------------------------------------------------------------
+
+    @Test
+    void a_job_is_cancelled_with_the_documented_request_and_the_key_only_to_the_configured_origin()
+            throws Exception {
+        JobHandle journaled = submittedJob("contract-key-6");
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+                .willReturn(aResponse().withStatus(500)));
+        int before = requestsSoFar();
+
+        // Cancelled by a new process from the journal, as after a restart.
+        restarted().cancel(journaled);
+
+        switch (cancellation()) {
+            case Cancellation.Request documented -> {
+                List<LoggedRequest> sent = api.findAll(pattern(documented.call()));
+                assertThat(sent).as("the documented cancel request").hasSize(1);
+                assertThat(sent).allMatch(this::carriesKey);
+                assertThat(requestsSoFar()).as("requests besides the cancel").isEqualTo(before + 1);
+            }
+            case Cancellation.None none -> assertThat(requestsSoFar())
+                    .as("no documented cancel (%s): cancel sends nothing", none.reason()).isEqualTo(before);
+        }
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"server error", "connection reset", "redirect elsewhere"})
+    void a_failed_cancel_is_reported_not_thrown_as_a_crash(String how) throws Exception {
+        JobHandle journaled = submittedJob("contract-key-7");
+        elsewhere().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl())
+                .willReturn(aResponse().withStatus(500)));
+        ResponseDefinitionBuilder failing = switch (how) {
+            case "server error" -> error(503);
+            case "connection reset" -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
+            default -> aResponse().withStatus(307).withHeader("Location", elsewhere().baseUrl() + "/cancelled");
+        };
+        int before = requestsSoFar();
+
+        switch (cancellation()) {
+            case Cancellation.Request documented -> {
+                api.stubFor(documented.call().willReturn(failing));
+
+                ProviderException e = providerFailure(() -> restarted().cancel(journaled));
+
+                // Whoever cancels (the engine on Ctrl-C, a library user) gets a failure it can report.
+                assertUserMessage(e);
+                assertThat(api.findAll(pattern(documented.call()))).isNotEmpty().allMatch(this::carriesKey);
+            }
+            case Cancellation.None none -> {
+                restarted().cancel(journaled);
+                assertThat(requestsSoFar()).as("no documented cancel (%s): cancel sends nothing", none.reason())
+                        .isEqualTo(before);
+            }
+        }
+        assertThat(elsewhere().findAll(anyRequestedFor(anyUrl()))).noneMatch(this::carriesKey);
+    }
+
+    @Test
+    void a_cancel_of_a_job_already_gone_is_not_a_failure() throws Exception {
+        JobHandle journaled = submittedJob("contract-key-8");
+        if (cancellation() instanceof Cancellation.Request documented) {
+            api.stubFor(documented.call().willReturn(error(404)));
+        }
+
+        // A job that finished or was removed meanwhile needs no stopping: nothing to report.
+        restarted().cancel(journaled);
+    }
+
+    /** A job submitted by one process, as the journal hands its handle to the next. */
+    private JobHandle submittedJob(String idempotencyKey) throws Exception {
+        stubSuccess(serve(api, media()), media());
+        JobHandle handle = jobProvider().submit(request(outputFile()), idempotencyKey);
+        return new JobHandle(handle.provider(), handle.id(), new HashMap<>(handle.data()));
+    }
+
+    private JobProvider restarted() {
+        return provider(new ContractContexts(environment(api.baseUrl()), dir.resolve("home")).context(),
+                CALL_TIMEOUT);
+    }
+
+    /** Every request either server received so far. */
+    private int requestsSoFar() {
+        return api.findAll(anyRequestedFor(anyUrl())).size() + elsewhere().findAll(anyRequestedFor(anyUrl())).size();
+    }
+
+    private static RequestPatternBuilder pattern(MappingBuilder call) {
+        return RequestPatternBuilder.like(call.willReturn(aResponse()).build().getRequest());
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.env.Environment;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
+import dev.acp.http.ErrorMapper;
 import dev.acp.pipeline.Capability;
 import dev.acp.provider.JobHandle;
 import dev.acp.provider.JobProvider;
@@ -349,16 +350,9 @@ public final class FakeJobProvider implements JobProvider {
         }
     }
 
-    /** Maps an HTTP error answer to the one classification of failures. */
+    /** Maps an HTTP error answer to the one classification of failures, by status like every provider. */
     private ProviderException failure(String what, int status, HttpHeaders headers, String body, @Nullable String jobId) {
-        ErrorKind kind = switch (status) {
-            case 401, 403 -> ErrorKind.AUTH;
-            case 400, 422 -> ErrorKind.VALIDATION;
-            case 404 -> ErrorKind.NOT_FOUND;
-            case 408, 409 -> ErrorKind.TRANSIENT;
-            case 429 -> ErrorKind.RATE_LIMIT;
-            default -> status >= 500 ? ErrorKind.TRANSIENT : ErrorKind.VALIDATION;
-        };
+        ErrorKind kind = ErrorMapper.byStatus(status);
         Duration retryAfter = retryAfter(headers.firstValue("Retry-After").orElse(null));
         StringBuilder message = new StringBuilder("fakejobs: ").append(what).append(" answered HTTP ").append(status);
         String detail = detail(body);
