@@ -30,6 +30,8 @@ final class AcpCommand implements Runnable {
         m.put("content", ContentCommand.class);
         m.put("runs", RunsCommand.class);
         m.put("serve", ServeCommand.class);
+        m.put("worker", WorkerCommand.class);
+        m.put("temporal", TemporalCommand.class);
         m.put("cache", CacheCommand.class);
         m.put("doctor", DoctorCommand.class);
         m.put("models", ModelsCommand.class);

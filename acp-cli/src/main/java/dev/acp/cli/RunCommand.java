@@ -120,6 +120,17 @@ final class RunCommand implements Callable<Integer> {
         return cache.noCache ? CacheMode.OFF : CacheMode.REFRESH;
     }
 
+    /** Which engine runs the plan. */
+    enum Engine { local, temporal }
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "local", description = "Where steps run:"
+            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). temporal: on 'acp worker' processes through a"
+            + " Temporal service (see --temporal-target); the same checks, limits, report and exit codes.")
+    Engine engine;
+
+    @picocli.CommandLine.Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
     @Option(names = "--resend-unknown", description = "With --resume: send again a paid request whose answer the"
             + " stopped run lost and the provider cannot look up (it may have been billed: the possible second charge"
             + " is counted against the limits and the report names it a possible duplicate).")
@@ -160,6 +171,15 @@ final class RunCommand implements Callable<Integer> {
         if (cache != null) {
             runner.cacheMode(cacheMode());
         }
+        if (engine == Engine.temporal) {
+            // Connects when the run starts, after validation and the money rules: a pipeline that
+            // fails them never reaches Temporal. The local engine never loads Temporal's classes.
+            runner.engine(TemporalConnection.engine(temporal, context, acp));
+        }
+        return run(runner);
+    }
+
+    private int run(Runner runner) {
         ProgressDisplay progress = logFormat == LogFormat.json ? jsonLog()
                 : ProgressDisplay.create(context.err(), context.terminal(), context.workingDirectory());
         RunOutcome outcome;

@@ -113,7 +113,8 @@ final class Execution {
         }
         this.unsettled = new CountDownLatch(nodes.size());
         this.renderer = new ConfigRenderer(plan.inputs(), options.environment(), plan.spec().baseDirectory(), results::get,
-                scopes::get, inner -> blockOfInner.containsKey(inner) ? blockOfInner.get(inner).results(inner) : null);
+                scopes::get, inner -> blockOfInner.containsKey(inner) ? blockOfInner.get(inner).results(inner) : null,
+                plan.reads());
         this.previousKeyParts = request.cache() != null && request.pipelineId() != null
                 ? new HashMap<>(request.cache().history(request.pipelineId()))
                 : Map.of();

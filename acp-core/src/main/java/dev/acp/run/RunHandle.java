@@ -32,10 +32,10 @@ public final class RunHandle {
     }
 
     static RunHandle start(RunService.Session session, CostControl costs, @Nullable BigDecimal limit,
-            RunListener listener, Secrets secrets, boolean resendUnknown) {
+            RunListener listener, Secrets secrets, boolean resendUnknown, @Nullable RunEngine engine) {
         RunHandle h = new RunHandle(session);
         Thread.ofVirtual().name("acp-run-" + session.runId()).start(() -> h.drive(costs, limit, listener, secrets,
-                resendUnknown));
+                resendUnknown, engine));
         return h;
     }
 
@@ -99,12 +99,13 @@ public final class RunHandle {
     }
 
     private void drive(CostControl costs, @Nullable BigDecimal limit, RunListener listener, Secrets secrets,
-            boolean resendUnknown) {
+            boolean resendUnknown, @Nullable RunEngine engine) {
         try (session) {
             RunResult result;
             String journalError = null;
             try {
-                result = session.run(listener, control, costs, resendUnknown);
+                result = engine == null ? session.run(listener, control, costs, resendUnknown)
+                        : session.run(listener, control, costs, resendUnknown, engine);
             } catch (JournalFailedException e) {
                 result = e.result();
                 journalError = e.getMessage();

@@ -533,6 +533,15 @@ public final class RunService {
             return acp.unguardedEngine().run(request);
         }
 
+        /** Runs (or continues) the run on another engine, with the same journal, cache and cost control. */
+        public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs,
+                boolean resendUnknown, RunEngine engine) {
+            RunRequest request = new RunRequest(plan, runId(), listener, control,
+                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+                    resendUnknown ? resume.resendingUnknown() : resume, costs);
+            return engine.run(request, folder.meta(), folder.snapshot());
+        }
+
         /** What each step settled in earlier sessions of this run, from the journal; each job once. */
         public Map<String, BigDecimal> spentByStep() throws IOException {
             Map<String, BigDecimal> out = new LinkedHashMap<>();

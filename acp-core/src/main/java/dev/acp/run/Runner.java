@@ -61,6 +61,7 @@ public final class Runner {
     private Consumer<String> onNotice = n -> { };
     private @Nullable RunGroup group;
     private @Nullable String chosenRunId;
+    private @Nullable RunEngine engine;
     private boolean used;
 
     private Runner(RunHost acp, @Nullable Path pipelineFile, @Nullable String resumeId, Path workingDirectory) {
@@ -213,6 +214,12 @@ public final class Runner {
         return this;
     }
 
+    /** The engine that runs the plan instead of the local one (acp-temporal's, for {@code --engine temporal}). */
+    public Runner engine(RunEngine value) {
+        this.engine = Objects.requireNonNull(value, "engine");
+        return this;
+    }
+
     /** Runs to the end on this thread. */
     public RunOutcome run() {
         RunHandle handle = start();
@@ -257,7 +264,7 @@ public final class Runner {
             RunBudget budget = new RunBudget(estimator, ledger, allowUnknownPrices);
             RunListener observers = acp.metrics().map(m -> dev.acp.engine.BothListeners.of(listener, m.runListener()))
                     .orElse(listener);
-            return RunHandle.start(session, budget, limit, observers, acp.secrets(), resendUnknown);
+            return RunHandle.start(session, budget, limit, observers, acp.secrets(), resendUnknown, engine);
         } catch (IOException | RuntimeException e) {
             closeQuietly(session, e);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

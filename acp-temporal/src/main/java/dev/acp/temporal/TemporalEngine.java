@@ -1,0 +1,88 @@
+package dev.acp.temporal;
+
+import dev.acp.cost.Estimator;
+import dev.acp.cost.RunBudget;
+import dev.acp.engine.JournalFailedException;
+import dev.acp.engine.RunRequest;
+import dev.acp.engine.RunResult;
+import dev.acp.engine.StepResult;
+import dev.acp.pipeline.load.NodeReader;
+import dev.acp.plan.ExecutionPlan;
+import dev.acp.provider.ProviderRegistry;
+import dev.acp.run.RunEngine;
+import dev.acp.run.RunMeta;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code acp pipeline run --engine temporal}: the run path (validation, money rules, run folder,
+ * report) is the local one; only the plan runs on Temporal's workers. Every step's result is
+ * journaled in the run's folder as it would be locally, so {@code acp runs list/show} show the
+ * run, and the limit the run path computed is the one the workflow holds.
+ */
+public final class TemporalEngine implements RunEngine {
+    private final TemporalRun runs;
+    private final ProviderRegistry registry;
+    private final Path workingDirectory;
+
+    public TemporalEngine(TemporalRun runs, ProviderRegistry registry, Path workingDirectory) {
+        this.runs = runs;
+        this.registry = registry;
+        this.workingDirectory = workingDirectory;
+    }
+
+    public TemporalEngine(io.temporal.client.WorkflowClient client, String taskQueue, ProviderRegistry registry,
+            Path workingDirectory, Clock clock) {
+        this(new TemporalRun(client, taskQueue, clock), registry, workingDirectory);
+    }
+
+    @Override
+    public RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot) {
+        ExecutionPlan plan = request.plan();
+        String text;
+        try {
+            text = Files.readString(pipelineSnapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path original = Path.of(meta.pipelineFile());
+        PipelineSource source = new PipelineSource(text, original.toString(), original.getParent().toString(),
+                NodeReader.Format.forFileName(original.getFileName().toString()).name(), meta.offline(), meta.parallel(),
+                meta.inputs(), meta.outputDirectory(), workingDirectory.toString());
+        BigDecimal limit = null;
+        Estimator estimator = null;
+        if (request.costs() instanceof RunBudget budget) {
+            limit = budget.ledger().runLimit();
+            estimator = budget.estimator();
+        }
+        List<NodeSpec> nodes = PlanShape.of(plan, estimator, this::billed);
+        RunResult result;
+        try {
+            result = runs.run(plan, new RunInput(request.runId(), source, nodes, limit), request.listener(),
+                    request.control());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.control().cancel();
+            throw new IllegalStateException("interrupted while following the run on Temporal", e);
+        }
+        try {
+            for (StepResult r : result.steps()) {
+                request.recorder().stepFinished(r, true);
+            }
+            request.recorder().runFinished(result);
+        } catch (RuntimeException e) {
+            throw new JournalFailedException(result, e);
+        }
+        return result;
+    }
+
+    private boolean billed(@Nullable String provider) {
+        return provider != null && (!registry.has(provider) || registry.provider(provider).costsMoney());
+    }
+}
