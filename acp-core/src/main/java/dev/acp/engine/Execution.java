@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -241,11 +241,15 @@ final class Execution {
     /** The run's timer thread, created on first use: most runs need no timer at all. */
     synchronized ScheduledExecutorService timers() {
         if (timers == null) {
-            timers = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "acp-timers");
-                t.setDaemon(true);
-                return t;
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread thread = new Thread(r, "acp-timers");
+                thread.setDaemon(true);
+                return thread;
             });
+            // Every step schedules its timeout and cancels it when it ends; kept until due, the
+            // cancelled timers of a large run's finished steps would pile up in the queue.
+            t.setRemoveOnCancelPolicy(true);
+            timers = t;
         }
         return timers;
     }

@@ -11,6 +11,7 @@ import dev.acp.env.Secrets;
 import dev.acp.pipeline.Problem;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.util.AtomicFiles;
+import dev.acp.util.JsonMappers;
 import dev.acp.util.Version;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,7 +37,7 @@ public final class RunReportWriter {
     // serializers again for every run (0.25-0.7 ms of CPU per row of a batch on the benchmark VM,
     // against about 0.01 ms with one mapper: bench/RESULTS.md, "Batches"). Configured
     // here once and never changed after, so sharing it between threads is safe.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = JsonMappers.objectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private final Secrets secrets;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.env.Secrets;
 import dev.acp.error.UsageException;
 import dev.acp.util.AtomicFiles;
+import dev.acp.util.JsonMappers;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -46,7 +47,7 @@ public final class RunFolder implements AutoCloseable {
     static final String HOLDER = "lock.pid";
     static final String REPORT = "run.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = JsonMappers.objectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
