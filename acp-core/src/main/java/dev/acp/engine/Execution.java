@@ -416,11 +416,24 @@ final class Execution {
 
     /** A failed result built without anything that could fail again. */
     private static StepResult internalFailure(StepNode n, @Nullable Throwable t) {
-        String message = t == null ? "the step ended without a result"
-                : "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        String message = t == null ? "the step ended without a result" : describe(t);
         return new StepResult(n.id(), n.step.typeName(), null, null, null, StepStatus.FAILED, null, null, Map.of(),
                 new ErrorInfo(ErrorKind.INTERNAL, message, null), null, null, Duration.ZERO, 0, null, null, null, false,
                 null, List.of());
+    }
+
+    /**
+     * What went wrong, in words: running out of memory says how much there was and how to give
+     * more (steps run side by side share one heap); anything else is a defect to report.
+     */
+    static String describe(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            long mib = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            return "ran out of memory (ACP's Java heap is limited to " + mib + " MB); give it more with"
+                    + " ACP_JAVA_OPTS=-Xmx2g, or run fewer steps at once (max_workers), and resume the run";
+        }
+        String detail = t.getMessage() == null || t.getMessage().isBlank() ? "no detail" : t.getMessage();
+        return "an internal error (" + detail + "); please report it with the run's journal";
     }
 
     void settle(StepNode first, StepResult firstResult) {
