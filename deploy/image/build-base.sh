@@ -52,7 +52,7 @@ mmdebstrap --variant=essential --quiet \
 diff_id=$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
 created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # The image configuration Jib starts from. Jib keeps its Env; it drops the Healthcheck (Jib 3.5.2,
-# OCI format: the OCI config has no such field), so compose.yaml declares the check for this image.
+# OCI format), so OciHealthcheck writes it into the final image after Jib (acp-cli's image profile).
 cat > "$work/config.json" <<JSON
 {"architecture":"amd64","os":"linux","created":"$created",
  "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8"],

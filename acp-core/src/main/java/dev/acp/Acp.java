@@ -15,6 +15,7 @@ import dev.acp.pipeline.load.PipelineLoader;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PipelinePlanner;
 import dev.acp.plan.PlanResult;
+import dev.acp.plan.ReadPolicy;
 import dev.acp.plan.RunSettings;
 import dev.acp.provider.ProviderContext;
 import dev.acp.provider.ProviderRegistry;
@@ -43,10 +44,14 @@ public final class Acp implements RunHost {
     private final @Nullable AcpMetrics metrics;
     /** Templates read only the variables listed under template_variables (pipelines from elsewhere). */
     private final boolean onlyListedVariables;
+    /** The local files pipelines may read: anywhere, or within a server's folders. */
+    private final ReadPolicy reads;
 
     private Acp(Environment environment, ProviderRegistry registry, ProviderCatalog catalog,
-            LocalEngine.Options engineOptions, @Nullable AcpMetrics metrics, boolean onlyListedVariables) {
+            LocalEngine.Options engineOptions, @Nullable AcpMetrics metrics, boolean onlyListedVariables,
+            ReadPolicy reads) {
         this.onlyListedVariables = onlyListedVariables;
+        this.reads = Objects.requireNonNull(reads, "reads");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -79,7 +84,7 @@ public final class Acp implements RunHost {
     public Acp withMetrics(AcpMetrics value) {
         ProviderContext context = registry.context();
         ProviderRegistry observed = registry.withContext(context.withTransport(context.transport().observedBy(value)));
-        return new Acp(environment, observed, catalog, engineOptions, value, onlyListedVariables);
+        return new Acp(environment, observed, catalog, engineOptions, value, onlyListedVariables, reads);
     }
 
     @Override
@@ -93,12 +98,13 @@ public final class Acp implements RunHost {
         // Step timeouts of ACP_HOME/config.yaml over the built-in ones.
         return new Acp(environment, ProviderRegistry.discover(context), ProviderCatalog.builtIn(),
                 LocalEngine.Options.defaults(environment).withTimeouts(dev.acp.engine.StepTimeouts.defaults()
-                        .with(context.config().timeouts())), null, false);
+                        .with(context.config().timeouts())), null, false,
+                ReadPolicy.anywhere());
     }
 
     /** ACP with an explicit registry and engine options, for tests and embedding. */
     public static Acp create(Environment environment, ProviderRegistry registry, LocalEngine.Options options) {
-        return new Acp(environment, registry, ProviderCatalog.builtIn(), options, null, false);
+        return new Acp(environment, registry, ProviderCatalog.builtIn(), options, null, false, ReadPolicy.anywhere());
     }
 
     /**
@@ -107,7 +113,21 @@ public final class Acp implements RunHost {
      * variable only when {@code template_variables:} in {@code ACP_HOME/config.yaml} lists it.
      */
     public Acp onlyListedTemplateVariables() {
-        return new Acp(environment, registry, catalog, engineOptions, metrics, true);
+        return new Acp(environment, registry, catalog, engineOptions, metrics, true, reads);
+    }
+
+    /**
+     * This ACP for pipelines written by someone else whose steps and file inputs may read only
+     * below {@code roots} (no {@code ..}, no link leading out), as {@code acp serve} confines
+     * submitted pipelines to its pipelines folder and output root: a file a step reads may be
+     * sent to a provider. Checked when a pipeline is validated (a problem naming the line) and
+     * again by the engine for paths that templates render while it runs.
+     *
+     * @param described the roots in words, for messages
+     */
+    public Acp readingOnlyWithin(List<Path> roots, String described) {
+        return new Acp(environment, registry, catalog, engineOptions, metrics, onlyListedVariables,
+                ReadPolicy.within(roots, described));
     }
 
     @Override
@@ -193,7 +213,7 @@ public final class Acp implements RunHost {
         if (loaded.spec() == null) {
             return new PlanResult(null, loaded.problems());
         }
-        PlanResult planned = new PipelinePlanner(registry, catalog, environment, templateVariables()).plan(loaded.spec(), settings);
+        PlanResult planned = new PipelinePlanner(registry, catalog, environment, templateVariables(), reads).plan(loaded.spec(), settings);
         List<Problem> all = new ArrayList<>(loaded.problems());
         all.addAll(planned.problems());
         all.sort(java.util.Comparator.comparing((Problem p) -> p.location().line())

@@ -90,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             context.err().flush();
             stop.await();
-            context.err().println("acp: stopping; running runs are interrupted and stay resumable");
+            context.err().println("acp: stopping: no new runs; running runs are interrupted and stay resumable;"
+                    + " queued runs are kept and queued again at the next start");
         } catch (IOException | InterruptedException e) {
             throw e;
         } catch (Exception e) {

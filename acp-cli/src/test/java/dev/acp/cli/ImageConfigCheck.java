@@ -19,8 +19,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The container image {@code ./mvnw -Pimage package} built (OCI image layout in a tar): its
  * configuration runs {@code acp serve} on all addresses as a user other than root, exposes 8080
- * and keeps ACP_HOME in a volume; its health check on {@code /health/ready} is compose.yaml's
- * (see the last test). Runs only in
+ * and keeps ACP_HOME in a volume, and checks its health on {@code /health/ready} as the
+ * Dockerfile does (written by {@link OciHealthcheck} after Jib). Runs only in
  * that profile (named *Check so the default build's surefire never picks it up).
  */
 @EnabledIfSystemProperty(named = "acp.image.tar", matches = ".+")
@@ -61,13 +61,16 @@ class ImageConfigCheck {
     }
 
     @Test
-    void has_no_health_check_of_its_own_so_compose_declares_it() throws IOException {
-        // The OCI image configuration has no health check field, and Jib 3.5.2 writes none in that
-        // format (not even the base's). Docker and Podman take it from compose.yaml instead; when
-        // Jib starts writing one, this fails and compose.yaml's copy can go.
-        assertThat(image.get("config").has("Healthcheck")).as(image.get("config").toString()).isFalse();
-        String compose = Files.readString(Path.of(System.getProperty("acp.repo", ".."), "compose.yaml"));
-        assertThat(compose).contains("healthcheck:").contains("http://127.0.0.1:8080/health/ready");
+    void checks_its_health_on_health_ready_as_the_dockerfile_does() throws IOException {
+        // Jib 3.5.2 writes none in the OCI format; OciHealthcheck adds the Dockerfile's after it.
+        JsonNode h = image.get("config").get("Healthcheck");
+        assertThat(h).as(image.get("config").toString()).isNotNull();
+        assertThat(h.get("Test").get(0).asText()).isEqualTo("CMD-SHELL");
+        assertThat(h.get("Test").get(1).asText()).contains("http://127.0.0.1:8080/health/ready");
+        assertThat(h.get("Interval").asLong()).isEqualTo(30_000_000_000L);
+        String dockerfile = Files.readString(Path.of(System.getProperty("acp.repo", ".."), "Dockerfile"));
+        assertThat(dockerfile).contains("HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3")
+                .contains(h.get("Test").get(1).asText());
     }
 
     private static byte[] blob(Map<String, byte[]> entries, String digest) {

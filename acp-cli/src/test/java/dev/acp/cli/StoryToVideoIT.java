@@ -81,6 +81,23 @@ class StoryToVideoIT {
             sum += duration;
         }
 
+        // scenes.json was written before any narration existed: its durations say they are estimates.
+        // The timings the film used are beside it, equal to the narrations as decoded, within a frame.
+        assertThat(new ObjectMapper().readTree(out.resolve("scenes.json").toFile()).path("duration_source").asText())
+                .isEqualTo("estimate");
+        assertThat(film.get("timeline_file").asText()).isEqualTo(out.resolve("story.timeline.json").toString());
+        JsonNode timings = new ObjectMapper().readTree(out.resolve("story.timeline.json").toFile()).get("scenes");
+        assertThat(timings).hasSize(4);
+        double frame = 1.0 / 24;
+        for (int i = 0; i < 4; i++) {
+            double spoken = probe.decodedAudioSeconds(out.resolve("scenes/narration_" + (i + 1) + ".mp3"));
+            JsonNode t = timings.get(i);
+            assertThat(t.get("narration_duration").asDouble()).as("scene %d", i + 1).isCloseTo(spoken, within(frame));
+            assertThat(t.get("duration").asDouble()).as("scene %d", i + 1).isCloseTo(spoken + 0.5, within(frame));
+            assertThat(t.get("start").asDouble()).isEqualTo(planned.get(i).get("start").asDouble());
+            assertThat(t.get("duration").asDouble()).isEqualTo(planned.get(i).get("duration").asDouble());
+        }
+
         MediaInfo video = probe.probe(out.resolve("story.mp4"));
         assertThat(video.videoStreams()).hasSize(1);
         assertThat(video.audioStreams()).hasSize(1);
@@ -99,7 +116,10 @@ class StoryToVideoIT {
         for (int i = 0; i < 4; i++) {
             double sceneStart = planned.get(i).get("start").asDouble();
             double sceneEnd = sceneStart + planned.get(i).get("duration").asDouble();
-            List<double[]> own = cues.stream().filter(c -> c[0] >= sceneStart - 0.01 && c[0] < sceneEnd).toList();
+            // Start and duration are each rounded to the millisecond, so their sum can pass the next
+            // scene's first cue by one; a cue belongs to a scene if it starts 10 ms inside it.
+            List<double[]> own = cues.stream().filter(c -> c[0] >= sceneStart - 0.01 && c[0] < sceneEnd - 0.01)
+                    .toList();
             assertThat(own).as("cues of scene %d", i + 1).isNotEmpty();
             assertThat(own.getFirst()[0]).as("scene %d first cue", i + 1).isCloseTo(narrations.get(i)[0], within(PER_SCENE));
             assertThat(own.getLast()[1]).as("scene %d last cue", i + 1).isCloseTo(narrations.get(i)[1], within(PER_SCENE));

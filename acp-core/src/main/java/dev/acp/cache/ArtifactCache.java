@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.env.Secrets;
 import dev.acp.util.AtomicFiles;
+import dev.acp.util.JsonMappers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ArtifactCache {
     private final Path root;
-    private final ObjectMapper json = new ObjectMapper()
+    private final ObjectMapper json = JsonMappers.objectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final SingleFlight singleFlight = new SingleFlight();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.pipeline.Capability;
+import dev.acp.util.JsonMappers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public record CacheKey(String hash, Map<String, String> parts) {
     /** Bumped when the key's composition changes, so that old entries are not misread. */
     static final String FORMAT = "2";
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
+    private static final ObjectMapper CANONICAL = JsonMappers.objectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public CacheKey {

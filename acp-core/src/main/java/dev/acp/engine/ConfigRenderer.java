@@ -2,6 +2,7 @@ package dev.acp.engine;
 
 import dev.acp.env.Environment;
 import dev.acp.plan.PlannedTask;
+import dev.acp.plan.ReadPolicy;
 import dev.acp.provider.CapabilitySchema;
 import dev.acp.template.Reference;
 import dev.acp.template.Template;
@@ -26,6 +27,14 @@ final class ConfigRenderer {
     private final Function<String, @Nullable StepResult> results;
     private final Function<String, @Nullable ItemScope> scopes;
     private final Function<String, @Nullable List<StepResult>> expansions;
+    private final ReadPolicy reads;
+
+    /** A file a template rendered that the run's read policy refuses: the step's own error, nothing is sent. */
+    static final class ReadRefused extends IllegalStateException {
+        ReadRefused(String message) {
+            super(message);
+        }
+    }
 
     /**
      * The item an expanded step of a for_each block runs for.
@@ -39,10 +48,13 @@ final class ConfigRenderer {
      * @param scopes the item scope of an expanded step, by its id; null for other steps
      * @param expansions the results of an inner step's expansions in item order, by inner id;
      *     null while its block has not expanded
+     * @param reads the files the plan may read; what templates render is checked here, since the
+     *     planner could check only what was known before the run
      */
     ConfigRenderer(Map<String, Object> inputs, Environment environment, Path baseDirectory,
             Function<String, @Nullable StepResult> results, Function<String, @Nullable ItemScope> scopes,
-            Function<String, @Nullable List<StepResult>> expansions) {
+            Function<String, @Nullable List<StepResult>> expansions, ReadPolicy reads) {
+        this.reads = reads;
         this.inputs = inputs;
         this.environment = environment;
         this.baseDirectory = baseDirectory;
@@ -66,6 +78,15 @@ final class ConfigRenderer {
             Object v = renderValue(raw, scope);
             if (v instanceof String s && (files.contains(e.getKey()) || folders.contains(e.getKey()))) {
                 v = resolveFile(s);
+            }
+            if (reads.confines() && (files.contains(e.getKey()) || folders.contains(e.getKey())
+                    || fileLists.contains(e.getKey()))) {
+                for (ReadPolicy.Named f : ReadPolicy.namedFiles(v, baseDirectory)) {
+                    var refusal = reads.refusal(f.written(), f.resolved());
+                    if (refusal.isPresent()) {
+                        throw new ReadRefused("config." + e.getKey() + ": " + refusal.get() + "; " + reads.fix());
+                    }
+                }
             }
             out.put(e.getKey(), v);
         }

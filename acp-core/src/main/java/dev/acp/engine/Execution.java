@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +113,8 @@ final class Execution {
         }
         this.unsettled = new CountDownLatch(nodes.size());
         this.renderer = new ConfigRenderer(plan.inputs(), options.environment(), plan.spec().baseDirectory(), results::get,
-                scopes::get, inner -> blockOfInner.containsKey(inner) ? blockOfInner.get(inner).results(inner) : null);
+                scopes::get, inner -> blockOfInner.containsKey(inner) ? blockOfInner.get(inner).results(inner) : null,
+                plan.reads());
         this.previousKeyParts = request.cache() != null && request.pipelineId() != null
                 ? new HashMap<>(request.cache().history(request.pipelineId()))
                 : Map.of();
@@ -240,11 +241,15 @@ final class Execution {
     /** The run's timer thread, created on first use: most runs need no timer at all. */
     synchronized ScheduledExecutorService timers() {
         if (timers == null) {
-            timers = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "acp-timers");
-                t.setDaemon(true);
-                return t;
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread thread = new Thread(r, "acp-timers");
+                thread.setDaemon(true);
+                return thread;
             });
+            // Every step schedules its timeout and cancels it when it ends; kept until due, the
+            // cancelled timers of a large run's finished steps would pile up in the queue.
+            t.setRemoveOnCancelPolicy(true);
+            timers = t;
         }
         return timers;
     }
@@ -411,11 +416,24 @@ final class Execution {
 
     /** A failed result built without anything that could fail again. */
     private static StepResult internalFailure(StepNode n, @Nullable Throwable t) {
-        String message = t == null ? "the step ended without a result"
-                : "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        String message = t == null ? "the step ended without a result" : describe(t);
         return new StepResult(n.id(), n.step.typeName(), null, null, null, StepStatus.FAILED, null, null, Map.of(),
                 new ErrorInfo(ErrorKind.INTERNAL, message, null), null, null, Duration.ZERO, 0, null, null, null, false,
                 null, List.of());
+    }
+
+    /**
+     * What went wrong, in words: running out of memory says how much there was and how to give
+     * more (steps run side by side share one heap); anything else is a defect to report.
+     */
+    static String describe(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            long mib = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            return "ran out of memory (ACP's Java heap is limited to " + mib + " MB); give it more with"
+                    + " ACP_JAVA_OPTS=-Xmx2g, or run fewer steps at once (max_workers), and resume the run";
+        }
+        String detail = t.getMessage() == null || t.getMessage().isBlank() ? "no detail" : t.getMessage();
+        return "an internal error (" + detail + "); please report it with the run's journal";
     }
 
     void settle(StepNode first, StepResult firstResult) {

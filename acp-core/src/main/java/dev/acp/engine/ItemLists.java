@@ -3,6 +3,7 @@ package dev.acp.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acp.util.Hashing;
+import dev.acp.util.JsonMappers;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 final class ItemLists {
     /** Thread-safe once configured; never reconfigured. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.objectMapper();
 
     private ItemLists() {}
 

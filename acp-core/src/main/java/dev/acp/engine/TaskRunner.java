@@ -118,8 +118,9 @@ final class TaskRunner {
                 Map<String, Object> params;
                 try {
                     params = x.renderer.render(s.t);
-                } catch (ItemLists.ItemListException e) {
-                    // The pipeline is fine but this item's data does not fit it: the item's own error.
+                } catch (ItemLists.ItemListException | ConfigRenderer.ReadRefused e) {
+                    // The pipeline is fine but this item's data does not fit it (or names a file it
+                    // may not read): the step's own error, and nothing was sent.
                     return s.failed(ErrorInfo.of(ErrorKind.VALIDATION, e.getMessage()));
                 } catch (TemplateSyntaxException | IllegalStateException e) {
                     return s.failed(ErrorInfo.of(ErrorKind.INTERNAL, "cannot prepare the step's parameters: "

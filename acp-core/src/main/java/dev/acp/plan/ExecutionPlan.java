@@ -15,6 +15,7 @@ import java.util.Map;
  * @param steps every node in file order (a group before its members)
  * @param inputs the value of every declared input
  * @param warnings validation findings that do not stop the run
+ * @param reads the local files its steps may read (the engine checks what templates render)
  */
 public record ExecutionPlan(
         PipelineSpec spec,
@@ -22,9 +23,11 @@ public record ExecutionPlan(
         boolean parallel,
         Map<String, Object> inputs,
         List<PlannedStep> steps,
-        List<Problem> warnings) {
+        List<Problem> warnings,
+        ReadPolicy reads) {
 
     public ExecutionPlan {
+        java.util.Objects.requireNonNull(reads, "reads");
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         steps = List.copyOf(steps);
         warnings = List.copyOf(warnings);

@@ -26,12 +26,24 @@ final class InputValues {
     static final long MAX_TEXT_INPUT_BYTES = 4L * 1024 * 1024;
     private final PipelineSpec spec;
     private final RunSettings settings;
+    private final ReadPolicy reads;
     private final Findings findings;
 
-    InputValues(PipelineSpec spec, RunSettings settings, Findings findings) {
+    InputValues(PipelineSpec spec, RunSettings settings, ReadPolicy reads, Findings findings) {
         this.spec = spec;
         this.settings = settings;
+        this.reads = reads;
         this.findings = findings;
+    }
+
+    /**
+     * Reports a file input the policy refuses, before anything looks at the file: whether it
+     * exists is not told either.
+     */
+    private boolean refused(InputSpec in, String written, Path p, SourceLocation at) {
+        var refusal = reads.refusal(written, p);
+        refusal.ifPresent(r -> findings.error(at, null, "input '" + in.name() + "': " + r, reads.fix()));
+        return refusal.isPresent();
     }
 
     /** Every input that has a value, in the order given, then declared. */
@@ -56,6 +68,9 @@ final class InputValues {
             }
             if (in.type() == InputType.FILE || in.type() == InputType.TEXT_FILE) {
                 Path p = settings.workingDirectory().resolve(e.getValue()).normalize();
+                if (refused(in, e.getValue(), p, setFlag)) {
+                    continue;
+                }
                 if (!Files.isRegularFile(p)) {
                     findings.error(setFlag, null, "input '" + in.name() + "': file not found: " + p,
                             "pass an existing file");
@@ -77,6 +92,11 @@ final class InputValues {
                     continue;
                 }
                 v = in.defaultValue();
+                if ((in.type() == InputType.FILE || in.type() == InputType.TEXT_FILE)
+                        && refused(in, v.toString(), spec.baseDirectory().resolve(v.toString()).normalize(),
+                                in.location())) {
+                    continue;
+                }
                 if (in.type() == InputType.FILE) {
                     v = spec.baseDirectory().resolve(v.toString()).normalize().toString();
                 } else if (in.type() == InputType.TEXT_FILE) {

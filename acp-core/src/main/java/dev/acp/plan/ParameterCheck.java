@@ -8,7 +8,9 @@ import dev.acp.provider.CapabilitySchema;
 import dev.acp.provider.ParamType;
 import dev.acp.provider.Provider;
 import dev.acp.provider.SpeechDirection;
+import dev.acp.template.Reference;
 import dev.acp.template.Template;
+import dev.acp.template.TemplateSyntaxException;
 import dev.acp.util.Suggestions;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -29,12 +31,20 @@ import org.jspecify.annotations.Nullable;
 final class ParameterCheck {
     private final PipelineSpec spec;
     private final Findings findings;
+    private final Map<String, Object> inputs;
+    private final ReadPolicy reads;
     /** Typo suggestions per capability and key: large pipelines repeat the same keys. */
     private final Map<String, Optional<String>> keySuggestions = new HashMap<>();
 
-    ParameterCheck(PipelineSpec spec, Findings findings) {
+    /**
+     * @param inputs the input values, to check file parameters written as {@code {{inputs.x}}}
+     * @param reads the files a step may read
+     */
+    ParameterCheck(PipelineSpec spec, Findings findings, Map<String, Object> inputs, ReadPolicy reads) {
         this.spec = spec;
         this.findings = findings;
+        this.inputs = inputs;
+        this.reads = reads;
     }
 
     void check(TaskStepSpec t, ProviderResolver.Resolved r, @Nullable Path output) {
@@ -54,6 +64,10 @@ final class ParameterCheck {
             Object value = e.getValue();
             SourceLocation at = t.locations().at("config." + key);
             var param = schema.param(key);
+            if (value != null && param.isPresent() && readsFiles(param.get().type())
+                    && refusedRead(t, key, value, at)) {
+                continue;
+            }
             if (param.isEmpty()) {
                 var near = keySuggestions.computeIfAbsent(t.capability().wireName() + "/" + key,
                         k -> Suggestions.nearest(key, schema.params().keySet()));
@@ -94,6 +108,43 @@ final class ParameterCheck {
                 report(t, issue);
             }
         }
+    }
+
+    private static boolean readsFiles(ParamType type) {
+        return type == ParamType.FILE || type == ParamType.FOLDER || type == ParamType.FILE_LIST;
+    }
+
+    /**
+     * Reports the first file a parameter names that the read policy refuses; checked before
+     * whether it exists, so that a refused path tells nothing about the file system. A template
+     * of inputs alone is checked with their values; one that needs a step's result or an item is
+     * checked by the engine when it renders.
+     */
+    private boolean refusedRead(TaskStepSpec t, String key, Object value, SourceLocation at) {
+        if (!reads.confines()) {
+            return false;
+        }
+        Object planned = value;
+        if (value instanceof String s && Template.hasReferences(s)) {
+            try {
+                Template template = Template.parse(s);
+                if (!template.references().stream().allMatch(r -> r instanceof Reference.InputRef in
+                        && inputs.containsKey(in.name()))) {
+                    return false;
+                }
+                planned = template.render(r -> inputs.get(((Reference.InputRef) r).name()));
+            } catch (TemplateSyntaxException e) {
+                return false; // reported by the reference pass
+            }
+        }
+        for (ReadPolicy.Named f : ReadPolicy.namedFiles(planned, spec.baseDirectory())) {
+            var refusal = reads.refusal(f.written(), f.resolved());
+            if (refusal.isPresent()) {
+                findings.error(at, t.id(), "config." + key + ": " + refusal.get(), reads.fix());
+                return true;
+            }
+        }
+        return false;
     }
 
     private void report(TaskStepSpec t, Provider.Issue issue) {

@@ -22,6 +22,7 @@ public final class PipelinePlanner {
     private final ProviderCatalog catalog;
     private final Environment environment;
     private final TemplateVariables variables;
+    private final ReadPolicy reads;
 
     public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment) {
         this(registry, catalog, environment, registry.templateVariables(environment));
@@ -30,10 +31,21 @@ public final class PipelinePlanner {
     /** A planner whose templates may read only what {@code variables} allows. */
     public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment,
             TemplateVariables variables) {
+        this(registry, catalog, environment, variables, ReadPolicy.anywhere());
+    }
+
+    /**
+     * A planner whose templates may read only what {@code variables} allows and whose steps and
+     * inputs may read only the files {@code reads} allows (checked here, and by the engine for
+     * what templates render at run time: the plan carries it).
+     */
+    public PipelinePlanner(ProviderRegistry registry, ProviderCatalog catalog, Environment environment,
+            TemplateVariables variables, ReadPolicy reads) {
         this.registry = registry;
         this.catalog = catalog;
         this.environment = environment;
         this.variables = variables;
+        this.reads = reads;
     }
 
     public PlanResult plan(PipelineSpec spec, RunSettings settings) {
@@ -42,7 +54,7 @@ public final class PipelinePlanner {
         ForEachSources sources = new ForEachSources(spec, steps, findings);
         References references = new References(spec, steps, sources, environment, variables, findings);
 
-        Map<String, Object> inputs = new InputValues(spec, settings, findings).resolve();
+        Map<String, Object> inputs = new InputValues(spec, settings, reads, findings).resolve();
         Path outputDirectory = new OutputFolder(spec, settings, environment, registry.context().acpHome(), findings)
                 .resolve();
         DependencyGraph.Dependencies deps = new DependencyGraph(spec, steps, references, sources, findings).build();
@@ -52,7 +64,7 @@ public final class PipelinePlanner {
         ProviderLookup lookup = new ProviderLookup(registry, catalog);
         ProviderPass.Providers providers = new ProviderPass(steps,
                 new ProviderResolver(spec, settings, steps, lookup, findings),
-                new ParameterCheck(spec, findings),
+                new ParameterCheck(spec, findings, inputs, reads),
                 new FallbackCheck(settings, lookup, findings)).run(spec.tasks(), outputs);
 
         findings.sortByPosition();
@@ -63,7 +75,7 @@ public final class PipelinePlanner {
             return new PlanResult(null, findings.all());
         }
         var passes = new PlanAssembly.Passes(inputs, outputDirectory, deps, outputs, providers);
-        return new PlanResult(new PlanAssembly(spec, settings, steps, sources).assemble(passes, findings),
+        return new PlanResult(new PlanAssembly(spec, settings, steps, sources, reads).assemble(passes, findings),
                 findings.all());
     }
 }

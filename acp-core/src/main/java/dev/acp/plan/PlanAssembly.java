@@ -30,8 +30,10 @@ final class PlanAssembly {
     private final RunSettings settings;
     private final StepIndex steps;
     private final ForEachSources sources;
+    private final ReadPolicy reads;
 
-    PlanAssembly(PipelineSpec spec, RunSettings settings, StepIndex steps, ForEachSources sources) {
+    PlanAssembly(PipelineSpec spec, RunSettings settings, StepIndex steps, ForEachSources sources, ReadPolicy reads) {
+        this.reads = reads;
         this.spec = spec;
         this.settings = settings;
         this.steps = steps;
@@ -66,7 +68,7 @@ final class PlanAssembly {
                 }
             }
         }
-        return new ExecutionPlan(spec, p.outputDirectory(), parallel, p.inputs(), nodes, findings.warnings());
+        return new ExecutionPlan(spec, p.outputDirectory(), parallel, p.inputs(), nodes, findings.warnings(), reads);
     }
 
     private PlannedTask task(TaskStepSpec t, @Nullable String groupId, Passes p) {

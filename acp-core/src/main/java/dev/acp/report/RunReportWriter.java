@@ -11,6 +11,7 @@ import dev.acp.env.Secrets;
 import dev.acp.pipeline.Problem;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.util.AtomicFiles;
+import dev.acp.util.JsonMappers;
 import dev.acp.util.Version;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,7 +37,7 @@ public final class RunReportWriter {
     // serializers again for every run (0.25-0.7 ms of CPU per row of a batch on the benchmark VM,
     // against about 0.01 ms with one mapper: bench/RESULTS.md, "Batches"). Configured
     // here once and never changed after, so sharing it between threads is safe.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = JsonMappers.objectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private final Secrets secrets;
@@ -354,11 +355,20 @@ public final class RunReportWriter {
     }
 
     public Path write(ExecutionPlan plan, RunResult run, Extras extras) throws IOException {
+        return write(run, toJson(plan, run, extras));
+    }
+
+    /**
+     * Writes a report already made by {@link #toJson(ExecutionPlan, RunResult, Extras)} for
+     * {@code run}: a caller that keeps the text too (a run keeps a copy in its folder) builds it
+     * once.
+     */
+    public Path write(RunResult run, String json) throws IOException {
         Path target = run.outputDirectory().resolve(FILE_NAME);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + FILE_NAME + ".partial-" + ProcessHandle.current().pid());
         try {
-            Files.writeString(tmp, toJson(plan, run, extras), java.nio.charset.StandardCharsets.UTF_8);
+            Files.writeString(tmp, json, java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp); // nothing left behind when writing or renaming failed

@@ -45,6 +45,20 @@ import org.jspecify.annotations.Nullable;
 public final class Journal implements AutoCloseable {
     static final long FLUSH_MILLIS = 20;
 
+    /** How much of the journal reaches the disk (survives a power cut, not only a crash of the process). */
+    public enum Durability {
+        /** Forced records at once; the others within a forced record's sync or when the journal closes. */
+        ALL,
+        /**
+         * Only forced records, and what precedes them, are synced; the others are written (so
+         * they survive a crash of the process) but left to the operating system, also at close.
+         * For runs that cannot pay: the run's start and end are then not forced either, and the
+         * run costs no sync at all, while any record forced (a paid call's) still is, with
+         * everything before it.
+         */
+        FORCED_ONLY
+    }
+
     /** Where the journal's bytes go; a seam so that tests can make writes and syncs fail. */
     interface Sink {
         /** Writes all of {@code bytes}, or throws (having perhaps written some of them). */
@@ -82,6 +96,7 @@ public final class Journal implements AutoCloseable {
 
     private final Sink sink;
     private final JournalCodec codec;
+    private final Durability durability;
     /**
      * Guards every field below. Never held while writing or syncing: one thread at a time (the
      * "writer") takes the pending records, writes and syncs them with the lock released, and the
@@ -111,24 +126,30 @@ public final class Journal implements AutoCloseable {
     private long written;
     private long forced;
     private boolean sinkClosed;
+    /** Whether any append asked to be forced; a {@link Durability#FORCED_ONLY} journal then syncs at close too. */
+    private boolean forceRequested;
     /** The first failure to write or sync; from then on nothing is written. */
     private @Nullable IOException failure;
     /** How many bytes of a torn last line {@link #open} cut off. */
     private final long tornTail;
 
     Journal(Sink sink) {
-        this(sink, 0, Secrets.none());
+        this(sink, 0, Secrets.none(), Durability.ALL);
     }
 
-    private Journal(Sink sink, long tornTail, Secrets secrets) {
+    Journal(Sink sink, Durability durability) {
+        this(sink, 0, Secrets.none(), durability);
+    }
+
+    private Journal(Sink sink, long tornTail, Secrets secrets, Durability durability) {
         this.sink = sink;
         this.codec = new JournalCodec(secrets);
         this.tornTail = tornTail;
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "acp-journal");
-            t.setDaemon(true);
-            return t;
-        });
+        this.durability = Objects.requireNonNull(durability, "durability");
+        // A virtual thread: a batch opens a journal per row, and a platform thread per journal
+        // was a thread started and stopped per row. It only writes what was appended; nothing
+        // waits on its timing.
+        this.flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("acp-journal").factory());
         flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -146,8 +167,21 @@ public final class Journal implements AutoCloseable {
      * quotes a key, or a parameter rendered from {@code {{env.X}}}, never reaches the file.
      */
     public static Journal open(Path file, Secrets secrets) throws IOException {
+        return open(file, secrets, Durability.ALL);
+    }
+
+    /** Like {@link #open(Path, Secrets)}, as durable as {@code durability}. */
+    public static Journal open(Path file, Secrets secrets, Durability durability) throws IOException {
         long torn = dropTornTail(file);
-        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn, secrets);
+        return new Journal(new FileSink(new FileOutputStream(file.toFile(), true)), torn, secrets, durability);
+    }
+
+    /**
+     * Whether the run's own milestones (started, finished) are forced: yes unless the journal is
+     * {@link Durability#FORCED_ONLY}, where nothing but a paid call's records is.
+     */
+    public boolean syncsMilestones() {
+        return durability == Durability.ALL;
     }
 
     /**
@@ -219,6 +253,7 @@ public final class Journal implements AutoCloseable {
             }
             pending.add(record);
             position = ++appended;
+            forceRequested |= force;
         } finally {
             lock.unlock();
         }
@@ -228,6 +263,25 @@ public final class Journal implements AutoCloseable {
             } catch (IOException e) {
                 throw failed();
             }
+        }
+    }
+
+    /**
+     * Writes every record appended so far to the file (without syncing), for a reader of the
+     * file in this process.
+     *
+     * @throws IOException when they cannot be written (the journal has then failed)
+     */
+    public void flush() throws IOException {
+        sync(appendedCount(), false);
+    }
+
+    private boolean forcedEver() {
+        lock.lock();
+        try {
+            return forceRequested;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -367,7 +421,9 @@ public final class Journal implements AutoCloseable {
             lock.unlock();
         }
         try {
-            sync(end, true);
+            // FORCED_ONLY: synced if a record was ever forced (a paid call's, with all after it
+            // in the same way as before); otherwise only written.
+            sync(end, durability == Durability.ALL || forcedEver());
         } catch (IOException e) {
             IOException first;
             lock.lock();

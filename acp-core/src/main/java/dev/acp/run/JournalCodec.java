@@ -13,6 +13,7 @@ import dev.acp.engine.WrittenSideFile;
 import dev.acp.env.Secrets;
 import dev.acp.error.ErrorKind;
 import dev.acp.provider.JobHandle;
+import dev.acp.util.JsonMappers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class JournalCodec {
     // Shared: a codec is made per journal, that is per row of a batch; the mapper is never reconfigured.
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.objectMapper();
     private final Secrets secrets;
 
     JournalCodec() {

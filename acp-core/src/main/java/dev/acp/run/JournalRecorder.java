@@ -82,6 +82,7 @@ public final class JournalRecorder implements RunRecorder {
 
     @Override
     public void runFinished(RunResult result) {
-        journal.append(new JournalRecord.RunFinished(result.status().wireName(), clock.instant()), true);
+        journal.append(new JournalRecord.RunFinished(result.status().wireName(), clock.instant()),
+                journal.syncsMilestones());
     }
 }

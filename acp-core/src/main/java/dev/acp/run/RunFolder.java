@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.env.Secrets;
 import dev.acp.error.UsageException;
 import dev.acp.util.AtomicFiles;
+import dev.acp.util.JsonMappers;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -46,7 +47,7 @@ public final class RunFolder implements AutoCloseable {
     static final String HOLDER = "lock.pid";
     static final String REPORT = "run.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = JsonMappers.objectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
@@ -91,6 +92,12 @@ public final class RunFolder implements AutoCloseable {
 
     /** Like {@link #create(Path, RunMeta, byte[])}, with a journal that masks {@code secrets}. */
     static RunFolder create(Path dir, RunMeta meta, byte[] pipeline, Secrets secrets) throws IOException {
+        return create(dir, meta, pipeline, secrets, Journal.Durability.ALL);
+    }
+
+    /** Like {@link #create(Path, RunMeta, byte[], Secrets)}, with a journal as durable as {@code durability}. */
+    static RunFolder create(Path dir, RunMeta meta, byte[] pipeline, Secrets secrets, Journal.Durability durability)
+            throws IOException {
         Path staging = dir.resolveSibling("." + dir.getFileName() + ".partial");
         Files.createDirectories(staging);
         Files.write(staging.resolve(meta.snapshotName()), pipeline);
@@ -104,7 +111,7 @@ public final class RunFolder implements AutoCloseable {
             release(ch, key);
             throw e;
         }
-        return withJournal(new RunFolder(dir, meta, key, ch), secrets);
+        return withJournal(new RunFolder(dir, meta, key, ch), secrets, durability);
     }
 
     /** Opens an existing run folder to resume it, refusing when another session holds it. */
@@ -117,13 +124,14 @@ public final class RunFolder implements AutoCloseable {
         RunMeta meta = readMeta(dir);
         Path key = lockKey(dir);
         FileChannel ch = lock(dir, key, meta);
-        return withJournal(new RunFolder(dir, meta, key, ch), secrets);
+        return withJournal(new RunFolder(dir, meta, key, ch), secrets, Journal.Durability.ALL);
     }
 
     /** Opens the journal of a locked folder; releases the lock when that fails. */
-    private static RunFolder withJournal(RunFolder f, Secrets secrets) throws IOException {
+    private static RunFolder withJournal(RunFolder f, Secrets secrets, Journal.Durability durability)
+            throws IOException {
         try {
-            f.journal = Journal.open(f.dir.resolve(JOURNAL), secrets);
+            f.journal = Journal.open(f.dir.resolve(JOURNAL), secrets, durability);
             return f;
         } catch (IOException | RuntimeException e) {
             try {
@@ -200,11 +208,18 @@ public final class RunFolder implements AutoCloseable {
     private record Holder(long pid, @Nullable Instant start) {}
 
     private static void writeHolder(Path folder) throws IOException {
-        ProcessHandle self = ProcessHandle.current();
-        String start = self.info().startInstant().map(Instant::toString).orElse("-");
         Path tmp = folder.resolve("." + HOLDER + ".partial");
-        Files.writeString(tmp, self.pid() + " " + start + "\n", StandardCharsets.UTF_8);
+        Files.writeString(tmp, ThisProcess.HOLDER_LINE, StandardCharsets.UTF_8);
         AtomicFiles.replace(tmp, folder.resolve(HOLDER));
+    }
+
+    /**
+     * This process as a holder names it, worked out once: asking the platform for the process's
+     * start time reads {@code /proc}, which cost a batch as much per row as a journal sync.
+     */
+    private static final class ThisProcess {
+        static final String HOLDER_LINE = ProcessHandle.current().pid() + " "
+                + ProcessHandle.current().info().startInstant().map(Instant::toString).orElse("-") + "\n";
     }
 
     private static @Nullable Holder readHolder(Path folder) {

@@ -117,7 +117,7 @@ public final class RunHandle {
             Path report = null;
             String reportError = null;
             try {
-                report = writer.write(session.plan(), result, extras);
+                report = writer.write(result, json);
                 session.saveReport(json);
             } catch (IOException e) {
                 reportError = e.getMessage();

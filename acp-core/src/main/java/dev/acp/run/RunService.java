@@ -102,7 +102,20 @@ public final class RunService {
         if (chosenId != null) {
             store.checkNewId(chosenId);
         }
-        PlanResult planned = acp.check(pipelineFile, settings);
+        return start(pipelineFile, acp.check(pipelineFile, settings), settings, mode, chosenId);
+    }
+
+    /**
+     * Like {@link #start(Path, RunSettings, CacheMode, String)}, with the pipeline already
+     * checked by the caller with these settings ({@link RunHost#check(Path, RunSettings)}): a
+     * caller that validated it to estimate the run does not pay for planning it twice (a batch
+     * starts a run per row).
+     */
+    public Session start(Path pipelineFile, PlanResult planned, RunSettings settings, CacheMode mode,
+            @Nullable String chosenId) throws IOException {
+        if (chosenId != null) {
+            store.checkNewId(chosenId);
+        }
         if (planned.plan() == null) {
             throw new PipelineInvalidException(planned.problems());
         }
@@ -114,9 +127,11 @@ public final class RunService {
         RunMeta meta = new RunMeta(runId, plan.spec().name(), pipelineFile.toAbsolutePath().normalize().toString(), sha,
                 "pipeline" + extension(name), clock.instant(), Version.current(), settings.offline(), settings.parallel(),
                 settings.inputValues(), plan.outputDirectory().toString(), mode.name());
-        RunFolder folder = RunFolder.create(store.folder(runId), meta, bytes, secrets);
+        Journal.Durability durability = free(plan) ? Journal.Durability.FORCED_ONLY : Journal.Durability.ALL;
+        RunFolder folder = RunFolder.create(store.folder(runId), meta, bytes, secrets, durability);
         try {
-            folder.journal().append(new JournalRecord.RunStarted(runId, plan.spec().name(), sha, clock.instant()), true);
+            folder.journal().append(new JournalRecord.RunStarted(runId, plan.spec().name(), sha, clock.instant()),
+                    folder.journal().syncsMilestones());
         } catch (RuntimeException e) {
             try {
                 folder.close();
@@ -127,6 +142,35 @@ public final class RunService {
         }
         return new Session(folder, plan, planned.warnings(), List.of(), ResumeState.NONE, mode,
                 ArtifactCache.pipelineId(pipelineFile, plan.spec().name()));
+    }
+
+    /**
+     * Whether nothing in the plan can cost money: every step, for_each template and fallback on a
+     * provider that is installed and free (the offline engines, a private server). Such a run's
+     * journal is not synced for its start and end: losing its tail in a power cut costs a re-run
+     * of free steps, never a payment, while two syncs were most of a batch row's time.
+     */
+    private boolean free(ExecutionPlan plan) {
+        List<PlannedTask> tasks = new ArrayList<>();
+        for (PlannedStep step : plan.steps()) {
+            switch (step) {
+                case PlannedTask t -> tasks.add(t);
+                case PlannedForEach f -> tasks.addAll(f.templates());
+                case PlannedGroup g -> { }
+            }
+        }
+        var registry = acp.registry();
+        for (PlannedTask t : tasks) {
+            List<String> providers = new ArrayList<>();
+            providers.add(t.providerId());
+            t.fallbacks().forEach(f -> providers.add(f.providerId()));
+            for (String p : providers) {
+                if (!registry.has(p) || registry.provider(p).costsMoney()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -551,6 +595,8 @@ public final class RunService {
 
         /** What the run has spent over all its sessions, each job counted once. */
         public BigDecimal spent() throws IOException {
+            // Records of free steps may still wait for the flusher; read after writing them.
+            folder.journal().flush();
             return RunHistory.of(folder.readJournal().records()).spent();
         }
 

@@ -75,11 +75,21 @@ public final class RunStore {
 
     /** The summary of one run folder. */
     public Summary summary(Path dir) {
-        String id = dir.getFileName().toString();
+        try {
+            JournalReader.Contents journal = JournalReader.read(dir.resolve(RunFolder.JOURNAL));
+            return summary(dir, RunHistory.of(journal.records()), journal.warnings());
+        } catch (IOException | RuntimeException e) {
+            return damaged(dir, e);
+        }
+    }
+
+    /**
+     * The summary of one run folder whose journal the caller has read already (into
+     * {@code h}, with its {@code warnings}): a large journal is then parsed once, not twice.
+     */
+    public Summary summary(Path dir, RunHistory h, List<String> warnings) {
         try {
             RunMeta meta = RunFolder.readMeta(dir);
-            JournalReader.Contents journal = JournalReader.read(dir.resolve(RunFolder.JOURNAL));
-            RunHistory h = RunHistory.of(journal.records());
             int succeeded = 0;
             int failed = 0;
             for (RunHistory.StepState s : h.steps().values()) {
@@ -104,11 +114,20 @@ public final class RunStore {
             int steps = (int) h.steps().values().stream()
                     .filter(s -> s.result() == null || !s.result().stepType().equals("parallel_group")).count();
             return new Summary(meta.runId(), meta.pipelineName(), meta.pipelineFile(), meta.createdAt(), status, steps,
-                    succeeded, failed, h.spent(), resumable, journal.warnings());
+                    succeeded, failed, h.spent(), resumable, warnings);
         } catch (IOException | RuntimeException e) {
-            return new Summary(id, "?", "?", java.time.Instant.EPOCH, "damaged", 0, 0, 0, BigDecimal.ZERO, false,
-                    List.of(dir + ": " + e.getMessage()));
+            return damaged(dir, e);
         }
+    }
+
+    private static Summary damaged(Path dir, Exception e) {
+        return new Summary(dir.getFileName().toString(), "?", "?", java.time.Instant.EPOCH, "damaged", 0, 0, 0,
+                BigDecimal.ZERO, false, List.of(dir + ": " + e.getMessage()));
+    }
+
+    /** Whether a session (of this process or another) holds the run in {@code dir} now. */
+    public boolean inUse(Path dir) {
+        return RunFolder.inUse(dir);
     }
 
     /**

@@ -283,7 +283,9 @@ public final class Runner {
             throw new PipelineInvalidException(planned.problems());
         }
         gate(planned.plan(), estimator, true);
-        return service.start(pipelineFile, settings, cacheMode != null ? cacheMode : CacheMode.USE, chosenRunId);
+        // Planned once: the run starts from this plan instead of checking the file again.
+        return service.start(pipelineFile, planned, settings, cacheMode != null ? cacheMode : CacheMode.USE,
+                chosenRunId);
     }
 
     private RunService.Session resume(RunService service, Estimator estimator) throws IOException {

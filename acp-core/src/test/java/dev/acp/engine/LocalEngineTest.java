@@ -691,7 +691,7 @@ class LocalEngineTest {
                   - { step_type: prompt_generation, id: b, depends_on: [], provider: fake, config: { prompt: x } }
                 """);
         assertThat(byId(run).get("a").error().kind()).isEqualTo(ErrorKind.INTERNAL);
-        assertThat(byId(run).get("a").error().message()).contains("IllegalStateException: bug");
+        assertThat(byId(run).get("a").error().message()).contains("an internal error (bug)").doesNotContain("IllegalStateException");
         assertThat(byId(run).get("b").status()).isEqualTo(StepStatus.SUCCEEDED);
     }
 

@@ -159,6 +159,35 @@ class JournalTest {
     }
 
     @Test
+    void a_journal_of_free_steps_writes_everything_and_syncs_nothing() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        FaultySink sink = new FaultySink(file);
+        Journal journal = new Journal(sink, Journal.Durability.FORCED_ONLY);
+        assertThat(journal.syncsMilestones()).isFalse();
+        for (int i = 0; i < 10; i++) {
+            journal.append(step("s" + i), false);
+        }
+        journal.close();
+        assertThat(onDisk(file)).hasSize(10);
+        assertThat(sink.syncs.get()).isZero();
+    }
+
+    @Test
+    void a_journal_of_free_steps_still_syncs_a_forced_record_and_what_follows_it_at_close() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        FaultySink sink = new FaultySink(file);
+        Journal journal = new Journal(sink, Journal.Durability.FORCED_ONLY);
+        journal.append(step("free"), false);
+        journal.append(step("paid"), true);
+        assertThat(sink.syncs.get()).isEqualTo(1);
+        assertThat(onDisk(file)).hasSize(2);
+        journal.append(step("after"), false);
+        journal.close();
+        assertThat(onDisk(file)).hasSize(3);
+        assertThat(sink.syncs.get()).isEqualTo(2);
+    }
+
+    @Test
     void close_writes_and_syncs_records_that_were_not_forced() throws IOException {
         Path file = dir.resolve("journal.jsonl");
         FaultySink sink = new FaultySink(file);

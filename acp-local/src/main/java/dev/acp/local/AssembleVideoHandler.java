@@ -8,6 +8,7 @@ import dev.acp.local.image.ImageSize;
 import dev.acp.local.media.MediaInfo;
 import dev.acp.local.media.MediaProbe;
 import dev.acp.local.support.StableHash;
+import dev.acp.local.video.FilmTimings;
 import dev.acp.local.video.Motion;
 import dev.acp.local.video.Subtitles;
 import dev.acp.local.video.Timeline;
@@ -42,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  * starts; crossfades overlap time added to the clips, so the video is exactly as long as the sum of
  * its scenes. Subtitles come from the scenes' {@code narration} texts and are timed to the audio;
  * they are written as an {@code .srt} beside the output (same base name) and can be burnt in with
- * the bundled font.
+ * the bundled font. The timings the film really uses (each scene's start and end, the measured
+ * length of its narration) are written beside it as {@code .timeline.json}.
  */
 final class AssembleVideoHandler implements CapabilityHandler {
     static final double DEFAULT_DURATION = 4;
@@ -62,6 +64,12 @@ final class AssembleVideoHandler implements CapabilityHandler {
     private static final Pattern PIXELS = Pattern.compile("(\\d+)\\s*[x×]\\s*(\\d+)");
     /** The subtitles go beside the video under its base name: {@code story.mp4} gets {@code story.srt}. */
     static final String SUBTITLE_SUFFIX = ".srt";
+    /**
+     * The timings the film really uses go beside it too: {@code story.mp4} gets
+     * {@code story.timeline.json}. They cannot go into the scenes' own file, which an earlier step
+     * wrote and the cache holds under that step's key.
+     */
+    static final String TIMELINE_SUFFIX = ".timeline.json";
     private static final String FONT_NAME = "Liberation Sans";
 
     private final LocalServices services;
@@ -359,14 +367,33 @@ final class AssembleVideoHandler implements CapabilityHandler {
         context.progress(0.3, "assembling " + n + " scene" + (n == 1 ? "" : "s"));
         new VideoAssembly(services.ffmpeg()).render(scenes, timeline, settings, request.outputFile(),
                 f -> context.progress(0.3 + 0.7 * f, "assembling the video"));
-        if (srtPartial == null || srtFile == null) {
-            return ProviderResult.file(metadata(request, plan, prepared, timeline, null, cues.size()).build());
+        // Side files are written at their temporary names only once the video is complete; the engine
+        // renames them into place together with the video (and caches them with it).
+        List<SideFile> sideFiles = new ArrayList<>();
+        SideFile timingsFile = request.sideFile(TIMELINE_SUFFIX);
+        Files.writeString(timingsFile.written(), FilmTimings.json(timeline, timings(plan, prepared), plan.padding()),
+                StandardCharsets.UTF_8);
+        sideFiles.add(timingsFile);
+        Path srt = null;
+        if (srtPartial != null && srtFile != null) {
+            Files.copy(srtPartial, srtFile.written(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            sideFiles.add(srtFile);
+            srt = srtFile.target();
         }
-        // Written at its temporary name only once the video is complete; the engine renames it into
-        // place together with the video (and caches it with the video).
-        Files.copy(srtPartial, srtFile.written(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return ProviderResult.file(metadata(request, plan, prepared, timeline, srtFile.target(), cues.size()).build())
-                .withSideFiles(List.of(srtFile));
+        return ProviderResult.file(metadata(request, plan, prepared, timeline, srt, cues.size(), timingsFile.target())
+                .build()).withSideFiles(sideFiles);
+    }
+
+    private static List<FilmTimings.Scene> timings(Plan plan, List<Prepared> prepared) {
+        List<FilmTimings.Scene> out = new ArrayList<>(prepared.size());
+        for (int k = 0; k < prepared.size(); k++) {
+            Prepared s = prepared.get(k);
+            Object scene = k < plan.scenes().size() ? plan.scenes().get(k) : null;
+            out.add(new FilmTimings.Scene(MediaLists.sceneText(scene, "title"), s.durationSource(),
+                    s.narration() == null ? null : s.narration().toString(), s.narrationSeconds(),
+                    String.valueOf(plan.visuals().get(k))));
+        }
+        return out;
     }
 
     private Prepared prepare(Plan plan, int k, MediaProbe probe) throws ProviderException, InterruptedException {
@@ -379,9 +406,11 @@ final class AssembleVideoHandler implements CapabilityHandler {
         Double narrationSeconds = null;
         if (narration != null) {
             requireFile(narration, "narration[" + k + "]");
-            MediaInfo info = requireAudio(probe, narration, "narration[" + k + "]");
-            narrationSeconds = info.durationSeconds();
-            if (narrationSeconds == null || !(narrationSeconds > 0)) {
+            requireAudio(probe, narration, "narration[" + k + "]");
+            // Decoded, not read from the header: an MP3's header length includes the encoder's
+            // padding (80 ms on a short FreeTTS narration), and the scene is timed to what is heard.
+            narrationSeconds = probe.decodedAudioSeconds(narration);
+            if (!(narrationSeconds > 0)) {
                 throw new ProviderException(ErrorKind.VALIDATION, "narration[" + k + "] (" + narration
                         + ") has no duration; check that it is a complete audio file");
             }
@@ -487,7 +516,7 @@ final class AssembleVideoHandler implements CapabilityHandler {
     }
 
     private static Metadata metadata(ProviderRequest request, Plan plan, List<Prepared> prepared, Timeline timeline,
-            @Nullable Path srt, int cues) throws IOException {
+            @Nullable Path srt, int cues, Path timings) throws IOException {
         List<Map<String, Object>> scenes = new ArrayList<>();
         for (int k = 0; k < prepared.size(); k++) {
             Prepared s = prepared.get(k);
@@ -529,8 +558,9 @@ final class AssembleVideoHandler implements CapabilityHandler {
                 .put("ducking", plan.music() == null ? null : plan.ducking())
                 .put("loudness", plan.loudness() == null ? "none" : plan.loudness() + " LUFS")
                 .put("subtitle_file", srt == null ? null : srt.toString())
+                .put("timeline_file", timings.toString())
                 // Files written beside the main output, for whoever copies or caches results.
-                .put("extra_files", srt == null ? null : List.of(srt.toString()))
+                .put("extra_files", srt == null ? List.of(timings.toString()) : List.of(timings.toString(), srt.toString()))
                 .put("subtitle_cues", srt == null ? null : cues)
                 .put("burned_subtitles", plan.burn())
                 .put("file_bytes", Files.size(request.outputFile()));

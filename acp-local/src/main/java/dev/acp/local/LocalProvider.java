@@ -131,6 +131,15 @@ public final class LocalProvider implements Provider {
         return true;
     }
 
+    /**
+     * 2: a film comes with {@code .timeline.json} (its real timings) and scenes say their durations
+     * are estimates; a film cached by revision 1 would come back without its timings.
+     */
+    @Override
+    public String revision() {
+        return "2";
+    }
+
     @Override
     public Set<String> parameters(Capability capability) {
         CapabilityHandler handler = handlers.get(capability);

@@ -31,6 +31,9 @@ import java.util.Set;
 final class StoryToScenesHandler implements CapabilityHandler {
     static final String GENERATOR = "rule-based scene splitter (not AI)";
     static final double DEFAULT_WORDS_PER_MINUTE = 150;
+    /** Names where the scenes' durations come from; always an estimate before narration exists. */
+    static final String DURATION_SOURCE = "duration_source";
+    static final String ESTIMATE = "estimate";
     private static final Set<String> PARAMETERS =
             Set.of("story", "text", "num_scenes", "style", "words_per_minute", "language", "model", "seed");
     /** Made on first use: a mapper's start-up is a large part of a short command that never needs it. */
@@ -121,17 +124,28 @@ final class StoryToScenesHandler implements CapabilityHandler {
                 .put("style", style.isEmpty() ? "none" : style)
                 .put("style_known", ScenePrompts.isKnownStyle(style))
                 .put("words_per_minute", plan.options().wordsPerMinute())
+                .put(DURATION_SOURCE, ESTIMATE)
                 .putRounded("total_duration", result.scenes().stream().mapToDouble(StoryScene::duration).sum())
                 .put("scenes", sceneMaps);
         plan.options().scenes().ifPresent(n -> meta.put("requested_scenes", n));
         result.note().ifPresent(note -> meta.put("note", note));
         request.context().progress(1, result.scenes().size() + " scenes");
-        return ProviderResult.text(toJson(result.scenes()), meta.build());
+        return ProviderResult.text(toJson(result.scenes(), plan.options().wordsPerMinute()), meta.build());
     }
 
-    /** The canonical scene JSON, pretty-printed; whole-second durations written as integers. */
-    static String toJson(List<StoryScene> scenes) {
+    /**
+     * The canonical scene JSON, pretty-printed; whole-second durations written as integers. The
+     * durations are estimates from the word count (no narration exists yet), and the file says
+     * so: the film's real timings are written beside the film by {@code assemble_video}.
+     */
+    static String toJson(List<StoryScene> scenes, double wordsPerMinute) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put(DURATION_SOURCE, ESTIMATE);
+        if (wordsPerMinute == Math.rint(wordsPerMinute)) {
+            root.put("words_per_minute", (long) wordsPerMinute);
+        } else {
+            root.put("words_per_minute", wordsPerMinute);
+        }
         ArrayNode list = root.putArray("scenes");
         for (StoryScene s : scenes) {
             ObjectNode o = list.addObject()

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * assemble_video's subtitles through the engine: an unchanged pipeline run again is served from
- * the cache with its {@code .srt}, and a resume puts back a deleted {@code .srt}.
+ * the cache with its {@code .srt} and {@code .timeline.json}, and a resume puts back a deleted
+ * {@code .srt}.
  */
 @org.junit.jupiter.api.Timeout(120)
 class AssembleVideoSideFilesTest {
@@ -82,8 +83,10 @@ class AssembleVideoSideFilesTest {
         assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
         String subtitles = Files.readString(out("story.srt"));
         assertThat(subtitles).contains("The keeper climbed the stairs.");
+        String timings = Files.readString(out("story.timeline.json"));
 
         Files.delete(out("story.srt"));
+        Files.delete(out("story.timeline.json"));
         Files.delete(out("story.mp4"));
         RunResult second = run(service.start(pipeline, RunSettings.run(dir), CacheMode.USE));
 
@@ -91,7 +94,8 @@ class AssembleVideoSideFilesTest {
         assertThat(film.cacheHit()).isTrue();
         assertThat(out("story.mp4")).exists();
         assertThat(out("story.srt")).hasContent(subtitles);
-        assertThat(film.sideFiles()).containsExactly(out("story.srt"));
+        assertThat(out("story.timeline.json")).hasContent(timings);
+        assertThat(film.sideFiles()).containsExactly(out("story.timeline.json"), out("story.srt"));
         assertThat(film.metadata()).containsEntry("subtitle_file", out("story.srt").toString());
         try (Stream<Path> files = Files.list(dir.resolve("out"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));

@@ -96,7 +96,7 @@ class AssembleVideoStepTest {
 
         Path srt = dir.resolve("story.srt");
         assertThat(result.metadata()).containsEntry("subtitle_file", srt.toString()).containsEntry("scene_count", 3)
-                .containsEntry("extra_files", List.of(srt.toString()))
+                .containsEntry("extra_files", List.of(dir.resolve("story.timeline.json").toString(), srt.toString()))
                 .containsEntry("transition", "crossfade").containsEntry("resolution", "320x180");
         List<Cue> cues = cues(srt);
         assertThat(cues).hasSizeGreaterThanOrEqualTo(4);
@@ -311,14 +311,17 @@ class AssembleVideoStepTest {
                 new RecordingContext(dir.resolve("scratch-sub"))));
 
         Path srt = dir.resolve("my.story.srt");
-        assertThat(result.sideFiles()).singleElement().satisfies(f -> {
-            assertThat(f.target()).isEqualTo(srt);
-            assertThat(f.written()).exists().isNotEqualTo(srt);
+        Path timings = dir.resolve("my.story.timeline.json");
+        assertThat(result.sideFiles()).extracting(f -> f.target()).containsExactly(timings, srt);
+        assertThat(result.sideFiles()).allSatisfy(f -> {
+            assertThat(f.written()).exists().isNotEqualTo(f.target());
             assertThat(f.written().getFileName().toString()).startsWith(".");
         });
-        // The final name is the engine's to fill, once the video is in place too.
+        // The final names are the engine's to fill, once the video is in place too.
         assertThat(srt).doesNotExist();
-        assertThat(result.metadata()).containsEntry("subtitle_file", srt.toString());
+        assertThat(timings).doesNotExist();
+        assertThat(result.metadata()).containsEntry("subtitle_file", srt.toString())
+                .containsEntry("timeline_file", timings.toString());
     }
 
     private static int brightPixelsInLowerThird(Path png) {

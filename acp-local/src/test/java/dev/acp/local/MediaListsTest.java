@@ -22,7 +22,7 @@ class MediaListsTest {
 
     @Test
     void should_read_scenes_from_story_to_scenes_json_text() {
-        String json = StoryToScenesHandler.toJson(List.of(new dev.acp.local.text.StoryScene("T", "D", "P", "N", 2.5)));
+        String json = StoryToScenesHandler.toJson(List.of(new dev.acp.local.text.StoryScene("T", "D", "P", "N", 2.5)), 150);
 
         List<Object> scenes = MediaLists.items(Params.forExecute(Map.of("scenes", json)), "scenes");
 

@@ -32,7 +32,9 @@ class StoryToScenesStepTest {
         ProviderResult result = run(Map.of("story", STORY, "num_scenes", 2, "style", "watercolor"));
 
         JsonNode root = new ObjectMapper().readTree(result.text());
-        assertThat(root.fieldNames()).toIterable().containsExactly("scenes");
+        assertThat(root.fieldNames()).toIterable().containsExactly("duration_source", "words_per_minute", "scenes");
+        assertThat(root.get("duration_source").asText()).isEqualTo("estimate");
+        assertThat(root.get("words_per_minute").asInt()).isEqualTo(150);
         assertThat(root.get("scenes")).hasSize(2);
         JsonNode first = root.get("scenes").get(0);
         assertThat(first.fieldNames()).toIterable().containsExactly("title", "description", "image_prompt", "narration", "duration");

@@ -97,9 +97,9 @@ class VideoHelpersStepTest {
         Path red = TestImages.writePng(TestImages.solid(160, 90, 0xC02020), dir.resolve("red.png"));
         Path blue = TestImages.writePng(TestImages.detailed(160, 90), dir.resolve("blue.png"));
         Path assembled = dir.resolve("two-scenes.mp4");
-        Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, Map.of("visuals", List.of(red.toString(),
-                blue.toString()), "durations", List.of(1, 1), "transition", "cut", "motion", "none",
-                "resolution", "160x90"), assembled, new RecordingContext(dir.resolve("scratch-assemble"))));
+        Steps.placeSideFiles(Steps.provider().execute(request(Capability.ASSEMBLE_VIDEO, null, Map.of("visuals",
+                List.of(red.toString(), blue.toString()), "durations", List.of(1, 1), "transition", "cut", "motion",
+                "none", "resolution", "160x90"), assembled, new RecordingContext(dir.resolve("scratch-assemble")))));
         Path out = dir.resolve(".keys.partial-run-1.mp4");
 
         ProviderResult result = keyframes(Map.of("operation", "extract_keyframes", "video", assembled.toString()), out);

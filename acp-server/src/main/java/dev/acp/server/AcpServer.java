@@ -30,6 +30,12 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class AcpServer implements AutoCloseable {
+    /**
+     * How long a stop waits for running runs to reach a resumable state: inside the 10 seconds
+     * {@code docker stop} gives before it kills, with room for the listener to close.
+     */
+    public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(8);
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final Router router;
@@ -56,17 +62,24 @@ public final class AcpServer implements AutoCloseable {
         PrometheusText metrics = PrometheusText.create(acp.registry().factories().stream()
                 .map(dev.acp.provider.ProviderFactory::id).toList());
         Acp measured = acp.withMetrics(metrics.metrics());
-        // Submitted pipelines read only the environment variables config.yaml lists.
-        Acp served = measured.onlyListedTemplateVariables();
-        ObjectMapper json = new ObjectMapper();
         Files.createDirectories(options.outputRoot());
+        // Submitted pipelines read only the environment variables config.yaml lists, and only the
+        // files of the pipelines folder and the output root: what a step reads may go to a provider.
+        java.util.List<Path> readable = options.pipelines() == null ? java.util.List.of(options.outputRoot())
+                : java.util.List.of(options.pipelines(), options.outputRoot());
+        Acp served = measured.onlyListedTemplateVariables().readingOnlyWithin(readable,
+                options.pipelines() == null ? "the server's output root" : "the server's pipelines folder and"
+                        + " output root");
+        ObjectMapper json = new ObjectMapper();
         Router router = new Router(json, new AccessGuard(token.value(), options.loopback()), options.maxBody(),
                 served.secrets(), log);
-        ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log, metrics.metrics());
+        QueuedRuns queued = new QueuedRuns(served.acpHome().resolve("server").resolve("queued"), json, log);
+        ServerRuns runs = new ServerRuns(options.maxRuns(), 200, clock, log, metrics.metrics(), queued,
+                r -> ApiRoutes.runner(served, options, r));
         Pipelines pipelines = new Pipelines(served, options.outputRoot().toAbsolutePath(), options.pipelines());
-        RunViews views = new RunViews(new RunService(served).store(), runs, json, clock);
-        new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options,
-                served.acpHome().resolve("server").resolve("submitted")).mount(router);
+        dev.acp.run.RunStore store = new RunService(served).store();
+        RunViews views = new RunViews(store, runs, json, clock);
+        new ApiRoutes(served, pipelines, runs, views, new EventStream(json, options.keepAlive()), options).mount(router);
         WebPage.load(new StreamTickets(new java.security.SecureRandom(), clock)).mount(router);
         new ObservabilityRoutes(metrics, HealthChecks.of(measured, true)).mount(router);
         HttpServer http;
@@ -81,6 +94,19 @@ public final class AcpServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", router);
         http.start();
+        // Only now that it listens: a server that cannot start must not start what it had queued.
+        int restored;
+        try {
+            restored = runs.restore(id -> store.exact(id).isPresent());
+        } catch (IOException e) {
+            restored = 0;
+            log.accept("cannot read the runs queued when the server stopped (" + e.getMessage() + "); they are in "
+                    + served.acpHome().resolve("server").resolve("queued"));
+        }
+        if (restored > 0) {
+            log.accept(restored + (restored == 1 ? " run" : " runs") + " queued when the server stopped "
+                    + (restored == 1 ? "is" : "are") + " queued again (cancel with POST /api/runs/{id}/cancel)");
+        }
         return new AcpServer(http, executor, router, runs, options);
     }
 
@@ -101,12 +127,15 @@ public final class AcpServer implements AutoCloseable {
     }
 
     /**
-     * Stops: no new requests, open event streams end, running runs are cancelled as with Ctrl-C
-     * (their journals keep them resumable), queued runs are dropped.
+     * Stops: no run is accepted (503) or started any more; running runs are cancelled as with
+     * Ctrl-C and given up to {@link #STOP_GRACE} to reach a resumable state (their journals resume them,
+     * from {@code acp pipeline run --resume} or {@code POST /api/runs/{id}/resume}); queued runs
+     * stay recorded and are queued again at the next start; then open event streams end and the
+     * listener closes.
      */
     @Override
     public void close() {
-        runs.close();
+        runs.close(STOP_GRACE);
         http.stop(1);
         executor.shutdownNow();
     }

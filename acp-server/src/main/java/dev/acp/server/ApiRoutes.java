@@ -37,17 +37,15 @@ final class ApiRoutes {
     private final RunViews views;
     private final EventStream stream;
     private final ServerOptions options;
-    private final Path submitted;
 
-    ApiRoutes(Acp acp, Pipelines pipelines, ServerRuns runs, RunViews views, EventStream stream, ServerOptions options,
-            Path submitted) {
+    ApiRoutes(Acp acp, Pipelines pipelines, ServerRuns runs, RunViews views, EventStream stream,
+            ServerOptions options) {
         this.acp = acp;
         this.pipelines = pipelines;
         this.runs = runs;
         this.views = views;
         this.stream = stream;
         this.options = options;
-        this.submitted = submitted;
     }
 
     void mount(Router router) {
@@ -136,16 +134,26 @@ final class ApiRoutes {
         if (request.pipelineFile() != null) {
             file = pipelines.file(request.pipelineFile());
         } else {
-            Files.createDirectories(submitted);
-            file = submitted.resolve(id + (request.format() == dev.acp.pipeline.load.NodeReader.Format.JSON ? ".json"
-                    : ".yaml"));
+            // In the output root itself: the pipeline's relative paths then resolve where validation
+            // resolved them (the output root), and within what it may read.
+            file = options.outputRoot().toAbsolutePath().resolve(".submitted-" + id
+                    + (request.format() == dev.acp.pipeline.load.NodeReader.Format.JSON ? ".json" : ".yaml"));
             Files.writeString(file, request.pipeline(), StandardCharsets.UTF_8);
         }
-        runs.submit(id, () -> Runner.newRun(acp, file, options.outputRoot()).runId(id).offline(request.offline())
-                .parallel(request.parallel()).inputs(request.inputs()).costLimit(request.costLimit())
-                .confirmation(request.confirm() ? Confirmation.YES : Confirmation.NOBODY));
+        runs.submit(new QueuedRuns.Request(id, file.toAbsolutePath(), request.inputs(), request.offline(),
+                request.parallel(), request.costLimit(), request.confirm(), acp.engineOptions().clock().instant()));
         call.setHeader("Location", "/api/runs/" + id);
         call.json(201, created(id));
+    }
+
+    /** The Runner of a queued request: the library's one run path, within the server's output root. */
+    static Runner runner(Acp acp, ServerOptions options, QueuedRuns.Request r) {
+        if (r.isResume()) {
+            return Runner.resume(acp, r.runId(), options.outputRoot());
+        }
+        return Runner.newRun(acp, java.util.Objects.requireNonNull(r.pipelineFile()), options.outputRoot())
+                .runId(r.runId()).offline(r.offline()).parallel(r.parallel()).inputs(r.inputs())
+                .costLimit(r.costLimit()).confirmation(r.confirm() ? Confirmation.YES : Confirmation.NOBODY);
     }
 
     private static Map<String, Object> created(String id) {
@@ -200,7 +208,8 @@ final class ApiRoutes {
 
     private void show(HttpCall call) throws IOException {
         String id = runId(call);
-        call.json(200, views.show(id).orElseThrow(() -> ApiException.notFound("no run '" + id + "'")));
+        call.send(200, "application/json", views.showJson(id).orElseThrow(() -> ApiException.notFound("no run '" + id
+                + "'")));
     }
 
     private void events(HttpCall call) throws IOException {
@@ -242,7 +251,7 @@ final class ApiRoutes {
             throw ApiException.conflict("run " + id + " writes outside this server's output root; resume it with"
                     + " 'acp pipeline run --resume " + id + "'");
         }
-        runs.submit(id, () -> Runner.resume(acp, id, options.outputRoot()));
+        runs.submit(QueuedRuns.Request.resume(id, acp.engineOptions().clock().instant()));
         call.json(202, created(id));
     }
 

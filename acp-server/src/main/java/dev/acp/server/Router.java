@@ -101,9 +101,15 @@ public final class Router implements HttpHandler {
             } catch (ApiException e) {
                 answerError(exchange, call, e);
             } catch (IOException e) {
-                // The client went away (or its body broke off): nobody is left to answer.
-                log.accept("request " + exchange.getRequestURI().getRawPath() + " ended: " + secrets.redact(
-                        String.valueOf(e.getMessage())));
+                // Nobody is left to answer. A client that leaves while it is being answered (an
+                // event stream closed with its tab, a player that seeks and drops the rest of a
+                // file) is how streams end, not something an operator should read a line about
+                // per client; one whose body broke off before the answer, or a file that could
+                // not be read, is still logged.
+                if (call == null || !call.answered()) {
+                    log.accept("request " + exchange.getRequestURI().getRawPath() + " ended: " + secrets.redact(
+                            String.valueOf(e.getMessage())));
+                }
             } catch (RuntimeException e) {
                 // A bug: the log says what, the client only that it happened (no trace, no secret).
                 log.accept("internal error on " + exchange.getRequestMethod() + " " + exchange.getRequestURI()

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,12 @@ final class RunViews {
     private final ServerRuns runs;
     private final ObjectMapper json;
     private final Clock clock;
+    /**
+     * What {@link #show} read from each run folder, by the stamps of its journal, report and
+     * meta file and whether a session holds it: unchanged files are not parsed again.
+     */
+    // A view's maps and strings take about three times the bytes of its JSON: 64 MB of JSON at most.
+    private final FolderCache<Shown> shown = new FolderCache<>(64, 192L * 1024 * 1024, s -> 4L * s.json().length);
 
     RunViews(RunStore store, ServerRuns runs, ObjectMapper json, Clock clock) {
         this.store = store;
@@ -92,19 +99,62 @@ final class RunViews {
 
     /** One run: its state from the journal while it runs, with {@code run.json} as {@code report} once written. */
     Optional<Map<String, Object>> show(String id) throws IOException {
+        return shown(id).map(Shown::view);
+    }
+
+    /**
+     * {@link #show} as the JSON {@code GET /api/runs/{id}} answers: for a run the server adds
+     * nothing to (no resume waiting, no error of its own), the bytes made when its folder was
+     * read, since writing out a long run's steps costs as much as reading them.
+     */
+    Optional<byte[]> showJson(String id) throws IOException {
+        return shown(id).map(Shown::json);
+    }
+
+    /** A run's view and its JSON. */
+    private record Shown(Map<String, Object> view, byte[] json) {}
+
+    private Shown shown(Map<String, Object> view) throws IOException {
+        return new Shown(view, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(view));
+    }
+
+    private Optional<Shown> shown(String id) throws IOException {
         Optional<ServerRuns.Entry> entry = runs.get(id);
         Optional<Path> dir = store.exact(id);
         if (dir.isEmpty()) {
-            return entry.map(RunViews::memoryRow);
+            return entry.isEmpty() ? Optional.empty() : Optional.of(shown(memoryRow(entry.get())));
         }
-        RunStore.Summary summary = store.summary(dir.get());
+        Path d = dir.get();
+        // Stamped before reading: what is read is then at least as new as its stamps say.
+        List<FolderCache.Stamp> stamps = new ArrayList<>(FolderCache.stamps(List.of(d.resolve("journal.jsonl"),
+                d.resolve("run.json"), d.resolve("meta.json"))));
+        stamps.add(new FolderCache.Stamp(store.inUse(d) ? 1 : 0, java.time.Instant.EPOCH, true));
+        Shown read = shown.get(d, stamps).orElse(null);
+        if (read == null) {
+            read = shown(Collections.unmodifiableMap(fromFolder(d)));
+            shown.put(d, stamps, read);
+        }
+        Optional<String> waiting = entry.filter(ServerRuns.Entry::active).filter(e -> !e.status().equals("running"))
+                .map(ServerRuns.Entry::status);
+        Optional<String> error = entry.map(ServerRuns.Entry::error);
+        if (waiting.isEmpty() && error.isEmpty()) {
+            return Optional.of(read);
+        }
+        Map<String, Object> m = new LinkedHashMap<>(read.view());
+        waiting.ifPresent(status -> m.put("status", status));
+        error.ifPresent(err -> m.put("error", err));
+        return Optional.of(shown(m));
+    }
+
+    /** A run as its folder has it: the journal parsed once for both its summary and its steps. */
+    private Map<String, Object> fromFolder(Path dir) throws IOException {
+        JournalReader.Contents journal = JournalReader.read(dir.resolve("journal.jsonl"));
+        RunHistory history = RunHistory.of(journal.records());
+        RunStore.Summary summary = store.summary(dir, history, journal.warnings());
         Map<String, Object> m = row(summary);
-        entry.filter(ServerRuns.Entry::active).filter(e -> !e.status().equals("running"))
-                .ifPresent(e -> m.put("status", e.status()));
-        entry.map(ServerRuns.Entry::error).ifPresent(err -> m.put("error", err));
         Path out = null;
         try {
-            RunMeta meta = store.meta(dir.get());
+            RunMeta meta = store.meta(dir);
             out = Path.of(meta.outputDirectory());
             m.put("offline", meta.offline());
             m.put("parallel", meta.parallel());
@@ -112,17 +162,15 @@ final class RunViews {
         } catch (IOException | RuntimeException e) {
             // A damaged folder: the summary already says so.
         }
-        JournalReader.Contents journal = JournalReader.read(dir.get().resolve("journal.jsonl"));
-        RunHistory history = RunHistory.of(journal.records());
         List<Map<String, Object>> steps = new ArrayList<>();
         for (RunHistory.StepState s : history.steps().values()) {
             steps.add(step(s, out));
         }
         m.put("steps", steps);
         m.put("files", "/api/runs/" + summary.runId() + "/files/");
-        Path report = dir.get().resolve("run.json");
+        Path report = dir.resolve("run.json");
         m.put("report", Files.isRegularFile(report) ? json.readValue(report.toFile(), Map.class) : null);
-        return Optional.of(m);
+        return m;
     }
 
     private static Map<String, Object> step(RunHistory.StepState s, Path outputDirectory) {

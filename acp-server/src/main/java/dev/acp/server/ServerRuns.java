@@ -25,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  * its estimate, limits, journal, cache and report) on one of {@code maxRuns} worker threads; the
  * providers and their governors are those of the server's one {@code Acp}, shared by all runs.
  * A run that fails or is refused at start ends as such; the workers go on.
+ *
+ * <p>A queued run is recorded on disk ({@link QueuedRuns}) until it has a run folder, so a stop
+ * or a crash does not lose it: {@link #restore} queues it again at the next start. {@link #close}
+ * stops taking runs, cancels the running ones as Ctrl-C does (they stay resumable from their
+ * journals) and waits a bounded time for them to get there.
  */
 final class ServerRuns implements AutoCloseable {
     /** Where a run of this server is. */
@@ -45,13 +50,16 @@ final class ServerRuns implements AutoCloseable {
         final RunEvents events;
         final Instant submittedAt;
         private final Supplier<Runner> runner;
+        /** Its record stays on disk while it is queued. */
+        private final Runnable forget;
         private State state = State.QUEUED;
         private @Nullable RunHandle handle;
         private @Nullable String error;
         private @Nullable String finalStatus;
         private boolean cancelRequested;
 
-        Entry(String id, RunEvents events, Instant submittedAt, Supplier<Runner> runner) {
+        Entry(String id, RunEvents events, Instant submittedAt, Supplier<Runner> runner, Runnable forget) {
+            this.forget = forget;
             this.id = id;
             this.events = events;
             this.submittedAt = submittedAt;
@@ -88,6 +96,7 @@ final class ServerRuns implements AutoCloseable {
                 switch (state) {
                     case QUEUED -> {
                         state = State.CANCELLED;
+                        forget.run();
                         events.add("run_cancelled", Map.of("run_id", id, "message", "cancelled while queued;"
                                 + " nothing ran"));
                         events.end();
@@ -117,12 +126,24 @@ final class ServerRuns implements AutoCloseable {
     /** By id, oldest first; finished ones beyond {@code keepFinished} are forgotten (their journals remain). */
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
+    /** Workers waiting for a run, which a stop may interrupt; a busy one finishes its run's stop first. */
+    private final java.util.Set<Thread> idle = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final QueuedRuns queued;
+    private final java.util.function.Function<QueuedRuns.Request, Runner> runners;
+    private volatile boolean closing;
 
     /** acp_runs_queued: runs waiting for one of the --max-runs places. */
     private final AcpMetrics metrics;
 
-    ServerRuns(int maxRuns, int keepFinished, Clock clock, Consumer<String> log, AcpMetrics metrics) {
+    /**
+     * @param queued where queued runs are recorded until they start
+     * @param runners makes the Runner of a request when a worker is free
+     */
+    ServerRuns(int maxRuns, int keepFinished, Clock clock, Consumer<String> log, AcpMetrics metrics,
+            QueuedRuns queued, java.util.function.Function<QueuedRuns.Request, Runner> runners) {
         this.metrics = metrics;
+        this.queued = queued;
+        this.runners = runners;
         if (maxRuns < 1) {
             throw new IllegalArgumentException("maxRuns must be at least 1");
         }
@@ -140,10 +161,44 @@ final class ServerRuns implements AutoCloseable {
     }
 
     /**
-     * Queues a run under {@code id}; {@code runner} makes its Runner when a worker is free. A run
-     * with this id that is still queued or running is refused (a second resume of it).
+     * Queues a run, recorded on disk first so that a stop does not lose it. A run with this id
+     * that is still queued or running is refused (a second resume of it), and so is every run
+     * while the server stops.
      */
-    Entry submit(String id, Supplier<Runner> runner) {
+    Entry submit(QueuedRuns.Request request) {
+        return submit(request, true);
+    }
+
+    /**
+     * Queues again the runs a stopped server had queued, oldest first; a new run that has a
+     * folder already started before the stop and is never started twice.
+     *
+     * @param hasFolder whether a run of this id has a run folder
+     */
+    int restore(java.util.function.Predicate<String> hasFolder) throws java.io.IOException {
+        int n = 0;
+        for (QueuedRuns.Request r : queued.load()) {
+            if (!r.isResume() && hasFolder.test(r.runId())) {
+                queued.remove(r.runId());
+                continue;
+            }
+            try {
+                submit(r, false).events.add("notice", Map.of("message", "queued again after the server restarted"));
+                n++;
+            } catch (ApiException e) {
+                log.accept("queued run " + r.runId() + " is not queued again: " + e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    private Entry submit(QueuedRuns.Request request, boolean record) {
+        String id = request.runId();
+        if (closing) {
+            throw new ApiException(503, "stopping", "the server is stopping; send the run again once it is back",
+                    List.of(), Map.of());
+        }
+        Supplier<Runner> runner = () -> runners.apply(request);
         Entry entry;
         synchronized (entries) {
             Entry previous = entries.get(id);
@@ -158,8 +213,16 @@ final class ServerRuns implements AutoCloseable {
             } else {
                 events = new RunEvents(10_000, clock);
             }
+            if (record) {
+                try {
+                    queued.save(request);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot record the queued run " + id + ": " + e.getMessage(),
+                            e);
+                }
+            }
             entries.remove(id);
-            entry = new Entry(id, events, clock.instant(), runner);
+            entry = new Entry(id, events, request.submittedAt(), runner, () -> queued.remove(id));
             entries.put(id, entry);
             forgetOldFinished();
         }
@@ -196,12 +259,21 @@ final class ServerRuns implements AutoCloseable {
     }
 
     private void work() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!closing && !Thread.currentThread().isInterrupted()) {
             Entry e;
+            idle.add(Thread.currentThread());
             try {
+                if (closing) {
+                    return; // close() may have looked at the idle set before this worker joined it
+                }
                 e = queue.take();
             } catch (InterruptedException ex) {
                 return;
+            } finally {
+                idle.remove(Thread.currentThread());
+            }
+            if (closing) {
+                return; // stays queued on disk for the next start
             }
             metrics.runDequeued();
             synchronized (e) {
@@ -219,6 +291,7 @@ final class ServerRuns implements AutoCloseable {
         try {
             Runner runner = e.runner.get().listener(e.events).onEstimate(e.events::estimate).onNotice(e.events::notice);
             handle = runner.start();
+            e.forget.run(); // it has a run folder now: its journal holds it
             boolean cancel;
             synchronized (e) {
                 e.handle = handle;
@@ -254,6 +327,9 @@ final class ServerRuns implements AutoCloseable {
     }
 
     private void refused(Entry e, String message) {
+        if (e.handle == null) {
+            e.forget.run(); // nothing started, and it would be refused again
+        }
         synchronized (e) {
             e.error = message;
             e.state = e.handle == null ? State.REFUSED : State.FINISHED;
@@ -261,18 +337,36 @@ final class ServerRuns implements AutoCloseable {
         e.events.add("run_refused", Map.of("run_id", e.id, "message", message));
     }
 
-    /** Stops the workers; running runs are cancelled and stay resumable. */
+    /** {@link #close(java.time.Duration)} with 30 seconds for the running runs to stop. */
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops: no run is taken or accepted any more (queued ones stay recorded for the next
+     * start), running ones are cancelled as with Ctrl-C and given {@code grace} to reach a
+     * resumable state (their steps stop, paid jobs stay on record, the journal is flushed). A
+     * run still going after that is interrupted; its journal still resumes it.
+     */
+    void close(java.time.Duration grace) {
+        closing = true;
         for (Entry e : entries()) {
-            if (e.state() == State.RUNNING) {
+            if (e.state() == State.RUNNING || e.state() == State.STARTING) {
                 e.cancel();
             }
         }
-        workers.forEach(Thread::interrupt);
+        idle.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + grace.toNanos();
         for (Thread t : workers) {
             try {
-                t.join(java.time.Duration.ofSeconds(30));
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                    t.interrupt();
+                    log.accept("a run did not stop within " + grace.toSeconds() + " s of the stop; it is"
+                            + " interrupted and resumable from its journal (acp pipeline run --resume ID)");
+                    t.join(java.time.Duration.ofSeconds(5));
+                }
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;

@@ -101,4 +101,19 @@ class EventsRouteTest {
             assertThat(c.rest()).containsExactlyElementsOf(replay.subList(3, 5));
         }
     }
+
+    @Test
+    void a_client_that_leaves_a_stream_is_not_worth_a_line_in_the_log() throws Exception {
+        String id = s.start(Map.of("pipeline", QueueRouteTest.HANGS));
+        try (SseClient watcher = new SseClient(s, id, null)) {
+            assertThat(watcher.next()).isNotNull();
+        }
+        // Keep-alive comments every 100 ms meet the closed connection; before, each broken pipe was logged.
+        java.time.Instant end = java.time.Instant.now().plusSeconds(1);
+        while (java.time.Instant.now().isBefore(end) && s.log.stream().noneMatch(l -> l.contains("/events"))) {
+            Thread.sleep(50);
+        }
+        assertThat(s.log).noneMatch(l -> l.contains("/events"));
+        s.post("/api/runs/" + id + "/cancel", Map.of());
+    }
 }

@@ -41,7 +41,8 @@ final class SubPlan {
             }
         }
         List<PlannedStep> steps = plan.steps().stream().filter(s -> keep.contains(s.id())).toList();
+        // The same files may be read as by the whole plan.
         return new ExecutionPlan(plan.spec(), plan.outputDirectory(), plan.parallel(), plan.inputs(), steps,
-                plan.warnings());
+                plan.warnings(), plan.reads());
     }
 }

@@ -42,6 +42,9 @@ public final class MediaProbe {
     private static final Pattern LAYOUT = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\(.*\\))?$");
     private static final Pattern FRAME = Pattern.compile("frame=\\s*(\\d+)");
 
+    /** Sample rate audio is decoded at to be measured: the rate films are mixed at. */
+    private static final int DECODE_RATE = 48_000;
+
     private final Ffmpeg ffmpeg;
 
     public MediaProbe(Ffmpeg ffmpeg) {
@@ -89,6 +92,31 @@ public final class MediaProbe {
                     + "; check that the file has a video stream");
         }
         return frames;
+    }
+
+    /**
+     * The length of the first audio stream as ffmpeg plays it: every sample decoded (at 48 kHz,
+     * mono) and counted. Unlike the duration {@link #probe} reads from the header, which for an
+     * MP3 includes the encoder's padding and may be estimated from the bit rate, this is what a
+     * film that mixes the file in really hears, to the sample.
+     */
+    public double decodedAudioSeconds(Path file) throws ProviderException, InterruptedException {
+        requireFile(file);
+        long[] bytes = {0};
+        byte[] buffer = new byte[64 * 1024];
+        CommandResult result = ffmpeg.executeReading("decoding " + file.getFileName(),
+                List.of("-v", "error", "-i", file.toAbsolutePath().toString(), "-map", "0:a:0", "-ac", "1",
+                        "-ar", Integer.toString(DECODE_RATE), "-f", "s16le", "pipe:1"),
+                in -> {
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        bytes[0] += n;
+                    }
+                });
+        if (!result.succeeded()) {
+            throw new ProviderException(ErrorKind.LOCAL, "ffmpeg cannot decode the audio of " + file + ": "
+                    + result.stderrTail(2) + "; check that the file is a complete audio file");
+        }
+        return bytes[0] / 2.0 / DECODE_RATE;
     }
 
     private static void requireFile(Path file) throws ProviderException {

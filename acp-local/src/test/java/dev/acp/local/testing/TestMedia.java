@@ -34,6 +34,19 @@ public final class TestMedia {
         return png;
     }
 
+    /**
+     * The length of {@code file}'s audio found by decoding all of it (not read from its header,
+     * which for an MP3 may be an estimate): the samples of 48 kHz mono PCM it decodes to.
+     */
+    public static double decodedSeconds(Path file, Path scratch) throws Exception {
+        Path pcm = scratch.resolve(file.getFileName() + ".pcm");
+        TestHome.ffmpeg().run("decoding audio", List.of("-loglevel", "error", "-y", "-i", file.toString(),
+                "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", pcm.toString()));
+        long bytes = java.nio.file.Files.size(pcm);
+        java.nio.file.Files.delete(pcm);
+        return bytes / 2.0 / 48_000;
+    }
+
     /** Integrated loudness of {@code file} in LUFS, measured with ffmpeg's ebur128 filter. */
     public static double integratedLoudness(Path file) throws Exception {
         CommandResult r = TestHome.ffmpeg().run("measuring loudness", List.of("-nostats", "-i", file.toString(),

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acp.error.ErrorKind;
 import dev.acp.error.ProviderException;
 import dev.acp.http.HttpResult;
+import dev.acp.util.JsonMappers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 /** JSON for provider wire formats: one tolerant mapper, and one way to report malformed answers. */
 public final class Json {
     /** Unknown fields are ignored: providers add fields faster than we release. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = JsonMappers.objectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {}

@@ -1,0 +1,56 @@
+package dev.acp.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JVM options {@code bin/acp} chooses, seen through a stand-in {@code runtime/bin/java} that
+ * prints its arguments: {@code acp serve} gets a bounded heap unless ACP_JAVA_OPTS sets one.
+ */
+class LauncherScriptTest {
+    @TempDir
+    Path app;
+
+    private String launch(String javaOpts, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(app.resolve("bin"));
+        Files.createDirectories(app.resolve("lib"));
+        Files.createDirectories(app.resolve("runtime/bin"));
+        Files.copy(Path.of("src/main/dist/bin/acp"), app.resolve("bin/acp"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path java = app.resolve("runtime/bin/java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(app.resolve("lib/acp.jar"), "");
+        List<String> command = new ArrayList<>(List.of("sh", app.resolve("bin/acp").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("ACP_JAVA_OPTS");
+        if (!javaOpts.isEmpty()) {
+            pb.environment().put("ACP_JAVA_OPTS", javaOpts);
+        }
+        Process p = pb.start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void serve_runs_with_a_512_megabyte_heap_that_acp_java_opts_can_replace() throws Exception {
+        assertThat(launch("", "serve", "--port", "9")).contains("-Xmx512m").endsWith("serve --port 9");
+        assertThat(launch("", "--stacktrace", "serve")).contains("-Xmx512m");
+        assertThat(launch("-Xmx2g", "serve")).doesNotContain("-Xmx512m").contains("-Xmx2g");
+        assertThat(launch("-XX:MaxRAMPercentage=80", "serve")).doesNotContain("-Xmx512m");
+        // Other commands keep the default heap, also when a later argument says serve.
+        assertThat(launch("", "runs", "list")).doesNotContain("-Xmx");
+        assertThat(launch("", "pipeline", "run", "--config", "serve")).doesNotContain("-Xmx");
+    }
+}
