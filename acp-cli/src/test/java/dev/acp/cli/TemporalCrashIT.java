@@ -158,10 +158,14 @@ class TemporalCrashIT {
         }
     }
 
-    /** Runs the pipeline into {@code work/out}; the submitter process, started. */
+    /**
+     * Runs the pipeline into {@code root/out}, emptied first: every run writes to the same folder
+     * because an edit step's parameters (and so the fake provider's bytes) include its input's path.
+     */
     private static Process submit(Path work, Path log, String... engine) throws IOException {
+        wipe(out());
         List<String> args = new ArrayList<>(List.of("pipeline", "run", "-c", root.resolve("p.yaml").toString(), "-o",
-                work.resolve("out").toString(), "--yes", "--no-cache"));
+                out().toString(), "--yes", "--no-cache"));
         args.addAll(List.of(engine));
         return process(work, log, args.toArray(String[]::new)).start();
     }
@@ -220,6 +224,20 @@ class TemporalCrashIT {
         }
     }
 
+    private static Path out() {
+        return root.resolve("out");
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     /** Each output file's SHA-256, by name. */
     private static Map<String, String> outputs(Path out) throws Exception {
         Map<String, String> m = new TreeMap<>();
@@ -233,13 +251,16 @@ class TemporalCrashIT {
         return m;
     }
 
-    /** What the run's own journal (the submitter's, in ACP_HOME/runs) settled. */
-    private static BigDecimal ledger(Path work) throws IOException {
+    /**
+     * What the run's nodes settled: each node's journal on the shared folder
+     * ({@code out/.acp-temporal/<run>/<node>.jsonl}), where a node's paid calls are recorded. (The
+     * submitter's own run journal records the steps' results but, today, no settled cost.)
+     */
+    private static BigDecimal ledger() throws IOException {
         BigDecimal total = BigDecimal.ZERO;
-        try (Stream<Path> runs = Files.list(work.resolve(".acp-home/runs"))) {
-            for (Path run : runs.filter(p -> Files.exists(p.resolve("journal.jsonl"))).toList()) {
-                total = total.add(dev.acp.run.RunHistory.of(dev.acp.run.JournalReader.read(run.resolve("journal.jsonl"))
-                        .records()).spent());
+        try (Stream<Path> files = Files.walk(out().resolve(".acp-temporal"))) {
+            for (Path journal : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+                total = total.add(dev.acp.run.RunHistory.of(dev.acp.run.JournalReader.read(journal).records()).spent());
             }
         }
         return total;
@@ -250,8 +271,8 @@ class TemporalCrashIT {
         assertThat(jobs.submissionsByStep()).as(what + ": jobs created per step (the provider's records)")
                 .hasSize(STEPS).allSatisfy((step, n) -> assertThat(n).as(step).isEqualTo(1));
         assertThat(jobs.charges()).as(what + ": charges").hasSize(STEPS);
-        assertThat(outputs(work.resolve("out"))).as(what + ": outputs against the local engine's").isEqualTo(expected);
-        assertThat(ledger(work)).as(what + ": ledger").isEqualByComparingTo(jobs.billedTotal());
+        assertThat(outputs(out())).as(what + ": outputs against the local engine's").isEqualTo(expected);
+        assertThat(ledger()).as(what + ": ledger").isEqualByComparingTo(jobs.billedTotal());
     }
 
     @Test
@@ -260,7 +281,7 @@ class TemporalCrashIT {
         jobs.reset();
         Path localLog = root.resolve("local.log");
         awaitSuccess(submit(local, localLog), localLog, "local engine");
-        Map<String, String> expected = outputs(local.resolve("out"));
+        Map<String, String> expected = outputs(out());
         assertThat(expected).as("the local run's outputs").doesNotContainValue("missing");
         assertThat(jobs.submissions()).as("the local run's jobs").hasSize(STEPS);
 
