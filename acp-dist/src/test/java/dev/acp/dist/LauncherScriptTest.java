@@ -51,6 +51,18 @@ class LauncherScriptTest {
         assertThat(launch("-XX:MaxRAMPercentage=80", "serve")).doesNotContain("-Xmx512m");
         // Other commands keep the default heap, also when a later argument says serve.
         assertThat(launch("", "runs", "list")).doesNotContain("-Xmx");
-        assertThat(launch("", "pipeline", "run", "--config", "serve")).doesNotContain("-Xmx");
+        assertThat(launch("", "pipeline", "run", "--config", "serve")).contains("-Xmx512m").containsOnlyOnce("-Xmx");
+    }
+
+    @Test
+    void runs_and_batches_get_a_heap_room_for_local_pictures_and_the_serial_collector() throws Exception {
+        // 512 MB: one local 3840x2160 picture did not fit in 96 MB (the launcher's comment).
+        assertThat(launch("", "pipeline", "run", "--config", "absent.yaml")).contains("-Xmx512m", "-XX:+UseSerialGC");
+        assertThat(launch("", "pipeline", "run", "--resume", "latest")).contains("-Xmx512m");
+        assertThat(launch("", "batch", "run", "--config", "absent.yaml")).contains("-Xmx768m");
+        assertThat(launch("-Xmx2g", "pipeline", "run", "--config", "absent.yaml")).doesNotContain("-Xmx512m")
+                .contains("-Xmx2g");
+        assertThat(launch("-XX:+UseG1GC", "pipeline", "run", "--config", "absent.yaml"))
+                .doesNotContain("UseSerialGC");
     }
 }

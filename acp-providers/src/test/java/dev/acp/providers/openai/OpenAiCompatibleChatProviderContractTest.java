@@ -4,11 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import dev.acp.env.Environment;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,10 +27,8 @@ final class OpenAiCompatibleChatProviderContractTest extends ChatSharedContract 
 
     @Override
     protected Provider provider(ProviderContext context, Duration callTimeout) {
-        Map<String, String> env = new HashMap<>(context.environment().asMap());
-        env.put("ACP_OPENAI_TIMEOUT", String.valueOf(callTimeout.toMillis() / 1000.0));
-        return new OpenAiProviderFactory(uri -> ServerKind.REMOTE).create(new ProviderContext(Environment.of(env),
-                context.acpHome(), context.clock(), context.transport(), context.governors(), context.config()));
+        return new OpenAiProviderFactory(uri -> ServerKind.REMOTE)
+                .create(withTimeoutVariable(context, "ACP_OPENAI_TIMEOUT", callTimeout));
     }
 
     @Override

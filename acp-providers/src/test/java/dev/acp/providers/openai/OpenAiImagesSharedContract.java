@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import dev.acp.env.Environment;
 import dev.acp.pipeline.Capability;
 import dev.acp.provider.Provider;
 import dev.acp.provider.ProviderContext;
@@ -13,7 +12,6 @@ import dev.acp.testkit.contract.HttpProviderContract;
 import dev.acp.testkit.contract.MediaKind;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,11 +37,8 @@ abstract class OpenAiImagesSharedContract extends HttpProviderContract {
 
     @Override
     protected Provider provider(ProviderContext context, Duration callTimeout) {
-        Map<String, String> env = new HashMap<>(context.environment().asMap());
-        env.put("ACP_OPENAI_TIMEOUT", String.valueOf(callTimeout.toMillis() / 1000.0));
-        ProviderContext timed = new ProviderContext(Environment.of(env), context.acpHome(), context.clock(),
-                context.transport(), context.governors(), context.config());
-        return new OpenAiProviderFactory(uri -> ServerKind.OPENAI).create(timed);
+        return new OpenAiProviderFactory(uri -> ServerKind.OPENAI)
+                .create(withTimeoutVariable(context, "ACP_OPENAI_TIMEOUT", callTimeout));
     }
 
     @Override

@@ -132,6 +132,18 @@ public abstract class HttpProviderContract {
     /** The provider under test, built with {@code context} and every time limit set to {@code callTimeout}. */
     protected abstract Provider provider(ProviderContext context, Duration callTimeout);
 
+    /**
+     * {@code context} with the provider's time-limit variable set to {@code callTimeout}, for
+     * providers that read their call's time limit from the environment (OpenAI, OpenRouter).
+     */
+    protected static ProviderContext withTimeoutVariable(ProviderContext context, String variable,
+            Duration callTimeout) {
+        Map<String, String> env = new java.util.HashMap<>(context.environment().asMap());
+        env.put(variable, String.valueOf(callTimeout.toMillis() / 1000.0));
+        return new ProviderContext(dev.acp.env.Environment.of(env), context.acpHome(), context.clock(),
+                context.transport(), context.governors(), context.config());
+    }
+
     /** A minimal valid request of one of the provider's capabilities, writing {@code outputFile}. */
     protected abstract ProviderRequest request(Path outputFile);
 
