@@ -559,7 +559,6 @@ final class Execution {
 
     private RunResult assemble(Instant started) {
         List<StepResult> ordered = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
         for (StepNode n : nodes.values()) {
             List<StepNode> here = new ArrayList<>();
             here.add(n);
@@ -575,19 +574,7 @@ final class Execution {
                 ordered.add(r);
             }
         }
-        Map<String, StepResult> byId = new HashMap<>();
-        ordered.forEach(r -> byId.put(r.stepId(), r));
-        for (StepResult r : ordered) {
-            if (r.status() != StepStatus.FAILED && r.status() != StepStatus.SKIPPED) {
-                continue;
-            }
-            // A member's failure does not fail the run when its group still succeeded.
-            StepResult group = r.groupId() == null ? null : byId.get(r.groupId());
-            if (group != null && group.succeeded()) {
-                continue;
-            }
-            failed.add(r.stepId());
-        }
+        List<String> failed = RunResult.failedSteps(ordered);
         RunStatus status = control.isCancelled() ? RunStatus.INTERRUPTED
                 : failed.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.PARTIAL;
         return new RunResult(request.runId(), plan.spec().name(), status, plan.outputDirectory(), started,

@@ -56,4 +56,25 @@ public record RunResult(
     public boolean anyPreview() {
         return steps.stream().anyMatch(StepResult::preview);
     }
+
+    /**
+     * The steps that fail a run among {@code results}: failed or skipped ones, except members of a
+     * parallel group that still succeeded (its merge strategy absorbed them). The same rule for
+     * every engine.
+     */
+    public static List<String> failedSteps(List<StepResult> results) {
+        java.util.Map<String, StepResult> byId = new java.util.HashMap<>();
+        results.forEach(r -> byId.put(r.stepId(), r));
+        List<String> failed = new java.util.ArrayList<>();
+        for (StepResult r : results) {
+            if (r.status() != StepStatus.FAILED && r.status() != StepStatus.SKIPPED) {
+                continue;
+            }
+            StepResult group = r.groupId() == null ? null : byId.get(r.groupId());
+            if (group == null || !group.succeeded()) {
+                failed.add(r.stepId());
+            }
+        }
+        return failed;
+    }
 }

@@ -5,7 +5,6 @@ import dev.acp.engine.RunListener;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.RunStatus;
 import dev.acp.engine.StepResult;
-import dev.acp.engine.StepStatus;
 import dev.acp.plan.ExecutionPlan;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -13,10 +12,7 @@ import io.temporal.client.WorkflowStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,19 +97,7 @@ public final class TemporalRun {
 
     /** The run's result as the local engine assembles it: failures that a succeeding group absorbed do not count. */
     static RunResult assemble(ExecutionPlan plan, String runId, RunSummary summary, Instant started, Instant ended) {
-        Map<String, StepResult> byId = new HashMap<>();
-        summary.results().forEach(r -> byId.put(r.stepId(), r));
-        List<String> failed = new ArrayList<>();
-        for (StepResult r : summary.results()) {
-            if (r.status() != StepStatus.FAILED && r.status() != StepStatus.SKIPPED) {
-                continue;
-            }
-            StepResult group = r.groupId() == null ? null : byId.get(r.groupId());
-            if (group != null && group.succeeded()) {
-                continue;
-            }
-            failed.add(r.stepId());
-        }
+        List<String> failed = RunResult.failedSteps(summary.results());
         RunStatus status = summary.cancelled() ? RunStatus.INTERRUPTED
                 : failed.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.PARTIAL;
         return new RunResult(runId, plan.spec().name(), status, plan.outputDirectory(), started,
