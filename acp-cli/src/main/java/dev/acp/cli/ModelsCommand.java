@@ -2,7 +2,7 @@ package dev.acp.cli;
 
 import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
-import dev.acp.cost.PriceEntry;
+import dev.acp.cost.ModelPrices;
 import dev.acp.cost.PricesFolder;
 import dev.acp.cost.PricingCatalog;
 import dev.acp.cost.PublishedPrices;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,28 +68,7 @@ final class ModelsCommand implements Callable<Integer> {
         }
         ProviderCatalog catalog = context.acp().catalog();
         PricingCatalog pricing = cost.catalog(context);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        catalog.models().values().stream()
-                .sorted(Comparator.comparing(ProviderCatalog.ModelEntry::provider)
-                        .thenComparing(m -> m.capability().wireName()).thenComparing(ProviderCatalog.ModelEntry::name))
-                .forEach(m -> {
-                    PriceEntry e = pricing.lookup(m.provider(), m.name(), m.capability()).orElse(null);
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("model", m.name());
-                    r.put("provider", m.provider());
-                    r.put("capability", m.capability().wireName());
-                    r.put("provider_model_id", m.providerModelId());
-                    r.put("unit", e == null ? null : e.unit().wireName());
-                    r.put("price", e == null ? "unknown" : e.describePrice());
-                    r.put("price_known", e != null && e.known());
-                    r.put("source", e == null ? null : e.source());
-                    r.put("as_of", e == null ? null : e.asOf());
-                    if (m.retired() != null) {
-                        r.put("retired", m.retired());
-                        r.put("replacement", m.replacement());
-                    }
-                    rows.add(r);
-                });
+        List<Map<String, Object>> rows = ModelPrices.rows(catalog, pricing);
         if (format == RunCommand.Format.json) {
             context.out().println(CliJson.pretty().writeValueAsString(rows));
             return ExitCode.OK.code();

@@ -2,8 +2,8 @@ package dev.acp.server;
 
 import dev.acp.Acp;
 import dev.acp.catalog.ProviderCatalog;
+import dev.acp.cost.ModelPrices;
 import dev.acp.cost.PipelineEstimate;
-import dev.acp.cost.PriceEntry;
 import dev.acp.cost.PricingCatalog;
 import dev.acp.error.BudgetRefusedException;
 import dev.acp.pipeline.Problem;
@@ -267,28 +267,7 @@ final class ApiRoutes {
     private void models(HttpCall call) throws IOException {
         ProviderCatalog catalog = acp.catalog();
         PricingCatalog pricing = PricingCatalog.load(acp.acpHome(), null, acp.registry().context().config());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        catalog.models().values().stream()
-                .sorted(Comparator.comparing(ProviderCatalog.ModelEntry::provider)
-                        .thenComparing(m -> m.capability().wireName()).thenComparing(ProviderCatalog.ModelEntry::name))
-                .forEach(m -> {
-                    PriceEntry e = pricing.lookup(m.provider(), m.name(), m.capability()).orElse(null);
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("model", m.name());
-                    r.put("provider", m.provider());
-                    r.put("capability", m.capability().wireName());
-                    r.put("provider_model_id", m.providerModelId());
-                    r.put("unit", e == null ? null : e.unit().wireName());
-                    r.put("price", e == null ? "unknown" : e.describePrice());
-                    r.put("price_known", e != null && e.known());
-                    r.put("source", e == null ? null : e.source());
-                    r.put("as_of", e == null ? null : e.asOf());
-                    if (m.retired() != null) {
-                        r.put("retired", m.retired());
-                        r.put("replacement", m.replacement());
-                    }
-                    rows.add(r);
-                });
+        List<Map<String, Object>> rows = ModelPrices.rows(catalog, pricing);
         call.json(200, Map.of("models", rows));
     }
 
