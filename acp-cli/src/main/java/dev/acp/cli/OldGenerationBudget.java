@@ -2,9 +2,11 @@ package dev.acp.cli;
 
 /**
  * How full the serial collector's old generation may get before {@link SerialHeapLimit} asks for a
- * full collection: the soft heap limit less the young generation, but at least twice what the last
- * full collection left alive, so that a run whose live data really is large (a local 4K picture
- * being rendered) is not collected over and over, and never past the old generation's maximum.
+ * full collection: the soft heap limit less the young generation, but at least a quarter of that
+ * more than the last full collection left alive, so that a run whose live data really is large (a
+ * local 4K picture being rendered) is collected once per quarter of the budget it allocates, not
+ * over and over, and never past the old generation's maximum. (Twice the live data, tried first,
+ * let 2,000 fal jobs with 56 MB live reach 278 MB resident.)
  *
  * @param base the old generation's share of the soft limit, in bytes
  * @param max the old generation's maximum size, in bytes
@@ -25,7 +27,8 @@ record OldGenerationBudget(long base, long max) {
 
     /** The usage at which to collect next, after a full collection left {@code live} bytes in the old generation. */
     long thresholdAfter(long live) {
-        long doubled = live > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * live;
-        return Math.min(max, Math.max(base, doubled));
+        long headroom = base / 4;
+        long next = live > Long.MAX_VALUE - headroom ? Long.MAX_VALUE : live + headroom;
+        return Math.min(max, Math.max(base, next));
     }
 }

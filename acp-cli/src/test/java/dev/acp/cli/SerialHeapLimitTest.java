@@ -21,11 +21,12 @@ class SerialHeapLimitTest {
     }
 
     @Test
-    void large_live_data_raises_the_threshold_to_twice_itself_up_to_the_maximum() {
+    void large_live_data_raises_the_threshold_by_a_quarter_of_the_budget_up_to_the_maximum() {
         OldGenerationBudget budget = OldGenerationBudget.of(96 * MB, 32 * MB, 480 * MB);
         // A 4K picture being rendered: collecting at 64 MB again and again would be all the run did.
-        assertThat(budget.thresholdAfter(100 * MB)).isEqualTo(200 * MB);
-        assertThat(budget.thresholdAfter(300 * MB)).isEqualTo(480 * MB);
+        assertThat(budget.thresholdAfter(60 * MB)).isEqualTo(76 * MB);
+        assertThat(budget.thresholdAfter(300 * MB)).isEqualTo(316 * MB);
+        assertThat(budget.thresholdAfter(470 * MB)).isEqualTo(480 * MB);
         assertThat(budget.thresholdAfter(Long.MAX_VALUE)).isEqualTo(480 * MB);
     }
 
