@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code acp pipeline run --engine temporal}: the run path (validation, money rules, run folder,
- * report) is the local one; only the plan runs on Temporal's workers. Every step's result is
- * journaled in the run's folder as it would be locally, so {@code acp runs list/show} show the
- * run, and the limit the run path computed is the one the workflow holds.
+ * report) is the local one; only the plan runs on Temporal's workers. Every step's result and
+ * settled cost is journaled in the run's folder as it would be locally, so {@code acp runs
+ * list/show} show the run and what it spent, and the limit the run path computed is the one the
+ * workflow holds.
  */
 public final class TemporalEngine implements RunEngine {
     private final TemporalRun runs;
@@ -72,8 +73,9 @@ public final class TemporalEngine implements RunEngine {
             throw new IllegalStateException("interrupted while following the run on Temporal", e);
         }
         try {
+            SettledCosts costs = new SettledCosts(plan);
             for (StepResult r : result.steps()) {
-                request.recorder().stepFinished(r, true);
+                costs.record(r, request.recorder());
             }
             request.recorder().runFinished(result);
         } catch (RuntimeException e) {

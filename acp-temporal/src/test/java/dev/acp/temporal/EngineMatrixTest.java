@@ -10,6 +10,8 @@ import dev.acp.engine.StepResult;
 import dev.acp.env.Environment;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.RunSettings;
+import dev.acp.testkit.jobs.FakeJobProviderFactory;
+import dev.acp.testkit.jobs.FakeJobServer;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
@@ -43,13 +45,20 @@ class EngineMatrixTest {
     @TempDir
     static Path dir;
     private TestWorkflowEnvironment temporal;
+    /** A paid job provider (over HTTP, with its own record of what it billed) for the spend test. */
+    private FakeJobServer jobs;
     /** The local engine's ACP; the worker has its own (providers keep per-instance state, as on two machines). */
     private Acp acp;
 
     @BeforeAll
     void startTemporal() {
-        acp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString())));
-        Acp workerAcp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("worker-home").toString())));
+        jobs = FakeJobServer.start(FakeJobServer.Settings.defaults().withJobDuration(java.time.Duration.ofMillis(40)));
+        acp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString(),
+                FakeJobProviderFactory.BASE_URL_VARIABLE, jobs.baseUrl(), FakeJobProviderFactory.API_KEY_VARIABLE,
+                jobs.apiKey())));
+        Acp workerAcp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("worker-home").toString(),
+                FakeJobProviderFactory.BASE_URL_VARIABLE, jobs.baseUrl(), FakeJobProviderFactory.API_KEY_VARIABLE,
+                jobs.apiKey())));
         temporal = TestWorkflowEnvironment.newInstance();
         Worker worker = temporal.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(PlanWorkflow.class);
@@ -60,6 +69,7 @@ class EngineMatrixTest {
     @AfterAll
     void stopTemporal() {
         temporal.close();
+        jobs.close();
     }
 
     static Stream<String> shapes() {
@@ -190,6 +200,45 @@ class EngineMatrixTest {
         assertThat(List.of(onTemporal.status(), onTemporal.steps(), onTemporal.succeeded(), onTemporal.failed()))
                 .isEqualTo(List.of(onLocal.status(), onLocal.steps(), onLocal.succeeded(), onLocal.failed()))
                 .isEqualTo(List.of("succeeded", 5, 5, 0));
+    }
+
+    /**
+     * The workers pay, the submitter's run journal says so: {@code acp runs list/show} and the
+     * report show what the provider billed (a task, a dependent task and a for_each block's
+     * items), not $0.
+     */
+    @org.junit.jupiter.api.Test
+    void aRunOnTemporalJournalsWhatItsWorkersSpent() throws Exception {
+        Path folder = dir.resolve("spend");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                pipeline_name: spend
+                steps:
+                  - { id: picture, step_type: text_to_image, provider: fakejobs, config: { prompt: a fox } }
+                  - { id: sharper, step_type: image_to_image, provider: fakejobs, depends_on: [picture],
+                      config: { image: "{{steps.picture.output}}", prompt: sharper } }
+                  - { id: scenes, step_type: story_to_scenes, provider: local,
+                      config: { story: "A fox wakes. The fox runs to the river." } }
+                  - id: scene
+                    for_each: "{{steps.scenes.items}}"
+                    steps:
+                      - { id: shot, step_type: text_to_image, provider: fakejobs, output_filename: "shot{{index}}.png",
+                          config: { prompt: "{{item.image_prompt}}" } }
+                """);
+        jobs.reset();
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+
+        dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine)
+                .yes(true).run();
+
+        assertThat(outcome.clean()).as(outcome.result().steps().toString()).isTrue();
+        assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId).contains("picture", "sharper", "shot[1]");
+        var run = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
+                .filter(r -> r.runId().equals(outcome.runId())).findFirst().orElseThrow();
+        assertThat(run.spent()).isEqualByComparingTo(jobs.billedTotal()).isPositive();
+        assertThat(outcome.extras().spent()).isEqualByComparingTo(jobs.billedTotal());
     }
 
     /**
