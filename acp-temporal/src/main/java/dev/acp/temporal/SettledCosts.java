@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Puts what a Temporal run's steps settled into the submitter's run journal: the paid calls
- * happened on workers (their journals are on the shared folder), but {@code acp runs list/show},
- * the report's total and the daily limits read the run's own journal. Each task's settled cost is
- * recorded before its result, as the local engine records an output with its cost before the
+ * happened on workers (their journals are on the shared folder), but {@code acp runs list/show}
+ * and the report's total read the run's own journal. Each task's settled cost is recorded before
+ * its result, as the local engine records an output with its cost before the
  * step finishes; a group's or block's row is not recorded again, since its members' costs are.
  * These are the amounts the workflow's ledger counted ({@link NodeWorker}), so the journal's total
  * equals the run's.

@@ -53,9 +53,13 @@ public final class TemporalEngine implements RunEngine {
             throw new UncheckedIOException(e);
         }
         Path original = Path.of(meta.pipelineFile());
-        PipelineSource source = new PipelineSource(text, original.toString(), original.getParent().toString(),
+        // Every worker reads the snapshot from the shared folder (beside the node journals): the
+        // activities' inputs name it instead of each carrying a copy of the text.
+        PipelineSource.Shared copy = SharedPipeline.write(NodeWorker.runFolder(plan, request.runId()),
+                original.getFileName().toString(), text);
+        PipelineSource source = new PipelineSource("", original.toString(), original.getParent().toString(),
                 NodeReader.Format.forFileName(original.getFileName().toString()).name(), meta.offline(), meta.parallel(),
-                meta.inputs(), meta.outputDirectory(), workingDirectory.toString());
+                meta.inputs(), meta.outputDirectory(), workingDirectory.toString(), copy);
         BigDecimal limit = null;
         Estimator estimator = null;
         if (request.costs() instanceof RunBudget budget) {

@@ -242,6 +242,59 @@ class EngineMatrixTest {
     }
 
     /**
+     * The activities name the pipeline's copy on the shared folder (path and SHA-256) instead of
+     * each carrying its text: no input in the run's history holds the text, and the run is the
+     * local one.
+     */
+    @org.junit.jupiter.api.Test
+    void theActivitiesNameThePipelineInsteadOfCarryingIt() throws Exception {
+        Path folder = dir.resolve("by-reference");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        String marker = "# only in the pipeline's text: 7f3c9a";
+        Files.writeString(file, marker + "\n" + PIPELINES.get("sequential"));
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+
+        dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).run();
+
+        assertThat(outcome.clean()).isTrue();
+        var events = temporal.getWorkflowClient().fetchHistory(TemporalRun.workflowId(outcome.runId())).getEvents();
+        var inputs = events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes())
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getInput().toString()).toList();
+        assertThat(inputs).hasSize(4).noneMatch(i -> i.contains("7f3c9a"));
+        assertThat(events).noneMatch(e -> e.toString().contains("7f3c9a"));
+        assertThat(folder.resolve("out/.acp-temporal").resolve(outcome.runId()).resolve("pipeline.yaml"))
+                .hasContent(Files.readString(file));
+    }
+
+    /** A copy that changed after the run started is refused by every worker: the nodes fail, saying why. */
+    @org.junit.jupiter.api.Test
+    void aPipelineCopyThatChangedIsRefused() throws Exception {
+        Path folder = dir.resolve("changed-copy");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, PIPELINES.get("sequential"));
+        Path out = folder.resolve("out");
+        ExecutionPlan plan = acp.plan(file, settings(file, out));
+        PipelineSource.Shared copy = SharedPipeline.write(out.resolve(".acp-temporal/changed"), "pipeline.yaml",
+                Files.readString(file));
+        Files.writeString(Path.of(copy.path()), PIPELINES.get("sequential").replace("a castle", "a cottage"));
+        PipelineSource source = new PipelineSource("", file.toString(), folder.toString(), "YAML", false, false,
+                Map.of(), out.toString(), folder.toString(), copy);
+
+        RunResult r = new TemporalRun(temporal.getWorkflowClient(), QUEUE, Clock.systemUTC()).run(plan,
+                new RunInput("changed", source, PlanShape.of(plan, null, p -> false), null), RunListener.NONE,
+                new RunControl());
+
+        assertThat(r.steps()).filteredOn(s -> s.stepId().equals("a")).singleElement().satisfies(a -> {
+            assertThat(a.status()).isEqualTo(dev.acp.engine.StepStatus.FAILED);
+            assertThat(a.error().message()).contains("changed after the run started");
+        });
+        assertThat(out.resolve("a.png")).doesNotExist();
+    }
+
+    /**
      * The workflow is the run's ledger: a node whose estimate does not fit what is left of the
      * limit is not started (and what depends on it is skipped), while one that fits runs.
      */
