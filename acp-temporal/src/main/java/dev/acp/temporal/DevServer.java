@@ -1,13 +1,15 @@
 package dev.acp.temporal;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +36,10 @@ public final class DevServer implements AutoCloseable {
         // Time skipping locked: timers and timeouts run on the wall clock, as on a real server.
         TestServicesStarter services = new TestServicesStarter(true, 0);
         try {
-            ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+            // Loopback only: the test server has no authentication, so nothing beyond this machine
+            // may start, read or cancel runs on it.
+            ServerBuilder<?> builder = NettyServerBuilder.forAddress(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port), InsecureServerCredentials.create());
             GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder,
                     List.of(new NoStickyQueues()));
             return new DevServer(services, builder.build().start());

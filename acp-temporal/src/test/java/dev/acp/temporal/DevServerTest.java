@@ -99,6 +99,28 @@ class DevServerTest {
         }
     }
 
+    @Test
+    void itListensOnLoopbackOnly() throws Exception {
+        java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (DevServer server = DevServer.start(port)) {
+            try (java.net.Socket local = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                assertThat(local.isConnected()).isTrue();
+            }
+            // It has no authentication: another machine must not reach it.
+            final java.net.InetAddress address = outside;
+            final int p = port;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket(address, p).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
     /** Waits until worker A has run the first workflow task (the activity is scheduled, so A holds the workflow). */
     private static void awaitPendingActivity(WorkflowServiceStubs stubs, WorkflowExecution run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
