@@ -24,6 +24,17 @@ final class SerialHeapLimitProbe {
             b[i % b.length] = (byte) i;
             inFlight[i % inFlight.length] = b;
             sink += inFlight[(i * 7) % inFlight.length] == null ? 0 : 1;
+            if (i % 64 == 0) {
+                // The JVM reports a crossed threshold from a service thread: on a busy machine a
+                // loop that never pauses could promote far past it before the report is acted on.
+                // A fan-out's threads wait on the network most of the time anyway.
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
         MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getName().equals("Tenured Gen")).findFirst().orElseThrow();

@@ -43,8 +43,10 @@ class SerialHeapLimitTest {
      */
     @Test
     void the_serial_collectors_old_generation_stays_near_the_soft_limit() throws Exception {
-        assertThat(oldGenerationPeak("none")).isGreaterThan(120 * MB);
-        assertThat(oldGenerationPeak("limit")).isLessThan(56 * MB);
+        long unlimited = oldGenerationPeak("none");
+        assertThat(unlimited).isGreaterThan(120 * MB);
+        // The old generation's share is 32 MB here; the report of a crossing comes a little late.
+        assertThat(oldGenerationPeak("limit")).isLessThan(64 * MB).isLessThan(unlimited / 2);
     }
 
     @Test
