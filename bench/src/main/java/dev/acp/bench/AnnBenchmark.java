@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acp.content.index.IndexManifest;
 import dev.acp.content.index.IndexedItem;
+import dev.acp.content.index.SearchHit;
 import dev.acp.content.index.VectorIndex;
 import dev.acp.content.index.VectorIndexBuilder;
 import java.io.BufferedOutputStream;
@@ -39,16 +40,19 @@ import org.apache.lucene.util.VectorUtil;
  * {@code queries.f32}, {@code truth.i32}) that the Python peer reads too. Then it runs the peer
  * ({@code bench/ann_faiss.py} under {@code --python}: build, then a sweep of efSearch) and itself
  * (build through {@link VectorIndexBuilder}, then a sweep of ef through
- * {@link VectorIndex#searchIds}), and writes both and the comparison at recall@10 ≥ 0.95 to
+ * {@link VectorIndex#search(float[], int, int, List)}, what {@code acp content search} calls: ids,
+ * similarities and metadata of the hits), and writes both and the comparison at recall@10 ≥ 0.95 to
  * {@code --out}.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp bench/target/acp-bench.jar
  * dev.acp.bench.AnnBenchmark [--n 100000] [--dims 384] [--queries 1000] [--seed 42] [--work DIR]
- * [--python /usr/bin/python3] [--peer bench/ann_faiss.py] [--out FILE]}; {@code --peer none} skips FAISS.
+ * [--python /usr/bin/python3] [--peer bench/ann_faiss.py] [--out FILE] [--reuse-index]}; {@code --peer none}
+ * skips FAISS, {@code --reuse-index} searches the index left in {@code --work} by an earlier run
+ * instead of building it (for profiling the queries).
  */
 public final class AnnBenchmark {
     private static final int K = 10;
-    private static final int[] EFS = {10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 100, 128};
+    private static final int[] EFS = {10, 12, 14, 16, 20, 24, 32, 40, 48, 64, 80, 100, 128};
     private static final double TARGET_RECALL = 0.95;
 
     public static void main(String[] args) throws Exception {
@@ -60,6 +64,7 @@ public final class AnnBenchmark {
         String python = "/usr/bin/python3";
         String peer = "bench/ann_faiss.py";
         Path out = Path.of("bench/results/ann.json");
+        boolean reuseIndex = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--n" -> n = Integer.parseInt(args[++i]);
@@ -70,6 +75,7 @@ public final class AnnBenchmark {
                 case "--python" -> python = args[++i];
                 case "--peer" -> peer = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
+                case "--reuse-index" -> reuseIndex = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -113,7 +119,7 @@ public final class AnnBenchmark {
                     faiss.path("build_cpu_s").asDouble());
         }
         System.out.println("== ACP vector index (Lucene HNSW, M 16, beam width 200), one thread");
-        Map<String, Object> acp = runAcp(work, data, query, truth);
+        Map<String, Object> acp = runAcp(work, data, query, truth, reuseIndex);
         result.put("acp", acp);
         result.put("load_after", loadAverage());
         if (result.get("faiss") instanceof JsonNode faiss) {
@@ -125,42 +131,47 @@ public final class AnnBenchmark {
         System.out.println("wrote " + out);
     }
 
-    private static Map<String, Object> runAcp(Path work, float[][] data, float[][] query, int[][] truth)
-            throws IOException {
+    private static Map<String, Object> runAcp(Path work, float[][] data, float[][] query, int[][] truth,
+            boolean reuseIndex) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Path dir = work.resolve("acp-index");
-        deleteTree(dir);
         Clock clock = Clock.systemUTC();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        long wall0 = System.nanoTime();
-        try (VectorIndexBuilder b = VectorIndexBuilder.create(dir, IndexManifest.create("bench-vectors",
-                data[0].length, List.of(), clock.instant()), clock)) {
-            for (int i = 0; i < data.length; i++) {
-                b.add(new IndexedItem(String.valueOf(i), data[i], Map.of()));
+        double buildWall = Double.NaN;
+        double buildCpu = Double.NaN;
+        // --reuse-index skips the build (a query-only rerun while profiling); the figures then have no build time.
+        if (!reuseIndex || !Files.isDirectory(dir)) {
+            deleteTree(dir);
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            try (VectorIndexBuilder b = VectorIndexBuilder.create(dir, IndexManifest.create("bench-vectors",
+                    data[0].length, List.of(), clock.instant()), clock)) {
+                for (int i = 0; i < data.length; i++) {
+                    b.add(new IndexedItem(String.valueOf(i), data[i], Map.of()));
+                }
+                b.commit();
             }
-            b.commit();
+            buildWall = (System.nanoTime() - wall0) / 1e9;
+            buildCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         }
-        double buildWall = (System.nanoTime() - wall0) / 1e9;
-        double buildCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         System.out.printf("acp    build %.1f s wall, %.1f s CPU (this thread)%n", buildWall, buildCpu);
         List<Map<String, Object>> sweep = new ArrayList<>();
         try (VectorIndex index = VectorIndex.open(dir, clock)) {
             // Warm-up: the JIT compiles the search path before anything is timed.
             for (int rep = 0; rep < 3; rep++) {
                 for (float[] q : query) {
-                    index.searchIds(q, K, 64);
+                    index.search(q, K, 64, List.of());
                 }
             }
             for (int ef : EFS) {
                 long found = 0;
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                List<List<String>> results = new ArrayList<>(query.length);
+                List<List<SearchHit>> results = new ArrayList<>(query.length);
                 int reps = 3;
                 for (int rep = 0; rep < reps; rep++) {
                     results.clear();
                     for (float[] q : query) {
-                        results.add(index.searchIds(q, K, ef));
+                        results.add(index.search(q, K, ef, List.of()));
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -170,7 +181,7 @@ public final class AnnBenchmark {
                     for (int t : truth[i]) {
                         exact.add(String.valueOf(t));
                     }
-                    found += results.get(i).stream().filter(exact::contains).count();
+                    found += results.get(i).stream().map(SearchHit::id).filter(exact::contains).count();
                 }
                 double recall = found / (double) (K * query.length);
                 double qps = reps * query.length / seconds;

@@ -23,7 +23,8 @@ import java.util.List;
  * items, the fields whose text was embedded, and when it was made and last changed. An index is
  * complete only once its manifest exists: the manifest is written last.
  *
- * @param formatVersion the layout of the folder; a different one is refused, not guessed at
+ * @param formatVersion the layout of the folder ({@link IndexDocuments}); one this code does not know is
+ *     refused, not guessed at
  * @param modelId the embedding model's id ({@link dev.acp.content.embed.TextEmbedder#modelId()})
  * @param dimensions the length of every vector
  * @param itemCount the number of items after the last change
@@ -37,8 +38,13 @@ public record IndexManifest(int formatVersion, String modelId, int dimensions, l
 
     /** The name of the manifest file in an index folder. */
     public static final String FILE = "manifest.json";
-    /** The version this code writes and the only one it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The version this code writes for new indexes: 2 keeps each hit's id and metadata in a doc value
+     * (fast to read per hit). It also reads and changes version 1 (stored fields) in version 1's way.
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest version this code reads. */
+    static final int OLDEST_READABLE = 1;
     /** Written in the file so that a stray manifest.json of something else is not taken for an index's. */
     static final String FORMAT = "acp-vector-index";
 
@@ -101,10 +107,11 @@ public record IndexManifest(int formatVersion, String modelId, int dimensions, l
                     + " --index, or build an index there with 'acp content index build'");
         }
         int version = root.path("format_version").asInt(-1);
-        if (version != FORMAT_VERSION) {
+        if (version < OLDEST_READABLE || version > FORMAT_VERSION) {
             throw new UsageException("the index " + folder + " has format version " + version + " and this ACP"
-                    + " reads version " + FORMAT_VERSION + ": build it again with 'acp content index build --index "
-                    + folder + " --input ITEMS'");
+                    + " reads versions " + OLDEST_READABLE + " to " + FORMAT_VERSION + ": build it again with 'acp"
+                    + " content index build --index " + folder + " --input ITEMS'" + (version > FORMAT_VERSION
+                    ? ", or use the newer ACP that built it" : ""));
         }
         try {
             List<String> fields = new ArrayList<>();

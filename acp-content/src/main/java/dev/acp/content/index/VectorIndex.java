@@ -7,13 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
@@ -24,8 +23,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.SortedDocValues;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.BooleanClause;
@@ -56,6 +53,7 @@ public final class VectorIndex implements AutoCloseable {
     private final Clock clock;
     private final Directory directory;
     private final IndexDocuments documents = new IndexDocuments();
+    private final ItemReader itemReader = new ItemReader(documents);
     private IndexManifest manifest;
     private DirectoryReader reader;
     private IndexSearcher searcher;
@@ -128,24 +126,6 @@ public final class VectorIndex implements AutoCloseable {
     }
 
     /**
-     * The ids of the {@code k} items nearest {@code query}, best first, reading nothing but the ids:
-     * for callers that want the ranking only (the benchmark compares exactly this with FAISS).
-     */
-    public List<String> searchIds(float[] query, int k, int ef) {
-        requireDimensions(query);
-        List<ScoreDoc> top = nearest(IndexDocuments.unit(query), k, ef, List.of(), null);
-        List<String> ids = new ArrayList<>(top.size());
-        try {
-            for (ScoreDoc d : top) {
-                ids.add(id(d.doc));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ids;
-    }
-
-    /**
      * The {@code k} items most similar to the item {@code id}, itself excluded, best first.
      *
      * @return empty when no item has that id
@@ -194,8 +174,8 @@ public final class VectorIndex implements AutoCloseable {
      */
     public List<IndexedItem> items() {
         try {
-            List<IndexedItem> out = new ArrayList<>(reader.numDocs());
-            StoredFields stored = reader.storedFields();
+            List<float[]> vectors = new ArrayList<>(reader.numDocs());
+            int[] docs = new int[reader.numDocs()];
             for (LeafReaderContext leaf : reader.leaves()) {
                 FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexDocuments.VECTOR);
                 if (values == null) {
@@ -208,11 +188,14 @@ public final class VectorIndex implements AutoCloseable {
                     if (live != null && !live.get(local)) {
                         continue;
                     }
-                    Document doc = stored.document(leaf.docBase + local, Set.of(IndexDocuments.ID,
-                            IndexDocuments.METADATA));
-                    out.add(new IndexedItem(doc.get(IndexDocuments.ID), values.vectorValue(it.index()).clone(),
-                            documents.metadata(doc.get(IndexDocuments.METADATA))));
+                    docs[vectors.size()] = leaf.docBase + local;
+                    vectors.add(values.vectorValue(it.index()).clone());
                 }
+            }
+            IndexDocuments.Hit[] found = itemReader.read(reader, Arrays.copyOf(docs, vectors.size()));
+            List<IndexedItem> out = new ArrayList<>(found.length);
+            for (int i = 0; i < found.length; i++) {
+                out.add(new IndexedItem(found[i].id(), vectors.get(i), found[i].metadata()));
             }
             return out;
         } catch (IOException e) {
@@ -239,7 +222,8 @@ public final class VectorIndex implements AutoCloseable {
         }
         change(writer -> {
             for (IndexedItem item : items) {
-                writer.updateDocument(new Term(IndexDocuments.ID, item.id()), documents.document(item));
+                writer.updateDocument(new Term(IndexDocuments.ID, item.id()),
+                        documents.document(item, manifest.formatVersion()));
             }
         });
     }
@@ -396,14 +380,16 @@ public final class VectorIndex implements AutoCloseable {
 
     private List<SearchHit> hits(List<ScoreDoc> top) {
         try {
-            StoredFields stored = reader.storedFields();
+            int[] docs = new int[top.size()];
+            for (int i = 0; i < docs.length; i++) {
+                docs[i] = top.get(i).doc;
+            }
+            IndexDocuments.Hit[] found = itemReader.read(reader, docs);
             List<SearchHit> hits = new ArrayList<>(top.size());
-            for (ScoreDoc d : top) {
-                Document doc = stored.document(d.doc, Set.of(IndexDocuments.ID, IndexDocuments.METADATA));
+            for (int i = 0; i < docs.length; i++) {
                 // Lucene's dot-product score is (1 + cosine) / 2, kept non-negative.
-                double cosine = 2.0 * d.score - 1.0;
-                hits.add(new SearchHit(doc.get(IndexDocuments.ID), cosine,
-                        documents.metadata(doc.get(IndexDocuments.METADATA))));
+                double cosine = 2.0 * top.get(i).score - 1.0;
+                hits.add(new SearchHit(found[i].id(), cosine, found[i].metadata()));
             }
             return hits;
         } catch (IOException e) {
@@ -418,17 +404,6 @@ public final class VectorIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String id(int doc) throws IOException {
-        List<LeafReaderContext> leaves = reader.leaves();
-        LeafReaderContext ctx = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-        SortedDocValues ids = ctx.reader().getSortedDocValues(IndexDocuments.ID);
-        int local = doc - ctx.docBase;
-        if (ids == null || !ids.advanceExact(local)) {
-            throw new IllegalStateException("document " + doc + " has no id");
-        }
-        return ids.lookupOrd(ids.ordValue()).utf8ToString();
     }
 
     @Override

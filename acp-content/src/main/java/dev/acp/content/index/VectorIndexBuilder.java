@@ -103,7 +103,7 @@ public final class VectorIndexBuilder implements AutoCloseable {
             throw new IllegalArgumentException("the id " + item.id() + " is given twice");
         }
         try {
-            writer.addDocument(documents.document(item));
+            writer.addDocument(documents.document(item, manifest.formatVersion()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

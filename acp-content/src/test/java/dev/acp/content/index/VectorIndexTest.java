@@ -45,8 +45,7 @@ class VectorIndexTest {
             int found = 0;
             for (float[] q : queries) {
                 Set<String> exact = exactTop(data, q, 10);
-                List<String> approximate = index.searchIds(q, 10, VectorIndex.defaultEf(10));
-                assertThat(index.search(q, 10, List.of())).extracting(SearchHit::id).isEqualTo(approximate);
+                List<String> approximate = index.search(q, 10, List.of()).stream().map(SearchHit::id).toList();
                 found += (int) approximate.stream().filter(exact::contains).count();
             }
             double recall = found / (10.0 * queries.length);
@@ -206,6 +205,61 @@ class VectorIndexTest {
     }
 
     @Test
+    void reads_and_changes_a_format_1_index_the_way_format_1_lays_it_out() throws IOException {
+        // Format 1 (before the hit doc value): the id and metadata in stored fields only.
+        Path dir = tmp.resolve("v1");
+        IndexManifest v1 = new IndexManifest(1, MODEL, 8, 0, List.of("title"), CLOCK.instant(), CLOCK.instant());
+        try (VectorIndexBuilder b = VectorIndexBuilder.create(dir, v1, CLOCK)) {
+            for (int i = 0; i < 30; i++) {
+                b.add(item(i));
+            }
+            b.commit();
+        }
+        try (VectorIndex index = VectorIndex.open(dir, CLOCK)) {
+            assertThat(storedMetadataDocs(dir)).isEqualTo(30);
+            index.add(List.of(item(40), item(3)));
+            List<SearchHit> hits = index.search(axis(3), 3, List.of());
+            assertThat(hits).extracting(SearchHit::id).contains("item-3");
+            assertThat(hits.get(0).metadata()).containsEntry("n", Integer.parseInt(hits.get(0).id().substring(5)));
+            assertThat(index.similar("item-40", 2, List.of()).orElseThrow()).isNotEmpty();
+            assertThat(index.items()).hasSize(31).allSatisfy(it -> assertThat(it.metadata()).containsKey("colour"));
+        }
+        // Still format 1, and every item (the added ones too) laid out its way for an older ACP.
+        assertThat(IndexManifest.read(dir).formatVersion()).isEqualTo(1);
+        assertThat(storedMetadataDocs(dir)).isEqualTo(31);
+    }
+
+    @Test
+    void a_new_index_keeps_hits_in_a_doc_value_not_in_stored_fields() throws IOException {
+        Path dir = smallIndex(tmp.resolve("idx"));
+        assertThat(IndexManifest.read(dir).formatVersion()).isEqualTo(2);
+        assertThat(storedMetadataDocs(dir)).isZero();
+        try (VectorIndex index = VectorIndex.open(dir, CLOCK)) {
+            assertThat(index.items()).hasSize(60).first().satisfies(it -> {
+                assertThat(it.id()).isEqualTo("item-0");
+                assertThat(it.metadata()).containsEntry("colour", "red").containsEntry("tags", List.of("t0", "all"));
+            });
+        }
+    }
+
+    /** Live documents of the index in {@code dir} that have a stored metadata field (format 1's layout). */
+    private static int storedMetadataDocs(Path dir) throws IOException {
+        try (var directory = org.apache.lucene.store.FSDirectory.open(dir.resolve(VectorIndex.LUCENE));
+                var reader = org.apache.lucene.index.DirectoryReader.open(directory)) {
+            var stored = reader.storedFields();
+            var live = org.apache.lucene.index.MultiBits.getLiveDocs(reader);
+            int count = 0;
+            for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                if ((live == null || live.get(doc))
+                        && stored.document(doc).get(IndexDocuments.METADATA) != null) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    @Test
     void refuses_an_index_of_another_format_version_or_model() throws IOException {
         Path dir = smallIndex(tmp.resolve("idx"));
         IndexManifest manifest = IndexManifest.read(dir);
@@ -216,9 +270,10 @@ class VectorIndexTest {
         manifest.requireModel(dir, MODEL, 8);
 
         Path file = dir.resolve(IndexManifest.FILE);
-        Files.writeString(file, Files.readString(file).replace("\"format_version\" : 1", "\"format_version\" : 7"));
+        Files.writeString(file, Files.readString(file).replace("\"format_version\" : 2", "\"format_version\" : 7"));
         assertThatThrownBy(() -> VectorIndex.open(dir, CLOCK)).isInstanceOf(UsageException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads version 1");
+                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 1 to 2")
+                .hasMessageContaining("or use the newer ACP that built it");
 
         assertThatThrownBy(() -> VectorIndex.open(tmp.resolve("missing"), CLOCK)).isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("no index at ");
