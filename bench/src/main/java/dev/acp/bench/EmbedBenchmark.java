@@ -119,8 +119,9 @@ public final class EmbedBenchmark {
             }
             double median = median(rates);
             double cpuMedian = median(cpuRates);
-            System.out.printf("%-50s %7.0f sentences/s, %7.0f per CPU second (passes: %s)%n", label, median,
-                    cpuMedian, rates.stream().map(r -> String.format("%.0f", r)).toList());
+            String perCpu = settings.threads() == 1 ? String.format(", %7.0f per CPU second", cpuMedian) : "";
+            System.out.printf("%-50s %7.0f sentences/s%s (passes: %s)%n", label, median, perCpu,
+                    rates.stream().map(r -> String.format("%.0f", r)).toList());
             return new Rate(Math.round(median), Math.round(cpuMedian));
         }
     }
