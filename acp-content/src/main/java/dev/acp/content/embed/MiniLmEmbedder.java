@@ -10,6 +10,8 @@ import dev.acp.error.ProviderException;
 import dev.acp.error.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.security.MessageDigest;
@@ -43,12 +45,16 @@ public final class MiniLmEmbedder implements TextEmbedder {
     /** The model's name in {@link #modelId()}, followed by a hash of the model file. */
     public static final String MODEL_NAME = "all-MiniLM-L6-v2-q";
     public static final int DIMENSIONS = 384;
+    /** Larger batches make their own zeros rather than keep megabytes for the embedder's life. */
+    private static final int ZEROS_LIMIT = 1 << 16;
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final WordPieceTokenizer tokenizer;
     private final Settings settings;
     private final String modelId;
+    /** Zeros for token_type_ids, enough for a full batch of the longest texts; never written. */
+    private final LongBuffer zeros;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -100,6 +106,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
         this.tokenizer = tokenizer;
         this.settings = settings;
         this.modelId = modelId;
+        this.zeros = directLongs(Math.min(settings.maxTokens() * settings.batchSize(), ZEROS_LIMIT));
     }
 
     /**
@@ -209,10 +216,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
             }
             tokens[i] = tokenizer.encode(text, maxTokens);
         }
-        // Similar lengths side by side: each batch is padded only to its own longest text.
         Integer[] order = new Integer[tokens.length];
         Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length()));
+        if (settings.batchSize() > 1) {
+            // Similar lengths side by side: each batch is padded only to its own longest text.
+            Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length()));
+        }
         float[][] vectors = new float[tokens.length][];
         lifecycle.readLock().lock();
         try {
@@ -240,25 +249,31 @@ public final class MiniLmEmbedder implements TextEmbedder {
         for (int m : members) {
             length = Math.max(length, tokens[m].length());
         }
-        long[] ids = new long[batch * length];
-        long[] mask = new long[batch * length];
+        int cells = batch * length;
+        // Direct buffers in native order are handed to ONNX Runtime as they are; heap arrays would be
+        // copied into a fresh direct buffer on every call.
+        LongBuffer ids = directLongs(cells);
+        LongBuffer mask = directLongs(cells);
         for (int b = 0; b < batch; b++) {
             WordPieceTokenizer.Tokens t = tokens[members[b]];
             for (int j = 0; j < t.length(); j++) {
-                ids[b * length + j] = t.id(j);
-                mask[b * length + j] = 1;
+                ids.put(b * length + j, t.id(j));
+                mask.put(b * length + j, 1);
             }
         }
+        // The model has one segment, so token_type_ids are all zero: one shared read-only buffer.
+        LongBuffer types = cells <= zeros.capacity() ? zeros.slice(0, cells) : directLongs(cells);
         long[] shape = {batch, length};
-        try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]),
-                        shape);
+        try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, ids, shape);
+                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, mask, shape);
+                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, types, shape);
                 OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
                         "token_type_ids", typeTensor))) {
             FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            float[] row = new float[length * DIMENSIONS];
             for (int b = 0; b < batch; b++) {
-                vectors[members[b]] = meanPoolAndNormalise(hidden, b, length, tokens[members[b]].length());
+                hidden.get(b * length * DIMENSIONS, row);
+                vectors[members[b]] = meanPoolAndNormalise(row, tokens[members[b]].length());
             }
         } catch (OrtException e) {
             throw new ProviderException(ErrorKind.LOCAL, "the embedding model failed on a batch of " + batch
@@ -266,14 +281,20 @@ public final class MiniLmEmbedder implements TextEmbedder {
         }
     }
 
-    /** The mask is 1 for exactly the first {@code tokens} positions of a row, so those are averaged. */
-    private static float[] meanPoolAndNormalise(FloatBuffer hidden, int row, int length, int tokens) {
+    private static LongBuffer directLongs(int count) {
+        return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    /**
+     * The mask is 1 for exactly the first {@code tokens} positions of the row, so those are averaged.
+     * Sums are in double, token by token, so a vector does not depend on how the row is read.
+     */
+    static float[] meanPoolAndNormalise(float[] hidden, int tokens) {
         double[] sum = new double[DIMENSIONS];
-        int base = row * length * DIMENSIONS;
         for (int t = 0; t < tokens; t++) {
-            int offset = base + t * DIMENSIONS;
+            int offset = t * DIMENSIONS;
             for (int d = 0; d < DIMENSIONS; d++) {
-                sum[d] += hidden.get(offset + d);
+                sum[d] += hidden[offset + d];
             }
         }
         double norm = 0;
