@@ -119,6 +119,40 @@ class TemporalCancelTest {
         assertThat(folder.resolve("out/slow.png")).exists();
     }
 
+    /**
+     * A pipeline has no run timeout; its time limits are its steps' (and groups') timeouts, which
+     * the local engine enforces inside the node: a job over its step's time is cancelled at the
+     * provider (a job nobody will collect), the step fails with the timeout and its dependents are
+     * skipped, as locally.
+     */
+    @Test
+    void aStepOverItsTimeIsCancelledAtTheProviderOnAWorker() throws Exception {
+        Path folder = dir.resolve("timeout");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                pipeline_name: too-slow
+                steps:
+                  - { id: slow, step_type: text_to_image, provider: fakejobs, timeout: 0.5, retry_count: 0,
+                      config: { prompt: a fox, fake_duration_ms: 30000 } }
+                  - { id: after, step_type: image_to_image, provider: fakejobs, depends_on: [slow],
+                      config: { image: "{{steps.slow.output}}", prompt: sharper } }
+                """);
+        jobs.reset();
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+
+        RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).yes(true).run();
+
+        StepResult slow = step(outcome, "slow");
+        assertThat(slow.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(slow.error().kind()).isEqualTo(dev.acp.error.ErrorKind.TIMEOUT);
+        assertThat(step(outcome, "after").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(jobs.cancellations()).extracting(FakeJobServer.Cancellation::stepId).containsExactly("slow");
+        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("slow", 1));
+        assertThat(outcome.result().status()).isEqualTo(RunStatus.PARTIAL);
+    }
+
     private static StepResult step(RunOutcome outcome, String id) {
         return outcome.result().steps().stream().filter(s -> s.stepId().equals(id)).findFirst().orElseThrow();
     }
