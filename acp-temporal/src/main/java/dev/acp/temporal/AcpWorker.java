@@ -32,9 +32,12 @@ public final class AcpWorker implements AutoCloseable {
      * sending each of the node's beats makes it stop within about one beat of a Ctrl-C.
      */
     public static WorkerOptions workerOptions(int maxConcurrentNodes) {
+        return workerOptions(maxConcurrentNodes, NodeWorker.HEARTBEAT);
+    }
+
+    static WorkerOptions workerOptions(int maxConcurrentNodes, java.time.Duration heartbeat) {
         return WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(maxConcurrentNodes)
-                .setMaxHeartbeatThrottleInterval(NodeWorker.HEARTBEAT)
-                .setDefaultHeartbeatThrottleInterval(NodeWorker.HEARTBEAT).build();
+                .setMaxHeartbeatThrottleInterval(heartbeat).setDefaultHeartbeatThrottleInterval(heartbeat).build();
     }
 
     /** Registers the workflow and the node activities on a worker (tests use their own). */

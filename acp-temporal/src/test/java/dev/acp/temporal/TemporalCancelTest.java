@@ -38,8 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TemporalCancelTest {
     static final String QUEUE = "acp-cancel";
-    /** How long a cancelled node may take to stop: a heartbeat interval and the SDK's own delivery, with margin. */
-    static final long STOP_BOUND_MS = 10_000;
+    /** The queue of a worker whose provider bills jobs by their running time. */
+    static final String BY_TIME = "acp-cancel-by-time";
+    /** The nodes' heartbeat here (3 s in a real worker): a cancelled node hears it within about one beat. */
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+    /** How long a cancelled node may take to stop: a few heartbeats, with margin for a loaded machine. */
+    static final long STOP_BOUND_MS = 5_000;
 
     @TempDir
     static Path dir;
@@ -52,9 +56,15 @@ class TemporalCancelTest {
         jobs = FakeJobServer.start(FakeJobServer.Settings.defaults().withJobDuration(Duration.ofMillis(40)));
         acp = Acp.create(env("home"));
         temporal = TestWorkflowEnvironment.newInstance();
-        Worker worker = temporal.newWorker(QUEUE, AcpWorker.workerOptions(4));
-        AcpWorker.register(worker, Acp.create(env("worker-home")));
+        worker(QUEUE, env("worker-home"));
+        worker(BY_TIME, env("by-time-home").with(FakeJobProviderFactory.BILLS_BY_TIME_VARIABLE, "true"));
         temporal.start();
+    }
+
+    private void worker(String queue, Environment environment) {
+        Worker worker = temporal.newWorker(queue, AcpWorker.workerOptions(4, HEARTBEAT));
+        worker.registerWorkflowImplementationTypes(PlanWorkflow.class);
+        worker.registerActivitiesImplementations(new NodeWorker(Acp.create(environment), HEARTBEAT));
     }
 
     private Environment env(String home) {
@@ -78,7 +88,7 @@ class TemporalCancelTest {
                 pipeline_name: cancelled
                 steps:
                   - { id: slow, step_type: text_to_image, provider: fakejobs,
-                      config: { prompt: a fox, fake_duration_ms: 4000 } }
+                      config: { prompt: a fox, fake_duration_ms: 3000 } }
                   - { id: after, step_type: image_to_image, provider: fakejobs, depends_on: [slow],
                       config: { image: "{{steps.slow.output}}", prompt: sharper } }
                 """);
@@ -117,6 +127,39 @@ class TemporalCancelTest {
         assertThat(jobs.duplicateSubmissions()).isEmpty();
         assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId).containsExactlyInAnyOrder("slow", "after");
         assertThat(folder.resolve("out/slow.png")).exists();
+    }
+
+    /**
+     * A provider that bills jobs by their running time: Ctrl-C cancels the running job at the
+     * provider (a forgotten job would be paid by the minute), as a local run does.
+     */
+    @Test
+    void ctrlCCancelsAJobBilledByItsRunningTime() throws Exception {
+        Path folder = dir.resolve("by-time");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                pipeline_name: by-time
+                steps:
+                  - { id: slow, step_type: text_to_image, provider: fakejobs,
+                      config: { prompt: a fox, fake_duration_ms: 30000 } }
+                  - { id: after, step_type: image_to_image, provider: fakejobs, depends_on: [slow],
+                      config: { image: "{{steps.slow.output}}", prompt: sharper } }
+                """);
+        jobs.reset();
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), BY_TIME, acp.registry(), folder,
+                Clock.systemUTC());
+        RunHandle handle = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).yes(true).start();
+        waitFor(() -> !jobs.submissions().isEmpty(), "the slow job's submission");
+
+        handle.cancel();
+        RunOutcome outcome = handle.await();
+
+        assertThat(outcome.result().status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(step(outcome, "slow").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(step(outcome, "slow").reason()).doesNotContain("left running");
+        assertThat(jobs.cancellations()).extracting(FakeJobServer.Cancellation::stepId).containsExactly("slow");
+        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("slow", 1));
     }
 
     /**
