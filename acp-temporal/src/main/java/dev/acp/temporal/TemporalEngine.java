@@ -45,6 +45,15 @@ public final class TemporalEngine implements RunEngine {
 
     @Override
     public RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot) {
+        BigDecimal limit = request.costs() instanceof RunBudget budget ? budget.ledger().runLimit() : null;
+        return run(request, meta, pipelineSnapshot, limit);
+    }
+
+    /**
+     * Runs the plan with {@code limit} as the workflow's ledger instead of the run's own limit: a
+     * batch's row gets what the submitter reserved for it out of the batch's ledger ({@link TemporalBatchEngine}).
+     */
+    RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot, @Nullable BigDecimal limit) {
         ExecutionPlan plan = request.plan();
         String text;
         try {
@@ -60,12 +69,7 @@ public final class TemporalEngine implements RunEngine {
         PipelineSource source = new PipelineSource("", original.toString(), original.getParent().toString(),
                 NodeReader.Format.forFileName(original.getFileName().toString()).name(), meta.offline(), meta.parallel(),
                 meta.inputs(), meta.outputDirectory(), workingDirectory.toString(), copy);
-        BigDecimal limit = null;
-        Estimator estimator = null;
-        if (request.costs() instanceof RunBudget budget) {
-            limit = budget.ledger().runLimit();
-            estimator = budget.estimator();
-        }
+        Estimator estimator = request.costs() instanceof RunBudget budget ? budget.estimator() : null;
         List<NodeSpec> nodes = PlanShape.of(plan, estimator, this::billed);
         RunResult result;
         try {
@@ -88,7 +92,7 @@ public final class TemporalEngine implements RunEngine {
         return result;
     }
 
-    private boolean billed(@Nullable String provider) {
+    boolean billed(@Nullable String provider) {
         return provider != null && (!registry.has(provider) || registry.provider(provider).costsMoney());
     }
 }
