@@ -19,11 +19,25 @@ public final class AcpWorker implements AutoCloseable {
 
     public static AcpWorker start(WorkflowClient client, String taskQueue, RunHost acp, int maxConcurrentNodes) {
         WorkerFactory factory = WorkerFactory.newInstance(client);
-        Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(maxConcurrentNodes).build());
+        Worker worker = factory.newWorker(taskQueue, workerOptions(maxConcurrentNodes));
         register(worker, acp);
         factory.start();
         return new AcpWorker(factory);
+    }
+
+    /**
+     * The options of a worker that runs at most {@code maxConcurrentNodes} nodes at a time. A
+     * node hears that its run was cancelled only in the answer to a heartbeat the SDK sends, and
+     * the SDK sends them at most every 80% of the heartbeat timeout (16 s) unless told otherwise:
+     * sending each of the node's beats makes it stop within about one beat of a Ctrl-C.
+     */
+    public static WorkerOptions workerOptions(int maxConcurrentNodes) {
+        return workerOptions(maxConcurrentNodes, NodeWorker.HEARTBEAT);
+    }
+
+    static WorkerOptions workerOptions(int maxConcurrentNodes, java.time.Duration heartbeat) {
+        return WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(maxConcurrentNodes)
+                .setMaxHeartbeatThrottleInterval(heartbeat).setDefaultHeartbeatThrottleInterval(heartbeat).build();
     }
 
     /** Registers the workflow and the node activities on a worker (tests use their own). */

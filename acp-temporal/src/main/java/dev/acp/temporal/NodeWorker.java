@@ -57,9 +57,17 @@ public final class NodeWorker implements NodeActivities {
     static final Duration HEARTBEAT = Duration.ofSeconds(3);
 
     private final RunHost acp;
+    /** How often a running node heartbeats, and so how soon it hears that its run was cancelled. */
+    private final Duration heartbeat;
 
     public NodeWorker(RunHost acp) {
+        this(acp, HEARTBEAT);
+    }
+
+    /** A worker whose nodes heartbeat every {@code heartbeat} (well under the 20 s heartbeat timeout). */
+    NodeWorker(RunHost acp, Duration heartbeat) {
         this.acp = acp;
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -87,7 +95,7 @@ public final class NodeWorker implements NodeActivities {
         task.upstream().forEach(r -> priors.put(r.stepId(), new ResumeState.Done(r)));
         RunControl control = new RunControl();
         try (Journal journal = Journal.open(journalFile, acp.secrets());
-                Heartbeat beat = new Heartbeat(context, control)) {
+                Heartbeat beat = new Heartbeat(context, control, heartbeat)) {
             LocalEngine engine = new LocalEngine(acp.registry(), sessionOptions(info.getWorkflowId(), task.nodeId(),
                     info.getAttempt()));
             RunRequest request = new RunRequest(plan, task.runId(), beat, control,
@@ -171,12 +179,14 @@ public final class NodeWorker implements NodeActivities {
     private static final class Heartbeat implements RunListener, AutoCloseable {
         private final ActivityExecutionContext context;
         private final RunControl control;
+        private final Duration every;
         private final Thread thread;
         private volatile String progress = "started";
 
-        Heartbeat(ActivityExecutionContext context, RunControl control) {
+        Heartbeat(ActivityExecutionContext context, RunControl control, Duration every) {
             this.context = context;
             this.control = control;
+            this.every = every;
             this.thread = Thread.ofVirtual().name("acp-heartbeat").start(this::beat);
         }
 
@@ -189,7 +199,7 @@ public final class NodeWorker implements NodeActivities {
                         control.cancel(); // cancelled, or the activity timed out: stop the steps
                         return;
                     }
-                    Thread.sleep(HEARTBEAT);
+                    Thread.sleep(every);
                 }
             } catch (InterruptedException e) {
                 // closed

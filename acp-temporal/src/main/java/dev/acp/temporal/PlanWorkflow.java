@@ -62,6 +62,9 @@ public final class PlanWorkflow implements RunWorkflow {
     /** A node with an unknown estimate holds the whole remaining budget: nothing else starts meanwhile. */
     private boolean exclusive;
     private BigDecimal spent = BigDecimal.ZERO;
+    /** The run's nodes in file order (set when the run starts). */
+    private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
+    private boolean cancelled;
 
     @Override
     public List<StepResult> settled() {
@@ -69,10 +72,15 @@ public final class PlanWorkflow implements RunWorkflow {
     }
 
     @Override
+    public RunSummary summary() {
+        List<StepResult> ordered = new ArrayList<>();
+        nodes.keySet().stream().filter(outcomes::containsKey).forEach(id -> ordered.addAll(outcomes.get(id).results()));
+        return new RunSummary(ordered, spent, cancelled);
+    }
+
+    @Override
     public RunSummary run(RunInput input) {
-        Map<String, NodeSpec> nodes = new LinkedHashMap<>();
         input.nodes().forEach(n -> nodes.put(n.id(), n));
-        boolean cancelled = false;
         try {
             while (outcomes.size() < nodes.size()) {
                 for (NodeSpec n : nodes.values()) {
@@ -99,10 +107,11 @@ public final class PlanWorkflow implements RunWorkflow {
                     settle(n, notRun(n, StepStatus.CANCELLED, "the run was interrupted before this step started"));
                 }
             }
+            // The SDK ends a cancelled workflow as cancelled whatever it returns: the submitter
+            // reads the summary with the query.
+            throw e;
         }
-        List<StepResult> ordered = new ArrayList<>();
-        nodes.keySet().forEach(id -> ordered.addAll(outcomes.get(id).results()));
-        return new RunSummary(ordered, spent, cancelled);
+        return summary();
     }
 
     private boolean ready(NodeSpec n) {

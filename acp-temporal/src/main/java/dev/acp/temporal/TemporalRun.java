@@ -76,13 +76,25 @@ public final class TemporalRun {
             } catch (TimeoutException e) {
                 seen = follow(typed, seen, listener);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the run's workflow failed: " + e.getCause().getMessage(), e.getCause());
+                if (!cancelSent || !cancelled(e.getCause())) {
+                    throw new IllegalStateException("the run's workflow failed: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                // Cancelled as asked: the workflow settled every node before it ended, and says
+                // what they did in its query (a cancelled workflow has no result).
+                summary = typed.summary();
+                break;
             }
         }
         report(summary.results(), seen, listener);
         RunResult result = assemble(plan, input.runId(), summary, started, clock.instant());
         listener.runFinished(result);
         return result;
+    }
+
+    private static boolean cancelled(Throwable failure) {
+        return failure instanceof io.temporal.client.WorkflowFailedException f
+                && f.getCause() instanceof io.temporal.failure.CanceledFailure;
     }
 
     /**

@@ -72,6 +72,7 @@ public final class FakeJobProvider implements JobProvider {
     private final @Nullable String apiKey;
     private final Clock clock;
     private final HttpClient http;
+    private final boolean billsByTime;
 
     FakeJobProvider(Environment environment, Clock clock) {
         Optional<String> base = environment.get(BASE_URL_VARIABLE).map(String::strip);
@@ -96,6 +97,8 @@ public final class FakeJobProvider implements JobProvider {
         this.baseUrlProblem = problem;
         this.apiKey = environment.get(API_KEY_VARIABLE).map(String::strip).orElse(null);
         this.clock = clock;
+        this.billsByTime = environment.get(FakeJobProviderFactory.BILLS_BY_TIME_VARIABLE).map(String::strip)
+                .filter("true"::equals).isPresent();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(REQUEST_TIMEOUT)
@@ -111,6 +114,11 @@ public final class FakeJobProvider implements JobProvider {
     @Override
     public Set<Capability> capabilities() {
         return FakeJobProviderFactory.CAPABILITIES;
+    }
+
+    @Override
+    public boolean cancelOnInterrupt() {
+        return billsByTime;
     }
 
     @Override

@@ -18,6 +18,11 @@ public final class FakeJobProviderFactory implements ProviderFactory {
     public static final String ID = "fakejobs";
     public static final String BASE_URL_VARIABLE = "ACP_FAKEJOBS_BASE_URL";
     public static final String API_KEY_VARIABLE = "FAKEJOBS_API_KEY";
+    /**
+     * {@code true}: the provider says it bills a job by its running time (as Replicate does), so
+     * that an interrupted run cancels its running jobs instead of leaving them to a resume.
+     */
+    public static final String BILLS_BY_TIME_VARIABLE = "ACP_FAKEJOBS_BILLS_BY_TIME";
 
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.TEXT_TO_IMAGE,
