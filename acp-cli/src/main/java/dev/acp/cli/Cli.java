@@ -4,6 +4,7 @@ import dev.acp.Acp;
 import dev.acp.env.Environment;
 import dev.acp.env.Secrets;
 import dev.acp.error.AcpException;
+import dev.acp.error.Defects;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.pipeline.Problem;
 import java.io.PrintWriter;
@@ -54,7 +55,19 @@ public final class Cli {
             return ExitCode.OK.code();
         }
         CommandLine cl = commandLine(args);
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // Picocli hands only exceptions to its handler; these two errors are ones a user can
+            // meet (a huge picture, a pathological input) and get a line, not the JVM's trace.
+            boolean stacktrace = java.util.Arrays.asList(args).contains("--stacktrace");
+            context.err().println(defect(e, stacktrace));
+            if (stacktrace) {
+                e.printStackTrace(context.err());
+            }
+            code = ExitCode.INTERNAL.code();
+        }
         context.out().flush();
         context.err().flush();
         return code;
@@ -103,9 +116,7 @@ public final class Cli {
         } else if (e instanceof AcpException acp) {
             err.println("acp: error: " + acp.getMessage());
         } else {
-            err.println("acp: internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + (stacktrace ? "" : " (run again with --stacktrace for details, and please report it)"));
+            err.println(defect(e, stacktrace));
         }
         if (stacktrace) {
             e.printStackTrace(err);
@@ -118,11 +129,17 @@ public final class Cli {
                         code, JsonErrors.kind(invalid), invalid.problems());
                 case AcpException acp -> JsonErrors.print(context.out(), acp.getMessage(), code, JsonErrors.kind(acp),
                         null);
-                default -> JsonErrors.print(context.out(), "internal error: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), code, JsonErrors.Kind.internal, null);
+                default -> JsonErrors.print(context.out(), Defects.describe(e), code, JsonErrors.Kind.internal, null);
             }
         }
         return code.code();
+    }
+
+    /** One line for a defect: what happened in words, and how to learn more. */
+    private static String defect(Throwable e, boolean stacktrace) {
+        boolean memory = e instanceof OutOfMemoryError;
+        return "acp: error: " + Defects.describe(e) + (memory || stacktrace ? ""
+                : " (run again with --stacktrace for details, and please report it)");
     }
 
     private static String summary(java.util.List<Problem> problems) {

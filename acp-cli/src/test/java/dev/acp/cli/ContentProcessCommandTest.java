@@ -79,7 +79,13 @@ class ContentProcessCommandTest {
 
     @Test
     void a_video_gets_its_shots_keyframes_faces_and_quality_and_embeds_its_title_tag() throws Exception {
-        CliRunner.Result r = cli().run("content", "process", "bars.mp4", "--keyframes", "keys", "--format", "json");
+        // ffmpeg behind a script that notes each command line, to see how often the video is decoded.
+        Path calls = dir.resolve("ffmpeg-calls.txt");
+        Path recorder = dir.resolve("ffmpeg-recorder.sh");
+        Files.writeString(recorder, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + JarRunner.ffmpeg() + "' \"$@\"\n");
+        recorder.toFile().setExecutable(true);
+        CliRunner.Result r = new CliRunner(dir).env("ACP_FFMPEG", recorder.toString())
+                .run("content", "process", "bars.mp4", "--keyframes", "keys", "--format", "json");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
@@ -103,6 +109,9 @@ class ContentProcessCommandTest {
         assertThat(json.get("quality").get("kind").asText()).isEqualTo("video");
         assertThat(json.get("quality").get("dimensions").findValuesAsText("name")).contains("cuts_per_minute");
         assertThat(json.get("cluster").isNull()).isTrue();
+        // Shots and the quality's shot rhythm come from one decode of the whole video.
+        assertThat(Files.readAllLines(calls)).filteredOn(line -> line.contains("bars.mp4")
+                && line.contains("scale=64:36")).hasSize(1);
     }
 
     @Test

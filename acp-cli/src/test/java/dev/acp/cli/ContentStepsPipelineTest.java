@@ -27,11 +27,11 @@ class ContentStepsPipelineTest {
                 "smptebars=s=128x72:r=25:d=2", "-filter_complex", "[0][1]concat=n=2:v=1[v]", "-map", "[v]",
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", dir.resolve("two.mp4").toString()));
         Files.writeString(dir.resolve("songs.csv"), """
-                id,title,genre,description
-                s1,Night Piano,jazz,a slow quiet piano ballad for late nights
-                s2,Stadium Anthem,rock,loud electric guitars and a crowd singing along
-                s3,Rain Waltz,classical,gentle strings like rain on a window
-                s4,Engine Roar,metal,fast heavy drums and distorted riffs
+                id,title,genre,description,bpm
+                s1,Night Piano,jazz,a slow quiet piano ballad for late nights,70
+                s2,Stadium Anthem,rock,loud electric guitars and a crowd singing along,140
+                s3,Rain Waltz,classical,gentle strings like rain on a window,90
+                s4,Engine Roar,metal,fast heavy drums and distorted riffs,180
                 """);
     }
 
@@ -47,7 +47,7 @@ class ContentStepsPipelineTest {
     @Test
     void content_steps_run_offline_and_later_steps_use_their_items() throws Exception {
         CliRunner.Result built = cli().run("content", "index", "build", "--index", "songs-index", "--input",
-                "songs.csv");
+                "songs.csv", "--fields", "title,genre,description");
         assertThat(built.exitCode()).as(built.err()).isZero();
         Files.writeString(dir.resolve("content.yaml"), """
                 pipeline_name: content
@@ -66,6 +66,10 @@ class ContentStepsPipelineTest {
                     step_type: search_similar
                     depends_on: []
                     config: { index: songs-index, query: "soft piano music for a quiet night", k: 2 }
+                  - id: fast
+                    step_type: search_similar
+                    depends_on: []
+                    config: { index: songs-index, query: "soft piano music", k: 4, where: [ "bpm>=100" ] }
                   - id: topics
                     step_type: cluster_content
                     depends_on: []
@@ -102,6 +106,9 @@ class ContentStepsPipelineTest {
         JsonNode hits = json(out.resolve("music.json")).get("hits");
         assertThat(hits).hasSize(2);
         assertThat(hits.get(0).get("id").asText()).isEqualTo("s1");
+        // The numeric condition keeps only the fast songs, however near the quiet ones are.
+        assertThat(json(out.resolve("fast.json")).get("hits").findValuesAsText("id")).containsExactlyInAnyOrder("s2",
+                "s4");
 
         JsonNode clusters = json(out.resolve("topics.json")).get("clusters");
         assertThat(clusters).hasSize(2);
@@ -138,6 +145,21 @@ class ContentStepsPipelineTest {
         CliRunner.Result r = cli().run("config", "validate", "bad.yaml");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("folder not found").contains("acp content index build");
+    }
+
+    @Test
+    void a_where_condition_that_does_not_read_is_refused_before_anything_runs() throws Exception {
+        Files.writeString(dir.resolve("bad-where.yaml"), """
+                pipeline_name: bad-where
+                output_directory: out-bad-where
+                steps:
+                  - step_type: search_similar
+                    config: { index: ., query: jazz, where: "bpm=>fast" }
+                """);
+        CliRunner.Result r = cli().run("config", "validate", "bad-where.yaml");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).contains("config.where 'bpm=>fast' is not a condition of the form field>=number")
+                .contains("tempo_bpm>=100");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.acp.engine;
 
 import dev.acp.cache.CacheKey;
 import dev.acp.cache.FileHashes;
+import dev.acp.error.Defects;
 import dev.acp.error.ErrorKind;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.PlannedForEach;
@@ -421,13 +422,9 @@ final class Execution {
      * more (steps run side by side share one heap); anything else is a defect to report.
      */
     static String describe(Throwable t) {
-        if (t instanceof OutOfMemoryError) {
-            long mib = Runtime.getRuntime().maxMemory() / (1024 * 1024);
-            return "ran out of memory (ACP's Java heap is limited to " + mib + " MB); give it more with"
-                    + " ACP_JAVA_OPTS=-Xmx2g, or run fewer steps at once (max_workers), and resume the run";
-        }
-        String detail = t.getMessage() == null || t.getMessage().isBlank() ? "no detail" : t.getMessage();
-        return "an internal error (" + detail + "); please report it with the run's journal";
+        return Defects.describe(t) + (t instanceof OutOfMemoryError
+                ? ", or run fewer steps at once (max_workers), and resume the run"
+                : "; please report it with the run's journal");
     }
 
     void settle(StepNode first, StepResult firstResult) {

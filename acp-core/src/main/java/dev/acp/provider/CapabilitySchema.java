@@ -263,7 +263,9 @@ public final class CapabilitySchema {
                         .param("text", ParamType.TEXT, "alias of query")
                         .param("id", ParamType.TEXT, "an item of the index: find the items nearest to it")
                         .param("k", ParamType.INTEGER, "how many hits (default 10)")
-                        .param("filter", ParamType.ANY, "metadata that hits must have, as field: value");
+                        .param("filter", ParamType.ANY, "metadata that hits must have, as field: value")
+                        .param("where", ParamType.ANY, "numeric conditions hits must meet, as field>=number"
+                                + " (or >, <=, <); one text or a list, all must hold");
                 case CLUSTER_CONTENT -> b.required("index", "texts")
                         .param("index", ParamType.FOLDER, "the index folder whose items are clustered")
                         .param("texts", ParamType.ANY, "a list of texts to cluster instead of an index")

@@ -46,17 +46,22 @@ public final class RunStore {
 
     /** Every run, newest first. Runs whose folders cannot be read are listed as damaged. */
     public List<Summary> list() throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
         List<Summary> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(RunStore::isRunFolder).toList()) {
-                out.add(summary(dir));
-            }
+        for (Path dir : folders()) {
+            out.add(summary(dir));
         }
         out.sort(Comparator.comparing(Summary::createdAt).reversed().thenComparing(Summary::runId));
         return out;
+    }
+
+    /** Every run folder, in no particular order, without reading any of them. */
+    public List<Path> folders() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(RunStore::isRunFolder).toList();
+        }
     }
 
     /** What the run in {@code dir} was started with ({@code meta.json}): its output folder, settings, pipeline. */

@@ -34,6 +34,13 @@ final class RunViews {
     // A view's maps and strings take about three times the bytes of its JSON: 64 MB of JSON at most.
     private final FolderCache<Shown> shown = new FolderCache<>(64, 192L * 1024 * 1024, s -> 4L * s.json().length);
 
+    /**
+     * The summary of each run folder, by the same stamps as {@link #shown}: the run list reads
+     * only the journals that changed since it was last asked for, not every run's.
+     */
+    private final FolderCache<RunStore.Summary> summaries = new FolderCache<>(16_384, 64L * 1024 * 1024,
+            s -> 1024L + s.warnings().stream().mapToLong(w -> 2L * w.length()).sum());
+
     RunViews(RunStore store, ServerRuns runs, ObjectMapper json, Clock clock) {
         this.store = store;
         this.runs = runs;
@@ -48,7 +55,8 @@ final class RunViews {
     /** Every run, newest first, as rows of {@code acp runs list --format json} (status queued/refused/cancelled too). */
     List<Map<String, Object>> list() throws IOException {
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-        for (RunStore.Summary s : store.list()) {
+        for (Path d : store.folders()) {
+            RunStore.Summary s = summary(d);
             rows.put(s.runId(), row(s));
         }
         for (ServerRuns.Entry e : runs.entries()) {
@@ -62,6 +70,27 @@ final class RunViews {
         List<Map<String, Object>> out = new ArrayList<>(rows.values());
         out.sort((a, b) -> ((String) b.get("created_at")).compareTo((String) a.get("created_at")));
         return out;
+    }
+
+    private RunStore.Summary summary(Path d) throws IOException {
+        List<FolderCache.Stamp> stamps = stamps(d);
+        RunStore.Summary s = summaries.get(d, stamps).orElse(null);
+        if (s == null) {
+            s = store.summary(d);
+            summaries.put(d, stamps, s);
+        }
+        return s;
+    }
+
+    /**
+     * What a run folder's views are read from: its journal, report and meta file, and whether a
+     * session holds it. Stamped before reading: what is read is then at least as new as its stamps.
+     */
+    private List<FolderCache.Stamp> stamps(Path d) throws IOException {
+        List<FolderCache.Stamp> stamps = new ArrayList<>(FolderCache.stamps(List.of(d.resolve("journal.jsonl"),
+                d.resolve("run.json"), d.resolve("meta.json"))));
+        stamps.add(new FolderCache.Stamp(store.inUse(d) ? 1 : 0, java.time.Instant.EPOCH, true));
+        return stamps;
     }
 
     private static Map<String, Object> row(RunStore.Summary s) {
@@ -125,10 +154,7 @@ final class RunViews {
             return entry.isEmpty() ? Optional.empty() : Optional.of(shown(memoryRow(entry.get())));
         }
         Path d = dir.get();
-        // Stamped before reading: what is read is then at least as new as its stamps say.
-        List<FolderCache.Stamp> stamps = new ArrayList<>(FolderCache.stamps(List.of(d.resolve("journal.jsonl"),
-                d.resolve("run.json"), d.resolve("meta.json"))));
-        stamps.add(new FolderCache.Stamp(store.inUse(d) ? 1 : 0, java.time.Instant.EPOCH, true));
+        List<FolderCache.Stamp> stamps = stamps(d);
         Shown read = shown.get(d, stamps).orElse(null);
         if (read == null) {
             read = shown(Collections.unmodifiableMap(fromFolder(d)));

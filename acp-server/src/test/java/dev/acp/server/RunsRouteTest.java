@@ -68,6 +68,30 @@ class RunsRouteTest {
     }
 
     @Test
+    void the_run_list_reads_a_journal_again_only_when_it_changed() throws Exception {
+        String id = TestServer.json(s.post("/api/runs", Map.of("pipeline", PREVIEW))).get("run_id").asText();
+        s.awaitStatus(id, "succeeded");
+        JsonNode first = TestServer.json(s.get("/api/runs")).get("runs").get(0);
+        assertThat(first.get("succeeded").asInt()).isEqualTo(1);
+
+        // The same bytes count with the same time: the list answers from what it read before,
+        // which shows it did not parse the journal again.
+        Path journal = s.home.resolve("runs").resolve(id).resolve("journal.jsonl");
+        var modified = Files.getLastModifiedTime(journal);
+        byte[] blank = new byte[(int) Files.size(journal)];
+        java.util.Arrays.fill(blank, (byte) ' ');
+        Files.write(journal, blank);
+        Files.setLastModifiedTime(journal, modified);
+        assertThat(TestServer.json(s.get("/api/runs")).get("runs").get(0)).isEqualTo(first);
+
+        // One byte more is a changed journal: read again (and now it has no steps).
+        Files.write(journal, new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
+        JsonNode again = TestServer.json(s.get("/api/runs")).get("runs").get(0);
+        assertThat(again.get("run_id").asText()).isEqualTo(id);
+        assertThat(again.get("succeeded").asInt()).isZero();
+    }
+
+    @Test
     void an_unknown_run_is_404_on_every_run_route() throws Exception {
         for (String path : new String[] {"/api/runs/nosuchrun", "/api/runs/nosuchrun/events",
             "/api/runs/nosuchrun/files/x.png"}) {

@@ -120,7 +120,8 @@ public final class ContentProcessor {
                 case VIDEO -> {
                     shots = shots(file, options.keyframes());
                     faces = faces(file, options);
-                    quality = quality(file);
+                    // The shots just found give the quality its shot rhythm: one decode, not two.
+                    quality = new QualityAnalyzer(ffmpeg, scratch).analyze(file, shots);
                 }
             }
             if (options.keyframes() != null && what.kind() != ContentKind.VIDEO) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scores any image, audio or video file (see the module README for the formulas). What a file is
@@ -44,6 +45,15 @@ public final class QualityAnalyzer {
      *     not media, or has no picture or sound; {@link ErrorKind#LOCAL} when ffmpeg fails on it
      */
     public QualityReport analyze(Path file) throws ProviderException, InterruptedException {
+        return analyze(file, null);
+    }
+
+    /**
+     * The quality of {@code file}, reusing {@code shots} when the caller has already detected the
+     * video's shots (with the default options), so that the whole video is not decoded again for
+     * its shot rhythm.
+     */
+    public QualityReport analyze(Path file, @Nullable ShotList shots) throws ProviderException, InterruptedException {
         if (!Files.isRegularFile(file)) {
             throw new ProviderException(ErrorKind.VALIDATION, file + " does not exist or is not a file; check the path");
         }
@@ -57,7 +67,7 @@ public final class QualityAnalyzer {
         return switch (MediaKind.of(file, info)) {
             case IMAGE -> image(file);
             case AUDIO -> audio(file, info);
-            case VIDEO -> video(file, info);
+            case VIDEO -> video(file, info, shots);
         };
     }
 
@@ -71,13 +81,14 @@ public final class QualityAnalyzer {
         return QualityReport.of(file, MediaKind.AUDIO, AudioQuality.dimensions(m));
     }
 
-    private QualityReport video(Path file, MediaInfo info) throws ProviderException, InterruptedException {
+    private QualityReport video(Path file, MediaInfo info, @Nullable ShotList known)
+            throws ProviderException, InterruptedException {
         double duration = info.duration().orElse(0);
         MediaStream.Video stream = info.video().orElseThrow();
         List<ImageStatistics> frames =
                 new VideoSampler(ffmpeg).sample(file, stream.width(), stream.height(), duration);
         AudioMeasurement audio = info.audio().isPresent() ? new AudioMeter(ffmpeg).measure(file, duration) : null;
-        ShotList shots = new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
+        ShotList shots = known != null ? known : new ShotDetector(ffmpeg).detect(file, ShotOptions.DEFAULTS);
         // Every shot after the first starts with a transition: a cut, a dissolve or a fade.
         List<Double> transitions = shots.shots().stream().skip(1).map(Shot::startSeconds).toList();
         ShotRhythm rhythm = ShotRhythm.of(transitions, duration > 0 ? duration : shots.durationSeconds());

@@ -1,6 +1,8 @@
 package dev.acp.content.steps;
 
+import dev.acp.content.index.ItemFilter;
 import dev.acp.content.index.MetadataFilter;
+import dev.acp.content.index.RangeFilter;
 import dev.acp.content.index.SearchHit;
 import dev.acp.content.index.Indexes;
 import dev.acp.content.index.VectorIndex;
@@ -39,6 +41,7 @@ final class SearchStep implements ContentStep {
         p.path("index");
         p.integer("k", 1, MAX_K, 10);
         p.filters("filter");
+        ranges(p);
         if (p.text("query", "text").filter(String::isBlank).isPresent()) {
             p.problem("query", "config.query is empty", "say what to look for, for example 'query: rainy day jazz'");
         }
@@ -48,8 +51,9 @@ final class SearchStep implements ContentStep {
     public ProviderResult run(ProviderRequest request, StepParams p) throws ProviderException, InterruptedException {
         Path folder = p.path("index").orElseThrow();
         int k = p.integer("k", 1, MAX_K, 10);
-        List<MetadataFilter> filters = new ArrayList<>();
+        List<ItemFilter> filters = new ArrayList<>();
         p.filters("filter").forEach((field, value) -> filters.add(new MetadataFilter(field, value)));
+        filters.addAll(ranges(p));
         String query = p.text("query", "text").orElse(null);
         String id = p.text("id").orElse(null);
         try (VectorIndex index = Indexes.open(folder, engines.clock())) {
@@ -73,5 +77,23 @@ final class SearchStep implements ContentStep {
             throw new ProviderException(ErrorKind.LOCAL, "could not read the index " + folder + " (" + e.getMessage()
                     + ")", e);
         }
+    }
+
+    /**
+     * {@code where}: numeric conditions ({@code tempo_bpm>=100}), the same as the search command's
+     * {@code --where}; one text or a list. A condition that does not read is a problem of the
+     * step, found when the pipeline is checked.
+     */
+    private static List<RangeFilter> ranges(StepParams p) {
+        List<RangeFilter> out = new ArrayList<>();
+        for (String condition : p.texts("where").orElse(List.of())) {
+            try {
+                out.add(RangeFilter.parse(condition));
+            } catch (UsageException e) {
+                p.problem("where", "config.where '" + condition + "' is not a condition of the form field>=number"
+                        + " (or >, <=, <)", "write for example 'where: [\"tempo_bpm>=100\", \"duration_seconds<240\"]'");
+            }
+        }
+        return out;
     }
 }
