@@ -42,7 +42,10 @@ def archive_for(java, jar, out):
         subprocess.run([java, f"-XX:ArchiveClassesAtExit={out}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                         "-jar", jar, "config", "validate", "--offline", "examples/story-to-video.yaml"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-    return [f"-XX:SharedArchiveFile={out}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1"]
+    # The options ./acp gives short commands (archive, C1 only, the serial collector), so that a
+    # before-and-after compares builds, not launchers.
+    return [f"-XX:SharedArchiveFile={out}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC"]
 
 
 def main():
@@ -62,7 +65,7 @@ def main():
     launchers = {"./acp": ["./acp"], "java -jar": [java, "-jar", jar]}
     if args.baseline_jar:
         opts = archive_for(java, args.baseline_jar, "bench/target/plan-baseline.jsa")
-        launchers["baseline (archive, C1)"] = [java] + opts + ["-jar", args.baseline_jar]
+        launchers["baseline (archive, C1, serial)"] = [java] + opts + ["-jar", args.baseline_jar]
     commands = {}
     for name, launcher in launchers.items():
         commands[f"{name} --version"] = launcher + ["--version"]

@@ -65,6 +65,15 @@ final class BatchRunCommand implements Callable<Integer> {
     @Mixin
     MetricsFileOption metrics = new MetricsFileOption();
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "local", description = "Where rows run:"
+            + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). temporal: each row as a workflow of its own on"
+            + " 'acp worker' processes (see --temporal-target), its cost reserved out of the batch's limit before it"
+            + " starts; a batch resumes on the engine it started on.")
+    RunCommand.Engine engine;
+
+    @Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
     private final CliContext context;
 
     BatchRunCommand(CliContext context) {
@@ -81,18 +90,27 @@ final class BatchRunCommand implements Callable<Integer> {
             throw new UsageException("--retry-failed applies to a resumed batch; add --resume BATCH");
         }
         Acp acp = metrics.observe(context.acp());
+        if (engine == RunCommand.Engine.temporal) {
+            // Connects when the first row starts: a batch refused by its checks never reaches
+            // Temporal, and the local engine never loads Temporal's classes.
+            try (TemporalConnection.BatchEngine rows = TemporalConnection.batchEngine(temporal, context, acp)) {
+                return run(acp, runner -> runner.engine(RunCommand.Engine.temporal.name(), rows));
+            } finally {
+                metrics.write(context.workingDirectory(), context.err());
+            }
+        }
         try {
-            return run(acp);
+            return run(acp, runner -> runner);
         } finally {
             metrics.write(context.workingDirectory(), context.err());
         }
     }
 
-    private int run(Acp acp) throws IOException {
-        BatchRunner runner = resume != null
+    private int run(Acp acp, java.util.function.UnaryOperator<BatchRunner> withEngine) throws IOException {
+        BatchRunner runner = withEngine.apply(resume != null
                 ? BatchRunner.resume(acp, resume, context.workingDirectory()).files(options.config,
                         options.inputs).retryFailed(retryFailed)
-                : BatchRunner.newBatch(acp, options.config, options.inputs, context.workingDirectory());
+                : BatchRunner.newBatch(acp, options.config, options.inputs, context.workingDirectory()));
         runner.offline(options.offline).parallel(options.parallel).outputDirectory(options.outputDirectory)
                 .costLimit(options.limit()).maxFailures(maxFailures).limitRows(options.limitRows).only(options.only)
                 .allowUnknownPrices(options.allowUnknownPrices).pricing(options.pricing)

@@ -4,6 +4,7 @@ import dev.acp.Acp;
 import dev.acp.error.UsageException;
 import dev.acp.run.RunEngine;
 import dev.acp.temporal.AcpWorker;
+import dev.acp.temporal.TemporalBatchEngine;
 import dev.acp.temporal.TemporalEngine;
 import dev.acp.temporal.TemporalTarget;
 import io.temporal.client.WorkflowClient;
@@ -50,6 +51,74 @@ final class TemporalConnection implements AutoCloseable {
                         acp.engineOptions().clock()).run(request, meta, snapshot);
             }
         };
+    }
+
+    /**
+     * The engine of a batch's rows ({@code acp batch run --engine temporal}): one connection for
+     * the whole batch, opened when the first row starts (after every row was checked and the money
+     * rules met, so that a batch refused for those never reaches Temporal) and closed by the caller
+     * when the batch has ended.
+     */
+    static BatchEngine batchEngine(TemporalOptions options, CliContext context, Acp acp) {
+        return new BatchEngine(options, context, acp);
+    }
+
+    /** Rows share one connection; a service that cannot be reached fails every row at once with the same line. */
+    static final class BatchEngine implements RunEngine, AutoCloseable {
+        private final TemporalOptions options;
+        private final CliContext context;
+        private final Acp acp;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private @org.jspecify.annotations.Nullable TemporalConnection connection;
+        private @org.jspecify.annotations.Nullable TemporalBatchEngine engine;
+        private @org.jspecify.annotations.Nullable UsageException unreachable;
+
+        private BatchEngine(TemporalOptions options, CliContext context, Acp acp) {
+            this.options = options;
+            this.context = context;
+            this.acp = acp;
+        }
+
+        @Override
+        public dev.acp.engine.RunResult run(dev.acp.engine.RunRequest request, dev.acp.run.RunMeta meta,
+                java.nio.file.Path snapshot) {
+            return engine().run(request, meta, snapshot);
+        }
+
+        private TemporalBatchEngine engine() {
+            lock.lock();
+            try {
+                if (unreachable != null) {
+                    throw new UsageException(unreachable.getMessage(), unreachable);
+                }
+                if (engine == null) {
+                    try {
+                        connection = open(options, context);
+                    } catch (UsageException e) {
+                        unreachable = e;
+                        throw e;
+                    }
+                    engine = new TemporalBatchEngine(new TemporalEngine(connection.client, connection.target.taskQueue(),
+                            acp.registry(), context.workingDirectory(), acp.engineOptions().clock()),
+                            acp.engineOptions().clock());
+                }
+                return engine;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     AutoCloseable startWorker(Acp acp, int maxConcurrentSteps) {

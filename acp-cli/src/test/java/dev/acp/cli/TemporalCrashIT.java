@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * random point (after a random number of jobs was created); a fresh worker replaces it. After
  * every iteration: no step's job was created twice (a retried node re-attached by the journaled
  * handle, or re-sent with the same idempotency key), the outputs are byte for byte those of a
- * local-engine run of the same pipeline, and the run's ledger equals what the provider billed.
+ * local-engine run of the same pipeline, and the run's ledger (the node journals, and the
+ * submitter's run journal that {@code acp runs show} reads) equals what the provider billed.
  *
  * <p>Slow (a lost worker is noticed by its heartbeat timeout, 20 s): only with
  * {@code -Ptemporal-crash} (iterations {@code -Dacp.temporalcrash.iterations}, 20 there; seed
@@ -192,7 +193,50 @@ class TemporalCrashIT {
                     .append(" log\n").append(tail(workerLogs.get(i))).append("\n== worker ").append(i)
                     .append(" threads\n").append(threads(workers.get(i)));
         }
-        return sb.append("\n== dev server log\n").append(tail(root.resolve("dev-server.log"))).toString();
+        return sb.append("\n== dev server log\n").append(tail(root.resolve("dev-server.log")))
+                .append("\n== open workflows\n").append(workflows()).toString();
+    }
+
+    /**
+     * What the server holds of every open run: pending activities and workflow task, and the last
+     * events of its history with the worker that took each task (a task scheduled and never
+     * started is one no worker polls for).
+     */
+    private static String workflows() {
+        var stubs = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+                io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+        try {
+            var service = stubs.blockingStub().withDeadlineAfter(20, TimeUnit.SECONDS);
+            StringBuilder sb = new StringBuilder();
+            var open = service.listOpenWorkflowExecutions(io.temporal.api.workflowservice.v1
+                    .ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(10).build());
+            for (var info : open.getExecutionsList()) {
+                var run = info.getExecution();
+                var described = service.describeWorkflowExecution(io.temporal.api.workflowservice.v1
+                        .DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default").setExecution(run).build());
+                sb.append(run.getWorkflowId()).append(": ").append(described.getPendingActivitiesCount())
+                        .append(" activities pending, workflow task ")
+                        .append(described.hasPendingWorkflowTask() ? described.getPendingWorkflowTask().getState() : "none")
+                        .append('\n');
+                var events = service.getWorkflowExecutionHistory(io.temporal.api.workflowservice.v1
+                        .GetWorkflowExecutionHistoryRequest.newBuilder().setNamespace("default").setExecution(run).build())
+                        .getHistory().getEventsList();
+                for (var e : events.subList(Math.max(0, events.size() - 30), events.size())) {
+                    String who = e.hasWorkflowTaskStartedEventAttributes()
+                            ? " by " + e.getWorkflowTaskStartedEventAttributes().getIdentity()
+                            : e.hasActivityTaskStartedEventAttributes()
+                                    ? " by " + e.getActivityTaskStartedEventAttributes().getIdentity() + " attempt "
+                                            + e.getActivityTaskStartedEventAttributes().getAttempt()
+                                    : "";
+                    sb.append("  ").append(e.getEventId()).append(' ').append(e.getEventType()).append(who).append('\n');
+                }
+            }
+            return sb.isEmpty() ? "(none)" : sb.toString();
+        } catch (RuntimeException e) {
+            return "(the server did not answer: " + e.getMessage() + ")";
+        } finally {
+            stubs.shutdownNow();
+        }
     }
 
     /** The thread dump of a live JVM (jcmd), cut to what fits in a failure message. */
@@ -253,8 +297,7 @@ class TemporalCrashIT {
 
     /**
      * What the run's nodes settled: each node's journal on the shared folder
-     * ({@code out/.acp-temporal/<run>/<node>.jsonl}), where a node's paid calls are recorded. (The
-     * submitter's own run journal records the steps' results but, today, no settled cost.)
+     * ({@code out/.acp-temporal/<run>/<node>.jsonl}), where a node's paid calls are recorded.
      */
     private static BigDecimal ledger() throws IOException {
         BigDecimal total = BigDecimal.ZERO;
@@ -266,13 +309,21 @@ class TemporalCrashIT {
         return total;
     }
 
+    /** What the submitter's run journal says the run spent: what {@code acp runs list/show} show. */
+    private static BigDecimal journaled(Path work) throws IOException {
+        var runs = new dev.acp.run.RunStore(work.resolve(".acp-home").resolve("runs")).list();
+        assertThat(runs).as("the submitter's runs").hasSize(1);
+        return runs.getFirst().spent();
+    }
+
     private static void assertPaidOnceAndComplete(Path work, Map<String, String> expected, String what)
             throws Exception {
         assertThat(jobs.submissionsByStep()).as(what + ": jobs created per step (the provider's records)")
                 .hasSize(STEPS).allSatisfy((step, n) -> assertThat(n).as(step).isEqualTo(1));
         assertThat(jobs.charges()).as(what + ": charges").hasSize(STEPS);
         assertThat(outputs(out())).as(what + ": outputs against the local engine's").isEqualTo(expected);
-        assertThat(ledger()).as(what + ": ledger").isEqualByComparingTo(jobs.billedTotal());
+        assertThat(ledger()).as(what + ": ledger (node journals)").isEqualByComparingTo(jobs.billedTotal());
+        assertThat(journaled(work)).as(what + ": spent (the run's journal)").isEqualByComparingTo(jobs.billedTotal());
     }
 
     @Test

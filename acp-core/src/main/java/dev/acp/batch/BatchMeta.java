@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param only the ids of the rows to run, or empty for all
  * @param cacheMode USE, REFRESH or OFF
  * @param rows how many rows the batch runs
+ * @param engine the engine its rows run on ("temporal"), or null for the local one (and batches
+ *     written before engines were named)
  */
 record BatchMeta(String batchId, String pipelineName, String pipelineFile, String pipelineSha256, String inputsFile,
         String inputsLabel, String inputsSha256, String workingDirectory, String outputDirectory, boolean offline,
         boolean parallel, @Nullable Long limitRows, List<String> only, String cacheMode, long rows, String createdAt,
-        String acpVersion) {
+        String acpVersion, @Nullable String engine) {
 
     BatchMeta {
         only = List.copyOf(only);

@@ -39,6 +39,14 @@ final class BatchResumeSettings {
             throw differs("--only " + String.join(",", r.only), batch + " runs " + (meta.only().isEmpty() ? "all its"
                     + " rows" : "rows " + String.join(",", meta.only())));
         }
+        if (!Objects.equals(r.engineName, meta.engine())) {
+            // A row's paid jobs are recorded where its engine keeps them (the run's journal, or the
+            // node journals of a Temporal run); another engine would not find them and pay again.
+            throw new UsageException(batch + " ran its rows " + (meta.engine() == null ? "on the local engine"
+                    : "with --engine " + meta.engine()) + "; resume it the same way (" + (meta.engine() == null
+                    ? "without --engine" : "--engine " + meta.engine()) + "), so that its rows' jobs are found and not"
+                    + " paid twice");
+        }
         if (r.cacheMode != null && r.cacheMode != CacheMode.valueOf(meta.cacheMode())) {
             throw differs("the cache setting", batch + " started with cache mode " + meta.cacheMode().toLowerCase(
                     java.util.Locale.ROOT));

@@ -5,6 +5,7 @@ import dev.acp.cost.PipelineEstimate;
 import dev.acp.error.PipelineInvalidException;
 import dev.acp.error.UsageException;
 import dev.acp.run.Confirmation;
+import dev.acp.run.RunEngine;
 import dev.acp.run.RunHost;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -55,6 +56,8 @@ public final class BatchRunner {
     BatchListener listener = BatchListener.NONE;
     Consumer<PipelineEstimate> onEstimate = e -> { };
     Consumer<String> onNotice = n -> { };
+    @Nullable RunEngine engine;
+    @Nullable String engineName;
     private boolean used;
 
     private BatchRunner(RunHost acp, @Nullable Path pipelineFile, @Nullable Path inputsFile, @Nullable String resumeId,
@@ -192,6 +195,19 @@ public final class BatchRunner {
     /** Receives the batch's total estimate before it is checked against the rules (not for free batches). */
     public BatchRunner onEstimate(Consumer<PipelineEstimate> value) {
         this.onEstimate = Objects.requireNonNull(value, "onEstimate");
+        return this;
+    }
+
+    /**
+     * The engine every row's run goes to instead of the local one (acp-temporal's, for
+     * {@code --engine temporal}): each row is still validated, estimated, journaled and reported
+     * by the run path, within the batch's ledger; only where its steps run changes. The name
+     * ("temporal") is kept with the batch: a resume must name the same engine, because a row's
+     * paid jobs are recorded where its engine keeps them.
+     */
+    public BatchRunner engine(String name, RunEngine value) {
+        this.engineName = Objects.requireNonNull(name, "name");
+        this.engine = Objects.requireNonNull(value, "engine");
         return this;
     }
 

@@ -71,7 +71,7 @@ final class BatchStart {
                 source.inputsFile().toString(), source.label(), check.inputsSha256(), r.workingDirectory.toString(),
                 source.outputRoot().toString(), r.offline, r.parallel, r.limitRows, r.only,
                 (r.cacheMode != null ? r.cacheMode : CacheMode.USE).name(), check.selectedRows(),
-                clock.instant().toString(), Version.current());
+                clock.instant().toString(), Version.current(), r.engineName);
         BatchFolder folder = BatchFolder.create(store.folder(batchId), meta);
         try {
             RunGroup group = RunGroup.create(r.acp, folder.runs(), "batch", r.costLimit, Map.of(), pricing);
@@ -146,7 +146,7 @@ final class BatchStart {
                 latest, concurrency, maxFailures, r.retryFailed, folder.journal(), clock, r.listener, r.onNotice);
         RowRun rows = new RowRun(r.acp, group, Path.of(meta.pipelineFile()), Path.of(meta.workingDirectory()),
                 source, meta.offline(), meta.parallel(), CacheMode.valueOf(meta.cacheMode()), r.allowUnknownPrices,
-                meta.batchId());
+                meta.batchId(), r.engine);
         return BatchHandle.start(folder, s, new BatchExecution(s, rows, group, clock), group);
     }
 

@@ -7,6 +7,7 @@ import dev.acp.engine.StepResult;
 import dev.acp.engine.StepStatus;
 import dev.acp.error.AcpException;
 import dev.acp.error.PipelineInvalidException;
+import dev.acp.run.RunEngine;
 import dev.acp.run.RunGroup;
 import dev.acp.run.RunHandle;
 import dev.acp.run.RunHost;
@@ -29,9 +30,11 @@ import org.jspecify.annotations.Nullable;
  * the run resumed (its jobs re-attached, nothing paid twice) instead of started again.
  *
  * @param settings the batch's settings every row runs with
+ * @param engine what runs each row's plan instead of the local engine (a distributed one), or null
  */
 record RowRun(RunHost acp, RunGroup group, Path pipelineFile, Path workingDirectory, BatchSource source,
-        boolean offline, boolean parallel, CacheMode cacheMode, boolean allowUnknownPrices, String batchId) {
+        boolean offline, boolean parallel, CacheMode cacheMode, boolean allowUnknownPrices, String batchId,
+        @Nullable RunEngine engine) {
 
     /** The id of a row's run. */
     static String runId(String batchId, String rowId) {
@@ -54,6 +57,9 @@ record RowRun(RunHost acp, RunGroup group, Path pipelineFile, Path workingDirect
         runner.group(group).yes(true).allowUnknownPrices(allowUnknownPrices).listener(listener);
         if (!resume) {
             runner.cacheMode(cacheMode);
+        }
+        if (engine != null) {
+            runner.engine(engine);
         }
         RunOutcome outcome;
         try {

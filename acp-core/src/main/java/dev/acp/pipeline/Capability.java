@@ -98,7 +98,13 @@ public enum Capability {
     }
 
     public static Optional<Capability> fromWireName(String name) {
-        return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
+        return Optional.ofNullable(ByWireName.MAP.get(name));
+    }
+
+    /** Looked up once per step of every pipeline: a map, not a stream over the values. */
+    private static final class ByWireName {
+        static final java.util.Map<String, Capability> MAP = java.util.Map.copyOf(Arrays.stream(values())
+                .collect(java.util.stream.Collectors.toMap(Capability::wireName, c -> c)));
     }
 
     /** Every capability's wire name, in declaration order. */

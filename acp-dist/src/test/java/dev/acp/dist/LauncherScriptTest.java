@@ -22,6 +22,11 @@ class LauncherScriptTest {
     Path app;
 
     private String launch(String javaOpts, String... args) throws IOException, InterruptedException {
+        return launchOn("21.0.5", javaOpts, args);
+    }
+
+    /** Runs bin/acp with a stand-in runtime whose release file says {@code version}. */
+    private String launchOn(String version, String javaOpts, String... args) throws IOException, InterruptedException {
         Files.createDirectories(app.resolve("bin"));
         Files.createDirectories(app.resolve("lib"));
         Files.createDirectories(app.resolve("runtime/bin"));
@@ -31,6 +36,8 @@ class LauncherScriptTest {
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(app.resolve("lib/acp.jar"), "");
+        Files.writeString(app.resolve("runtime/release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\""
+                + version + "\"\n");
         List<String> command = new ArrayList<>(List.of("sh", app.resolve("bin/acp").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -64,5 +71,34 @@ class LauncherScriptTest {
                 .contains("-Xmx2g");
         assertThat(launch("-XX:+UseG1GC", "pipeline", "run", "--config", "absent.yaml"))
                 .doesNotContain("UseSerialGC");
+    }
+
+    @Test
+    void runs_keep_a_soft_heap_limit_and_a_small_young_generation_under_the_high_maximum() throws Exception {
+        // 2,000 fal jobs: 350-640 MB resident with the maximum alone (bench/RESULTS.md).
+        assertThat(launch("", "pipeline", "run", "--config", "absent.yaml"))
+                .contains("-Xmx512m", "-XX:SoftMaxHeapSize=96m", "-Xmn32m", "-XX:+UseSerialGC");
+        assertThat(launch("", "batch", "run", "--config", "absent.yaml")).contains("-XX:SoftMaxHeapSize=96m");
+        // A heap of the user's own: no soft limit above it, no young generation that may not fit in it.
+        assertThat(launch("-Xmx64m", "pipeline", "run", "--config", "absent.yaml"))
+                .doesNotContain("SoftMaxHeapSize", "-Xmn");
+        // Another collector sizes its young generation itself; ZGC keeps the soft limit on its own.
+        assertThat(launch("-XX:+UseZGC", "pipeline", "run", "--config", "absent.yaml"))
+                .contains("-XX:SoftMaxHeapSize=96m").doesNotContain("-Xmn", "UseSerialGC");
+        assertThat(launch("", "runs", "list")).doesNotContain("SoftMaxHeapSize", "-Xmn");
+    }
+
+    @Test
+    void the_native_heap_trim_only_on_a_jdk_25_runtime_and_never_compact_object_headers() throws Exception {
+        // JDK 21 does not know the trim and would not start with it.
+        assertThat(launchOn("21.0.5", "", "pipeline", "run", "--config", "absent.yaml"))
+                .doesNotContain("TrimNativeHeapInterval");
+        // Compact object headers would make the JVM drop the class-data archive made without them.
+        assertThat(launchOn("25.0.1", "", "pipeline", "run", "--config", "absent.yaml"))
+                .contains("-XX:TrimNativeHeapInterval=1000").doesNotContain("UseCompactObjectHeaders");
+        assertThat(launchOn("25.0.1", "", "--version")).doesNotContain("TrimNativeHeapInterval");
+        // ACP_JAVA_OPTS come last, so they can turn it off.
+        assertThat(launchOn("25.0.1", "-XX:TrimNativeHeapInterval=0", "pipeline", "run", "-c", "a.yaml"))
+                .endsWith("-XX:TrimNativeHeapInterval=0 -jar " + app.resolve("lib/acp.jar") + " pipeline run -c a.yaml");
     }
 }

@@ -66,7 +66,7 @@ public final class NodeWorker implements NodeActivities {
     public NodeOutcome runNode(NodeTask task) {
         ActivityExecutionContext context = Activity.getExecutionContext();
         var info = context.getInfo();
-        PlanResult planned = acp.check(task.source().text(), task.source().label(),
+        PlanResult planned = acp.check(SharedPipeline.text(task.source()), task.source().label(),
                 Path.of(task.source().baseDirectory()), task.source().readerFormat(), task.source().settings());
         if (planned.plan() == null) {
             throw ApplicationFailure.newNonRetryableFailure("the pipeline does not validate on worker "
@@ -125,7 +125,12 @@ public final class NodeWorker implements NodeActivities {
      * the node next finds it.
      */
     static Path journalOf(ExecutionPlan plan, NodeTask task) {
-        return plan.outputDirectory().resolve(".acp-temporal").resolve(task.runId()).resolve(task.nodeId() + ".jsonl");
+        return runFolder(plan, task.runId()).resolve(task.nodeId() + ".jsonl");
+    }
+
+    /** The run's own folder on the shared folder: its node journals and the pipeline's copy. */
+    static Path runFolder(ExecutionPlan plan, String runId) {
+        return plan.outputDirectory().resolve(".acp-temporal").resolve(runId);
     }
 
     /** The reservation the workflow made for the node, enforced step by step as locally. */

@@ -12,13 +12,32 @@ import org.jspecify.annotations.Nullable;
  * a run changes nothing) and the settings of the run. Relative paths resolve against
  * {@code baseDirectory} and outputs go to the output folder, both of which must be on a folder
  * that every worker shares (see the module README).
+ *
+ * @param text the snapshot itself, or empty when {@code shared} names it
+ * @param shared the snapshot's copy on the shared folder ({@link SharedPipeline}), or null when
+ *     the text is carried here
  */
 public record PipelineSource(String text, String label, String baseDirectory, String format, boolean offline,
-        boolean parallel, Map<String, String> inputs, @Nullable String outputDirectory, String workingDirectory) {
+        boolean parallel, Map<String, String> inputs, @Nullable String outputDirectory, String workingDirectory,
+        @Nullable Shared shared) {
+
+    /** The snapshot's copy on the shared folder: its absolute path and the SHA-256 of its text. */
+    public record Shared(String path, String sha256) {
+        public Shared {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+        }
+    }
 
     public PipelineSource {
         Objects.requireNonNull(text, "text");
         inputs = Map.copyOf(inputs);
+    }
+
+    /** A source that carries its text. */
+    public PipelineSource(String text, String label, String baseDirectory, String format, boolean offline,
+            boolean parallel, Map<String, String> inputs, @Nullable String outputDirectory, String workingDirectory) {
+        this(text, label, baseDirectory, format, offline, parallel, inputs, outputDirectory, workingDirectory, null);
     }
 
     public RunSettings settings() {

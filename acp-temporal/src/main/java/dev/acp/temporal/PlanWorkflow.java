@@ -32,11 +32,12 @@ import java.util.Set;
  */
 public final class PlanWorkflow implements RunWorkflow {
     /**
-     * Nodes dispatched and not yet settled, at most. Every activity's input carries the pipeline's
-     * text, and the activities a workflow task schedules travel in one gRPC message of at most
-     * 4 MiB: 200 standalone steps dispatched at once (a 30 KB pipeline, 6 MB) made the task fail
-     * on every retry and the run hang. The window keeps one task's commands small for pipelines
-     * of up to several hundred steps; larger ones need the text by reference (not built).
+     * Nodes dispatched and not yet settled, at most. The activities a workflow task schedules
+     * travel in one gRPC message of at most 4 MiB: when every input carried the pipeline's text,
+     * 200 standalone steps dispatched at once (a 30 KB pipeline, 6 MB) made the task fail on every
+     * retry and the run hang. Inputs now name the text on the shared folder ({@link
+     * SharedPipeline}), but each still carries the results of every node it depends on, which
+     * grow with the pipeline: the window keeps one task's commands bounded all the same.
      */
     static final int MAX_RUNNING = 64;
 

@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code acp pipeline run --engine temporal}: the run path (validation, money rules, run folder,
- * report) is the local one; only the plan runs on Temporal's workers. Every step's result is
- * journaled in the run's folder as it would be locally, so {@code acp runs list/show} show the
- * run, and the limit the run path computed is the one the workflow holds.
+ * report) is the local one; only the plan runs on Temporal's workers. Every step's result and
+ * settled cost is journaled in the run's folder as it would be locally, so {@code acp runs
+ * list/show} show the run and what it spent, and the limit the run path computed is the one the
+ * workflow holds.
  */
 public final class TemporalEngine implements RunEngine {
     private final TemporalRun runs;
@@ -44,6 +45,15 @@ public final class TemporalEngine implements RunEngine {
 
     @Override
     public RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot) {
+        BigDecimal limit = request.costs() instanceof RunBudget budget ? budget.ledger().runLimit() : null;
+        return run(request, meta, pipelineSnapshot, limit);
+    }
+
+    /**
+     * Runs the plan with {@code limit} as the workflow's ledger instead of the run's own limit: a
+     * batch's row gets what the submitter reserved for it out of the batch's ledger ({@link TemporalBatchEngine}).
+     */
+    RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot, @Nullable BigDecimal limit) {
         ExecutionPlan plan = request.plan();
         String text;
         try {
@@ -52,15 +62,14 @@ public final class TemporalEngine implements RunEngine {
             throw new UncheckedIOException(e);
         }
         Path original = Path.of(meta.pipelineFile());
-        PipelineSource source = new PipelineSource(text, original.toString(), original.getParent().toString(),
+        // Every worker reads the snapshot from the shared folder (beside the node journals): the
+        // activities' inputs name it instead of each carrying a copy of the text.
+        PipelineSource.Shared copy = SharedPipeline.write(NodeWorker.runFolder(plan, request.runId()),
+                original.getFileName().toString(), text);
+        PipelineSource source = new PipelineSource("", original.toString(), original.getParent().toString(),
                 NodeReader.Format.forFileName(original.getFileName().toString()).name(), meta.offline(), meta.parallel(),
-                meta.inputs(), meta.outputDirectory(), workingDirectory.toString());
-        BigDecimal limit = null;
-        Estimator estimator = null;
-        if (request.costs() instanceof RunBudget budget) {
-            limit = budget.ledger().runLimit();
-            estimator = budget.estimator();
-        }
+                meta.inputs(), meta.outputDirectory(), workingDirectory.toString(), copy);
+        Estimator estimator = request.costs() instanceof RunBudget budget ? budget.estimator() : null;
         List<NodeSpec> nodes = PlanShape.of(plan, estimator, this::billed);
         RunResult result;
         try {
@@ -72,8 +81,9 @@ public final class TemporalEngine implements RunEngine {
             throw new IllegalStateException("interrupted while following the run on Temporal", e);
         }
         try {
+            SettledCosts costs = new SettledCosts(plan);
             for (StepResult r : result.steps()) {
-                request.recorder().stepFinished(r, true);
+                costs.record(r, request.recorder());
             }
             request.recorder().runFinished(result);
         } catch (RuntimeException e) {
@@ -82,7 +92,7 @@ public final class TemporalEngine implements RunEngine {
         return result;
     }
 
-    private boolean billed(@Nullable String provider) {
+    boolean billed(@Nullable String provider) {
         return provider != null && (!registry.has(provider) || registry.provider(provider).costsMoney());
     }
 }

@@ -6,7 +6,9 @@ import dev.acp.engine.RunResult;
 import dev.acp.engine.RunStatus;
 import dev.acp.engine.StepResult;
 import dev.acp.plan.ExecutionPlan;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Clock;
@@ -46,8 +48,17 @@ public final class TemporalRun {
             throws InterruptedException {
         Instant started = clock.instant();
         RunWorkflow typed = client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId(input.runId())).setTaskQueue(taskQueue).build());
-        WorkflowClient.start(typed::run, input);
+                .setWorkflowId(workflowId(input.runId())).setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
+                .build());
+        try {
+            WorkflowClient.start(typed::run, input);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            // A resumed run whose workflow is still running, or finished: follow that one instead
+            // of starting the run's steps again. (One that was cancelled or failed starts anew;
+            // its nodes then resume from their journals.)
+            typed = client.newWorkflowStub(RunWorkflow.class, workflowId(input.runId()));
+        }
         WorkflowStub stub = WorkflowStub.fromTyped(typed);
         listener.runStarted(plan, input.runId());
         CompletableFuture<RunSummary> done = stub.getResultAsync(RunSummary.class);

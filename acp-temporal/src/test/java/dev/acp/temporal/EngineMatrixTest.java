@@ -10,6 +10,8 @@ import dev.acp.engine.StepResult;
 import dev.acp.env.Environment;
 import dev.acp.plan.ExecutionPlan;
 import dev.acp.plan.RunSettings;
+import dev.acp.testkit.jobs.FakeJobProviderFactory;
+import dev.acp.testkit.jobs.FakeJobServer;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
@@ -43,13 +45,20 @@ class EngineMatrixTest {
     @TempDir
     static Path dir;
     private TestWorkflowEnvironment temporal;
+    /** A paid job provider (over HTTP, with its own record of what it billed) for the spend test. */
+    private FakeJobServer jobs;
     /** The local engine's ACP; the worker has its own (providers keep per-instance state, as on two machines). */
     private Acp acp;
 
     @BeforeAll
     void startTemporal() {
-        acp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString())));
-        Acp workerAcp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("worker-home").toString())));
+        jobs = FakeJobServer.start(FakeJobServer.Settings.defaults().withJobDuration(java.time.Duration.ofMillis(40)));
+        acp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("home").toString(),
+                FakeJobProviderFactory.BASE_URL_VARIABLE, jobs.baseUrl(), FakeJobProviderFactory.API_KEY_VARIABLE,
+                jobs.apiKey())));
+        Acp workerAcp = Acp.create(Environment.of(Map.of("ACP_HOME", dir.resolve("worker-home").toString(),
+                FakeJobProviderFactory.BASE_URL_VARIABLE, jobs.baseUrl(), FakeJobProviderFactory.API_KEY_VARIABLE,
+                jobs.apiKey())));
         temporal = TestWorkflowEnvironment.newInstance();
         Worker worker = temporal.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(PlanWorkflow.class);
@@ -60,6 +69,7 @@ class EngineMatrixTest {
     @AfterAll
     void stopTemporal() {
         temporal.close();
+        jobs.close();
     }
 
     static Stream<String> shapes() {
@@ -190,6 +200,98 @@ class EngineMatrixTest {
         assertThat(List.of(onTemporal.status(), onTemporal.steps(), onTemporal.succeeded(), onTemporal.failed()))
                 .isEqualTo(List.of(onLocal.status(), onLocal.steps(), onLocal.succeeded(), onLocal.failed()))
                 .isEqualTo(List.of("succeeded", 5, 5, 0));
+    }
+
+    /**
+     * The workers pay, the submitter's run journal says so: {@code acp runs list/show} and the
+     * report show what the provider billed (a task, a dependent task and a for_each block's
+     * items), not $0.
+     */
+    @org.junit.jupiter.api.Test
+    void aRunOnTemporalJournalsWhatItsWorkersSpent() throws Exception {
+        Path folder = dir.resolve("spend");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                pipeline_name: spend
+                steps:
+                  - { id: picture, step_type: text_to_image, provider: fakejobs, config: { prompt: a fox } }
+                  - { id: sharper, step_type: image_to_image, provider: fakejobs, depends_on: [picture],
+                      config: { image: "{{steps.picture.output}}", prompt: sharper } }
+                  - { id: scenes, step_type: story_to_scenes, provider: local,
+                      config: { story: "A fox wakes. The fox runs to the river." } }
+                  - id: scene
+                    for_each: "{{steps.scenes.items}}"
+                    steps:
+                      - { id: shot, step_type: text_to_image, provider: fakejobs, output_filename: "shot{{index}}.png",
+                          config: { prompt: "{{item.image_prompt}}" } }
+                """);
+        jobs.reset();
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+
+        dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine)
+                .yes(true).run();
+
+        assertThat(outcome.clean()).as(outcome.result().steps().toString()).isTrue();
+        assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId).contains("picture", "sharper", "shot[1]");
+        var run = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
+                .filter(r -> r.runId().equals(outcome.runId())).findFirst().orElseThrow();
+        assertThat(run.spent()).isEqualByComparingTo(jobs.billedTotal()).isPositive();
+        assertThat(outcome.extras().spent()).isEqualByComparingTo(jobs.billedTotal());
+    }
+
+    /**
+     * The activities name the pipeline's copy on the shared folder (path and SHA-256) instead of
+     * each carrying its text: no input in the run's history holds the text, and the run is the
+     * local one.
+     */
+    @org.junit.jupiter.api.Test
+    void theActivitiesNameThePipelineInsteadOfCarryingIt() throws Exception {
+        Path folder = dir.resolve("by-reference");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        String marker = "# only in the pipeline's text: 7f3c9a";
+        Files.writeString(file, marker + "\n" + PIPELINES.get("sequential"));
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
+                Clock.systemUTC());
+
+        dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).run();
+
+        assertThat(outcome.clean()).isTrue();
+        var events = temporal.getWorkflowClient().fetchHistory(TemporalRun.workflowId(outcome.runId())).getEvents();
+        var inputs = events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes())
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getInput().toString()).toList();
+        assertThat(inputs).hasSize(4).noneMatch(i -> i.contains("7f3c9a"));
+        assertThat(events).noneMatch(e -> e.toString().contains("7f3c9a"));
+        assertThat(folder.resolve("out/.acp-temporal").resolve(outcome.runId()).resolve("pipeline.yaml"))
+                .hasContent(Files.readString(file));
+    }
+
+    /** A copy that changed after the run started is refused by every worker: the nodes fail, saying why. */
+    @org.junit.jupiter.api.Test
+    void aPipelineCopyThatChangedIsRefused() throws Exception {
+        Path folder = dir.resolve("changed-copy");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("pipeline.yaml");
+        Files.writeString(file, PIPELINES.get("sequential"));
+        Path out = folder.resolve("out");
+        ExecutionPlan plan = acp.plan(file, settings(file, out));
+        PipelineSource.Shared copy = SharedPipeline.write(out.resolve(".acp-temporal/changed"), "pipeline.yaml",
+                Files.readString(file));
+        Files.writeString(Path.of(copy.path()), PIPELINES.get("sequential").replace("a castle", "a cottage"));
+        PipelineSource source = new PipelineSource("", file.toString(), folder.toString(), "YAML", false, false,
+                Map.of(), out.toString(), folder.toString(), copy);
+
+        RunResult r = new TemporalRun(temporal.getWorkflowClient(), QUEUE, Clock.systemUTC()).run(plan,
+                new RunInput("changed", source, PlanShape.of(plan, null, p -> false), null), RunListener.NONE,
+                new RunControl());
+
+        assertThat(r.steps()).filteredOn(s -> s.stepId().equals("a")).singleElement().satisfies(a -> {
+            assertThat(a.status()).isEqualTo(dev.acp.engine.StepStatus.FAILED);
+            assertThat(a.error().message()).contains("changed after the run started");
+        });
+        assertThat(out.resolve("a.png")).doesNotExist();
     }
 
     /**

@@ -22,6 +22,8 @@ public final class NodeReader {
     /** Nesting deeper than this is refused, so that hostile input cannot exhaust the stack. */
     private static final int MAX_DEPTH = 200;
 
+    private final YamlEventReader events = new YamlEventReader(MAX_DEPTH);
+    // Making a factory is cheap; its first parser is not (see YamlEventReader).
     private final JsonFactory yaml = new YAMLFactory();
     private final JsonFactory json = new JsonFactory();
 
@@ -37,11 +39,26 @@ public final class NodeReader {
 
     /** The root node, or null when the text could not be parsed; problems are added to {@code problems}. */
     public Node read(String text, String fileLabel, Format format, List<Problem> problems) {
+        if (format == Format.YAML) {
+            var read = events.read(text, fileLabel);
+            if (read.isPresent()) {
+                problems.addAll(read.get().problems());
+                Node root = read.get().root();
+                if (root == null) {
+                    problems.add(empty(fileLabel));
+                }
+                return root;
+            }
+        }
+        return readWithJackson(text, fileLabel, format, problems);
+    }
+
+    /** The general reader: JSON, and the YAML that {@link YamlEventReader} leaves to Jackson. */
+    Node readWithJackson(String text, String fileLabel, Format format, List<Problem> problems) {
         try (JsonParser p = (format == Format.JSON ? json : yaml).createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                problems.add(Problem.error(new SourceLocation(fileLabel, 1, 1), null,
-                        "the file is empty", "write a pipeline with pipeline_name and steps"));
+                problems.add(empty(fileLabel));
                 return null;
             }
             Node root = readValue(p, fileLabel, problems, 0);
@@ -75,13 +92,7 @@ public final class NodeReader {
                     SourceLocation keyAt = location(p, file);
                     p.nextToken();
                     Node value = readValue(p, file, problems, depth + 1);
-                    Node.Entry previous = entries.get(key);
-                    if (previous != null) {
-                        problems.add(Problem.error(keyAt, null, "duplicate key '" + key + "' (first at line "
-                                + previous.keyLocation().line() + ")", "remove one of the two '" + key + "' keys"));
-                    } else {
-                        entries.put(key, new Node.Entry(key, keyAt, value));
-                    }
+                    putEntry(entries, key, keyAt, value, problems);
                 }
                 return new Node.MapNode(at, entries);
             }
@@ -124,6 +135,23 @@ public final class NodeReader {
                 return new Node.ScalarNode(at, o == null ? null : o.toString());
             }
             default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
+        }
+    }
+
+    private static Problem empty(String fileLabel) {
+        return Problem.error(new SourceLocation(fileLabel, 1, 1), null,
+                "the file is empty", "write a pipeline with pipeline_name and steps");
+    }
+
+    /** Adds a mapping's entry, or reports a key the mapping already has (the first one is kept). */
+    static void putEntry(Map<String, Node.Entry> entries, String key, SourceLocation keyAt, Node value,
+            List<Problem> problems) {
+        Node.Entry previous = entries.get(key);
+        if (previous != null) {
+            problems.add(Problem.error(keyAt, null, "duplicate key '" + key + "' (first at line "
+                    + previous.keyLocation().line() + ")", "remove one of the two '" + key + "' keys"));
+        } else {
+            entries.put(key, new Node.Entry(key, keyAt, value));
         }
     }
 

@@ -65,6 +65,8 @@ public final class PipelineLoader {
     public static final List<String> INPUT_KEYS = List.of("type", "default", "description", "enum");
     /** Keys of later ACP versions, refused with a clear message rather than silently ignored. */
     static final Map<String, String> FUTURE_KEYS = Map.of();
+    /** The fix for a step without a type, made once rather than for every step read. */
+    private static final String STEP_TYPE_FIX = "add 'step_type:' with one of " + stepTypeNames();
     /** Names people write from habit or other tools, mapped to ACP's key. */
     static final Map<String, String> KEY_ALIASES = Map.ofEntries(
             Map.entry("retries", "retry_count"), Map.entry("max_retries", "retry_count"),
@@ -424,7 +426,7 @@ public final class PipelineLoader {
                 }
                 return forEach(map, label);
             }
-            String type = requiredString(map, "step_type", label, "add 'step_type:' with one of " + stepTypeNames());
+            String type = requiredString(map, "step_type", label, STEP_TYPE_FIX);
             if (type == null) {
                 return null;
             }
