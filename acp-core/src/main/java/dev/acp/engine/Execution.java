@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +70,7 @@ final class Execution {
     private final CountDownLatch unsettled;
     private final TaskRunner tasks;
     private final AtomicReference<@Nullable RuntimeException> journalFailure = new AtomicReference<>();
-    private @Nullable ScheduledExecutorService timers;
+    private @Nullable StepTimers timers;
 
     /** The judge of best_quality groups, found on first use: most runs have no such group. */
     synchronized QualityJudge judge() {
@@ -91,7 +89,7 @@ final class Execution {
         this.listener = request.listener() == RunListener.NONE ? RunListener.NONE : new GuardedListener(request.listener());
         int index = 0;
         for (PlannedStep s : plan.steps()) {
-            nodes.put(s.id(), new StepNode(s, index++, this::timers));
+            nodes.put(s.id(), new StepNode(s, index++, () -> timers().executor()));
         }
         for (StepNode n : nodes.values()) {
             for (String d : n.step.dependencies()) {
@@ -240,17 +238,13 @@ final class Execution {
     }
 
     /** The run's timer thread, created on first use: most runs need no timer at all. */
-    synchronized ScheduledExecutorService timers() {
+    synchronized StepTimers timers() {
         if (timers == null) {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            timers = new StepTimers(r -> {
                 Thread thread = new Thread(r, "acp-timers");
                 thread.setDaemon(true);
                 return thread;
             });
-            // Every step schedules its timeout and cancels it when it ends; kept until due, the
-            // cancelled timers of a large run's finished steps would pile up in the queue.
-            t.setRemoveOnCancelPolicy(true);
-            timers = t;
         }
         return timers;
     }

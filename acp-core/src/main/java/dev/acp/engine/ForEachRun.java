@@ -157,7 +157,7 @@ final class ForEachRun {
                 List<String> deps = t.dependencies().stream().map(siblings::get).toList();
                 PlannedTask task = new PlannedTask(spec, t.providerId(), t.providerReason(), t.model(), output,
                         block.id(), deps, t.enabled() && block.enabled(), t.fallbacks());
-                StepNode n = new StepNode(task, firstIndex + i * inner + k, execution::timers);
+                StepNode n = new StepNode(task, firstIndex + i * inner + k, () -> execution.timers().executor());
                 n.forEach = this;
                 n.expanded = true;
                 execution.scope(id, scope);

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.PriorityQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** The admission and merge state of one parallel group during a run. */
@@ -32,7 +30,7 @@ final class GroupRun {
     /** Set when the group's timeout fired: nothing more is admitted. */
     private boolean closed;
     private @Nullable StepNode winner;
-    private @Nullable ScheduledFuture<?> timer;
+    private StepTimers.@Nullable Timer timer;
 
     GroupRun(StepNode node, PlannedGroup group, Execution execution) {
         this.node = node;
@@ -48,7 +46,7 @@ final class GroupRun {
             }
             opened = true;
             if (group.timeout() != null) {
-                timer = execution.timers().schedule(this::timeOut, group.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                timer = execution.timers().schedule(this::timeOut, group.timeout().toNanos());
             }
         }
         dispatch();
@@ -109,7 +107,7 @@ final class GroupRun {
             }
             if (remaining == 0 && !node.settled.get()) {
                 if (timer != null) {
-                    timer.cancel(false);
+                    timer.cancel();
                 }
                 done = merge();
             }

@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +85,7 @@ final class TaskRunner {
         private final CacheGate cache;
         private final JobDriver jobs;
         private final PaidCall calls;
-        private final ScheduledFuture<?> timer;
+        private final StepTimers.Timer timer;
         /** Requests the provider in use turned away unbilled (not accepted), retried apart from retry_count. */
         private int refusals;
 
@@ -101,7 +99,7 @@ final class TaskRunner {
             this.cache = new CacheGate(s, out);
             this.jobs = new JobDriver(s, money);
             this.calls = new PaidCall(s, money);
-            this.timer = x.timers().schedule(n::timeOut, s.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            this.timer = x.timers().schedule(n::timeOut, s.timeout.toNanos());
         }
 
         StepResult run() throws InterruptedException {
@@ -362,7 +360,7 @@ final class TaskRunner {
         void cleanUp() {
             cache.releaseClaim();
             out.cleanUp();
-            timer.cancel(false);
+            timer.cancel();
         }
 
         /** The step context handed to providers. */

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 public final class JournalRecorder implements RunRecorder {
     private final Journal journal;
     private final Clock clock;
+    /** Whether a record that settles a cost was appended: what the run spent is then read back. */
+    private volatile boolean costRecorded;
 
     public JournalRecorder(Journal journal, Clock clock) {
         this.journal = journal;
@@ -54,12 +56,16 @@ public final class JournalRecorder implements RunRecorder {
     @Override
     public void outputWritten(PlannedTask task, Path path, String sha256, long size, @Nullable String fingerprint,
             @Nullable Settlement cost, boolean force, java.util.List<dev.acp.engine.WrittenSideFile> sideFiles) {
+        if (cost != null) {
+            costRecorded = true;
+        }
         journal.append(new JournalRecord.OutputWritten(task.id(), path.toString(), sha256, size, fingerprint, cost,
                 clock.instant(), sideFiles), force);
     }
 
     @Override
     public void costSettled(PlannedTask task, Settlement cost, boolean force) {
+        costRecorded = true;
         journal.append(new JournalRecord.CostSettled(task.id(), cost, clock.instant()), force);
     }
 
@@ -84,5 +90,13 @@ public final class JournalRecorder implements RunRecorder {
     public void runFinished(RunResult result) {
         journal.append(new JournalRecord.RunFinished(result.status().wireName(), clock.instant()),
                 journal.syncsMilestones());
+    }
+
+    /**
+     * Whether any record that settles a cost (an output with its cost, a settled cost) went
+     * through this recorder; set before the append, so that a failed append still counts.
+     */
+    boolean costRecorded() {
+        return costRecorded;
     }
 }

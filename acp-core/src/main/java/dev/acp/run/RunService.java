@@ -140,7 +140,7 @@ public final class RunService {
             }
             throw e;
         }
-        return new Session(folder, plan, planned.warnings(), List.of(), ResumeState.NONE, mode,
+        return new Session(folder, true, plan, planned.warnings(), List.of(), ResumeState.NONE, mode,
                 ArtifactCache.pipelineId(pipelineFile, plan.spec().name()));
     }
 
@@ -295,7 +295,7 @@ public final class RunService {
         folder.journal().append(new JournalRecord.RunResumed(sha, List.copyOf(changed), clock.instant()), true);
         Map<String, ResumeState.Expansion> expansions = new LinkedHashMap<>();
         history.expansions().forEach((id, e) -> expansions.put(id, new ResumeState.Expansion(e.items(), e.itemsSha256())));
-        return new Session(folder, plan, planned.warnings(), notes, new ResumeState(priors, expansions, routes), mode,
+        return new Session(folder, false, plan, planned.warnings(), notes, new ResumeState(priors, expansions, routes), mode,
                 ArtifactCache.pipelineId(original, plan.spec().name()));
     }
 
@@ -496,6 +496,15 @@ public final class RunService {
     /** A run ready to go (or to go on): its plan, folder, journal and what an earlier session did. */
     public final class Session implements AutoCloseable {
         private final RunFolder folder;
+        /** Whether the run was started by this session, so that its journal holds nothing of an earlier one. */
+        private final boolean newRun;
+        /**
+         * The recorder of this session's run on the local engine, while it is the only one; null
+         * before that, and after a second run or a run on another engine, whose costs may be
+         * recorded elsewhere.
+         */
+        private volatile @Nullable JournalRecorder soleRecorder;
+        private volatile int runs;
         private final ExecutionPlan plan;
         private final List<Problem> warnings;
         private final List<String> notes;
@@ -503,13 +512,14 @@ public final class RunService {
         private final CacheMode mode;
         private final String pipelineId;
 
-        private Session(RunFolder folder, ExecutionPlan plan, List<Problem> warnings, List<String> notes,
+        private Session(RunFolder folder, boolean newRun, ExecutionPlan plan, List<Problem> warnings, List<String> notes,
                 ResumeState resume, CacheMode mode, String pipelineId) {
             this.folder = folder;
             this.plan = plan;
             this.warnings = List.copyOf(warnings);
             this.notes = List.copyOf(notes);
             this.resume = resume;
+            this.newRun = newRun;
             this.mode = mode;
             this.pipelineId = pipelineId;
         }
@@ -546,9 +556,8 @@ public final class RunService {
 
         /** Runs (or continues) the run; journaled and cached. */
         public RunResult run(RunListener listener, RunControl control) {
-            RunRequest request = new RunRequest(plan, runId(), listener, control,
-                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
-                    resume);
+            RunRequest request = new RunRequest(plan, runId(), listener, control, recorder(true),
+                    mode == CacheMode.OFF ? null : cache, mode, pipelineId, resume);
             return acp.unguardedEngine().run(request);
         }
 
@@ -567,8 +576,8 @@ public final class RunService {
          */
         public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs,
                 boolean resendUnknown) {
-            RunRequest request = new RunRequest(plan, runId(), listener, control,
-                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+            RunRequest request = new RunRequest(plan, runId(), listener, control, recorder(true),
+                    mode == CacheMode.OFF ? null : cache, mode, pipelineId,
                     resendUnknown ? resume.resendingUnknown() : resume, costs);
             return acp.unguardedEngine().run(request);
         }
@@ -576,8 +585,8 @@ public final class RunService {
         /** Runs (or continues) the run on another engine, with the same journal, cache and cost control. */
         public RunResult run(RunListener listener, RunControl control, dev.acp.cost.CostControl costs,
                 boolean resendUnknown, RunEngine engine) {
-            RunRequest request = new RunRequest(plan, runId(), listener, control,
-                    new JournalRecorder(folder.journal(), clock), mode == CacheMode.OFF ? null : cache, mode, pipelineId,
+            RunRequest request = new RunRequest(plan, runId(), listener, control, recorder(false),
+                    mode == CacheMode.OFF ? null : cache, mode, pipelineId,
                     resendUnknown ? resume.resendingUnknown() : resume, costs);
             return engine.run(request, folder.meta(), folder.snapshot());
         }
@@ -593,8 +602,21 @@ public final class RunService {
             return out;
         }
 
+        /** A recorder for one run of this session; {@code local}: on the local engine, which journals every cost here. */
+        private JournalRecorder recorder(boolean local) {
+            JournalRecorder r = new JournalRecorder(folder.journal(), clock);
+            soleRecorder = local && ++runs == 1 ? r : null;
+            return r;
+        }
+
         /** What the run has spent over all its sessions, each job counted once. */
         public BigDecimal spent() throws IOException {
+            JournalRecorder only = soleRecorder;
+            if (newRun && only != null && !only.costRecorded()) {
+                // Nothing was ever settled in this run's journal, so the sum is zero without
+                // reading it back (a batch row of free steps spent a tenth of its time on that).
+                return BigDecimal.ZERO;
+            }
             // Records of free steps may still wait for the flusher; read after writing them.
             folder.journal().flush();
             return RunHistory.of(folder.readJournal().records()).spent();

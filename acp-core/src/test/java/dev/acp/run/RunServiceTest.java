@@ -313,6 +313,20 @@ class RunServiceTest {
         assertThat(jobs.duplicateSubmissions).isEmpty();
     }
 
+    /**
+     * A new run's spend comes from what its journal settles: a batch row skips reading the journal
+     * back only when nothing was settled, never when a paid job was.
+     */
+    @Test
+    void a_new_run_reports_what_it_paid() throws Exception {
+        Path file = write("p.yaml", THREE_STEPS.formatted("polls: 1"));
+        try (RunService.Session s = service.start(file, RunSettings.run(dir), CacheMode.OFF)) {
+            assertThat(s.run(RunListener.NONE, new RunControl()).status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(jobs.billed()).isPositive();
+            assertThat(s.spent()).isEqualByComparingTo(jobs.billed());
+        }
+    }
+
     @Test
     void runs_are_listed_with_their_status_and_spend() throws Exception {
         Path file = write("p.yaml", THREE_STEPS.formatted("hang_poll: true"));
