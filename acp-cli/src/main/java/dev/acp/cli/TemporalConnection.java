@@ -99,8 +99,7 @@ final class TemporalConnection implements AutoCloseable {
                         throw e;
                     }
                     engine = new TemporalBatchEngine(new TemporalEngine(connection.client, connection.target.taskQueue(),
-                            acp.registry(), context.workingDirectory(), acp.engineOptions().clock()),
-                            acp.engineOptions().clock());
+                            acp.registry(), context.workingDirectory(), acp.engineOptions().clock()));
                 }
                 return engine;
             } finally {

@@ -39,4 +39,9 @@ public interface DailySpend {
     void settle(String provider, String token, BigDecimal actual);
 
     void release(String provider, String token);
+
+    /** Whether {@code provider} has a daily limit here. */
+    default boolean limits(String provider) {
+        return false;
+    }
 }

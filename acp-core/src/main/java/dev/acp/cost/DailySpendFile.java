@@ -48,6 +48,11 @@ public final class DailySpendFile implements DailySpend {
         this.owner = Long.toString(ProcessHandle.current().pid());
     }
 
+    @Override
+    public boolean limits(String provider) {
+        return limits.containsKey(provider);
+    }
+
     /** What {@code provider} has settled today, over every process. */
     public BigDecimal spentToday(String provider) {
         return locked(state -> new BigDecimal(providerNode(state, provider).path("settled").asText("0")));

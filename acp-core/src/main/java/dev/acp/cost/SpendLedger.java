@@ -140,6 +140,11 @@ public final class SpendLedger {
         return runLimit != null || enclosing != null && enclosing.limited();
     }
 
+    /** Whether a daily limit of {@code provider} applies to this ledger's reservations (here or in the enclosing ledger). */
+    public boolean dailyLimited(String provider) {
+        return daily.limits(provider) || enclosing != null && enclosing.dailyLimited(provider);
+    }
+
     /** How many reservations this ledger's own limit refused (not a step's or a daily one). */
     public long limitRefusals() {
         lock.lock();

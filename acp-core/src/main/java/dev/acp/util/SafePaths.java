@@ -6,7 +6,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps outputs where they belong: inside their output folder, never through a symbolic link.
@@ -38,11 +40,12 @@ public final class SafePaths {
                 continue;
             }
             current = current.resolve(part);
-            if (Files.isSymbolicLink(current)) {
-                return Optional.of(current);
-            }
-            if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes a = attributesIfExists(current);
+            if (a == null) {
                 return Optional.empty(); // nothing below a missing folder exists yet
+            }
+            if (a.isSymbolicLink()) {
+                return Optional.of(current);
             }
         }
         return Optional.empty();
@@ -135,7 +138,8 @@ public final class SafePaths {
                         : "the folder " + folder + " is reached through a symbolic link (it is really " + real + ")";
             }
         }
-        if (problem == null && Files.isSymbolicLink(t) && Files.isDirectory(t)) {
+        BasicFileAttributes there = problem == null ? attributesIfExists(t) : null;
+        if (there != null && there.isSymbolicLink() && Files.isDirectory(t)) {
             problem = linkMessage(t);
         }
         if (problem != null) {
@@ -146,6 +150,20 @@ public final class SafePaths {
             }
             throw new FileSystemException(target.toString(), null, problem + "; outputs are never written through"
                     + " a link, and this one was not kept");
+        }
+    }
+
+    /**
+     * What is at {@code p}, links not followed, or null when nothing is (or it cannot be read).
+     * Unlike {@link Files#isSymbolicLink}, a missing file costs no exception inside the JDK: the
+     * usual answer for an output about to be written, once per step.
+     */
+    private static @Nullable BasicFileAttributes attributesIfExists(Path p) {
+        try {
+            return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
         }
     }
 

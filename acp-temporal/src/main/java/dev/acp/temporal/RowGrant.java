@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A batch row's money on Temporal, taken at the submitter before the row's workflow starts: the
+ * A batch row's money on Temporal (and a pipeline run's, when a provider's daily limit applies),
+ * taken at the submitter before the workflow starts: the
  * pessimistic estimate of every billed task is reserved in the row's ledger and, through it, in
  * the batch's (the batch's limit and the providers' daily limits), all or nothing. The workflow
  * then gets the sum as its limit, so the row can spend no more than was taken out of the batch
@@ -56,6 +57,9 @@ final class RowGrant {
      * @param billed whether a provider's calls cost money
      */
     static Taken take(ExecutionPlan plan, Estimator estimator, SpendLedger ledger, Predicate<String> billed) {
+        // Under any limit (the run's, the batch's, a daily one) the workflow holds what is taken
+        // here as its whole budget, so everything it may pay must be priced before it starts.
+        boolean capped = ledger.limited() || dailyLimited(plan, ledger, billed);
         List<PlannedTask> priced = new ArrayList<>();
         for (PlannedStep s : plan.steps()) {
             switch (s) {
@@ -67,11 +71,11 @@ final class RowGrant {
                 case PlannedGroup g -> { } // its members are tasks of the plan
                 case PlannedForEach f -> {
                     if (f.enabled() && f.templates().stream().anyMatch(t -> billed.test(t.providerId()))
-                            && ledger.limited()) {
+                            && capped) {
                         return new Refused("budget: for_each block '" + f.id() + "' runs billed steps once per item,"
                                 + " and how many items there are is known only when it runs; on --engine temporal a"
-                                + " row's cost must be known before it starts: run this batch without a cost limit,"
-                                + " or on the local engine");
+                                + " run's cost must be known before it starts when a cost or daily limit applies: run"
+                                + " it without that limit, or on the local engine");
                     }
                 }
             }
@@ -82,11 +86,11 @@ final class RowGrant {
             StepEstimate estimate = estimator.estimate(t);
             BigDecimal high = estimate.high();
             if (high == null) {
-                if (ledger.limited() || t.spec().maxCost() != null) {
+                if (capped || t.spec().maxCost() != null) {
                     releaseAll(ledger, held);
                     return new Refused("budget: the cost of step '" + t.id() + "' is unknown ("
-                            + ((StepEstimate.Unknown) estimate.cost()).reason() + ") and a cost limit applies; on"
-                            + " --engine temporal a row's cost must be known before it starts: set its price in a"
+                            + ((StepEstimate.Unknown) estimate.cost()).reason() + ") and a cost or daily limit applies; on"
+                            + " --engine temporal a run's cost must be known before it starts: set its price in a"
                             + " pricing file");
                 }
                 continue; // no limit to hold it to: settled after the row, as the provider reports it
@@ -102,7 +106,30 @@ final class RowGrant {
                 }
             }
         }
-        return new Granted(new RowGrant(ledger, held), ledger.limited() ? total : null);
+        return new Granted(new RowGrant(ledger, held), capped ? total : null);
+    }
+
+    /**
+     * Whether a provider's daily limit applies to a billed step of the plan (its primary provider
+     * or a fallback): such a limit is held in the submitter's ACP_HOME, which workers cannot see.
+     */
+    static boolean dailyLimited(ExecutionPlan plan, SpendLedger ledger, Predicate<String> billed) {
+        Predicate<String> limited = p -> billed.test(p) && ledger.dailyLimited(p);
+        for (PlannedStep s : plan.steps()) {
+            boolean applies = switch (s) {
+                case PlannedTask t -> t.enabled() && paysOn(t, limited);
+                case PlannedGroup g -> false; // its members are tasks of the plan
+                case PlannedForEach f -> f.enabled() && f.templates().stream().anyMatch(t -> paysOn(t, limited));
+            };
+            if (applies) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean paysOn(PlannedTask t, Predicate<String> provider) {
+        return provider.test(t.providerId()) || t.fallbacks().stream().anyMatch(f -> provider.test(f.providerId()));
     }
 
     /**

@@ -31,22 +31,56 @@ public final class TemporalEngine implements RunEngine {
     private final TemporalRun runs;
     private final ProviderRegistry registry;
     private final Path workingDirectory;
-
-    public TemporalEngine(TemporalRun runs, ProviderRegistry registry, Path workingDirectory) {
-        this.runs = runs;
-        this.registry = registry;
-        this.workingDirectory = workingDirectory;
-    }
+    private final Clock clock;
 
     public TemporalEngine(io.temporal.client.WorkflowClient client, String taskQueue, ProviderRegistry registry,
             Path workingDirectory, Clock clock) {
-        this(new TemporalRun(client, taskQueue, clock), registry, workingDirectory);
+        this.runs = new TemporalRun(client, taskQueue, clock);
+        this.registry = registry;
+        this.workingDirectory = workingDirectory;
+        this.clock = clock;
     }
 
+    /**
+     * Runs the plan under the run's own limit, which the workflow holds as its ledger and grants
+     * node by node. Daily limits are another matter: they live in the submitter's ACP_HOME, shared
+     * with its other runs, and no worker can see them. So when one applies to a provider the run
+     * may pay, the run's pessimistic cost is taken out of them here, before the workflow starts
+     * ({@link #runGranted}), as for a batch's row.
+     */
     @Override
     public RunResult run(RunRequest request, RunMeta meta, Path pipelineSnapshot) {
-        BigDecimal limit = request.costs() instanceof RunBudget budget ? budget.ledger().runLimit() : null;
-        return run(request, meta, pipelineSnapshot, limit);
+        if (!(request.costs() instanceof RunBudget budget)) {
+            return run(request, meta, pipelineSnapshot, null);
+        }
+        if (RowGrant.dailyLimited(request.plan(), budget.ledger(), this::billed)) {
+            return runGranted(request, meta, pipelineSnapshot, budget);
+        }
+        return run(request, meta, pipelineSnapshot, budget.ledger().runLimit());
+    }
+
+    /**
+     * Reserves the run's pessimistic cost in its ledger (and through it in the batch's and the
+     * daily limits) before the workflow starts, and gives the workflow exactly that as its limit;
+     * a run that does not fit is not started and is reported as stopped by the budget.
+     */
+    RunResult runGranted(RunRequest request, RunMeta meta, Path pipelineSnapshot, RunBudget budget) {
+        return switch (RowGrant.take(request.plan(), budget.estimator(), budget.ledger(), this::billed)) {
+            case RowGrant.Refused no -> RefusedRun.report(request, no.reason(), clock.instant());
+            case RowGrant.Granted granted -> {
+                RunResult result;
+                try {
+                    result = run(request, meta, pipelineSnapshot, granted.limit());
+                } catch (JournalFailedException e) {
+                    granted.grant().settle(e.result().steps());
+                    throw e;
+                }
+                // An exception above leaves the reservations held: what the run spent is not
+                // known then, and holding it can only stop spending early, never overspend.
+                granted.grant().settle(result.steps());
+                yield result;
+            }
+        };
     }
 
     /**

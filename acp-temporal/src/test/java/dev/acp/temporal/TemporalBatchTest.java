@@ -93,11 +93,49 @@ class TemporalBatchTest {
 
     private TemporalBatchEngine engine(Path work) {
         return new TemporalBatchEngine(new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), work,
-                Clock.systemUTC()), Clock.systemUTC());
+                Clock.systemUTC()));
     }
 
     private static BatchOutcome await(BatchHandle h) throws InterruptedException {
         return h.await();
+    }
+
+    /**
+     * A provider's daily limit lives in the submitter's ACP_HOME, which the workers never see: a
+     * pipeline run on Temporal takes its pessimistic cost out of it before the workflow starts,
+     * what the workers paid is settled there, and a run that no longer fits pays nothing.
+     */
+    @Test
+    void aProvidersDailyLimitHoldsForPipelineRunsOnTemporal() throws Exception {
+        Path home = dir.resolve("daily-home");
+        Environment environment = environment(home);
+        Files.writeString(home.resolve("config.yaml"), "providers:\n  fakejobs: { daily_limit: 0.50 }\n");
+        Acp submitter = Acp.create(environment);
+        Path work = Files.createDirectories(dir.resolve("daily"));
+        Path file = work.resolve("pair.yaml");
+        Files.writeString(file, """
+                pipeline_name: pair
+                steps:
+                  - { id: daily-one, step_type: text_to_image, provider: fakejobs, config: { prompt: a fox } }
+                  - { id: daily-two, step_type: text_to_image, provider: fakejobs, config: { prompt: an owl } }
+                """);
+        TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, submitter.registry(), work,
+                Clock.systemUTC());
+
+        // $0.40 pessimistic fits the $0.50 limit; the workers are billed $0.30.
+        var first = submitter.runner(file).outputDirectory(work.resolve("first")).engine(engine).yes(true).run();
+        // $0.20 is left, and the next run may cost $0.40: refused before anything is submitted.
+        var second = submitter.runner(file).outputDirectory(work.resolve("second")).engine(engine).yes(true).run();
+
+        assertThat(first.clean()).as(first.result().steps().toString()).isTrue();
+        assertThat(jobs.charges()).filteredOn(c -> c.stepId().startsWith("daily-")).hasSize(2);
+        var daily = new dev.acp.cost.DailySpendFile(home, Map.of("fakejobs", new BigDecimal("0.50")), Clock.systemUTC());
+        assertThat(daily.spentToday("fakejobs")).isEqualByComparingTo("0.30");
+        assertThat(second.clean()).isFalse();
+        assertThat(second.result().steps()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(dev.acp.engine.StepStatus.SKIPPED);
+            assertThat(r.reason()).contains("daily limit");
+        });
     }
 
     @Test
