@@ -3,6 +3,8 @@ package dev.acp.temporal;
 import dev.acp.cost.Estimator;
 import dev.acp.cost.RunBudget;
 import dev.acp.engine.JournalFailedException;
+import dev.acp.engine.RunListener;
+import dev.acp.engine.RunRecorder;
 import dev.acp.engine.RunRequest;
 import dev.acp.engine.RunResult;
 import dev.acp.engine.StepResult;
@@ -105,25 +107,93 @@ public final class TemporalEngine implements RunEngine {
                 meta.inputs(), meta.outputDirectory(), workingDirectory.toString(), copy);
         Estimator estimator = request.costs() instanceof RunBudget budget ? budget.estimator() : null;
         List<NodeSpec> nodes = PlanShape.of(plan, estimator, this::billed);
+        Journaling journal = new Journaling(new SettledCosts(plan), request.recorder(), request.listener());
         RunResult result;
         try {
-            result = runs.run(plan, new RunInput(request.runId(), source, nodes, limit), request.listener(),
-                    request.control());
+            result = runs.run(plan, new RunInput(request.runId(), source, nodes, limit), journal, request.control());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.control().cancel();
             throw new IllegalStateException("interrupted while following the run on Temporal", e);
         }
         try {
-            SettledCosts costs = new SettledCosts(plan);
-            for (StepResult r : result.steps()) {
-                costs.record(r, request.recorder());
-            }
+            journal.rest(result);
             request.recorder().runFinished(result);
         } catch (RuntimeException e) {
             throw new JournalFailedException(result, e);
         }
         return result;
+    }
+
+    /**
+     * Journals each step in the submitter's run journal as the workflow reports it settled, before
+     * the progress display hears of it, so {@code acp runs show} of a run still going says what
+     * its workers have spent so far; what the run's end brings that was not reported on the way is
+     * journaled then. A journal that cannot be written fails the run at its end, with everything
+     * the workers did still in their node journals.
+     */
+    private static final class Journaling implements RunListener {
+        private final SettledCosts costs;
+        private final RunRecorder recorder;
+        private final RunListener next;
+        private final java.util.Set<String> journaled = new java.util.HashSet<>();
+        private @Nullable RuntimeException failure;
+
+        Journaling(SettledCosts costs, RunRecorder recorder, RunListener next) {
+            this.costs = costs;
+            this.recorder = recorder;
+            this.next = next;
+        }
+
+        @Override
+        public void runStarted(ExecutionPlan plan, String runId) {
+            next.runStarted(plan, runId);
+        }
+
+        @Override
+        public void stepStarted(dev.acp.plan.PlannedTask task, int attempt) {
+            next.stepStarted(task, attempt);
+        }
+
+        @Override
+        public void stepProgress(dev.acp.plan.PlannedTask task, double fraction, String message) {
+            next.stepProgress(task, fraction, message);
+        }
+
+        @Override
+        public void stepRetrying(dev.acp.plan.PlannedTask task, int nextAttempt, java.time.Duration delay,
+                dev.acp.engine.ErrorInfo error) {
+            next.stepRetrying(task, nextAttempt, delay, error);
+        }
+
+        @Override
+        public void stepFinished(StepResult result) {
+            if (failure == null && journaled.add(result.stepId())) {
+                try {
+                    costs.record(result, recorder);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            next.stepFinished(result);
+        }
+
+        @Override
+        public void runFinished(RunResult result) {
+            next.runFinished(result);
+        }
+
+        /** Journals the results not journaled on the way; throws the first failure to write. */
+        void rest(RunResult result) {
+            if (failure != null) {
+                throw failure;
+            }
+            for (StepResult r : result.steps()) {
+                if (journaled.add(r.stepId())) {
+                    costs.record(r, recorder);
+                }
+            }
+        }
     }
 
     boolean billed(@Nullable String provider) {

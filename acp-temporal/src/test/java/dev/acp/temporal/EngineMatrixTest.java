@@ -230,10 +230,26 @@ class EngineMatrixTest {
         TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
                 Clock.systemUTC());
 
+        // While the run goes on: when 'picture' is reported done, the run journal already holds its cost.
+        java.util.concurrent.atomic.AtomicReference<BigDecimal> spentWhenPictureDone = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.acp.engine.RunListener watcher = new dev.acp.engine.RunListener() {
+            @Override
+            public void stepFinished(dev.acp.engine.StepResult r) {
+                if (r.stepId().equals("picture")) {
+                    try {
+                        spentWhenPictureDone.set(new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
+                                .filter(run -> run.pipelineName().equals("spend")).findFirst().orElseThrow().spent());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
         dev.acp.run.RunOutcome outcome = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine)
-                .yes(true).run();
+                .listener(watcher).yes(true).run();
 
         assertThat(outcome.clean()).as(outcome.result().steps().toString()).isTrue();
+        assertThat(spentWhenPictureDone.get()).as("spent so far when 'picture' was reported").isPositive();
         assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId).contains("picture", "sharper", "shot[1]");
         var run = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
                 .filter(r -> r.runId().equals(outcome.runId())).findFirst().orElseThrow();
