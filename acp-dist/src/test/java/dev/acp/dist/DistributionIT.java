@@ -90,7 +90,9 @@ class DistributionIT {
         assertThat(r.out()).startsWith("acp ");
         assertThat(r.err()).isEmpty();
         assertThat(app.resolve("runtime/bin/java")).isExecutable();
-        assertThat(app.resolve("lib/acp.jsa")).isNotEmptyFile();
+        // An AOT cache on Java 25 and later, a dynamic class-data archive before.
+        assertThat(Runtime.version().feature() >= 25 ? app.resolve("lib/acp.aot") : app.resolve("lib/acp.jsa"))
+                .isNotEmptyFile();
     }
 
     @Test
