@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * its result, as the local engine records an output with its cost before the
  * step finishes; a group's or block's row is not recorded again, since its members' costs are.
  * These are the amounts the workflow's ledger counted ({@link NodeWorker}), so the journal's total
- * equals the run's.
+ * equals the run's, also over sessions: a step journaled by the session that was stopped and again
+ * by its resume counts once.
  */
 final class SettledCosts {
     private final Map<String, PlannedStep> steps;
@@ -33,7 +34,10 @@ final class SettledCosts {
     void record(StepResult result, RunRecorder recorder) {
         PlannedTask task = taskOf(result);
         if (task != null && result.actualCost() != null) {
-            recorder.costSettled(task, new Settlement(result.actualCost(), source(result), null), true);
+            // Keyed by the step, as a job is: a resumed run reports the steps an earlier session
+            // journaled again, and the journal counts each key once (the latest total).
+            recorder.costSettled(task, new Settlement(result.actualCost(), source(result), "temporal:" + result.stepId()),
+                    true);
         }
         recorder.stepFinished(result, true);
     }

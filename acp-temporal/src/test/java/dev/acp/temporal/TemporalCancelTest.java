@@ -87,7 +87,8 @@ class TemporalCancelTest {
         Files.writeString(file, """
                 pipeline_name: cancelled
                 steps:
-                  - { id: slow, step_type: text_to_image, provider: fakejobs,
+                  - { id: quick, step_type: text_to_image, provider: fakejobs, depends_on: [], config: { prompt: an owl } }
+                  - { id: slow, step_type: text_to_image, provider: fakejobs, depends_on: [],
                       config: { prompt: a fox, fake_duration_ms: 3000 } }
                   - { id: after, step_type: image_to_image, provider: fakejobs, depends_on: [slow],
                       config: { image: "{{steps.slow.output}}", prompt: sharper } }
@@ -95,8 +96,20 @@ class TemporalCancelTest {
         jobs.reset();
         TemporalEngine engine = new TemporalEngine(temporal.getWorkflowClient(), QUEUE, acp.registry(), folder,
                 Clock.systemUTC());
-        RunHandle handle = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).yes(true).start();
-        waitFor(() -> !jobs.submissions().isEmpty(), "the slow job's submission");
+        // 'quick' is done, paid and journaled before the cancel; the resume must not count it again.
+        java.util.concurrent.CountDownLatch quickDone = new java.util.concurrent.CountDownLatch(1);
+        dev.acp.engine.RunListener listener = new dev.acp.engine.RunListener() {
+            @Override
+            public void stepFinished(StepResult r) {
+                if (r.stepId().equals("quick")) {
+                    quickDone.countDown();
+                }
+            }
+        };
+        RunHandle handle = acp.runner(file).outputDirectory(folder.resolve("out")).engine(engine).listener(listener)
+                .yes(true).start();
+        waitFor(() -> jobs.submissionsByStep().containsKey("slow"), "the slow job's submission");
+        assertThat(quickDone.await(20, TimeUnit.SECONDS)).as("'quick' reported done").isTrue();
 
         long cancelledAt = System.nanoTime();
         handle.cancel();
@@ -111,7 +124,7 @@ class TemporalCancelTest {
         assertThat(step(outcome, "after").status()).isEqualTo(StepStatus.CANCELLED);
         // The job is paid for and the provider bills by result, not by time: it is left for the resume.
         assertThat(jobs.cancellations()).isEmpty();
-        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("slow", 1));
+        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("quick", 1, "slow", 1));
         var history = temporal.getWorkflowClient().fetchHistory(TemporalRun.workflowId(outcome.runId())).getEvents();
         assertThat(history).anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
         var journaled = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
@@ -123,9 +136,14 @@ class TemporalCancelTest {
                 temporal.getWorkflowClient(), QUEUE, acp.registry(), folder, Clock.systemUTC())).yes(true).run();
 
         assertThat(resumed.clean()).as(resumed.result().steps().toString()).isTrue();
-        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("slow", 1, "after", 1));
+        assertThat(jobs.submissionsByStep()).isEqualTo(Map.of("quick", 1, "slow", 1, "after", 1));
         assertThat(jobs.duplicateSubmissions()).isEmpty();
-        assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId).containsExactlyInAnyOrder("slow", "after");
+        assertThat(jobs.charges()).extracting(FakeJobServer.Charge::stepId)
+                .containsExactlyInAnyOrder("quick", "slow", "after");
+        // Both sessions journaled what they saw settle: each step's cost counts once.
+        var afterResume = new dev.acp.run.RunStore(acp.acpHome().resolve("runs")).list().stream()
+                .filter(r -> r.runId().equals(outcome.runId())).findFirst().orElseThrow();
+        assertThat(afterResume.spent()).isEqualByComparingTo(jobs.billedTotal());
         assertThat(folder.resolve("out/slow.png")).exists();
     }
 
