@@ -77,11 +77,12 @@ class LauncherScriptTest {
     void runs_keep_a_soft_heap_limit_and_a_small_young_generation_under_the_high_maximum() throws Exception {
         // 2,000 fal jobs: 350-640 MB resident with the maximum alone (bench/RESULTS.md).
         assertThat(launch("", "pipeline", "run", "--config", "absent.yaml"))
-                .contains("-Xmx512m", "-XX:SoftMaxHeapSize=96m", "-Xmn32m", "-XX:+UseSerialGC");
+                .contains("-Xmx512m", "-XX:SoftMaxHeapSize=96m", "-Xmn32m", "-XX:+UseSerialGC", "-Xms64m",
+                        "-XX:MarkSweepDeadRatio=0");
         assertThat(launch("", "batch", "run", "--config", "absent.yaml")).contains("-XX:SoftMaxHeapSize=96m");
         // A heap of the user's own: no soft limit above it, no young generation that may not fit in it.
         assertThat(launch("-Xmx64m", "pipeline", "run", "--config", "absent.yaml"))
-                .doesNotContain("SoftMaxHeapSize", "-Xmn");
+                .doesNotContain("SoftMaxHeapSize", "-Xmn", "-Xms", "MarkSweepDeadRatio");
         // Another collector sizes its young generation itself; ZGC keeps the soft limit on its own.
         assertThat(launch("-XX:+UseZGC", "pipeline", "run", "--config", "absent.yaml"))
                 .contains("-XX:SoftMaxHeapSize=96m").doesNotContain("-Xmn", "UseSerialGC");
