@@ -99,6 +99,69 @@ class DevServerTest {
         }
     }
 
+    /**
+     * Issue 19's "all workers gone": a run whose queue no worker polls waits (its workflow task and
+     * nodes stay scheduled; no timeout ends it) and finishes when a worker comes.
+     */
+    @Test
+    void aRunWithNoWorkerWaitsAndFinishesWhenOneComes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (DevServer server = DevServer.start(port)) {
+            WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                    .setTarget("127.0.0.1:" + port).build());
+            try {
+                WorkflowClient client = WorkflowClient.newInstance(stubs);
+                java.nio.file.Path file = dir.resolve("waits.yaml");
+                java.nio.file.Files.writeString(file, """
+                        pipeline_name: waits
+                        steps:
+                          - { id: a, step_type: prompt_generation, provider: local, config: { prompt: a lighthouse } }
+                          - { id: b, step_type: prompt_generation, provider: local,
+                              config: { prompt: "{{steps.a.text}} at night" } }
+                        """);
+                dev.acp.Acp acp = dev.acp.Acp.create(dev.acp.env.Environment.of(
+                        java.util.Map.of("ACP_HOME", dir.resolve("home").toString())));
+                java.nio.file.Path out = dir.resolve("out");
+                dev.acp.plan.ExecutionPlan plan = acp.plan(file, dev.acp.plan.RunSettings.run(dir)
+                        .withOutputDirectory(out));
+                PipelineSource source = new PipelineSource(java.nio.file.Files.readString(file), file.toString(),
+                        dir.toString(), "YAML", false, false, java.util.Map.of(), out.toString(), dir.toString());
+                RunInput input = new RunInput("waits", source, PlanShape.of(plan, null, p -> false), null);
+                java.util.concurrent.CompletableFuture<dev.acp.engine.RunResult> run =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return new TemporalRun(client, "nobody", java.time.Clock.systemUTC()).run(plan, input,
+                                        dev.acp.engine.RunListener.NONE, new dev.acp.engine.RunControl());
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+
+                Thread.sleep(2_000);
+                assertThat(run).as("no worker: the run waits").isNotDone();
+
+                WorkerFactory late = WorkerFactory.newInstance(client);
+                var worker = late.newWorker("nobody");
+                worker.registerWorkflowImplementationTypes(PlanWorkflow.class);
+                worker.registerActivitiesImplementations(new NodeWorker(acp));
+                late.start();
+                try {
+                    dev.acp.engine.RunResult result = run.get(30, TimeUnit.SECONDS);
+                    assertThat(result.status()).isEqualTo(dev.acp.engine.RunStatus.SUCCEEDED);
+                    assertThat(result.steps()).extracting(dev.acp.engine.StepResult::stepId).containsExactly("a", "b");
+                } finally {
+                    late.shutdownNow();
+                }
+            } finally {
+                stubs.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void itListensOnLoopbackOnly() throws Exception {
         java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
