@@ -31,6 +31,8 @@ public final class FreeTtsEngine implements SpeechEngine {
     private static final float NORMAL_RATE_WPM = 150;
     private static final float NORMAL_PITCH_HZ = 100;
     private static final double SENTENCE_PAUSE_SECONDS = 0.12;
+    /** Held while FreeTTS loads a voice: its loading shares state across the JVM (see {@link #borrow}). */
+    private static final java.util.concurrent.locks.ReentrantLock LOADING = new java.util.concurrent.locks.ReentrantLock();
 
     private final Semaphore permits;
     private final ConcurrentLinkedQueue<Voice> idle = new ConcurrentLinkedQueue<>();
@@ -117,6 +119,12 @@ public final class FreeTtsEngine implements SpeechEngine {
         if (voice != null) {
             return voice;
         }
+        // FreeTTS loads a voice's lexicon and units into shared state of its own: two voices
+        // loaded at once (two speech steps of a parallel group) failed now and then with an
+        // IndexOutOfBoundsException inside it (SeedExamplesIT, parallel_voices). Loading is
+        // serialised across the JVM, since that state is FreeTTS's, not this engine's; speaking
+        // with loaded voices still runs in parallel.
+        LOADING.lock();
         try {
             for (Voice candidate : new KevinVoiceDirectory().getVoices()) {
                 if (VOICE.equals(candidate.getName())) {
@@ -128,6 +136,8 @@ public final class FreeTtsEngine implements SpeechEngine {
         } catch (RuntimeException e) {
             throw new ProviderException(ErrorKind.LOCAL, "FreeTTS could not load the " + VOICE + " voice ("
                     + e + "); check that the freetts jar is complete, or install espeak-ng", e);
+        } finally {
+            LOADING.unlock();
         }
         throw new ProviderException(ErrorKind.LOCAL, "FreeTTS has no " + VOICE
                 + " voice; check that the freetts jar is complete, or install espeak-ng");
