@@ -61,13 +61,9 @@ class DevServerTest {
 
     @Test
     void aWorkflowWhoseWorkerIsGoneMovesToAnotherWorker() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (DevServer server = DevServer.start(port)) {
-            WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget("127.0.0.1:" + port).build());
+            WorkflowServiceStubs stubs = stubs(port);
             try {
                 WorkflowClient client = WorkflowClient.newInstance(stubs);
                 WorkerFactory a = WorkerFactory.newInstance(client);
@@ -106,13 +102,9 @@ class DevServerTest {
     @Test
     void aRunWithNoWorkerWaitsAndFinishesWhenOneComes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (DevServer server = DevServer.start(port)) {
-            WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget("127.0.0.1:" + port).build());
+            WorkflowServiceStubs stubs = stubs(port);
             try {
                 WorkflowClient client = WorkflowClient.newInstance(stubs);
                 java.nio.file.Path file = dir.resolve("waits.yaml");
@@ -168,10 +160,7 @@ class DevServerTest {
                 .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
                 .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (DevServer server = DevServer.start(port)) {
             try (java.net.Socket local = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
                 assertThat(local.isConnected()).isTrue();
@@ -182,6 +171,17 @@ class DevServerTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket(address, p).close())
                     .isInstanceOf(java.net.ConnectException.class);
         }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static WorkflowServiceStubs stubs(int port) {
+        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + port).build());
     }
 
     /** Waits until worker A has run the first workflow task (the activity is scheduled, so A holds the workflow). */
